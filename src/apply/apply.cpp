@@ -1,0 +1,273 @@
+// Applying a plan in phases, each batched per namespace: namespaces, sysctls, links,
+// addresses/neighbours/routes/rules, nftables, processes.
+#include "apply/apply.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "kernel/netlink.h"
+#include "kernel/netns.h"
+#include "kernel/nft.h"
+#include "kernel/process.h"
+
+namespace vpcemu {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long ms_since(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+// Every namespace costs an fd and a netlink socket while we build it.
+void raise_fd_limit() {
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+std::string tail_of(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  std::string l;
+  while (std::getline(in, l)) all.push_back(l);
+  std::string out;
+  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
+    out += "    " + all[i] + "\n";
+  return out;
+}
+
+class Applier {
+ public:
+  Applier(const Plan& p, StateDir& s, const ApplyOptions& o, const Progress& pr)
+      : plan_(p), state_(s), opt_(o), progress_(pr) {}
+
+  Status run() {
+    raise_fd_limit();
+    auto t = Clock::now();
+    for (const auto& ns : plan_.namespaces) {
+      if (auto s = state_.journal({{"netns", ns.name}}); !s) return s;
+      if (auto s = netns_create(ns.name); !s) return s;
+      auto fd = netns_open(ns.name);
+      if (!fd) return fd.error();
+      fds_.emplace(ns.name, std::move(*fd));
+    }
+    step("namespaces", plan_.namespaces.size(), t);
+
+    t = Clock::now();
+    for (const auto& s : plan_.sysctls) {
+      if (s.after_links) continue;
+      if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
+    }
+    for (const auto& ns : plan_.namespaces) {
+      auto sock = NlSocket::open_in(fd(ns.name), ns.name);
+      if (!sock) return sock.error();
+      auto [it, _] = socks_.emplace(ns.name, std::move(*sock));
+      it->second.link_up("lo");
+    }
+    for (const auto& v : plan_.veths) {
+      sock(v.a.ns).veth(v.a.ifname, v.a.mac, v.b.ifname, v.b.mac, fd(v.b.ns), v.b.ns);
+    }
+    if (auto s = flush_all(); !s) return s;
+    for (const auto& v : plan_.veths) sock(v.b.ns).link_up(v.b.ifname);
+    if (auto s = flush_all(); !s) return s;
+    for (auto& [name, sk] : socks_) {
+      auto idx = sk.link_indexes();
+      if (!idx) return idx.error();
+      ifindex_[name] = std::move(*idx);
+    }
+    for (const auto& s : plan_.sysctls) {
+      if (!s.after_links) continue;
+      if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
+    }
+    step("links", plan_.veths.size(), t);
+
+    t = Clock::now();
+    for (const auto& a : plan_.addrs) sock(a.ns).address(index(a.ns, a.dev), a.dev, a.addr);
+    for (const auto& n : plan_.neighs) sock(n.ns).neighbour(index(n.ns, n.dev), n.dev, n.ip, n.mac);
+    for (const auto& r : plan_.routes) {
+      NlSocket::Route x;
+      x.table = r.table;
+      x.dst = r.dst;
+      x.blackhole = r.type == RouteType::kBlackhole;
+      x.via = r.via;
+      x.dev = r.dev;
+      x.oif = r.dev.empty() ? 0 : index(r.ns, r.dev);
+      x.onlink = r.onlink;
+      sock(r.ns).route(x);
+    }
+    for (const auto& r : plan_.rules) {
+      sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.unreachable});
+    }
+    if (auto s = flush_all(); !s) return s;
+    step("addresses, neighbours, routes and rules",
+         plan_.addrs.size() + plan_.neighs.size() + plan_.routes.size() + plan_.rules.size(), t);
+
+    t = Clock::now();
+    for (const auto& n : plan_.nft) {
+      if (auto s = nft_replace_table(fd(n.ns), n.ns, n.table, n.ruleset); !s) return s;
+    }
+    step("nftables tables", plan_.nft.size(), t);
+    socks_.clear();
+    return start_processes();
+  }
+
+ private:
+  int fd(const std::string& ns) const { return fds_.at(ns).get(); }
+  NlSocket& sock(const std::string& ns) { return socks_.at(ns); }
+  int index(const std::string& ns, const std::string& dev) {
+    auto& m = ifindex_[ns];
+    auto it = m.find(dev);
+    return it == m.end() ? 0 : it->second;  // 0: the kernel names the missing device
+  }
+
+  Status flush_all() {
+    for (auto& [_, s] : socks_)
+      if (auto r = s.flush(); !r) return r;
+    return {};
+  }
+
+  void step(const std::string& what, size_t n, Clock::time_point t) {
+    progress_("  " + std::to_string(n) + " " + what + " (" + std::to_string(ms_since(t)) + " ms)");
+  }
+
+  Status start_processes() {
+    if (plan_.processes.empty()) return {};
+    auto t = Clock::now();
+    struct Started {
+      const ProcessPlan* plan;
+      pid_t pid;
+    };
+    std::vector<Started> started;
+    for (const auto& p : plan_.processes) {
+      SpawnOptions so;
+      so.nsfd = fd(p.ns);
+      so.ns_name = p.ns;
+      so.argv = p.argv;
+      so.cwd = p.cwd;
+      so.log_path = state_.log_path(p.name);
+      auto child = spawn_paused(so);
+      if (!child) return child.error();
+      uint64_t start = process_start_time(child->pid());
+      if (auto s = state_.journal({{"process", child->pid()}, {"start", start}, {"name", p.name}});
+          !s) {
+        kill(child->pid(), SIGKILL);
+        return s;
+      }
+      if (auto s = child->release(); !s) {
+        Error e = s.error();
+        e.object = "run: " + p.argv[0] + " in instance " + p.name;
+        return e;
+      }
+      started.push_back({&p, child->pid()});
+    }
+    // Readiness is observed: each process either listens, exits, or the timeout passes.
+    std::set<size_t> waiting;
+    for (size_t i = 0; i < started.size(); ++i) waiting.insert(i);
+    auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
+    while (!waiting.empty() && Clock::now() < deadline) {
+      for (auto it = waiting.begin(); it != waiting.end();) {
+        const auto& s = started[*it];
+        int status = child_exit_status(s.pid);
+        if (status > 0) {
+          return Error{0, "run", s.plan->argv[0] + " in instance " + s.plan->name,
+                       "exited with status " + std::to_string(status) + "; end of " +
+                           state_.log_path(s.plan->name) + ":\n" +
+                           tail_of(state_.log_path(s.plan->name), 5)};
+        }
+        if (status == 0 || process_listens(s.pid)) {
+          it = waiting.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      if (!waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::string note;
+    if (!waiting.empty()) note = ", " + std::to_string(waiting.size()) + " not listening yet";
+    progress_("  " + std::to_string(started.size()) + " processes started (" +
+              std::to_string(ms_since(t)) + " ms" + note + ")");
+    return {};
+  }
+
+  const Plan& plan_;
+  StateDir& state_;
+  const ApplyOptions& opt_;
+  const Progress& progress_;
+  std::map<std::string, Fd> fds_;
+  std::map<std::string, NlSocket> socks_;
+  std::map<std::string, std::map<std::string, int>> ifindex_;
+};
+
+}  // namespace
+
+Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
+                  const Progress& progress) {
+  return Applier(plan, state, opt, progress).run();
+}
+
+DestroyReport destroy(StateDir& state, const Progress& progress) {
+  DestroyReport r;
+  std::set<std::string> names;
+  std::vector<std::pair<pid_t, uint64_t>> procs;
+  for (const auto& e : state.read_journal()) {
+    if (e.contains("netns")) names.insert(e["netns"].get<std::string>());
+    if (e.contains("process")) procs.emplace_back(e["process"].get<pid_t>(), e.value("start", 0ull));
+  }
+  // Namespaces are ours by name too: this covers a state directory that was lost.
+  for (const auto& n : netns_list(state.scenario() + ".")) names.insert(n);
+
+  // Journaled processes first (SIGTERM to all, then wait together), then anything else still
+  // inside our namespaces, e.g. a `vpcemu exec` left running.
+  for (const auto& [pid, start] : procs) {
+    if (process_matches(pid, start)) {
+      kill(pid, SIGTERM);
+      ++r.processes;
+    }
+  }
+  auto deadline = Clock::now() + std::chrono::seconds(3);
+  for (const auto& [pid, start] : procs) {
+    while (process_matches(pid, start) && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    terminate_process(pid, start, 0);
+  }
+  std::vector<std::string> existing;
+  for (const auto& n : names)
+    if (netns_exists(n)) existing.push_back(n);
+  for (int round = 0; round < 2; ++round) {
+    auto inside = pids_in_netns(existing);
+    if (inside.empty()) break;
+    for (const auto& [ns, pids] : inside) {
+      for (pid_t pid : pids) {
+        uint64_t start = process_start_time(pid);
+        terminate_process(pid, start, round == 0 ? 1000 : 0);
+        ++r.processes;
+      }
+    }
+  }
+  for (const auto& n : existing) {
+    if (auto s = netns_delete(n); !s) {
+      r.errors.push_back(s.error().str());
+    } else {
+      ++r.namespaces;
+    }
+  }
+  if (r.errors.empty()) {
+    if (auto s = state.remove(); !s) r.errors.push_back(s.error().str());
+  }
+  progress("  removed " + std::to_string(r.namespaces) + " namespaces and " +
+           std::to_string(r.processes) + " processes");
+  return r;
+}
+
+}  // namespace vpcemu

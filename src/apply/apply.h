@@ -1,0 +1,35 @@
+// Plan → kernel (apply) and its inverse (destroy). The only module that changes the system.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "apply/state.h"
+#include "compile/plan.h"
+#include "util/result.h"
+
+namespace vpcemu {
+
+using Progress = std::function<void(const std::string&)>;
+
+struct ApplyOptions {
+  int ready_timeout_ms = 2000;  // how long `run:` processes get to open a listening socket
+};
+
+// Creates every object of the plan, journaling each namespace and process before it exists.
+// On failure returns the error of the object that failed; the caller destroys.
+Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
+                  const Progress& progress);
+
+struct DestroyReport {
+  int namespaces = 0;
+  int processes = 0;
+  std::vector<std::string> errors;
+};
+
+// Removes everything the scenario owns: processes in the journal, any process inside its
+// namespaces, the namespaces (journaled or named "<scenario>.*"), and the state directory.
+// Idempotent: what is already gone counts as removed.
+DestroyReport destroy(StateDir& state, const Progress& progress);
+
+}  // namespace vpcemu

@@ -1,0 +1,130 @@
+// State directory handling.
+#include "apply/state.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "compile/plan_json.h"
+
+namespace vpcemu {
+
+namespace fs = std::filesystem;
+
+StateDir::StateDir(std::string run_dir, std::string scenario)
+    : run_dir_(std::move(run_dir)), scenario_(std::move(scenario)) {
+  path_ = run_dir_ + "/" + scenario_;
+}
+
+bool StateDir::exists() const { return fs::exists(path_ + "/plan.json") || fs::exists(path_ + "/journal"); }
+
+Status StateDir::create() {
+  std::error_code ec;
+  fs::create_directories(path_ + "/logs", ec);
+  if (ec) return Error{ec.value(), "mkdir", path_ + "/logs", {}};
+  return {};
+}
+
+Result<Fd> StateDir::lock() {
+  std::error_code ec;
+  fs::create_directories(run_dir_, ec);
+  if (ec) return Error{ec.value(), "mkdir", run_dir_, {}};
+  // The lock lives beside the state directory so that removing the directory keeps it.
+  std::string p = run_dir_ + "/." + scenario_ + ".lock";
+  Fd fd(open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.valid()) return errno_error("open", p, errno);
+  if (flock(fd.get(), LOCK_EX) != 0) return errno_error("flock", p, errno);
+  return fd;
+}
+
+Status StateDir::journal(const nlohmann::json& entry) {
+  if (!journal_.valid()) {
+    std::string p = path_ + "/journal";
+    journal_.reset(open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (!journal_.valid()) return errno_error("open", p, errno);
+  }
+  // One write per entry: a SIGKILL can lose only an entry whose object was not created yet.
+  std::string line = entry.dump() + "\n";
+  if (write(journal_.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    return errno_error("write", path_ + "/journal", errno);
+  }
+  return {};
+}
+
+std::vector<nlohmann::json> StateDir::read_journal() const {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(path_ + "/journal");
+  std::string line;
+  while (std::getline(in, line)) {
+    // A torn last line (killed mid-write) is skipped; its object was never created.
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
+  nlohmann::json j = {{"source", source_file}, {"plan", plan_to_json(plan)}};
+  std::string tmp = path_ + "/plan.json.tmp";
+  {
+    std::ofstream out(tmp);
+    out << j.dump(1) << "\n";
+    if (!out) return errno_error("write", tmp, errno);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path_ + "/plan.json", ec);
+  if (ec) return Error{ec.value(), "rename", tmp, {}};
+  return {};
+}
+
+std::optional<Plan> StateDir::read_plan() const {
+  std::ifstream in(path_ + "/plan.json");
+  if (!in) return std::nullopt;
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
+  try {
+    return plan_from_json(j["plan"]);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string StateDir::source_file() const {
+  std::ifstream in(path_ + "/plan.json");
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return {};
+  return j.value("source", "");
+}
+
+bool StateDir::complete() const { return fs::exists(path_ + "/up.done"); }
+
+Status StateDir::mark_complete() {
+  std::ofstream out(path_ + "/up.done");
+  if (!out) return errno_error("write", path_ + "/up.done", errno);
+  return {};
+}
+
+Status StateDir::remove() {
+  journal_.reset();
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+  if (ec) return Error{ec.value(), "rm -r", path_, {}};
+  return {};
+}
+
+std::vector<std::string> StateDir::list(const std::string& run_dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(run_dir, ec)) {
+    if (e.is_directory() && e.path().filename().string()[0] != '.') {
+      out.push_back(e.path().filename().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace vpcemu

@@ -1,0 +1,412 @@
+// vpcemu command line: validate, plan, up, down, status, exec, check.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "apply/apply.h"
+#include "apply/state.h"
+#include "cli/load.h"
+#include "compile/compile.h"
+#include "compile/plan_json.h"
+#include "kernel/netns.h"
+#include "kernel/process.h"
+#include "probe/probe.h"
+#include "scenario/parse.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace vpcemu;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitInvalid = 2;
+
+void log(const std::string& s) { std::cerr << s << "\n"; }
+
+bool need_root(const char* verb) {
+  if (geteuid() == 0) return true;
+  std::cerr << "vpcemu " << verb << ": needs root (network namespaces need CAP_SYS_ADMIN and "
+            << "CAP_NET_ADMIN)\n";
+  return false;
+}
+
+std::string abs_path(const std::string& p) {
+  std::error_code ec;
+  auto a = fs::absolute(p, ec);
+  return ec ? p : a.lexically_normal().string();
+}
+
+// A FILE|NAME argument: an existing file is read for its `name:`.
+std::optional<std::string> scenario_name_of(const std::string& arg) {
+  if (fs::is_regular_file(arg)) {
+    auto r = parse_scenario_file(arg);
+    if (r.scenario.name.empty()) {
+      std::cerr << arg << ": no scenario name found in the file\n";
+      return std::nullopt;
+    }
+    return r.scenario.name;
+  }
+  if (!valid_resource_name(arg)) {
+    std::cerr << "'" << arg << "' is neither a scenario file nor a scenario name\n";
+    return std::nullopt;
+  }
+  return arg;
+}
+
+int cmd_validate(const std::string& file) {
+  auto sc = load_scenario(file);
+  if (!sc) return kExitInvalid;
+  std::cout << file << ": scenario '" << sc->name << "' is valid\n";
+  return kExitOk;
+}
+
+int cmd_plan(const std::string& file, const std::string& format) {
+  auto sc = load_scenario(file);
+  if (!sc) return kExitInvalid;
+  Plan plan = compile(*sc, fs::path(abs_path(file)).parent_path().string());
+  if (format == "json") {
+    std::cout << plan_to_json(plan).dump(2) << "\n";
+  } else {
+    std::cout << plan_to_text(plan);
+  }
+  return kExitOk;
+}
+
+int cmd_down_name(const std::string& run_dir, const std::string& name) {
+  StateDir state(run_dir, name);
+  auto lock = state.lock();
+  if (!lock) {
+    log("vpcemu down: " + lock.error().str());
+    return kExitFail;
+  }
+  bool anything = state.exists() || !netns_list(name + ".").empty();
+  if (!anything) {
+    log("vpcemu: scenario " + name + " is not up; nothing to remove");
+    return kExitOk;
+  }
+  log("vpcemu: down " + name);
+  auto r = destroy(state, log);
+  for (const auto& e : r.errors) log("vpcemu down: " + e);
+  return r.errors.empty() ? kExitOk : kExitFail;
+}
+
+int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
+  auto sc = load_scenario(file);
+  if (!sc) return kExitInvalid;
+  if (!need_root("up")) return kExitFail;
+  const std::string src = abs_path(file);
+  Plan plan = compile(*sc, fs::path(src).parent_path().string());
+  StateDir state(run_dir, sc->name);
+  auto lock = state.lock();
+  if (!lock) {
+    log("vpcemu up: " + lock.error().str());
+    return kExitFail;
+  }
+  if (state.exists()) {
+    auto old = state.read_plan();
+    if (state.complete() && old && plan_to_json(*old) == plan_to_json(plan)) {
+      std::vector<std::string> missing;
+      for (const auto& ns : plan.namespaces)
+        if (!netns_exists(ns.name)) missing.push_back(ns.name);
+      if (missing.empty()) {
+        log("vpcemu: scenario " + sc->name + " is up and unchanged; nothing to do");
+        return kExitOk;
+      }
+      log("vpcemu: scenario " + sc->name + " is up but " + std::to_string(missing.size()) +
+          " of its namespaces are gone (first: " + missing[0] + "); rebuilding it");
+    } else if (state.complete()) {
+      log("vpcemu up: scenario " + sc->name +
+          " is up with a different definition; live changes are not supported yet. Run "
+          "'vpcemu down " + sc->name + "' and 'vpcemu up " + file + "' to rebuild it.");
+      return kExitFail;
+    } else {
+      log("vpcemu: a previous 'up' of " + sc->name + " did not finish; removing its leftovers");
+    }
+    destroy(state, log);
+  } else if (!netns_list(sc->name + ".").empty()) {
+    log("vpcemu: removing leftover namespaces of " + sc->name);
+    destroy(state, log);
+  }
+  log("vpcemu: up " + sc->name + " (" + std::to_string(plan.endpoints.size()) + " instances and hosts)");
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = state.create();
+  if (s) s = state.write_plan(plan, src);
+  ApplyOptions opt;
+  opt.ready_timeout_ms = ready_ms;
+  if (s) s = apply_plan(plan, state, opt, log);
+  if (!s) {
+    log("vpcemu up: failed: " + s.error().str());
+    log("vpcemu up: removing what was created");
+    destroy(state, log);
+    return kExitFail;
+  }
+  if (auto m = state.mark_complete(); !m) log("vpcemu up: " + m.error().str());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  log("vpcemu: " + sc->name + " is up (" + std::to_string(ms) + " ms)");
+  for (const auto& e : plan.endpoints) {
+    std::string line = "  " + e.name + "  " + e.private_ip.str();
+    if (e.public_ip) line += "  public " + e.public_ip->str();
+    log(line);
+  }
+  return kExitOk;
+}
+
+json status_json(const std::string& run_dir, const std::string& name) {
+  StateDir state(run_dir, name);
+  json j = {{"scenario", name}};
+  auto plan = state.read_plan();
+  j["source"] = state.source_file();
+  j["state"] = state.complete() ? "up" : "incomplete";
+  if (!plan) return j;
+  int alive = 0;
+  for (const auto& ns : plan->namespaces) alive += netns_exists(ns.name);
+  j["namespaces"] = {{"expected", plan->namespaces.size()}, {"present", alive}};
+  if (alive != static_cast<int>(plan->namespaces.size())) j["state"] = "degraded";
+  j["endpoints"] = json::array();
+  for (const auto& e : plan->endpoints) {
+    json x = {{"name", e.name}, {"kind", e.kind}, {"netns", e.ns}, {"private_ip", e.private_ip.str()}};
+    if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
+    x["public_ip"] = e.public_ip ? json(e.public_ip->str()) : json(nullptr);
+    j["endpoints"].push_back(x);
+  }
+  j["processes"] = json::array();
+  for (const auto& e : state.read_journal()) {
+    if (!e.contains("process")) continue;
+    pid_t pid = e["process"];
+    bool running = process_matches(pid, e.value("start", 0ull));
+    j["processes"].push_back({{"name", e.value("name", "")}, {"pid", pid}, {"running", running}});
+  }
+  return j;
+}
+
+int cmd_status(const std::string& run_dir, const std::string& name, const std::string& format) {
+  std::vector<std::string> names;
+  if (!name.empty()) {
+    auto n = scenario_name_of(name);
+    if (!n) return kExitInvalid;
+    if (!StateDir(run_dir, *n).exists()) {
+      std::cerr << "vpcemu: scenario " << *n << " is not up\n";
+      return kExitFail;
+    }
+    names.push_back(*n);
+  } else {
+    names = StateDir::list(run_dir);
+  }
+  json all = json::array();
+  for (const auto& n : names) all.push_back(status_json(run_dir, n));
+  if (format == "json") {
+    std::cout << (name.empty() ? all : all[0]).dump(2) << "\n";
+    return kExitOk;
+  }
+  if (all.empty()) std::cout << "no scenario is up\n";
+  for (const auto& s : all) {
+    std::cout << "scenario " << s["scenario"].get<std::string>() << ": " << s["state"].get<std::string>();
+    if (s.contains("namespaces"))
+      std::cout << " (" << s["namespaces"]["present"] << "/" << s["namespaces"]["expected"] << " namespaces)";
+    std::cout << "\n  source " << s["source"].get<std::string>() << "\n";
+    if (!s.contains("endpoints")) continue;
+    printf("  %-20s %-9s %-12s %-14s %-16s %s\n", "NAME", "KIND", "VPC", "SUBNET", "PRIVATE", "PUBLIC");
+    for (const auto& e : s["endpoints"]) {
+      printf("  %-20s %-9s %-12s %-14s %-16s %s\n", e["name"].get<std::string>().c_str(),
+             e["kind"].get<std::string>().c_str(), e.value("vpc", "-").c_str(),
+             e.value("subnet", "-").c_str(), e["private_ip"].get<std::string>().c_str(),
+             e["public_ip"].is_null() ? "-" : e["public_ip"].get<std::string>().c_str());
+    }
+    for (const auto& p : s["processes"]) {
+      printf("  process %s pid %d %s\n", p["name"].get<std::string>().c_str(), p["pid"].get<int>(),
+             p["running"].get<bool>() ? "running" : "not running");
+    }
+  }
+  return kExitOk;
+}
+
+// The endpoint NAME among the scenarios that are up (or in `scenario` only).
+std::optional<std::pair<EndpointInfo, std::string>> find_endpoint(const std::string& run_dir,
+                                                                  const std::string& scenario,
+                                                                  const std::string& name) {
+  std::vector<std::pair<EndpointInfo, std::string>> found;
+  for (const auto& sc : StateDir::list(run_dir)) {
+    if (!scenario.empty() && sc != scenario) continue;
+    auto plan = StateDir(run_dir, sc).read_plan();
+    if (!plan) continue;
+    if (auto* e = plan->endpoint(name)) found.push_back({*e, sc});
+  }
+  if (found.size() == 1) return found[0];
+  if (found.empty()) {
+    std::cerr << "vpcemu exec: no instance or host named '" << name << "' in "
+              << (scenario.empty() ? "any scenario that is up" : "scenario " + scenario) << "\n";
+  } else {
+    std::cerr << "vpcemu exec: '" << name << "' exists in several scenarios (";
+    for (size_t i = 0; i < found.size(); ++i) std::cerr << (i ? ", " : "") << found[i].second;
+    std::cerr << "); choose one with --scenario\n";
+  }
+  return std::nullopt;
+}
+
+int cmd_exec(const std::string& run_dir, const std::string& scenario, const std::string& name,
+             const std::vector<std::string>& cmd) {
+  if (!need_root("exec")) return kExitFail;
+  auto ep = find_endpoint(run_dir, scenario, name);
+  if (!ep) return kExitFail;
+  auto fd = netns_open(ep->first.ns);
+  if (!fd) {
+    std::cerr << "vpcemu exec: " << fd.error().str() << "\n";
+    return kExitFail;
+  }
+  // Same preparation as `ip netns exec`: this process becomes the command, so stdin/stdout/
+  // stderr and the exit status pass through untouched.
+  if (setns(fd->get(), CLONE_NEWNET) != 0 || unshare(CLONE_NEWNS) != 0 ||
+      mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) {
+    std::cerr << "vpcemu exec: entering " << ep->first.ns << ": " << strerror(errno) << "\n";
+    return kExitFail;
+  }
+  umount2("/sys", MNT_DETACH);
+  mount(ep->first.ns.c_str(), "/sys", "sysfs", 0, nullptr);
+  std::vector<char*> argv;
+  for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  std::cerr << "vpcemu exec: " << cmd[0] << ": " << strerror(errno) << "\n";
+  return errno == ENOENT ? 127 : 126;
+}
+
+int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
+              int timeout_ms) {
+  if (!need_root("check")) return kExitFail;
+  std::string file = arg;
+  if (!fs::is_regular_file(arg)) {
+    if (!valid_resource_name(arg)) {
+      std::cerr << "vpcemu check: '" << arg << "' is neither a scenario file nor a scenario name\n";
+      return kExitInvalid;
+    }
+    file = StateDir(run_dir, arg).source_file();
+    if (file.empty()) {
+      std::cerr << "vpcemu check: scenario " << arg << " is not up\n";
+      return kExitFail;
+    }
+  }
+  auto sc = load_scenario(file, true);
+  if (!sc) return kExitInvalid;
+  StateDir state(run_dir, sc->name);
+  auto plan = state.read_plan();
+  if (!plan || !state.complete()) {
+    std::cerr << "vpcemu check: scenario " << sc->name << " is not up; run 'vpcemu up " << file
+              << "' first\n";
+    return kExitFail;
+  }
+  std::vector<ProbeSpec> specs;
+  std::vector<std::string> shown;
+  for (const auto& e : sc->expects) {
+    const EndpointInfo* src = plan->endpoint(e.from);
+    const EndpointInfo* dst = plan->endpoint(e.to);
+    ProbeSpec s;
+    s.src_ns = src ? src->ns : "";
+    if (dst) {
+      s.dst_ns = dst->ns;
+      // From outside the destination's VPC a real client uses its public address.
+      bool outside = src->kind == "host" || src->vpc != dst->vpc;
+      s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
+    } else {
+      s.dst = *Ipv4::parse(e.to);
+      for (const auto& x : plan->endpoints)
+        if (x.private_ip == s.dst || (x.public_ip && *x.public_ip == s.dst)) s.dst_ns = x.ns;
+    }
+    s.proto = e.protocol == Protocol::kUdp    ? ProbeProto::kUdp
+              : e.protocol == Protocol::kIcmp ? ProbeProto::kIcmp
+                                              : ProbeProto::kTcp;
+    s.port = e.port.value_or(0);
+    specs.push_back(s);
+    shown.push_back(e.to + (e.to == s.dst.str() ? "" : " (" + s.dst.str() + ")"));
+  }
+  auto results = run_probes(specs, timeout_ms);
+  json out = {{"scenario", sc->name}, {"results", json::array()}};
+  int passed = 0, failed = 0;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const auto& e = sc->expects[i];
+    const auto& r = results[i];
+    bool pass = r.reached == e.allow;
+    (pass ? passed : failed)++;
+    std::string proto = protocol_name(e.protocol);
+    if (e.port) proto += "/" + std::to_string(*e.port);
+    out["results"].push_back({{"from", e.from}, {"to", e.to}, {"address", specs[i].dst.str()},
+                              {"protocol", protocol_name(e.protocol)},
+                              {"port", e.port ? json(*e.port) : json(nullptr)},
+                              {"expected", e.allow ? "allow" : "deny"},
+                              {"observed", r.reached ? "allow" : "deny"},
+                              {"detail", r.detail}, {"ms", r.ms}, {"pass", pass},
+                              {"line", e.span.line}});
+    if (format != "json") {
+      printf("%s  %-12s -> %-28s %-9s expected %-5s observed %-5s (%s, %ld ms)\n",
+             pass ? "PASS" : "FAIL", e.from.c_str(), shown[i].c_str(), proto.c_str(),
+             e.allow ? "allow" : "deny", r.reached ? "allow" : "deny", r.detail.c_str(), r.ms);
+    }
+  }
+  out["passed"] = passed;
+  out["failed"] = failed;
+  if (format == "json") {
+    std::cout << out.dump(2) << "\n";
+  } else {
+    printf("%d passed, %d failed\n", passed, failed);
+  }
+  return failed == 0 ? kExitOk : kExitFail;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vpcemu: real AWS VPC topologies on Linux network namespaces"};
+  app.require_subcommand(1);
+  std::string run_dir = kDefaultRunDir;
+  app.add_option("--run-dir", run_dir, "state, logs and sockets of running scenarios")
+      ->capture_default_str();
+
+  std::string file, name, format = "text", scenario;
+  int timeout_ms = 1000, ready_ms = 2000;
+  std::vector<std::string> cmd;
+
+  auto* v = app.add_subcommand("validate", "check a scenario file and list every problem");
+  v->add_option("FILE", file)->required();
+  auto* p = app.add_subcommand("plan", "print the kernel objects 'up' would create");
+  p->add_option("FILE", file)->required();
+  p->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
+  auto* u = app.add_subcommand("up", "build the scenario from namespaces, links, routes, rules");
+  u->add_option("FILE", file)->required();
+  u->add_option("--ready-timeout", ready_ms, "ms that run: commands get to start listening")
+      ->capture_default_str();
+  auto* d = app.add_subcommand("down", "remove everything a scenario created");
+  d->add_option("NAME|FILE", name)->required();
+  auto* s = app.add_subcommand("status", "list scenarios that are up, their instances, addresses");
+  s->add_option("NAME|FILE", name);
+  s->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
+  auto* x = app.add_subcommand("exec", "run a command inside an instance or host");
+  x->add_option("INSTANCE", name)->required();
+  x->add_option("COMMAND", cmd, "after --")->required();
+  x->add_option("-s,--scenario", scenario, "when the name exists in several scenarios");
+  auto* c = app.add_subcommand("check", "send real packets for every expect: entry");
+  c->add_option("FILE|NAME", file)->required();
+  c->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
+  c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (v->parsed()) return cmd_validate(file);
+  if (p->parsed()) return cmd_plan(file, format);
+  if (u->parsed()) return cmd_up(run_dir, file, ready_ms);
+  if (d->parsed()) {
+    if (!need_root("down")) return kExitFail;
+    auto n = scenario_name_of(name);
+    return n ? cmd_down_name(run_dir, *n) : kExitInvalid;
+  }
+  if (s->parsed()) return cmd_status(run_dir, name, format);
+  if (x->parsed()) return cmd_exec(run_dir, scenario, name, cmd);
+  if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms);
+  return kExitFail;
+}

@@ -1,0 +1,302 @@
+// Compilation of the AWS model to Linux objects (design.md §2):
+//   VPC → router netns; ENI → veth (instance eth0 ↔ router e-<name>) with proxy ARP;
+//   route table → Linux table chosen by fwmark (set by nft from the ingress port);
+//   local route → policy rule "to <vpc cidr> lookup main" ahead of every table;
+//   internet gateway → netns with 1:1 NAT maps; internet → a router netns plus host netns.
+#include "compile/compile.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "model/addressing.h"
+#include "util/text.h"
+
+namespace vpcemu {
+
+std::string ns_name(const std::string& scenario, const std::string& kind,
+                    const std::string& name) {
+  return scenario + "." + kind + "." + name;
+}
+
+std::string endpoint_ns_name(const std::string& scenario, const std::string& name) {
+  return scenario + "." + name;
+}
+
+std::string short_ifname(const std::string& prefix, const std::string& name, int salt) {
+  std::string full = prefix + name;
+  if (full.size() <= 15 && salt == 0) return full;
+  std::string seed = salt ? name + "#" + std::to_string(salt) : name;
+  size_t keep = 15 - prefix.size() - 7;
+  return prefix + name.substr(0, keep) + "-" + hex(stable_hash(seed), 6);
+}
+
+std::string stable_mac(const std::string& seed) {
+  std::string h = hex(stable_hash(seed), 10);
+  std::string mac = "02";
+  for (int i = 0; i < 10; i += 2) mac += ":" + h.substr(i, 2);
+  return mac;
+}
+
+namespace {
+
+class Compiler {
+ public:
+  Compiler(const Scenario& sc, std::string dir) : sc_(sc), dir_(std::move(dir)) {
+    Diagnostics ignored;  // validate already reported them
+    addr_ = assign_addresses(sc, ignored);
+    plan_.scenario = sc.name;
+  }
+
+  Plan run() {
+    bool need_internet = !sc_.hosts.empty();
+    for (const auto& [_, vpc] : sc_.vpcs) need_internet |= vpc.internet_gateway;
+    if (need_internet) internet();
+    for (const auto& [_, vpc] : sc_.vpcs) compile_vpc(vpc);
+    for (const auto& [_, h] : sc_.hosts) host(h);
+    return std::move(plan_);
+  }
+
+ private:
+  void add_ns(const std::string& name, const std::string& role, const std::string& owner,
+              bool forwarding) {
+    plan_.namespaces.push_back({name, role, owner});
+    // IPv6 stays off: the scenario format is IPv4, and DAD/RS traffic would only add noise.
+    sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1");
+    sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1");
+    if (forwarding) {
+      sysctl(name, "net/ipv4/ip_forward", "1");
+      // rp_filter breaks fwmark policy routing of replies; anti-spoofing is done in nft.
+      sysctl(name, "net/ipv4/conf/all/rp_filter", "0");
+      sysctl(name, "net/ipv4/conf/default/rp_filter", "0");
+    }
+  }
+
+  void sysctl(const std::string& ns, std::string key, std::string value, bool after = false) {
+    plan_.sysctls.push_back({ns, std::move(key), std::move(value), after});
+  }
+
+  LinkEnd end(const std::string& ns, const std::string& ifname) {
+    return LinkEnd{ns, ifname, stable_mac(ns + "/" + ifname)};
+  }
+
+  // A deterministic name unique within `ns`.
+  std::string unique_ifname(const std::string& ns, const std::string& prefix,
+                            const std::string& name) {
+    auto& taken = ifnames_[ns];
+    for (int salt = 0;; ++salt) {
+      std::string n = short_ifname(prefix, name, salt);
+      if (taken.insert(n).second) return n;
+    }
+  }
+
+  void internet() {
+    inet_ns_ = ns_name(sc_.name, "net", "internet");
+    add_ns(inet_ns_, "internet", "the emulated internet", true);
+  }
+
+  void host(const InternetHost& h) {
+    std::string ns = endpoint_ns_name(sc_.name, h.name);
+    add_ns(ns, "host", "internet host " + h.name, false);
+    std::string port = unique_ifname(inet_ns_, "h-", h.name);
+    LinkEnd inet = end(inet_ns_, port);
+    LinkEnd eth = end(ns, "eth0");
+    plan_.veths.push_back({inet, eth, "internet host " + h.name});
+    plan_.addrs.push_back({ns, "eth0", Cidr{*h.ip, 32}});
+    plan_.addrs.push_back({inet_ns_, port, Cidr{kInternetSide, 32}});
+    plan_.neighs.push_back({ns, "eth0", kInternetSide, inet.mac});
+    plan_.neighs.push_back({inet_ns_, port, *h.ip, eth.mac});
+    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
+                            "eth0", true, "host default route to the internet router"});
+    plan_.routes.push_back({inet_ns_, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt,
+                            port, false, "internet host " + h.name});
+    plan_.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt});
+  }
+
+  void compile_vpc(const Vpc& vpc) {
+    const std::string rns = ns_name(sc_.name, "vpc", vpc.name);
+    add_ns(rns, "router", "vpc " + vpc.name, true);
+    const Cidr vcidr = *vpc.cidr;
+
+    // Route tables: Linux table (and fwmark) 100 + index in name order.
+    std::map<std::string, uint32_t> table_id;
+    uint32_t next = kTableBase;
+    for (const auto& [name, _] : vpc.route_tables) table_id[name] = next++;
+
+    // The local route: VPC destinations are looked up in main, ahead of every route table.
+    plan_.rules.push_back({rns, kRulePrioLocal, std::nullopt, vcidr, 254, false,
+                           "local route " + vcidr.str() + " wins over every route table"});
+    plan_.routes.push_back({rns, 254, vcidr, RouteType::kBlackhole, std::nullopt, "", false,
+                            "addresses of the VPC without an ENI"});
+    for (const auto& [name, id] : table_id) {
+      plan_.rules.push_back({rns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id,
+                             false, "route table " + name});
+    }
+    plan_.rules.push_back({rns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
+                           "no route in the subnet's route table: drop"});
+
+    std::string igw_ns;
+    LinkEnd router_igw;
+    if (vpc.internet_gateway) {
+      igw_ns = ns_name(sc_.name, "igw", vpc.name);
+      add_ns(igw_ns, "internet-gateway", "internet gateway of vpc " + vpc.name, true);
+      router_igw = end(rns, "igw");
+      LinkEnd igw_vpc = end(igw_ns, "vpc");
+      plan_.veths.push_back({router_igw, igw_vpc, "vpc " + vpc.name + " ↔ internet gateway"});
+      plan_.addrs.push_back({rns, "igw", Cidr{kRouterIgwSide, 32}});
+      plan_.addrs.push_back({igw_ns, "vpc", Cidr{kIgwVpcSide, 32}});
+      plan_.neighs.push_back({rns, "igw", kIgwVpcSide, igw_vpc.mac});
+      plan_.neighs.push_back({igw_ns, "vpc", kRouterIgwSide, router_igw.mac});
+      plan_.routes.push_back({igw_ns, 254, vcidr, RouteType::kUnicast, kRouterIgwSide, "vpc",
+                              true, "vpc " + vpc.name});
+
+      std::string gport = unique_ifname(inet_ns_, "g-", vpc.name);
+      LinkEnd igw_inet = end(igw_ns, "inet");
+      LinkEnd inet_g = end(inet_ns_, gport);
+      plan_.veths.push_back({igw_inet, inet_g, "internet gateway of " + vpc.name + " ↔ internet"});
+      plan_.addrs.push_back({igw_ns, "inet", Cidr{kIgwInetSide, 32}});
+      plan_.addrs.push_back({inet_ns_, gport, Cidr{kInternetSide, 32}});
+      plan_.neighs.push_back({igw_ns, "inet", kInternetSide, inet_g.mac});
+      plan_.neighs.push_back({inet_ns_, gport, kIgwInetSide, igw_inet.mac});
+      plan_.routes.push_back({igw_ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
+                              "inet", true, "internet"});
+      igw_rules(vpc, igw_ns, gport);
+    }
+
+    // ENIs.
+    std::map<std::string, std::string> port_of;  // instance → router port
+    for (const auto& [iname, in] : vpc.instances) {
+      const Subnet& sub = vpc.subnets.at(in.subnet);
+      const Cidr scidr = *sub.cidr;
+      const Ipv4 ip = addr_.private_ip.at(iname);
+      const Ipv4 gw = scidr.at(1);
+      std::string ins = endpoint_ns_name(sc_.name, iname);
+      add_ns(ins, "instance", "instance " + iname, false);
+      std::string port = unique_ifname(rns, "e-", iname);
+      port_of[iname] = port;
+      LinkEnd r = end(rns, port);
+      LinkEnd e = end(ins, "eth0");
+      plan_.veths.push_back({r, e, "ENI of " + iname});
+      plan_.addrs.push_back({ins, "eth0", Cidr{ip, scidr.prefix}});
+      plan_.addrs.push_back({rns, port, Cidr{gw, 32}});
+      plan_.neighs.push_back({ins, "eth0", gw, r.mac});
+      plan_.neighs.push_back({rns, port, ip, e.mac});
+      plan_.routes.push_back({ins, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gw, "eth0", false,
+                              "default route via the VPC router " + gw.str()});
+      plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
+                              false, "ENI of " + iname});
+      // Same-subnet peers resolve to the router, so every packet crosses it as in AWS.
+      sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
+      sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
+      std::optional<Ipv4> pub;
+      if (auto p = addr_.public_ip.find(iname); p != addr_.public_ip.end()) pub = p->second;
+      plan_.endpoints.push_back({iname, "instance", ins, vpc.name, in.subnet, ip, pub});
+      if (!in.run.empty()) plan_.processes.push_back({ins, iname, in.run, dir_});
+    }
+
+    // Routes of each table.
+    for (const auto& [name, rt] : vpc.route_tables) {
+      uint32_t id = table_id[name];
+      for (const auto& r : rt.routes) {
+        std::string why = "route table " + name + ": " + r.destination->str() + " → " + r.target;
+        if (r.target == "internet_gateway") {
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, kIgwVpcSide, "igw",
+                                  true, why});
+        } else if (r.target == "blackhole") {
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "",
+                                  false, why});
+        } else if (r.target.rfind("instance/", 0) == 0) {
+          std::string n = r.target.substr(9);
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
+                                  addr_.private_ip.at(n), port_of.at(n), true, why});
+        }
+      }
+    }
+    router_rules(vpc, rns, table_id, port_of);
+  }
+
+  // The VPC router's table: ingress port → route table mark, and AWS's source/destination
+  // check (an ENI may only send from its own address).
+  void router_rules(const Vpc& vpc, const std::string& rns,
+                    const std::map<std::string, uint32_t>& table_id,
+                    const std::map<std::string, std::string>& port_of) {
+    std::string marks, sources;
+    for (const auto& [iname, in] : vpc.instances) {
+      const std::string& port = port_of.at(iname);
+      const Subnet& sub = vpc.subnets.at(in.subnet);
+      std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
+      if (!rt.empty()) {
+        marks += (marks.empty() ? "" : ", ") + std::string("\"") + port + "\" : " +
+                 std::to_string(table_id.at(rt));
+      }
+      sources += (sources.empty() ? "" : ", ") + std::string("\"") + port + "\" . " +
+                 addr_.private_ip.at(iname).str();
+    }
+    std::string t = "table ip vpcemu {\n";
+    t += "  map route_table {\n    type ifname : mark\n";
+    if (!marks.empty()) t += "    elements = { " + marks + " }\n";
+    t += "  }\n";
+    t += "  set eni_source {\n    type ifname . ipv4_addr\n";
+    if (!sources.empty()) t += "    elements = { " + sources + " }\n";
+    t += "  }\n";
+    t += "  chain prerouting {\n    type filter hook prerouting priority mangle; policy accept;\n";
+    t += "    iifname \"e-*\" iifname . ip saddr != @eni_source counter drop comment "
+         "\"source/destination check\"\n";
+    t += "    meta mark set iifname map @route_table\n";
+    t += "  }\n}\n";
+    plan_.nft.push_back({rns, "ip vpcemu", t});
+  }
+
+  // Internet gateway: stateful 1:1 NAT between public and private addresses; anything else is
+  // dropped, so an instance without a public address never crosses it.
+  void igw_rules(const Vpc& vpc, const std::string& igw_ns, const std::string& gport) {
+    std::string pub2priv, priv2pub, mapped;
+    for (const auto& [iname, _] : vpc.instances) {
+      auto p = addr_.public_ip.find(iname);
+      if (p == addr_.public_ip.end()) continue;
+      Ipv4 priv = addr_.private_ip.at(iname);
+      auto sep = [](const std::string& s) { return s.empty() ? "" : ", "; };
+      pub2priv += sep(pub2priv) + p->second.str() + " : " + priv.str();
+      priv2pub += sep(priv2pub) + priv.str() + " : " + p->second.str();
+      mapped += sep(mapped) + priv.str();
+      plan_.routes.push_back({inet_ns_, 254, Cidr{p->second, 32}, RouteType::kUnicast,
+                              kIgwInetSide, gport, true,
+                              "public address of " + iname + " (vpc " + vpc.name + ")"});
+    }
+    auto block = [](const std::string& kind, const std::string& name, const std::string& type,
+                    const std::string& elems) {
+      std::string s = "  " + kind + " " + name + " {\n    type " + type + "\n";
+      if (!elems.empty()) s += "    elements = { " + elems + " }\n";
+      return s + "  }\n";
+    };
+    std::string t = "table ip vpcemu {\n";
+    t += block("map", "public_to_private", "ipv4_addr : ipv4_addr", pub2priv);
+    t += block("map", "private_to_public", "ipv4_addr : ipv4_addr", priv2pub);
+    t += block("set", "mapped", "ipv4_addr", mapped);
+    t += "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
+         "    dnat to ip daddr map @public_to_private\n  }\n";
+    t += "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
+         "    iifname \"vpc\" snat to ip saddr map @private_to_public\n  }\n";
+    t += "  chain forward {\n    type filter hook forward priority filter; policy drop;\n"
+         "    iifname \"vpc\" ip saddr @mapped accept\n"
+         "    iifname \"inet\" oifname \"vpc\" ip daddr @mapped accept\n"
+         "    counter comment \"no public address: the internet gateway drops it\"\n  }\n";
+    t += "}\n";
+    plan_.nft.push_back({igw_ns, "ip vpcemu", t});
+  }
+
+  const Scenario& sc_;
+  std::string dir_;
+  Addressing addr_;
+  Plan plan_;
+  std::string inet_ns_;
+  std::map<std::string, std::set<std::string>> ifnames_;
+};
+
+}  // namespace
+
+Plan compile(const Scenario& sc, const std::string& scenario_dir) {
+  return Compiler(sc, scenario_dir).run();
+}
+
+}  // namespace vpcemu

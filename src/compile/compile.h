@@ -1,0 +1,37 @@
+// Scenario → Plan. Pure and deterministic; expects a scenario that validated without errors.
+#pragma once
+#include <string>
+
+#include "compile/plan.h"
+#include "model/scenario.h"
+
+namespace vpcemu {
+
+// Netns names: "<scenario>.<instance|host>", "<scenario>.vpc.<vpc>", "<scenario>.igw.<vpc>",
+// "<scenario>.net.internet". Scenario and resource names contain no '.', so the prefix
+// "<scenario>." identifies everything one scenario owns.
+std::string ns_name(const std::string& scenario, const std::string& kind, const std::string& name);
+std::string endpoint_ns_name(const std::string& scenario, const std::string& name);
+
+// A deterministic interface name of at most 15 characters: prefix + name when it fits, else
+// prefix + the start of the name + a hash of all of it.
+std::string short_ifname(const std::string& prefix, const std::string& name, int salt = 0);
+
+// "02:" + 5 bytes of a stable hash: locally administered, unicast, stable across runs.
+std::string stable_mac(const std::string& seed);
+
+// The scenario's directory is where `run:` commands start.
+Plan compile(const Scenario& sc, const std::string& scenario_dir);
+
+// Transit-link addresses (169.254.0.0/16 never leaves the scenario).
+inline const Ipv4 kRouterIgwSide{0xA9FE0001};  // 169.254.0.1 on the VPC router's "igw" port
+inline const Ipv4 kIgwVpcSide{0xA9FE0002};     // 169.254.0.2 on the IGW's "vpc" port
+inline const Ipv4 kInternetSide{0xA9FE0101};   // 169.254.1.1 on every internet-router port
+inline const Ipv4 kIgwInetSide{0xA9FE0102};    // 169.254.1.2 on the IGW's "inet" port
+
+inline constexpr uint32_t kRulePrioLocal = 100;
+inline constexpr uint32_t kRulePrioTables = 1000;
+inline constexpr uint32_t kRulePrioUnreachable = 32000;
+inline constexpr uint32_t kTableBase = 100;
+
+}  // namespace vpcemu

@@ -1,0 +1,118 @@
+// The Plan: desired kernel state of a scenario as pure data. apply/ turns it into kernel
+// objects; `vpcemu plan` prints it.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/net.h"
+
+namespace vpcemu {
+
+struct NsPlan {
+  std::string name;  // full netns name, "<scenario>.<...>"
+  std::string role;  // router, internet-gateway, internet, instance, host
+  std::string owner; // the scenario object it stands for ("vpc prod", "instance web-1")
+};
+
+struct SysctlPlan {
+  std::string ns;
+  std::string key;    // path below /proc/sys, e.g. "net/ipv4/ip_forward"
+  std::string value;
+  bool after_links = false;  // per-device keys exist only once the link does
+};
+
+struct LinkEnd {
+  std::string ns;
+  std::string ifname;  // <= 15 characters
+  std::string mac;     // "02:xx:xx:xx:xx:xx", deterministic
+};
+
+struct VethPlan {
+  LinkEnd a;  // created here; b is the peer moved into its namespace at creation
+  LinkEnd b;
+  std::string purpose;
+};
+
+struct AddrPlan {
+  std::string ns;
+  std::string dev;
+  Cidr addr;  // address with its prefix length
+};
+
+enum class RouteType { kUnicast, kBlackhole };
+
+struct RoutePlan {
+  std::string ns;
+  uint32_t table = 254;  // 254 = main
+  Cidr dst;
+  RouteType type = RouteType::kUnicast;
+  std::optional<Ipv4> via;
+  std::string dev;  // empty for blackhole
+  bool onlink = false;
+  std::string why;  // which scenario line it stands for ("route table public: 0.0.0.0/0 → igw")
+};
+
+struct RulePlan {
+  std::string ns;
+  uint32_t priority = 0;
+  std::optional<uint32_t> fwmark;
+  std::optional<Cidr> to;
+  uint32_t table = 0;
+  bool unreachable = false;  // FR_ACT_UNREACHABLE instead of a lookup
+  std::string why;
+};
+
+struct NeighPlan {
+  std::string ns;
+  std::string dev;
+  Ipv4 ip;
+  std::string mac;
+};
+
+struct NftPlan {
+  std::string ns;
+  std::string table;    // "ip vpcemu"
+  std::string ruleset;  // complete nft text of the table, loaded as one transaction
+};
+
+struct ProcessPlan {
+  std::string ns;
+  std::string name;  // instance name
+  std::vector<std::string> argv;
+  std::string cwd;
+};
+
+// What status, exec and check need to know about every place a user can enter.
+struct EndpointInfo {
+  std::string name;
+  std::string kind;  // instance | host
+  std::string ns;
+  std::string vpc;     // empty for hosts
+  std::string subnet;  // empty for hosts
+  Ipv4 private_ip;     // the host's only address for hosts
+  std::optional<Ipv4> public_ip;
+};
+
+struct Plan {
+  std::string scenario;
+  std::vector<NsPlan> namespaces;
+  std::vector<SysctlPlan> sysctls;
+  std::vector<VethPlan> veths;
+  std::vector<AddrPlan> addrs;
+  std::vector<NeighPlan> neighs;
+  std::vector<RoutePlan> routes;
+  std::vector<RulePlan> rules;
+  std::vector<NftPlan> nft;
+  std::vector<ProcessPlan> processes;
+  std::vector<EndpointInfo> endpoints;
+
+  const EndpointInfo* endpoint(const std::string& name) const {
+    for (const auto& e : endpoints)
+      if (e.name == name) return &e;
+    return nullptr;
+  }
+};
+
+}  // namespace vpcemu

@@ -1,0 +1,168 @@
+// Plan serialisation.
+#include "compile/plan_json.h"
+
+namespace vpcemu {
+
+using nlohmann::json;
+
+namespace {
+
+json cidr_j(const Cidr& c) { return c.str(); }
+Cidr cidr_from(const json& j) { return Cidr::parse(j.get<std::string>()).value(); }
+Ipv4 ip_from(const json& j) { return Ipv4::parse(j.get<std::string>()).value(); }
+json end_j(const LinkEnd& e) { return {{"ns", e.ns}, {"ifname", e.ifname}, {"mac", e.mac}}; }
+LinkEnd end_from(const json& j) { return {j.at("ns"), j.at("ifname"), j.at("mac")}; }
+
+}  // namespace
+
+json plan_to_json(const Plan& p) {
+  json j;
+  j["scenario"] = p.scenario;
+  j["namespaces"] = json::array();
+  for (const auto& n : p.namespaces)
+    j["namespaces"].push_back({{"name", n.name}, {"role", n.role}, {"owner", n.owner}});
+  j["sysctls"] = json::array();
+  for (const auto& s : p.sysctls)
+    j["sysctls"].push_back(
+        {{"ns", s.ns}, {"key", s.key}, {"value", s.value}, {"after_links", s.after_links}});
+  j["veths"] = json::array();
+  for (const auto& v : p.veths)
+    j["veths"].push_back({{"a", end_j(v.a)}, {"b", end_j(v.b)}, {"purpose", v.purpose}});
+  j["addresses"] = json::array();
+  for (const auto& a : p.addrs)
+    j["addresses"].push_back({{"ns", a.ns}, {"dev", a.dev}, {"address", cidr_j(a.addr)}});
+  j["neighbours"] = json::array();
+  for (const auto& n : p.neighs)
+    j["neighbours"].push_back({{"ns", n.ns}, {"dev", n.dev}, {"ip", n.ip.str()}, {"mac", n.mac}});
+  j["routes"] = json::array();
+  for (const auto& r : p.routes) {
+    json x = {{"ns", r.ns},
+              {"table", r.table},
+              {"destination", cidr_j(r.dst)},
+              {"type", r.type == RouteType::kBlackhole ? "blackhole" : "unicast"},
+              {"why", r.why}};
+    if (r.via) x["via"] = r.via->str();
+    if (!r.dev.empty()) x["dev"] = r.dev;
+    if (r.onlink) x["onlink"] = true;
+    j["routes"].push_back(x);
+  }
+  j["rules"] = json::array();
+  for (const auto& r : p.rules) {
+    json x = {{"ns", r.ns}, {"priority", r.priority}, {"why", r.why}};
+    if (r.fwmark) x["fwmark"] = *r.fwmark;
+    if (r.to) x["to"] = cidr_j(*r.to);
+    if (r.unreachable) x["action"] = "unreachable";
+    else x["table"] = r.table;
+    j["rules"].push_back(x);
+  }
+  j["nftables"] = json::array();
+  for (const auto& n : p.nft)
+    j["nftables"].push_back({{"ns", n.ns}, {"table", n.table}, {"ruleset", n.ruleset}});
+  j["processes"] = json::array();
+  for (const auto& pr : p.processes)
+    j["processes"].push_back({{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}});
+  j["endpoints"] = json::array();
+  for (const auto& e : p.endpoints) {
+    json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
+    if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
+    if (e.public_ip) x["public_ip"] = e.public_ip->str();
+    j["endpoints"].push_back(x);
+  }
+  return j;
+}
+
+Plan plan_from_json(const json& j) {
+  Plan p;
+  p.scenario = j.at("scenario");
+  for (const auto& n : j.at("namespaces")) p.namespaces.push_back({n.at("name"), n.at("role"), n.at("owner")});
+  for (const auto& s : j.at("sysctls"))
+    p.sysctls.push_back({s.at("ns"), s.at("key"), s.at("value"), s.at("after_links")});
+  for (const auto& v : j.at("veths")) p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose")});
+  for (const auto& a : j.at("addresses")) p.addrs.push_back({a.at("ns"), a.at("dev"), cidr_from(a.at("address"))});
+  for (const auto& n : j.at("neighbours"))
+    p.neighs.push_back({n.at("ns"), n.at("dev"), ip_from(n.at("ip")), n.at("mac")});
+  for (const auto& r : j.at("routes")) {
+    RoutePlan x;
+    x.ns = r.at("ns");
+    x.table = r.at("table");
+    x.dst = cidr_from(r.at("destination"));
+    x.type = r.at("type") == "blackhole" ? RouteType::kBlackhole : RouteType::kUnicast;
+    if (r.contains("via")) x.via = ip_from(r.at("via"));
+    x.dev = r.value("dev", "");
+    x.onlink = r.value("onlink", false);
+    x.why = r.value("why", "");
+    p.routes.push_back(x);
+  }
+  for (const auto& r : j.at("rules")) {
+    RulePlan x;
+    x.ns = r.at("ns");
+    x.priority = r.at("priority");
+    if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
+    if (r.contains("to")) x.to = cidr_from(r.at("to"));
+    x.unreachable = r.value("action", "") == "unreachable";
+    x.table = r.value("table", 0u);
+    x.why = r.value("why", "");
+    p.rules.push_back(x);
+  }
+  for (const auto& n : j.at("nftables")) p.nft.push_back({n.at("ns"), n.at("table"), n.at("ruleset")});
+  for (const auto& pr : j.at("processes"))
+    p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd")});
+  for (const auto& e : j.at("endpoints")) {
+    EndpointInfo x;
+    x.name = e.at("name");
+    x.kind = e.at("kind");
+    x.ns = e.at("ns");
+    x.vpc = e.value("vpc", "");
+    x.subnet = e.value("subnet", "");
+    x.private_ip = ip_from(e.at("private_ip"));
+    if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
+    p.endpoints.push_back(x);
+  }
+  return p;
+}
+
+std::string plan_to_text(const Plan& p) {
+  std::string out = "# plan for scenario " + p.scenario + "\n";
+  for (const auto& n : p.namespaces) out += "netns   " + n.name + "  (" + n.role + ": " + n.owner + ")\n";
+  for (const auto& s : p.sysctls) out += "sysctl  " + s.ns + "  " + s.key + " = " + s.value + "\n";
+  for (const auto& v : p.veths)
+    out += "veth    " + v.a.ns + "/" + v.a.ifname + " " + v.a.mac + "  <->  " + v.b.ns + "/" +
+           v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")\n";
+  for (const auto& a : p.addrs) out += "addr    " + a.ns + "  " + a.addr.str() + " dev " + a.dev + "\n";
+  for (const auto& n : p.neighs)
+    out += "neigh   " + n.ns + "  " + n.ip.str() + " lladdr " + n.mac + " dev " + n.dev + " permanent\n";
+  for (const auto& r : p.routes) {
+    out += "route   " + r.ns + "  table " + std::to_string(r.table) + "  ";
+    if (r.type == RouteType::kBlackhole) out += "blackhole ";
+    out += r.dst.str();
+    if (r.via) out += " via " + r.via->str();
+    if (!r.dev.empty()) out += " dev " + r.dev;
+    if (r.onlink) out += " onlink";
+    out += "  # " + r.why + "\n";
+  }
+  for (const auto& r : p.rules) {
+    out += "rule    " + r.ns + "  pref " + std::to_string(r.priority);
+    if (r.to) out += " to " + r.to->str();
+    if (r.fwmark) out += " fwmark " + std::to_string(*r.fwmark);
+    out += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
+    out += "  # " + r.why + "\n";
+  }
+  for (const auto& n : p.nft) {
+    out += "nft     " + n.ns + "\n";
+    size_t start = 0;
+    while (start < n.ruleset.size()) {
+      size_t nl = n.ruleset.find('\n', start);
+      if (nl == std::string::npos) nl = n.ruleset.size();
+      out += "          " + n.ruleset.substr(start, nl - start) + "\n";
+      start = nl + 1;
+    }
+  }
+  for (const auto& pr : p.processes) {
+    out += "run     " + pr.ns + " ";
+    for (const auto& a : pr.argv) out += " " + a;
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace vpcemu

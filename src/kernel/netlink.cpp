@@ -1,0 +1,304 @@
+// rtnetlink message construction and batched acknowledgement handling.
+#include "kernel/netlink.h"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+
+#include <cstring>
+
+#include "kernel/netns.h"
+
+namespace vpcemu {
+
+namespace {
+constexpr size_t kMaxMsg = 1024;       // every message we build fits
+constexpr size_t kBatchBytes = 64 * 1024;
+constexpr size_t kBatchMsgs = 256;     // keeps the acks well inside the receive buffer
+
+bool parse_mac(const std::string& s, uint8_t out[6]) {
+  unsigned v[6];
+  if (sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+    return false;
+  for (int i = 0; i < 6; ++i) out[i] = static_cast<uint8_t>(v[i]);
+  return true;
+}
+
+uint32_t be(Ipv4 ip) { return htonl(ip.value); }
+}  // namespace
+
+Result<NlSocket> NlSocket::open_in(int nsfd, const std::string& ns_name) {
+  auto g = NetnsGuard::enter(nsfd, ns_name);
+  if (!g) return g.error();
+  NlSocket s;
+  s.ns_ = ns_name;
+  s.nl_ = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+  if (!s.nl_) return errno_error("socket(NETLINK_ROUTE)", "in netns " + ns_name, errno);
+  int one = 1;
+  // Extended acks carry the kernel's explanation; capped acks keep replies small.
+  mnl_socket_setsockopt(s.nl_, NETLINK_EXT_ACK, &one, sizeof(one));
+  mnl_socket_setsockopt(s.nl_, NETLINK_CAP_ACK, &one, sizeof(one));
+  int rcvbuf = 1 << 20;
+  mnl_socket_setsockopt(s.nl_, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+  if (mnl_socket_bind(s.nl_, 0, MNL_SOCKET_AUTOPID) < 0) {
+    return errno_error("bind(NETLINK_ROUTE)", "in netns " + ns_name, errno);
+  }
+  s.portid_ = mnl_socket_get_portid(s.nl_);
+  return s;
+}
+
+NlSocket::NlSocket(NlSocket&& o) noexcept
+    : nl_(std::exchange(o.nl_, nullptr)),
+      ns_(std::move(o.ns_)),
+      portid_(o.portid_),
+      seq_(o.seq_),
+      first_seq_(o.first_seq_),
+      buf_(std::move(o.buf_)),
+      used_(o.used_),
+      what_(std::move(o.what_)),
+      deferred_(std::move(o.deferred_)) {}
+
+NlSocket::~NlSocket() {
+  if (nl_) mnl_socket_close(nl_);
+}
+
+nlmsghdr* NlSocket::begin(uint16_t type, uint16_t flags, std::string what) {
+  if (used_ + kMaxMsg > kBatchBytes || what_.size() >= kBatchMsgs) {
+    if (auto s = flush(); !s && !deferred_) deferred_ = s.error();
+  }
+  if (buf_.size() < kBatchBytes + kMaxMsg) buf_.resize(kBatchBytes + kMaxMsg);
+  std::memset(buf_.data() + used_, 0, kMaxMsg);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf_.data() + used_);
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+  nlh->nlmsg_seq = seq_++;
+  what_.push_back(std::move(what));
+  return nlh;
+}
+
+void NlSocket::end(nlmsghdr* nlh) { used_ += MNL_ALIGN(nlh->nlmsg_len); }
+
+void NlSocket::veth(const std::string& name, const std::string& mac, const std::string& peer_name,
+                    const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns) {
+  nlmsghdr* nlh = begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+                        "RTM_NEWLINK veth " + name + " in ns " + ns_ + " (peer " + peer_name +
+                            " in ns " + peer_ns + ")");
+  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifm->ifi_family = AF_UNSPEC;
+  // Our end comes up with the create; the peer's IFF_UP would fail here (ENOTCONN), so the
+  // peer's namespace brings it up separately.
+  ifm->ifi_flags = IFF_UP;
+  ifm->ifi_change = IFF_UP;
+  uint8_t m[6];
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  if (parse_mac(mac, m)) mnl_attr_put(nlh, IFLA_ADDRESS, 6, m);
+  nlattr* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+  nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+  nlattr* peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+  auto* pifm = static_cast<ifinfomsg*>(mnl_nlmsg_get_payload_tail(nlh));
+  std::memset(pifm, 0, sizeof(*pifm));
+  nlh->nlmsg_len += MNL_ALIGN(sizeof(ifinfomsg));
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name.c_str());
+  if (parse_mac(peer_mac, m)) mnl_attr_put(nlh, IFLA_ADDRESS, 6, m);
+  mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, static_cast<uint32_t>(peer_nsfd));
+  mnl_attr_nest_end(nlh, peer);
+  mnl_attr_nest_end(nlh, data);
+  mnl_attr_nest_end(nlh, info);
+  end(nlh);
+}
+
+void NlSocket::link_up(const std::string& name) {
+  nlmsghdr* nlh = begin(RTM_NEWLINK, 0, "RTM_NEWLINK up " + name + " in ns " + ns_);
+  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifm->ifi_family = AF_UNSPEC;
+  ifm->ifi_flags = IFF_UP;
+  ifm->ifi_change = IFF_UP;
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  end(nlh);
+}
+
+void NlSocket::address(int ifindex, const std::string& dev, const Cidr& addr) {
+  nlmsghdr* nlh = begin(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+                        "RTM_NEWADDR " + addr.str() + " dev " + dev + " in ns " + ns_);
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = AF_INET;
+  ifa->ifa_prefixlen = static_cast<uint8_t>(addr.prefix);
+  ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+  ifa->ifa_index = static_cast<uint32_t>(ifindex);
+  mnl_attr_put_u32(nlh, IFA_LOCAL, be(addr.addr));
+  mnl_attr_put_u32(nlh, IFA_ADDRESS, be(addr.addr));
+  end(nlh);
+}
+
+void NlSocket::neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std::string& mac) {
+  nlmsghdr* nlh = begin(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
+                        "RTM_NEWNEIGH " + ip.str() + " lladdr " + mac + " dev " + dev +
+                            " in ns " + ns_);
+  auto* nd = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
+  nd->ndm_family = AF_INET;
+  nd->ndm_ifindex = ifindex;
+  nd->ndm_state = NUD_PERMANENT;
+  mnl_attr_put_u32(nlh, NDA_DST, be(ip));
+  uint8_t m[6];
+  if (parse_mac(mac, m)) mnl_attr_put(nlh, NDA_LLADDR, 6, m);
+  end(nlh);
+}
+
+void NlSocket::route(const Route& r) {
+  std::string what = "RTM_NEWROUTE " + std::string(r.blackhole ? "blackhole " : "") + r.dst.str();
+  if (r.via) what += " via " + r.via->str();
+  if (!r.dev.empty()) what += " dev " + r.dev;
+  what += " table " + std::to_string(r.table) + " in ns " + ns_;
+  nlmsghdr* nlh = begin(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, std::move(what));
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = AF_INET;
+  rtm->rtm_dst_len = static_cast<uint8_t>(r.dst.prefix);
+  rtm->rtm_table = r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
+  rtm->rtm_protocol = RTPROT_STATIC;
+  rtm->rtm_type = r.blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
+  rtm->rtm_scope = (r.blackhole || r.via) ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+  if (r.onlink) rtm->rtm_flags |= RTNH_F_ONLINK;
+  mnl_attr_put_u32(nlh, RTA_TABLE, r.table);
+  if (r.dst.prefix > 0) mnl_attr_put_u32(nlh, RTA_DST, be(r.dst.network()));
+  if (r.via) mnl_attr_put_u32(nlh, RTA_GATEWAY, be(*r.via));
+  if (r.oif) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<uint32_t>(r.oif));
+  end(nlh);
+}
+
+void NlSocket::rule(const Rule& r) {
+  std::string what = "RTM_NEWRULE pref " + std::to_string(r.priority);
+  if (r.to) what += " to " + r.to->str();
+  if (r.fwmark) what += " fwmark " + std::to_string(*r.fwmark);
+  what += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
+  nlmsghdr* nlh = begin(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, what + " in ns " + ns_);
+  auto* frh = static_cast<fib_rule_hdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
+  frh->family = AF_INET;
+  frh->action = r.unreachable ? FR_ACT_UNREACHABLE : FR_ACT_TO_TBL;
+  frh->dst_len = r.to ? static_cast<uint8_t>(r.to->prefix) : 0;
+  if (!r.unreachable) frh->table = r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
+  mnl_attr_put_u32(nlh, FRA_PRIORITY, r.priority);
+  if (!r.unreachable) mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
+  if (r.fwmark) {
+    mnl_attr_put_u32(nlh, FRA_FWMARK, *r.fwmark);
+    mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffff);
+  }
+  if (r.to && r.to->prefix > 0) mnl_attr_put_u32(nlh, FRA_DST, be(r.to->network()));
+  end(nlh);
+}
+
+namespace {
+
+// The NLMSGERR_ATTR_MSG of an error ack, if the kernel sent one.
+std::string extack_message(const nlmsghdr* nlh) {
+  if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return {};
+  const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+  size_t off = sizeof(nlmsgerr);
+  if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) off += err->msg.nlmsg_len - sizeof(nlmsghdr);
+  const char* start = static_cast<const char*>(mnl_nlmsg_get_payload(nlh)) + off;
+  const char* stop = reinterpret_cast<const char*>(nlh) + nlh->nlmsg_len;
+  std::string msg;
+  for (const char* p = start; p + sizeof(nlattr) <= stop;) {
+    const auto* a = reinterpret_cast<const nlattr*>(p);
+    if (a->nla_len < sizeof(nlattr)) break;
+    if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+      msg = std::string(p + NLA_HDRLEN, strnlen(p + NLA_HDRLEN, a->nla_len - NLA_HDRLEN));
+    }
+    p += NLA_ALIGN(a->nla_len);
+  }
+  return msg;
+}
+
+}  // namespace
+
+Status NlSocket::flush() {
+  if (what_.empty()) {
+    if (deferred_) return *std::exchange(deferred_, std::nullopt);
+    return {};
+  }
+  std::optional<Error> first = std::exchange(deferred_, std::nullopt);
+  size_t expected = what_.size();
+  if (mnl_socket_sendto(nl_, buf_.data(), used_) < 0) {
+    Error e = errno_error("sendmsg(NETLINK_ROUTE)", "in ns " + ns_, errno);
+    used_ = 0;
+    what_.clear();
+    first_seq_ = seq_;
+    return first ? *first : e;
+  }
+  std::vector<char> rx(MNL_SOCKET_BUFFER_SIZE * 4);
+  size_t acked = 0;
+  while (acked < expected) {
+    ssize_t n = mnl_socket_recvfrom(nl_, rx.data(), rx.size());
+    if (n < 0) {
+      if (!first) first = errno_error("recvmsg(NETLINK_ROUTE)", "in ns " + ns_, errno);
+      break;
+    }
+    int len = static_cast<int>(n);
+    for (auto* nlh = reinterpret_cast<nlmsghdr*>(rx.data()); mnl_nlmsg_ok(nlh, len);
+         nlh = mnl_nlmsg_next(nlh, &len)) {
+      if (nlh->nlmsg_type != NLMSG_ERROR) continue;
+      ++acked;
+      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+      if (err->error != 0 && !first) {
+        uint32_t idx = nlh->nlmsg_seq - first_seq_;
+        std::string what = idx < what_.size() ? what_[idx] : "netlink request in ns " + ns_;
+        first = Error{-err->error, what, "", extack_message(nlh)};
+      }
+    }
+  }
+  used_ = 0;
+  what_.clear();
+  first_seq_ = seq_;
+  if (first) return *first;
+  return {};
+}
+
+Result<std::map<std::string, int>> NlSocket::link_indexes() {
+  if (auto s = flush(); !s) return s.error();
+  char buf[MNL_SOCKET_BUFFER_SIZE];
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  uint32_t seq = nlh->nlmsg_seq = seq_++;
+  first_seq_ = seq_;
+  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifm->ifi_family = AF_UNSPEC;
+  if (mnl_socket_sendto(nl_, nlh, nlh->nlmsg_len) < 0) {
+    return errno_error("RTM_GETLINK dump", "in ns " + ns_, errno);
+  }
+  std::map<std::string, int> out;
+  std::vector<char> rx(MNL_SOCKET_BUFFER_SIZE * 8);
+  for (;;) {
+    ssize_t n = mnl_socket_recvfrom(nl_, rx.data(), rx.size());
+    if (n < 0) return errno_error("RTM_GETLINK dump", "in ns " + ns_, errno);
+    int len = static_cast<int>(n);
+    for (auto* m = reinterpret_cast<nlmsghdr*>(rx.data()); mnl_nlmsg_ok(m, len);
+         m = mnl_nlmsg_next(m, &len)) {
+      if (m->nlmsg_seq != seq) continue;
+      if (m->nlmsg_type == NLMSG_DONE) return out;
+      if (m->nlmsg_type == NLMSG_ERROR) {
+        const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
+        return errno_error("RTM_GETLINK dump", "in ns " + ns_, -err->error);
+      }
+      if (m->nlmsg_type != RTM_NEWLINK) continue;
+      const auto* lm = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(m));
+      // mnl_attr_for_each relies on C's implicit void* conversion; walk by hand.
+      const char* p = static_cast<const char*>(mnl_nlmsg_get_payload_offset(m, sizeof(ifinfomsg)));
+      const char* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(m));
+      while (p + sizeof(nlattr) <= tail) {
+        const auto* a = reinterpret_cast<const nlattr*>(p);
+        if (a->nla_len < sizeof(nlattr)) break;
+        if (mnl_attr_get_type(a) == IFLA_IFNAME) out[mnl_attr_get_str(a)] = lm->ifi_index;
+        p += MNL_ALIGN(a->nla_len);
+      }
+    }
+  }
+}
+
+}  // namespace vpcemu

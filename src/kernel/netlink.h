@@ -1,0 +1,76 @@
+// rtnetlink through libmnl: one socket per namespace, messages batched into one sendmsg,
+// every ack matched to the object it created so an error names it (with the extack text).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/net.h"
+#include "util/result.h"
+
+struct mnl_socket;
+struct nlmsghdr;
+
+namespace vpcemu {
+
+class NlSocket {
+ public:
+  // Opens a NETLINK_ROUTE socket that lives in the namespace `nsfd` (entered only to open it).
+  static Result<NlSocket> open_in(int nsfd, const std::string& ns_name);
+  NlSocket(NlSocket&& o) noexcept;
+  NlSocket& operator=(NlSocket&&) = delete;
+  NlSocket(const NlSocket&) = delete;
+  ~NlSocket();
+
+  const std::string& ns() const { return ns_; }
+
+  // Queue messages; they reach the kernel on flush() (or when the batch is full).
+  void veth(const std::string& name, const std::string& mac, const std::string& peer_name,
+            const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns);
+  void link_up(const std::string& name);
+  void address(int ifindex, const std::string& dev, const Cidr& addr);
+  void neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std::string& mac);
+  struct Route {
+    uint32_t table = 254;
+    Cidr dst;
+    bool blackhole = false;
+    std::optional<Ipv4> via;
+    int oif = 0;
+    std::string dev;
+    bool onlink = false;
+  };
+  void route(const Route& r);
+  struct Rule {
+    uint32_t priority = 0;
+    std::optional<uint32_t> fwmark;
+    std::optional<Cidr> to;
+    uint32_t table = 0;
+    bool unreachable = false;
+  };
+  void rule(const Rule& r);
+
+  // Sends what is queued and waits for every ack; the first failure names its object.
+  Status flush();
+
+  // ifname → ifindex of every link in the namespace.
+  Result<std::map<std::string, int>> link_indexes();
+
+ private:
+  NlSocket() = default;
+  nlmsghdr* begin(uint16_t type, uint16_t flags, std::string what);
+  void end(nlmsghdr* nlh);
+
+  mnl_socket* nl_ = nullptr;
+  std::string ns_;
+  uint32_t portid_ = 0;
+  uint32_t seq_ = 1;
+  uint32_t first_seq_ = 1;
+  std::vector<char> buf_;
+  size_t used_ = 0;
+  std::vector<std::string> what_;  // by seq - first_seq_
+  std::optional<Error> deferred_;  // failure of an automatic flush, reported by flush()
+};
+
+}  // namespace vpcemu

@@ -1,0 +1,154 @@
+// Named network namespaces, done the way iproute2 does them so `ip netns` sees ours.
+#include "kernel/netns.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace vpcemu {
+
+namespace {
+
+std::string path_of(const std::string& name) { return std::string(kNetnsDir) + "/" + name; }
+
+// /run/netns must be a shared mount so namespaces created here are visible in other mount
+// namespaces (and the other way round), as iproute2 arranges it.
+Status prepare_netns_dir() {
+  if (mkdir(kNetnsDir, 0755) != 0 && errno != EEXIST) {
+    return errno_error("mkdir", kNetnsDir, errno);
+  }
+  if (mount("", kNetnsDir, "none", MS_SHARED | MS_REC, nullptr) == 0) return {};
+  if (errno != EINVAL) return errno_error("mount --make-shared", kNetnsDir, errno);
+  if (mount(kNetnsDir, kNetnsDir, "none", MS_BIND | MS_REC, nullptr) != 0) {
+    return errno_error("mount --bind", kNetnsDir, errno);
+  }
+  if (mount("", kNetnsDir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
+    return errno_error("mount --make-shared", kNetnsDir, errno);
+  }
+  return {};
+}
+
+}  // namespace
+
+Status netns_create(const std::string& name) {
+  static bool prepared = false;
+  if (!prepared) {
+    if (auto s = prepare_netns_dir(); !s) return s;
+    prepared = true;
+  }
+  const std::string path = path_of(name);
+  int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  if (fd < 0) return errno_error("create netns", name, errno);
+  close(fd);
+  Fd home(open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!home.valid()) return errno_error("open", "/proc/thread-self/ns/net", errno);
+  if (unshare(CLONE_NEWNET) != 0) {
+    int e = errno;
+    unlink(path.c_str());
+    return errno_error("unshare(CLONE_NEWNET)", "for netns " + name, e);
+  }
+  int mount_err = 0;
+  if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0) {
+    mount_err = errno;
+  }
+  if (setns(home.get(), CLONE_NEWNET) != 0) {
+    // Without a way back every later step would act on the wrong namespace: a bug-level fault.
+    return errno_error("setns back to the host namespace", "", errno);
+  }
+  if (mount_err) {
+    unlink(path.c_str());
+    return errno_error("mount --bind", "netns " + name, mount_err);
+  }
+  return {};
+}
+
+Status netns_delete(const std::string& name) {
+  const std::string path = path_of(name);
+  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    return errno_error("umount", "netns " + name, errno);
+  }
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return errno_error("unlink", path, errno);
+  }
+  return {};
+}
+
+bool netns_exists(const std::string& name) {
+  struct stat st;
+  return stat(path_of(name).c_str(), &st) == 0;
+}
+
+Result<Fd> netns_open(const std::string& name) {
+  int fd = open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error("open netns", name, errno);
+  return Fd(fd);
+}
+
+std::vector<std::string> netns_list(const std::string& prefix) {
+  std::vector<std::string> out;
+  DIR* d = opendir(kNetnsDir);
+  if (!d) return out;
+  while (auto* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n.rfind(prefix, 0) == 0 && n != "." && n != "..") out.push_back(n);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<NetnsGuard> NetnsGuard::enter(int nsfd, const std::string& ns_name) {
+  NetnsGuard g;
+  g.home_ = Fd(open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!g.home_.valid()) return errno_error("open", "/proc/thread-self/ns/net", errno);
+  if (setns(nsfd, CLONE_NEWNET) != 0) return errno_error("setns", "netns " + ns_name, errno);
+  return g;
+}
+
+NetnsGuard::~NetnsGuard() {
+  if (home_.valid()) (void)setns(home_.get(), CLONE_NEWNET);
+}
+
+Status sysctl_write(int nsfd, const std::string& ns_name, const std::string& key,
+                    const std::string& value) {
+  auto g = NetnsGuard::enter(nsfd, ns_name);
+  if (!g) return g.error();
+  std::string path = "/proc/sys/" + key;
+  Fd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd.valid()) return errno_error("sysctl", key + " in netns " + ns_name, errno);
+  if (write(fd.get(), value.data(), value.size()) < 0) {
+    return errno_error("sysctl", key + "=" + value + " in netns " + ns_name, errno);
+  }
+  return {};
+}
+
+std::map<std::string, std::vector<pid_t>> pids_in_netns(const std::vector<std::string>& names) {
+  std::map<std::string, std::vector<pid_t>> out;
+  std::map<std::pair<dev_t, ino_t>, std::string> wanted;
+  for (const auto& n : names) {
+    struct stat st;
+    if (stat(path_of(n).c_str(), &st) == 0) wanted[{st.st_dev, st.st_ino}] = n;
+  }
+  if (wanted.empty()) return out;
+  DIR* d = opendir("/proc");
+  if (!d) return out;
+  while (auto* e = readdir(d)) {
+    char* end = nullptr;
+    long pid = strtol(e->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    struct stat st;
+    std::string p = "/proc/" + std::string(e->d_name) + "/ns/net";
+    if (stat(p.c_str(), &st) != 0) continue;
+    auto it = wanted.find({st.st_dev, st.st_ino});
+    if (it != wanted.end()) out[it->second].push_back(static_cast<pid_t>(pid));
+  }
+  closedir(d);
+  return out;
+}
+
+}  // namespace vpcemu

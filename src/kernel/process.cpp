@@ -1,0 +1,183 @@
+// fork/exec inside a namespace, the way `ip netns exec` prepares the child: own mount
+// namespace, / made rslave, a fresh /sys for the namespace.
+#include "kernel/process.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace vpcemu {
+
+namespace {
+
+// The child reports failures as {errno, step index} through a CLOEXEC pipe.
+const char* kSteps[] = {"setsid",          "setns",   "unshare(CLONE_NEWNS)",
+                        "mount --make-rslave /", "mount sysfs", "open log",
+                        "chdir",           "execvp",  "waiting for the parent"};
+
+[[noreturn]] void child_fail(int fd, int step) {
+  int msg[2] = {errno, step};
+  (void)!write(fd, msg, sizeof(msg));
+  _exit(127);
+}
+
+}  // namespace
+
+Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
+  int go[2], status[2];
+  if (pipe2(go, O_CLOEXEC) != 0) return errno_error("pipe", "", errno);
+  if (pipe2(status, O_CLOEXEC) != 0) {
+    close(go[0]), close(go[1]);
+    return errno_error("pipe", "", errno);
+  }
+  std::vector<char*> argv;
+  for (const auto& a : opt.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(go[0]), close(go[1]), close(status[0]), close(status[1]);
+    return errno_error("fork", "for " + opt.argv[0], e);
+  }
+  if (pid == 0) {
+    close(go[1]);
+    close(status[0]);
+    if (opt.detach && setsid() < 0) child_fail(status[1], 0);
+    if (setns(opt.nsfd, CLONE_NEWNET) != 0) child_fail(status[1], 1);
+    if (unshare(CLONE_NEWNS) != 0) child_fail(status[1], 2);
+    if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) child_fail(status[1], 3);
+    // /sys shows the namespace it was mounted in: remount it so tools see our links.
+    umount2("/sys", MNT_DETACH);
+    if (mount(opt.ns_name.c_str(), "/sys", "sysfs", 0, nullptr) != 0) child_fail(status[1], 4);
+    if (!opt.log_path.empty()) {
+      int fd = open(opt.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd < 0) child_fail(status[1], 5);
+      dup2(fd, 1), dup2(fd, 2), close(fd);
+    }
+    if (opt.detach) {
+      int devnull = open("/dev/null", O_RDONLY);
+      if (devnull >= 0) dup2(devnull, 0), close(devnull);
+    }
+    if (!opt.cwd.empty() && chdir(opt.cwd.c_str()) != 0) child_fail(status[1], 6);
+    char c;
+    // EOF without the byte: the parent died before journaling us; leave no orphan behind.
+    if (read(go[0], &c, 1) != 1) child_fail(status[1], 8);
+    close(go[0]);
+    signal(SIGPIPE, SIG_DFL);
+    execvp(argv[0], argv.data());
+    child_fail(status[1], 7);
+  }
+  close(go[0]);
+  close(status[1]);
+  return PausedProcess(pid, Fd(go[1]), Fd(status[0]));
+}
+
+Status PausedProcess::release() {
+  char c = 'g';
+  (void)!write(go_.get(), &c, 1);
+  go_.reset();
+  int msg[2];
+  ssize_t n = read(status_.get(), msg, sizeof(msg));
+  if (n == sizeof(msg)) {
+    waitpid(pid_, nullptr, 0);
+    int step = msg[1] >= 0 && msg[1] < 9 ? msg[1] : 7;
+    return errno_error(kSteps[step], "in the child for pid " + std::to_string(pid_), msg[0]);
+  }
+  return {};  // EOF: exec succeeded (the pipe closed on exec)
+}
+
+uint64_t process_start_time(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return 0;
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22; ++i) {
+    if (!(rest >> field)) return 0;
+    if (i == 22) return std::stoull(field);
+  }
+  return 0;
+}
+
+bool process_matches(pid_t pid, uint64_t start_time) {
+  return pid > 0 && start_time != 0 && process_start_time(pid) == start_time;
+}
+
+int child_exit_status(pid_t pid) {
+  int st = 0;
+  if (waitpid(pid, &st, WNOHANG) == pid) {
+    if (WIFEXITED(st)) return WEXITSTATUS(st);
+    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+  }
+  return -1;
+}
+
+void terminate_process(pid_t pid, uint64_t start_time, int grace_ms) {
+  if (!process_matches(pid, start_time)) return;
+  kill(pid, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    waitpid(pid, nullptr, WNOHANG);  // reaps it if it is our own child
+    if (!process_matches(pid, start_time)) return;
+    // A zombie has exited already; its parent reaps it.
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    auto c = line.rfind(')');
+    if (c != std::string::npos && c + 2 < line.size() && line[c + 2] == 'Z') return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (process_matches(pid, start_time)) kill(pid, SIGKILL);
+  waitpid(pid, nullptr, WNOHANG);
+}
+
+bool process_listens(pid_t pid) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  std::set<std::string> inodes;
+  if (DIR* d = opendir((base + "/fd").c_str())) {
+    while (auto* e = readdir(d)) {
+      char target[64];
+      std::string p = base + "/fd/" + e->d_name;
+      ssize_t n = readlink(p.c_str(), target, sizeof(target) - 1);
+      if (n <= 0) continue;
+      target[n] = 0;
+      if (strncmp(target, "socket:[", 8) == 0) {
+        inodes.insert(std::string(target + 8, strlen(target) - 9));
+      }
+    }
+    closedir(d);
+  }
+  if (inodes.empty()) return false;
+  // Columns: sl local rem st tx:rx tr:tm retrnsmt uid timeout inode
+  auto scan = [&](const std::string& file, const char* state) {
+    std::ifstream in(base + "/net/" + file);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      std::string sl, local, rem, st, q, tm, retr, uid, timeout, inode;
+      f >> sl >> local >> rem >> st >> q >> tm >> retr >> uid >> timeout >> inode;
+      if (st == state && inodes.count(inode)) return true;
+    }
+    return false;
+  };
+  return scan("tcp", "0A") || scan("udp", "07") || scan("tcp6", "0A") || scan("udp6", "07");
+}
+
+}  // namespace vpcemu

@@ -1,0 +1,54 @@
+// Processes inside namespaces: started by fork/exec with an argument vector (never a shell),
+// identified by pid and start time so that a recycled pid is never signalled.
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernel/fd.h"
+#include "util/result.h"
+
+namespace vpcemu {
+
+struct SpawnOptions {
+  int nsfd = -1;
+  std::string ns_name;
+  std::vector<std::string> argv;
+  std::string cwd;       // empty: inherit
+  std::string log_path;  // stdout+stderr (append); empty: inherit
+  bool detach = true;    // own session, stdin from /dev/null
+};
+
+// A child that has been forked and entered its namespace but waits before exec, so the caller
+// can record its pid first (write-ahead journal).
+class PausedProcess {
+ public:
+  PausedProcess(pid_t pid, Fd go, Fd status) : pid_(pid), go_(std::move(go)), status_(std::move(status)) {}
+  pid_t pid() const { return pid_; }
+  // Lets the child exec; reports an exec failure (errno and the step that failed).
+  Status release();
+
+ private:
+  pid_t pid_;
+  Fd go_;
+  Fd status_;
+};
+
+Result<PausedProcess> spawn_paused(const SpawnOptions& opt);
+
+// Field 22 of /proc/PID/stat (clock ticks since boot); 0 if the process does not exist.
+uint64_t process_start_time(pid_t pid);
+bool process_matches(pid_t pid, uint64_t start_time);
+
+// SIGTERM, wait up to `grace_ms`, then SIGKILL; only while pid still has `start_time`.
+void terminate_process(pid_t pid, uint64_t start_time, int grace_ms);
+
+// True when the process owns a listening TCP socket or a bound UDP socket.
+bool process_listens(pid_t pid);
+
+// Reaps the exit status of a child of ours if it has exited (-1 if still running).
+int child_exit_status(pid_t pid);
+
+}  // namespace vpcemu

@@ -1,0 +1,22 @@
+// Address assignment: private IPs (explicit or first free) and public IPs (elastic or from the
+// emulated internet's pool). Pure and deterministic; validate reports its diagnostics, compile
+// uses its result.
+#pragma once
+#include <map>
+#include <string>
+
+#include "model/scenario.h"
+
+namespace vpcemu {
+
+// Where automatic public addresses come from (TEST-NET-3, never routed on the real internet).
+inline const Cidr kPublicPool{Ipv4{0xCB007100}, 24};  // 203.0.113.0/24
+
+struct Addressing {
+  std::map<std::string, Ipv4> private_ip;  // instance name → private address
+  std::map<std::string, Ipv4> public_ip;   // instance name → public address (if any)
+};
+
+Addressing assign_addresses(const Scenario& sc, Diagnostics& diags);
+
+}  // namespace vpcemu

@@ -1,0 +1,31 @@
+// Real-packet reachability probes: a TCP connect, a UDP exchange or an ICMP echo sent from
+// inside one namespace, with a temporary responder in the destination where nothing listens.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "util/net.h"
+
+namespace vpcemu {
+
+enum class ProbeProto { kTcp, kUdp, kIcmp };
+
+struct ProbeSpec {
+  std::string src_ns;
+  std::string dst_ns;  // where a responder may be started; empty: none
+  Ipv4 dst;
+  ProbeProto proto = ProbeProto::kTcp;
+  int port = 0;
+};
+
+struct ProbeResult {
+  bool reached = false;
+  std::string detail;  // "connected", "timeout", "connection refused", "unreachable", ...
+  long ms = 0;
+};
+
+// Runs every probe concurrently (bounded), each with `timeout_ms`.
+std::vector<ProbeResult> run_probes(const std::vector<ProbeSpec>& specs, int timeout_ms,
+                                    int concurrency = 64);
+
+}  // namespace vpcemu

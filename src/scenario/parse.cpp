@@ -1,0 +1,424 @@
+// YAML parsing with yaml-cpp: every unknown key, wrong type and malformed value is reported
+// with its line and column; parsing goes on so that all problems are listed at once.
+#include "scenario/parse.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "util/text.h"
+
+namespace vpcemu {
+namespace {
+
+// Keys of the scenario format that later versions implement: a clear error, not "unknown key".
+const std::set<std::string> kNotYet = {
+    "peerings",        "endpoint_services", "services",          "onprem",
+    "vpn_connections", "client_vpn_endpoints", "direct_connects", "transit_gateways",
+    "security_groups", "network_acls",      "nat_gateways",      "endpoints",
+    "network_acl"};
+
+class Parser {
+ public:
+  explicit Parser(Diagnostics& d) : d_(d) {}
+
+  static SourceSpan span(const YAML::Node& n, SourceSpan fallback = {}) {
+    auto m = n.Mark();
+    if (m.line < 0) return fallback;
+    return SourceSpan{m.line + 1, m.column + 1};
+  }
+
+  static const char* kind(const YAML::Node& n) {
+    switch (n.Type()) {
+      case YAML::NodeType::Map: return "a mapping";
+      case YAML::NodeType::Sequence: return "a list";
+      case YAML::NodeType::Scalar: return "a scalar";
+      case YAML::NodeType::Null: return "nothing";
+      default: return "an undefined value";
+    }
+  }
+
+  using KeyFn = std::function<void(const std::string& key, SourceSpan key_span,
+                                   const YAML::Node& value)>;
+
+  // Walks a mapping, rejecting unknown and duplicate keys. A null node is an empty mapping.
+  void each_key(const YAML::Node& node, const std::string& what,
+                const std::vector<std::string>& allowed, const KeyFn& fn) {
+    if (node.IsNull()) return;
+    if (!node.IsMap()) {
+      d_.error(span(node), what + " must be a mapping, found " + kind(node));
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      SourceSpan ks = span(it->first);
+      if (!it->first.IsScalar()) {
+        d_.error(ks, "keys of " + what + " must be plain words");
+        continue;
+      }
+      std::string key = it->first.Scalar();
+      if (!seen.insert(key).second) {
+        d_.error(ks, "duplicate key '" + key + "' in " + what);
+        continue;
+      }
+      if (!allowed.empty() &&
+          std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        if (kNotYet.count(key)) {
+          d_.error(ks, "'" + key + "' is part of the scenario format but not implemented yet "
+                       "in this version of vpcemu");
+        } else if (auto near = nearest(key, allowed)) {
+          d_.error(ks, "unknown key '" + key + "' in " + what + "; did you mean '" + *near + "'?");
+        } else {
+          std::string list;
+          for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+          d_.error(ks, "unknown key '" + key + "' in " + what + "; valid keys: " + list);
+        }
+        continue;
+      }
+      fn(key, ks, it->second);
+    }
+  }
+
+  // Named resources: each key a resource name, checked against the naming rule.
+  void each_named(const YAML::Node& node, const std::string& what, const KeyFn& fn) {
+    each_key(node, what, {}, [&](const std::string& key, SourceSpan ks, const YAML::Node& v) {
+      if (!valid_resource_name(key)) {
+        d_.error(ks, "invalid name '" + key + "' in " + what +
+                         ": names are 1-32 characters of a-z, 0-9 and '-', starting with a "
+                         "letter or digit");
+        return;
+      }
+      fn(key, ks, v);
+    });
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, const std::string& what,
+                                    SourceSpan fallback) {
+    if (!n.IsScalar()) {
+      d_.error(span(n, fallback), what + " must be a single value, found " + kind(n));
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& what, SourceSpan fb) {
+    auto s = scalar(n, what, fb);
+    if (!s) return std::nullopt;
+    if (*s == "true") return true;
+    if (*s == "false") return false;
+    d_.error(span(n, fb), what + " must be true or false, found '" + *s + "'");
+    return std::nullopt;
+  }
+
+  std::optional<Cidr> cidr(const YAML::Node& n, const std::string& what, SourceSpan fb) {
+    auto s = scalar(n, what, fb);
+    if (!s) return std::nullopt;
+    auto c = Cidr::parse(*s);
+    if (!c) {
+      d_.error(span(n, fb), what + " '" + *s + "' is not a CIDR block; write it like 10.0.0.0/16");
+      return std::nullopt;
+    }
+    if (c->has_host_bits()) {
+      d_.warning(span(n, fb), what + " '" + *s + "' has host bits set; using " +
+                                  c->canonical().str());
+    }
+    return c->canonical();
+  }
+
+  std::optional<Ipv4> address(const YAML::Node& n, const std::string& what, SourceSpan fb) {
+    auto s = scalar(n, what, fb);
+    if (!s) return std::nullopt;
+    auto ip = Ipv4::parse(*s);
+    if (!ip) d_.error(span(n, fb), what + " '" + *s + "' is not an IPv4 address like 10.0.1.10");
+    return ip;
+  }
+
+  std::optional<int> number(const YAML::Node& n, const std::string& what, SourceSpan fb, int lo,
+                            int hi) {
+    auto s = scalar(n, what, fb);
+    if (!s) return std::nullopt;
+    int v = 0;
+    auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+    if (ec != std::errc{} || p != s->data() + s->size() || v < lo || v > hi) {
+      d_.error(span(n, fb), what + " must be a whole number from " + std::to_string(lo) + " to " +
+                                std::to_string(hi) + ", found '" + *s + "'");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  void parse_route_table(RouteTable& rt, const YAML::Node& node) {
+    each_key(node, "route table '" + rt.name + "'", {"routes"},
+             [&](const std::string&, SourceSpan ks, const YAML::Node& v) {
+               if (v.IsNull()) return;
+               if (!v.IsSequence()) {
+                 d_.error(span(v, ks), "routes must be a list, found " + std::string(kind(v)));
+                 return;
+               }
+               for (const auto& r : v) {
+                 Route route;
+                 route.span = span(r, ks);
+                 each_key(r, "route", {"destination", "target"},
+                          [&](const std::string& k, SourceSpan rks, const YAML::Node& rv) {
+                            if (k == "destination") {
+                              route.destination_span = span(rv, rks);
+                              route.destination = cidr(rv, "destination", rks);
+                            } else {
+                              route.target_span = span(rv, rks);
+                              if (auto s = scalar(rv, "target", rks)) route.target = *s;
+                            }
+                          });
+                 if (r.IsMap()) {
+                   if (!r["destination"]) d_.error(route.span, "route has no 'destination'");
+                   if (!r["target"]) d_.error(route.span, "route has no 'target'");
+                 }
+                 rt.routes.push_back(std::move(route));
+               }
+             });
+  }
+
+  void parse_instance(Instance& in, const YAML::Node& node) {
+    each_key(node, "instance '" + in.name + "'",
+             {"subnet", "private_ip", "public_ip", "elastic_ip", "run"},
+             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+               if (k == "subnet") {
+                 in.subnet_span = span(v, ks);
+                 if (auto s = scalar(v, "subnet", ks)) in.subnet = *s;
+               } else if (k == "private_ip") {
+                 in.private_ip_span = span(v, ks);
+                 in.private_ip = address(v, "private_ip", ks);
+               } else if (k == "public_ip") {
+                 in.public_span = span(v, ks);
+                 if (auto b = boolean(v, "public_ip", ks)) in.public_ip = *b;
+               } else if (k == "elastic_ip") {
+                 in.public_span = span(v, ks);
+                 in.elastic_ip = address(v, "elastic_ip", ks);
+               } else if (k == "run") {
+                 in.run_span = span(v, ks);
+                 parse_run(in, v, ks);
+               }
+             });
+    if (node.IsMap() && !node["subnet"]) {
+      d_.error(in.span, "instance '" + in.name + "' has no 'subnet'");
+    }
+  }
+
+  void parse_run(Instance& in, const YAML::Node& v, SourceSpan ks) {
+    if (v.IsSequence()) {
+      for (const auto& w : v) {
+        if (auto s = scalar(w, "run argument", ks)) in.run.push_back(*s);
+      }
+    } else if (auto s = scalar(v, "run", ks)) {
+      auto words = split_command(*s);
+      if (!words) {
+        d_.error(span(v, ks), "run: unterminated quote in '" + *s + "'");
+        return;
+      }
+      in.run = std::move(*words);
+    }
+    if (in.run.empty()) d_.error(span(v, ks), "run: empty command");
+  }
+
+  void parse_vpc(Vpc& vpc, const YAML::Node& node) {
+    const std::string what = "vpc '" + vpc.name + "'";
+    each_key(node, what,
+             {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table",
+              "instances"},
+             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+               if (k == "cidr") {
+                 vpc.cidr_span = span(v, ks);
+                 vpc.cidr = cidr(v, "cidr", ks);
+               } else if (k == "internet_gateway") {
+                 if (auto b = boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
+               } else if (k == "main_route_table") {
+                 vpc.main_route_table_span = span(v, ks);
+                 if (auto s = scalar(v, "main_route_table", ks)) vpc.main_route_table = *s;
+               } else if (k == "subnets") {
+                 each_named(v, "subnets", [&](const std::string& n, SourceSpan nks,
+                                              const YAML::Node& sv) {
+                   Subnet s{n, nks};
+                   each_key(sv, "subnet '" + n + "'", {"cidr", "route_table"},
+                            [&](const std::string& sk, SourceSpan sks, const YAML::Node& x) {
+                              if (sk == "cidr") {
+                                s.cidr_span = span(x, sks);
+                                s.cidr = cidr(x, "cidr", sks);
+                              } else {
+                                s.route_table_span = span(x, sks);
+                                if (auto r = scalar(x, "route_table", sks)) s.route_table = *r;
+                              }
+                            });
+                   if (sv.IsMap() && !sv["cidr"]) d_.error(nks, "subnet '" + n + "' has no 'cidr'");
+                   vpc.subnets.emplace(n, std::move(s));
+                 });
+               } else if (k == "route_tables") {
+                 each_named(v, "route_tables", [&](const std::string& n, SourceSpan nks,
+                                                   const YAML::Node& rv) {
+                   RouteTable rt{n, nks, {}};
+                   parse_route_table(rt, rv);
+                   vpc.route_tables.emplace(n, std::move(rt));
+                 });
+               } else if (k == "instances") {
+                 each_named(v, "instances", [&](const std::string& n, SourceSpan nks,
+                                                const YAML::Node& iv) {
+                   Instance in;
+                   in.name = n;
+                   in.vpc = vpc.name;
+                   in.span = nks;
+                   parse_instance(in, iv);
+                   vpc.instances.emplace(n, std::move(in));
+                 });
+               }
+             });
+    if (node.IsMap() && !node["cidr"]) d_.error(vpc.span, what + " has no 'cidr'");
+  }
+
+  void parse_expect(Scenario& sc, const YAML::Node& node, SourceSpan ks) {
+    if (node.IsNull()) return;
+    if (!node.IsSequence()) {
+      d_.error(span(node, ks), "expect must be a list, found " + std::string(kind(node)));
+      return;
+    }
+    for (const auto& e : node) {
+      Expect x;
+      x.span = span(e, ks);
+      bool has_result = false;
+      each_key(e, "expect entry", {"from", "to", "protocol", "port", "result"},
+               [&](const std::string& k, SourceSpan eks, const YAML::Node& v) {
+                 SourceSpan vs = span(v, eks);
+                 auto s = scalar(v, k, eks);
+                 if (!s) return;
+                 if (k == "from") {
+                   x.from = *s, x.from_span = vs;
+                 } else if (k == "to") {
+                   x.to = *s, x.to_span = vs;
+                 } else if (k == "protocol") {
+                   x.protocol_span = vs;
+                   if (*s == "tcp") x.protocol = Protocol::kTcp;
+                   else if (*s == "udp") x.protocol = Protocol::kUdp;
+                   else if (*s == "icmp") x.protocol = Protocol::kIcmp;
+                   else if (*s == "all" || *s == "-1") {
+                     d_.error(vs, "expect needs one protocol to probe: tcp, udp or icmp");
+                   } else {
+                     d_.error(vs, "unknown protocol '" + *s + "'; use tcp, udp or icmp");
+                   }
+                 } else if (k == "port") {
+                   x.port_span = vs;
+                   x.port = number(v, "port", eks, 1, 65535);
+                 } else if (k == "result") {
+                   has_result = true;
+                   if (*s == "allow") x.allow = true;
+                   else if (*s == "deny") x.allow = false;
+                   else d_.error(vs, "result must be allow or deny, found '" + *s + "'");
+                 }
+               });
+      if (e.IsMap()) {
+        if (x.from.empty()) d_.error(x.span, "expect entry has no 'from'");
+        if (x.to.empty()) d_.error(x.span, "expect entry has no 'to'");
+        if (!e["protocol"]) d_.error(x.span, "expect entry has no 'protocol'");
+        if (!has_result) d_.error(x.span, "expect entry has no 'result' (allow or deny)");
+      }
+      sc.expects.push_back(std::move(x));
+    }
+  }
+
+  void parse(Scenario& sc, const YAML::Node& root) {
+    if (!root.IsMap()) {
+      d_.error(span(root, {1, 1}), "a scenario must be a mapping with 'name' and 'vpcs', found " +
+                                       std::string(kind(root)));
+      return;
+    }
+    each_key(root, "the scenario", {"name", "vpcs", "internet", "expect"},
+             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+               if (k == "name") {
+                 sc.name_span = span(v, ks);
+                 auto s = scalar(v, "name", ks);
+                 if (!s) return;
+                 sc.name = *s;
+                 // Scenario names become part of namespace names; same rule as resources.
+                 if (!valid_resource_name(*s)) {
+                   d_.error(sc.name_span,
+                            "invalid scenario name '" + *s +
+                                "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
+                                "letter or digit");
+                 }
+               } else if (k == "vpcs") {
+                 each_named(v, "vpcs", [&](const std::string& n, SourceSpan nks,
+                                           const YAML::Node& vv) {
+                   Vpc vpc;
+                   vpc.name = n;
+                   vpc.span = nks;
+                   parse_vpc(vpc, vv);
+                   sc.vpcs.emplace(n, std::move(vpc));
+                 });
+               } else if (k == "internet") {
+                 each_key(v, "internet", {"hosts"}, [&](const std::string&, SourceSpan hks,
+                                                        const YAML::Node& hv) {
+                   each_named(hv, "internet hosts", [&](const std::string& n, SourceSpan nks,
+                                                        const YAML::Node& h) {
+                     InternetHost host{n, nks, std::nullopt, {}};
+                     each_key(h, "internet host '" + n + "'", {"ip"},
+                              [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
+                                host.ip_span = span(iv, iks);
+                                host.ip = address(iv, "ip", iks);
+                              });
+                     if (!h.IsMap() || !h["ip"]) {
+                       d_.error(nks, "internet host '" + n + "' has no 'ip'");
+                     }
+                     sc.hosts.emplace(n, std::move(host));
+                   });
+                   (void)hks;
+                 });
+               } else if (k == "expect") {
+                 parse_expect(sc, v, ks);
+               }
+             });
+    if (!root["name"]) d_.error({1, 1}, "the scenario has no 'name'");
+  }
+
+ private:
+  Diagnostics& d_;
+};
+
+}  // namespace
+
+bool valid_resource_name(const std::string& name) {
+  if (name.empty() || name.size() > 32) return false;
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return ok(c) || c == '-'; });
+}
+
+ParseResult parse_scenario_text(const std::string& text, const std::string& file) {
+  ParseResult r;
+  r.scenario.file = file;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    r.diags.error({e.mark.line + 1, e.mark.column + 1}, "malformed YAML: " + e.msg);
+    return r;
+  }
+  Parser(r.diags).parse(r.scenario, root);
+  return r;
+}
+
+ParseResult parse_scenario_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    ParseResult r;
+    r.scenario.file = path;
+    r.diags.error({}, "cannot read scenario file: " + std::string(strerror(errno)));
+    return r;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario_text(ss.str(), path);
+}
+
+}  // namespace vpcemu

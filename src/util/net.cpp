@@ -1,0 +1,57 @@
+// IPv4 and CIDR parsing and formatting.
+#include "util/net.h"
+
+#include <charconv>
+
+namespace vpcemu {
+
+std::string Ipv4::str() const {
+  return std::to_string(value >> 24) + "." + std::to_string((value >> 16) & 0xff) + "." +
+         std::to_string((value >> 8) & 0xff) + "." + std::to_string(value & 0xff);
+}
+
+std::optional<Ipv4> Ipv4::parse(std::string_view text) {
+  uint32_t result = 0;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) {
+      if (p == end || *p != '.') return std::nullopt;
+      ++p;
+    }
+    if (p == end || *p < '0' || *p > '9') return std::nullopt;
+    // Reject leading zeros ("010") which some parsers read as octal.
+    if (*p == '0' && p + 1 != end && p[1] >= '0' && p[1] <= '9') return std::nullopt;
+    unsigned octet = 0;
+    auto [next, ec] = std::from_chars(p, end, octet);
+    if (ec != std::errc{} || octet > 255) return std::nullopt;
+    result = (result << 8) | octet;
+    p = next;
+  }
+  if (p != end) return std::nullopt;
+  return Ipv4{result};
+}
+
+std::optional<Cidr> Cidr::parse(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto ip = Ipv4::parse(text.substr(0, slash));
+  if (!ip) return std::nullopt;
+  auto len = text.substr(slash + 1);
+  if (len.empty() || len.size() > 2) return std::nullopt;
+  int prefix = 0;
+  auto [next, ec] = std::from_chars(len.data(), len.data() + len.size(), prefix);
+  if (ec != std::errc{} || next != len.data() + len.size() || prefix < 0 || prefix > 32)
+    return std::nullopt;
+  return Cidr{*ip, prefix};
+}
+
+std::string Cidr::str() const { return addr.str() + "/" + std::to_string(prefix); }
+
+bool is_aws_reserved(const Cidr& subnet, Ipv4 ip) {
+  if (!subnet.contains(ip)) return false;
+  uint32_t offset = ip.value - subnet.network().value;
+  return offset <= 3 || ip == subnet.last();
+}
+
+}  // namespace vpcemu

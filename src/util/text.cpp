@@ -1,0 +1,86 @@
+// Text helpers.
+#include "util/text.h"
+
+#include <algorithm>
+
+namespace vpcemu {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> nearest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  size_t best_d = SIZE_MAX;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  // Allow roughly one typo per three characters.
+  if (best && best_d <= std::max<size_t>(2, word.size() / 3)) return best;
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> split_command(std::string_view line) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(cur)), cur.clear(), in_word = false;
+    } else if (c == '\'') {
+      in_word = true;
+      size_t end = line.find('\'', i + 1);
+      if (end == std::string_view::npos) return std::nullopt;
+      cur.append(line.substr(i + 1, end - i - 1));
+      i = end;
+    } else if (c == '"') {
+      in_word = true;
+      for (++i;; ++i) {
+        if (i >= line.size()) return std::nullopt;
+        if (line[i] == '"') break;
+        if (line[i] == '\\' && i + 1 < line.size() &&
+            (line[i + 1] == '"' || line[i + 1] == '\\' || line[i + 1] == '$')) {
+          ++i;
+        }
+        cur.push_back(line[i]);
+      }
+    } else if (c == '\\' && i + 1 < line.size()) {
+      in_word = true;
+      cur.push_back(line[++i]);
+    } else {
+      in_word = true;
+      cur.push_back(c);
+    }
+  }
+  if (in_word) words.push_back(std::move(cur));
+  return words;
+}
+
+uint64_t stable_hash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string hex(uint64_t v, int digits) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(digits, '0');
+  for (int i = digits - 1; i >= 0; --i, v >>= 4) out[i] = kDigits[v & 0xf];
+  return out;
+}
+
+}  // namespace vpcemu

@@ -1,0 +1,24 @@
+// Small text helpers: nearest-name suggestions, argument splitting, stable hashes.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vpcemu {
+
+size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word`, if it is plausibly a typo of it.
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+
+// Splits a command line into words with POSIX-shell quoting rules ('..', "..", \x) but no
+// expansion, pipes or redirection: vpcemu never runs a shell. Returns nullopt on an
+// unterminated quote.
+std::optional<std::vector<std::string>> split_command(std::string_view line);
+
+// FNV-1a 64: deterministic across runs and machines (std::hash is not).
+uint64_t stable_hash(std::string_view s);
+std::string hex(uint64_t v, int digits);
+
+}  // namespace vpcemu

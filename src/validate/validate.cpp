@@ -1,0 +1,268 @@
+// Semantic validation: AWS rules 1-2 (CIDR sizes, containment, overlap, reserved addresses),
+// name resolution and uniqueness, route targets, expect entries.
+#include "validate/validate.h"
+
+#include <set>
+
+#include "model/addressing.h"
+#include "util/text.h"
+
+namespace vpcemu {
+namespace {
+
+const Cidr kLinkLocal{Ipv4{0xA9FE0000}, 16};  // 169.254.0.0/16: vpcemu's transit links
+const Cidr kLoopback{Ipv4{0x7F000000}, 8};
+const Cidr kThisNet{Ipv4{0}, 8};
+const Cidr kMulticastAndUp{Ipv4{0xE0000000}, 3};
+
+bool unusable_public(Ipv4 ip) {
+  return kLinkLocal.contains(ip) || kLoopback.contains(ip) || kThisNet.contains(ip) ||
+         kMulticastAndUp.contains(ip);
+}
+
+std::string names_of(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+template <typename Map>
+std::vector<std::string> keys(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, _] : m) out.push_back(k);
+  return out;
+}
+
+void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind,
+                 const std::string& name, const std::vector<std::string>& known,
+                 const std::string& where) {
+  std::string msg = "unknown " + kind + " '" + name + "'" + where;
+  if (auto near = nearest(name, known)) {
+    msg += "; did you mean '" + *near + "'?";
+  } else if (!known.empty()) {
+    msg += "; known: " + names_of(known);
+  } else {
+    msg += "; none is defined";
+  }
+  d.error(span, msg);
+}
+
+void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::string& what) {
+  if (c.prefix < 16 || c.prefix > 28) {
+    d.error(span, what + " " + c.str() + " is a /" + std::to_string(c.prefix) +
+                      "; AWS allows /16 (65,536 addresses) to /28 (16 addresses)");
+  }
+}
+
+void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
+  if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
+
+  // Subnets: size, containment, no overlap.
+  std::vector<const Subnet*> subnets;
+  for (const auto& [_, s] : vpc.subnets) {
+    if (!s.cidr) continue;
+    check_cidr_size(d, *s.cidr, s.cidr_span, "subnet CIDR");
+    if (vpc.cidr && !vpc.cidr->contains(*s.cidr)) {
+      d.error(s.cidr_span,
+              "subnet '" + s.name + "' (" + s.cidr->str() + ") is not inside its VPC's CIDR " +
+                  vpc.cidr->str(),
+              {{vpc.cidr_span, "the VPC's CIDR is set here"}});
+    }
+    for (const Subnet* other : subnets) {
+      if (other->cidr->overlaps(*s.cidr)) {
+        d.error(s.cidr_span,
+                "subnet '" + s.name + "' (" + s.cidr->str() + ") overlaps subnet '" +
+                    other->name + "' (" + other->cidr->str() + ")",
+                {{other->cidr_span, "'" + other->name + "' is defined here"}});
+      }
+    }
+    subnets.push_back(&s);
+    if (!s.route_table.empty() && !vpc.route_tables.count(s.route_table)) {
+      unknown_ref(d, s.route_table_span, "route table", s.route_table, keys(vpc.route_tables),
+                  in_vpc);
+    }
+  }
+  if (!vpc.main_route_table.empty() && !vpc.route_tables.count(vpc.main_route_table)) {
+    unknown_ref(d, vpc.main_route_table_span, "route table", vpc.main_route_table,
+                keys(vpc.route_tables), in_vpc);
+  }
+
+  // Routes.
+  for (const auto& [_, rt] : vpc.route_tables) {
+    std::map<Cidr, const Route*> seen;
+    for (const auto& r : rt.routes) {
+      if (r.destination) {
+        auto [it, fresh] = seen.emplace(*r.destination, &r);
+        if (!fresh) {
+          d.error(r.destination_span,
+                  "route table '" + rt.name + "' has two routes to " + r.destination->str(),
+                  {{it->second->destination_span, "the first one is here"}});
+        }
+        if (vpc.cidr && *r.destination == *vpc.cidr) {
+          d.error(r.destination_span, "route to " + r.destination->str() +
+                                          " conflicts with the local route of the VPC, which "
+                                          "every route table has and which cannot be replaced");
+        } else if (vpc.cidr && vpc.cidr->contains(*r.destination)) {
+          d.warning(r.destination_span,
+                    "route to " + r.destination->str() + " lies inside the VPC's CIDR " +
+                        vpc.cidr->str() + "; the local route wins over it (AWS rule 16)");
+        }
+      }
+      if (r.target.empty()) continue;
+      const std::string& t = r.target;
+      if (t == "internet_gateway") {
+        if (!vpc.internet_gateway) {
+          d.error(r.target_span, "route targets the internet gateway but vpc '" + vpc.name +
+                                     "' has none; set 'internet_gateway: true' on the VPC",
+                  {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
+        }
+      } else if (t == "blackhole") {
+      } else if (t.rfind("instance/", 0) == 0) {
+        std::string n = t.substr(9);
+        if (!vpc.instances.count(n)) {
+          unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
+        }
+      } else {
+        static const std::vector<std::string> kKinds = {
+            "internet_gateway", "blackhole", "instance/<name>", "nat_gateway/<name>",
+            "peering/<name>", "vpn_gateway", "transit_gateway/<name>"};
+        auto slash = t.find('/');
+        std::string kind = t.substr(0, slash);
+        if (kind == "nat_gateway" || kind == "peering" || kind == "transit_gateway" ||
+            kind == "vpn_gateway" || kind == "endpoint") {
+          d.error(r.target_span, "route target '" + t + "' names a " + kind +
+                                     ", which this scenario does not define");
+        } else {
+          d.error(r.target_span, "unknown route target '" + t + "'; valid targets: " +
+                                     names_of(kKinds));
+        }
+      }
+    }
+  }
+
+  // Instances.
+  std::map<uint32_t, const Instance*> ips;
+  for (const auto& [_, in] : vpc.instances) {
+    auto sit = vpc.subnets.find(in.subnet);
+    if (!in.subnet.empty() && sit == vpc.subnets.end()) {
+      unknown_ref(d, in.subnet_span, "subnet", in.subnet, keys(vpc.subnets), in_vpc);
+    }
+    if (in.private_ip && sit != vpc.subnets.end() && sit->second.cidr) {
+      const Cidr& c = *sit->second.cidr;
+      if (!c.contains(*in.private_ip)) {
+        d.error(in.private_ip_span,
+                "private_ip " + in.private_ip->str() + " is outside subnet '" + in.subnet +
+                    "' (" + c.str() + ")",
+                {{sit->second.cidr_span, "the subnet's CIDR is set here"}});
+      } else if (is_aws_reserved(c, *in.private_ip)) {
+        uint32_t off = in.private_ip->value - c.network().value;
+        const char* why = off == 0   ? "the network address"
+                          : off == 1 ? "the VPC router (base+1)"
+                          : off == 2 ? "the DNS server (base+2)"
+                          : off == 3 ? "reserved by AWS for future use (base+3)"
+                                     : "the broadcast address";
+        d.error(in.private_ip_span, "private_ip " + in.private_ip->str() + " is reserved in " +
+                                        c.str() + ": it is " + why +
+                                        "; use one from " + c.at(4).str() + " to " +
+                                        Ipv4{c.last().value - 1}.str());
+      } else {
+        auto [it, fresh] = ips.emplace(in.private_ip->value, &in);
+        if (!fresh) {
+          d.error(in.private_ip_span,
+                  "private_ip " + in.private_ip->str() + " is already taken by instance '" +
+                      it->second->name + "'",
+                  {{it->second->private_ip_span, "'" + it->second->name + "' takes it here"}});
+        }
+      }
+    }
+    if (in.public_ip || in.elastic_ip) {
+      if (!vpc.internet_gateway) {
+        d.error(in.public_span, "instance '" + in.name + "' has a public address but vpc '" +
+                                    vpc.name + "' has no internet gateway to map it; set "
+                                    "'internet_gateway: true' on the VPC");
+      }
+    }
+  }
+  (void)sc;
+}
+
+}  // namespace
+
+void validate(const Scenario& sc, Diagnostics& d) {
+  // One name space for everything `vpcemu exec` can enter.
+  std::map<std::string, SourceSpan> endpoints;
+  auto claim = [&](const std::string& name, SourceSpan span, const std::string& what) {
+    auto [it, fresh] = endpoints.emplace(name, span);
+    if (!fresh) {
+      d.error(span, what + " name '" + name + "' is already used",
+              {{it->second, "first used here; instances and hosts share one name space"}});
+    }
+  };
+  for (const auto& [_, vpc] : sc.vpcs) {
+    validate_vpc(sc, vpc, d);
+    for (const auto& [_, in] : vpc.instances) claim(in.name, in.span, "instance");
+  }
+
+  // Public addresses: elastic IPs and hosts must be usable and unique.
+  std::map<uint32_t, std::pair<std::string, SourceSpan>> publics;
+  auto claim_public = [&](Ipv4 ip, const std::string& owner, SourceSpan span) {
+    if (unusable_public(ip)) {
+      d.error(span, ip.str() + " cannot be a public address (loopback, link-local, "
+                               "multicast and 0.0.0.0/8 are not routable)");
+      return;
+    }
+    for (const auto& [_, vpc] : sc.vpcs) {
+      if (vpc.cidr && vpc.cidr->contains(ip)) {
+        d.error(span, ip.str() + " of " + owner + " lies inside vpc '" + vpc.name + "' (" +
+                          vpc.cidr->str() + "); public addresses must be outside every VPC");
+        return;
+      }
+    }
+    auto [it, fresh] = publics.emplace(ip.value, std::make_pair(owner, span));
+    if (!fresh) {
+      d.error(span, ip.str() + " of " + owner + " is already used by " + it->second.first,
+              {{it->second.second, "used here"}});
+    }
+  };
+  for (const auto& [name, h] : sc.hosts) {
+    claim(name, h.span, "internet host");
+    if (h.ip) claim_public(*h.ip, "internet host '" + name + "'", h.ip_span);
+  }
+  for (const auto& [_, vpc] : sc.vpcs) {
+    for (const auto& [_, in] : vpc.instances) {
+      if (in.elastic_ip && !in.public_ip && in.public_span.known()) {
+        // public_ip: false together with an elastic IP is contradictory only if both given.
+      }
+      if (in.elastic_ip) claim_public(*in.elastic_ip, "instance '" + in.name + "'", in.public_span);
+    }
+  }
+
+  // Addresses that must be assigned automatically: reports exhausted subnets and pools.
+  Diagnostics alloc;
+  assign_addresses(sc, alloc);
+  d.append(alloc);
+
+  // expect entries.
+  std::vector<std::string> names;
+  for (const auto& [n, _] : endpoints) names.push_back(n);
+  for (const auto& e : sc.expects) {
+    if (!e.from.empty() && !endpoints.count(e.from)) {
+      unknown_ref(d, e.from_span, "source", e.from, names, " (an instance or internet host)");
+    }
+    if (!e.to.empty() && !endpoints.count(e.to) && !Ipv4::parse(e.to)) {
+      unknown_ref(d, e.to_span, "destination", e.to, names,
+                  " (an instance, an internet host or an IPv4 address)");
+    }
+    bool ported = e.protocol == Protocol::kTcp || e.protocol == Protocol::kUdp;
+    if (ported && !e.port && e.protocol_span.known()) {
+      d.error(e.span, std::string("expect entry for ") + protocol_name(e.protocol) +
+                          " needs a 'port'");
+    }
+    if (!ported && e.port) {
+      d.error(e.port_span, "icmp has no ports; remove 'port' from this expect entry");
+    }
+  }
+}
+
+}  // namespace vpcemu
