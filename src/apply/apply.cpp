@@ -112,12 +112,18 @@ class Applier {
     step("addresses, neighbours, routes and rules",
          plan_.addrs.size() + plan_.neighs.size() + plan_.routes.size() + plan_.rules.size(), t);
 
+    // libnftables waits on its socket with select(), which aborts on an fd >= FD_SETSIZE: drop
+    // the per-namespace handles (two per namespace) before it runs, and open fds on demand.
+    socks_.clear();
+    fds_.clear();
+
     t = Clock::now();
     for (const auto& n : plan_.nft) {
-      if (auto s = nft_replace_table(fd(n.ns), n.ns, n.table, n.ruleset); !s) return s;
+      auto nsfd = netns_open(n.ns);
+      if (!nsfd) return nsfd.error();
+      if (auto s = nft_replace_table(nsfd->get(), n.ns, n.table, n.ruleset); !s) return s;
     }
     step("nftables tables", plan_.nft.size(), t);
-    socks_.clear();
     return start_processes();
   }
 
@@ -149,8 +155,10 @@ class Applier {
     };
     std::vector<Started> started;
     for (const auto& p : plan_.processes) {
+      auto nsfd = netns_open(p.ns);
+      if (!nsfd) return nsfd.error();
       SpawnOptions so;
-      so.nsfd = fd(p.ns);
+      so.nsfd = nsfd->get();
       so.ns_name = p.ns;
       so.argv = p.argv;
       so.cwd = p.cwd;

@@ -19,7 +19,8 @@ StateDir::StateDir(std::string run_dir, std::string scenario)
   path_ = run_dir_ + "/" + scenario_;
 }
 
-bool StateDir::exists() const { return fs::exists(path_ + "/plan.json") || fs::exists(path_ + "/journal"); }
+// The directory alone counts: an `up` killed right after creating it left something to remove.
+bool StateDir::exists() const { return fs::is_directory(path_); }
 
 Status StateDir::create() {
   std::error_code ec;

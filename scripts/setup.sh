@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages vpcemu needs to build, run and test, then builds it.
+# Run as root. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config \
+  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libmnl-dev libnftables-dev catch2 \
+  iproute2 nftables python3 curl iputils-ping procps util-linux >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"

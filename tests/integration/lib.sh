@@ -1,0 +1,63 @@
+# Shared setup for integration tests: root check (exit 77 = skipped), a private run dir, a
+# unique scenario name per test, cleanup of everything the test brought up.
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "SKIPPED: integration tests need root (network namespaces)"
+  exit 77
+fi
+if ! unshare --net true 2>/dev/null; then
+  echo "SKIPPED: cannot create network namespaces here"
+  exit 77
+fi
+
+SOURCE_DIR=${SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+VPCEMU=${VPCEMU:-$SOURCE_DIR/build/vpcemu}
+WORK=$(mktemp -d /tmp/vpcemu-it.XXXXXX)
+RUN_DIR=$WORK/run
+# Names go to a file, not an array: helpers run in $(...) subshells.
+SCENARIOS=$WORK/scenarios
+touch "$SCENARIOS"
+
+vpcemu() { "$VPCEMU" --run-dir "$RUN_DIR" "$@"; }
+
+register() { echo "$1" >> "$SCENARIOS"; }
+
+cleanup() {
+  local rc=$?
+  while read -r s; do vpcemu down "$s" >/dev/null 2>&1 || true; done < "$SCENARIOS"
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# scenario_copy FILE NAME: a copy of FILE (from scenarios/ or a path) renamed NAME; prints its path.
+scenario_copy() {
+  local src=$1 name=$2
+  [[ -f $src ]] || src=$SOURCE_DIR/scenarios/$src
+  sed -E "s/^name: .*/name: $name/" "$src" > "$WORK/$name.yaml"
+  register "$name"
+  echo "$WORK/$name.yaml"
+}
+
+# scenario_text NAME <<EOF ... : a scenario from stdin, renamed NAME; prints its path.
+scenario_text() {
+  local name=$1
+  sed -E "s/^name: .*/name: $name/" > "$WORK/$name.yaml"
+  register "$name"
+  echo "$WORK/$name.yaml"
+}
+
+# A short unique scenario name for this test run.
+uname_for() { echo "$1-$$" | cut -c1-32; }
+
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# Fails unless the command succeeds / fails.
+must() { "$@" >/dev/null 2>&1 || fail "expected success: $*"; }
+mustnt() { if "$@" >/dev/null 2>&1; then fail "expected failure: $*"; fi; }
+
+count_ns() { ip netns list | awk '{print $1}' | grep -c "^$1\." || true; }

@@ -1,0 +1,44 @@
+# A failed up reports which object failed and why, and removes what it made.
+source "$(dirname "$0")/lib.sh"
+name=$(uname_for fail)
+f=$(scenario_text "$name" <<'YAML'
+name: x
+vpcs:
+  v:
+    cidr: 10.0.0.0/16
+    subnets:
+      a: { cidr: 10.0.1.0/24 }
+    instances:
+      good: { subnet: a, run: "sleep 300" }
+      bad: { subnet: a, run: "/nonexistent/server --port 80" }
+YAML
+)
+out=$(vpcemu up "$f" 2>&1) && fail "up should have failed"
+[[ $out == *"execvp"*"/nonexistent/server"*"instance bad"*"No such file or directory"* ]] ||
+  fail "the error does not name the object and the cause: $out"
+pass "the error names the failing object: $(grep 'failed:' <<<"$out")"
+[[ $(count_ns "$name") -eq 0 ]] || fail "namespaces left after a failed up"
+pgrep -f "^sleep 300$" >/dev/null && {
+  for p in $(pgrep -f "^sleep 300$"); do
+    [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/self/ns/net) ]] || fail "sleep left running in a scenario namespace"
+  done
+}
+[[ ! -d $RUN_DIR/$name ]] || fail "state left after a failed up"
+pass "a failed up removes everything it created"
+
+# A process that exits with an error right away also fails the up, with the end of its log.
+f2=$(scenario_text "$name-2" <<'YAML'
+name: x
+vpcs:
+  v:
+    cidr: 10.0.0.0/16
+    subnets:
+      a: { cidr: 10.0.1.0/24 }
+    instances:
+      crashy: { subnet: a, run: ["sh", "-c", "echo cannot bind >&2; exit 3"] }
+YAML
+)
+out=$(vpcemu up "$f2" 2>&1) && fail "up should have failed"
+[[ $out == *"exited with status 3"*"cannot bind"* ]] || fail "exit status and log missing: $out"
+[[ $(count_ns "$name-2") -eq 0 ]] || fail "namespaces left"
+pass "a run: command that exits with an error fails the up and shows its log"

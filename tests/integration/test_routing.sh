@@ -1,0 +1,35 @@
+# AWS rules 16-19: local route wins, longest prefix wins, main route table for unassociated
+# subnets, blackhole drops. Observed with real packets and with the router's own counters.
+source "$(dirname "$0")/lib.sh"
+name=$(uname_for rt)
+f=$(scenario_copy routing.yaml "$name")
+vpcemu up "$f" 2>&1 | grep -q "is up" || fail "up failed"
+
+# Longest prefix: /32 to the gateway beats the /24 blackhole, which beats the /0.
+must vpcemu exec web -- ping -c1 -W1 198.51.100.20
+mustnt vpcemu exec web -- ping -c1 -W1 198.51.100.21
+must vpcemu exec web -- ping -c1 -W1 192.0.2.50
+pass "longest prefix decides: /32 > /24 blackhole > /0"
+
+# The blackhole really is the router dropping (no ICMP error, the packet just vanishes).
+out=$(vpcemu exec web -- ping -c1 -W1 198.51.100.21 2>&1 || true)
+[[ $out == *"100% packet loss"* ]] || fail "blackhole should drop silently: $out"
+[[ $out != *"Unreachable"* ]] || fail "blackhole sent an ICMP error: $out"
+pass "blackhole drops silently"
+
+# Local wins over the more specific 10.10.2.0/24 blackhole in web's table.
+must vpcemu exec web -- ping -c1 -W1 10.10.2.10
+pass "local route beats a more specific route into the VPC"
+
+# Main route table: db's subnet has no association and uses 'main', which routes 192.0.2.0/24
+# to the gateway; the gateway drops it because db has no public address (rule 20).
+table=$(in_ns "$name.vpc.lab" ip route show table 101)
+[[ $table == *"192.0.2.0/24 via 169.254.0.2 dev igw"* ]] || fail "main table: $table"
+before=$(in_ns "$name.igw.lab" nft list chain ip vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
+mustnt vpcemu exec db -- ping -c1 -W1 192.0.2.50
+after=$(in_ns "$name.igw.lab" nft list chain ip vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
+(( after > before )) || fail "the internet gateway did not see (and drop) db's packet ($before → $after)"
+pass "main route table applies; the gateway drops a private instance's packet"
+
+out=$(vpcemu check "$name") || fail "check failed: $out"
+pass "vpcemu check: $(tail -1 <<<"$out")"
