@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -63,17 +64,32 @@ class Applier {
     }
     step("namespaces", plan_.namespaces.size(), t);
 
+    // A plan of additions to a running scenario also touches namespaces that exist already.
+    std::set<std::string> touched;
+    for (const auto& s : plan_.sysctls) touched.insert(s.ns);
+    for (const auto& v : plan_.veths) touched.insert(v.a.ns), touched.insert(v.b.ns);
+    for (const auto& a : plan_.addrs) touched.insert(a.ns);
+    for (const auto& n : plan_.neighs) touched.insert(n.ns);
+    for (const auto& r : plan_.routes) touched.insert(r.ns);
+    for (const auto& r : plan_.rules) touched.insert(r.ns);
+    for (const auto& ns : touched) {
+      if (fds_.count(ns)) continue;
+      auto fd = netns_open(ns);
+      if (!fd) return fd.error();
+      fds_.emplace(ns, std::move(*fd));
+    }
+
     t = Clock::now();
     for (const auto& s : plan_.sysctls) {
       if (s.after_links) continue;
       if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
     }
-    for (const auto& ns : plan_.namespaces) {
-      auto sock = NlSocket::open_in(fd(ns.name), ns.name);
+    for (const auto& [ns, nsfd] : fds_) {
+      auto sock = NlSocket::open_in(nsfd.get(), ns);
       if (!sock) return sock.error();
-      auto [it, _] = socks_.emplace(ns.name, std::move(*sock));
-      it->second.link_up("lo");
+      socks_.emplace(ns, std::move(*sock));
     }
+    for (const auto& ns : plan_.namespaces) sock(ns.name).link_up("lo");
     for (const auto& v : plan_.veths) {
       sock(v.a.ns).veth(v.a.ifname, v.a.mac, v.b.ifname, v.b.mac, fd(v.b.ns), v.b.ns);
     }
@@ -90,6 +106,10 @@ class Applier {
       if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
     }
     step("links", plan_.veths.size(), t);
+    if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() && plan_.rules.empty() &&
+        plan_.nft.empty() && plan_.processes.empty()) {
+      return {};
+    }
 
     t = Clock::now();
     for (const auto& a : plan_.addrs) sock(a.ns).address(index(a.ns, a.dev), a.dev, a.addr);
@@ -121,7 +141,7 @@ class Applier {
     for (const auto& n : plan_.nft) {
       auto nsfd = netns_open(n.ns);
       if (!nsfd) return nsfd.error();
-      if (auto s = nft_replace_table(nsfd->get(), n.ns, n.table, n.ruleset); !s) return s;
+      if (auto s = nft_run(nsfd->get(), n.ns, nft_full_script(n.table)); !s) return s;
     }
     step("nftables tables", plan_.nft.size(), t);
     return start_processes();
@@ -143,6 +163,7 @@ class Applier {
   }
 
   void step(const std::string& what, size_t n, Clock::time_point t) {
+    if (n == 0) return;
     progress_("  " + std::to_string(n) + " " + what + " (" + std::to_string(ms_since(t)) + " ms)");
   }
 
@@ -221,6 +242,23 @@ class Applier {
 Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
                   const Progress& progress) {
   return Applier(plan, state, opt, progress).run();
+}
+
+Status apply_nft_scripts(const std::vector<std::pair<std::string, std::string>>& scripts,
+                         const Progress& progress) {
+  for (const auto& [ns, script] : scripts) {
+    auto fd = netns_open(ns);
+    if (!fd) return fd.error();
+    auto t = Clock::now();
+    if (auto s = nft_run(fd->get(), ns, script); !s) return s;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
+    size_t lines = std::count(script.begin(), script.end(), '\n');
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.1f", us / 1000.0);
+    progress("  nft transaction in " + ns + ": " + std::to_string(lines) + " commands (" + buf +
+             " ms)");
+  }
+  return {};
 }
 
 DestroyReport destroy(StateDir& state, const Progress& progress) {

@@ -21,6 +21,10 @@ struct ApplyOptions {
 Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
                   const Progress& progress);
 
+// Runs each namespace's script as one nft transaction (a live change of a running scenario).
+Status apply_nft_scripts(const std::vector<std::pair<std::string, std::string>>& scripts,
+                         const Progress& progress);
+
 struct DestroyReport {
   int namespaces = 0;
   int processes = 0;

@@ -13,6 +13,7 @@
 #include "apply/state.h"
 #include "cli/load.h"
 #include "compile/compile.h"
+#include "compile/plan_diff.h"
 #include "compile/plan_json.h"
 #include "kernel/netns.h"
 #include "kernel/process.h"
@@ -68,10 +69,28 @@ int cmd_validate(const std::string& file) {
   return kExitOk;
 }
 
-int cmd_plan(const std::string& file, const std::string& format) {
+int cmd_plan(const std::string& run_dir, const std::string& file, const std::string& format) {
   auto sc = load_scenario(file);
   if (!sc) return kExitInvalid;
   Plan plan = compile(*sc, fs::path(abs_path(file)).parent_path().string());
+  // On a running scenario, the plan is the difference `up` would apply.
+  StateDir state(run_dir, sc->name);
+  if (state.complete()) {
+    if (auto old = state.read_plan()) {
+      PlanDiff diff = diff_plans(*old, plan);
+      if (format == "json") {
+        json j = {{"scenario", sc->name}, {"running", true}, {"add", plan_to_json(diff.added)},
+                  {"nft_transactions", json::array()}, {"cannot_apply_live", diff.unsupported}};
+        for (const auto& [ns, script] : diff.nft_scripts)
+          j["nft_transactions"].push_back({{"ns", ns}, {"script", script}});
+        std::cout << j.dump(2) << "\n";
+      } else {
+        std::cout << "# scenario " << sc->name << " is up; the difference 'up' would apply:\n"
+                  << diff_to_text(diff);
+      }
+      return kExitOk;
+    }
+  }
   if (format == "json") {
     std::cout << plan_to_json(plan).dump(2) << "\n";
   } else {
@@ -98,6 +117,36 @@ int cmd_down_name(const std::string& run_dir, const std::string& name) {
   return r.errors.empty() ? kExitOk : kExitFail;
 }
 
+// A running scenario whose file changed: add what is new, change nftables by difference (one
+// transaction per namespace), refuse what cannot be changed live.
+int up_change(StateDir& state, const Plan& old, const Plan& plan, const std::string& src,
+              int ready_ms) {
+  PlanDiff diff = diff_plans(old, plan);
+  if (!diff.unsupported.empty()) {
+    log("vpcemu up: scenario " + plan.scenario + " is up and this change cannot be applied live:");
+    for (size_t i = 0; i < diff.unsupported.size() && i < 10; ++i) log("  " + diff.unsupported[i]);
+    if (diff.unsupported.size() > 10)
+      log("  ... and " + std::to_string(diff.unsupported.size() - 10) + " more");
+    log("Live changes can add instances and change security groups and network ACLs. Run "
+        "'vpcemu down " + plan.scenario + "' and 'vpcemu up' to rebuild it.");
+    return kExitFail;
+  }
+  log("vpcemu: up " + plan.scenario + ": applying the change to the running scenario");
+  ApplyOptions opt;
+  opt.ready_timeout_ms = ready_ms;
+  Status s = apply_plan(diff.added, state, opt, log);
+  if (s) s = apply_nft_scripts(diff.nft_scripts, log);
+  if (s) s = state.write_plan(plan, src);
+  if (!s) {
+    log("vpcemu up: failed: " + s.error().str());
+    log("vpcemu up: the scenario keeps running as far as the change got; 'vpcemu down " +
+        plan.scenario + "' removes all of it");
+    return kExitFail;
+  }
+  log("vpcemu: " + plan.scenario + " is up with the change applied");
+  return kExitOk;
+}
+
 int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
   auto sc = load_scenario(file);
   if (!sc) return kExitInvalid;
@@ -112,7 +161,10 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
   }
   if (state.exists()) {
     auto old = state.read_plan();
-    if (state.complete() && old && plan_to_json(*old) == plan_to_json(plan)) {
+    if (state.complete() && old && plan_to_json(*old) != plan_to_json(plan)) {
+      return up_change(state, *old, plan, src, ready_ms);
+    }
+    if (state.complete() && old) {
       std::vector<std::string> missing;
       for (const auto& ns : plan.namespaces)
         if (!netns_exists(ns.name)) missing.push_back(ns.name);
@@ -122,11 +174,6 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
       }
       log("vpcemu: scenario " + sc->name + " is up but " + std::to_string(missing.size()) +
           " of its namespaces are gone (first: " + missing[0] + "); rebuilding it");
-    } else if (state.complete()) {
-      log("vpcemu up: scenario " + sc->name +
-          " is up with a different definition; live changes are not supported yet. Run "
-          "'vpcemu down " + sc->name + "' and 'vpcemu up " + file + "' to rebuild it.");
-      return kExitFail;
     } else {
       log("vpcemu: a previous 'up' of " + sc->name + " did not finish; removing its leftovers");
     }
@@ -398,7 +445,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (v->parsed()) return cmd_validate(file);
-  if (p->parsed()) return cmd_plan(file, format);
+  if (p->parsed()) return cmd_plan(run_dir, file, format);
   if (u->parsed()) return cmd_up(run_dir, file, ready_ms);
   if (d->parsed()) {
     if (!need_root("down")) return kExitFail;

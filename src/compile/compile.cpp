@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "compile/security.h"
 #include "model/addressing.h"
 #include "util/text.h"
 
@@ -110,7 +111,7 @@ class Compiler {
                             "eth0", true, "host default route to the internet router"});
     plan_.routes.push_back({inet_ns_, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt,
                             port, false, "internet host " + h.name});
-    plan_.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt});
+    plan_.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}});
   }
 
   void compile_vpc(const Vpc& vpc) {
@@ -163,6 +164,12 @@ class Compiler {
       igw_rules(vpc, igw_ns, gport);
     }
 
+    for (const auto& [sname, sub] : vpc.subnets) {
+      std::string rt = !sub.route_table.empty() ? sub.route_table
+                       : !vpc.main_route_table.empty() ? vpc.main_route_table : "main";
+      plan_.subnets.push_back({vpc.name, sname, *sub.cidr, rt, effective_acl(sub)});
+    }
+
     // ENIs.
     std::map<std::string, std::string> port_of;  // instance → router port
     for (const auto& [iname, in] : vpc.instances) {
@@ -190,7 +197,8 @@ class Compiler {
       sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
       std::optional<Ipv4> pub;
       if (auto p = addr_.public_ip.find(iname); p != addr_.public_ip.end()) pub = p->second;
-      plan_.endpoints.push_back({iname, "instance", ins, vpc.name, in.subnet, ip, pub});
+      plan_.endpoints.push_back(
+          {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in)});
       if (!in.run.empty()) plan_.processes.push_back({ins, iname, in.run, dir_});
     }
 
@@ -215,74 +223,66 @@ class Compiler {
     router_rules(vpc, rns, table_id, port_of);
   }
 
-  // The VPC router's table: ingress port → route table mark, and AWS's source/destination
-  // check (an ENI may only send from its own address).
+  // The VPC router's table: ingress port → route table mark, AWS's source/destination check
+  // (an ENI may only send from its own address), then security groups and NACLs.
   void router_rules(const Vpc& vpc, const std::string& rns,
                     const std::map<std::string, uint32_t>& table_id,
                     const std::map<std::string, std::string>& port_of) {
-    std::string marks, sources;
+    using Kind = NftObject::Kind;
+    NftTable t;
+    std::vector<std::string> marks, sources;
+    std::vector<EniPort> enis;
     for (const auto& [iname, in] : vpc.instances) {
       const std::string& port = port_of.at(iname);
       const Subnet& sub = vpc.subnets.at(in.subnet);
       std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
-      if (!rt.empty()) {
-        marks += (marks.empty() ? "" : ", ") + std::string("\"") + port + "\" : " +
-                 std::to_string(table_id.at(rt));
-      }
-      sources += (sources.empty() ? "" : ", ") + std::string("\"") + port + "\" . " +
-                 addr_.private_ip.at(iname).str();
+      if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(table_id.at(rt)));
+      sources.push_back("\"" + port + "\" . " + addr_.private_ip.at(iname).str());
+      enis.push_back({port, iname, in.subnet, addr_.private_ip.at(iname), effective_groups(in)});
     }
-    std::string t = "table ip vpcemu {\n";
-    t += "  map route_table {\n    type ifname : mark\n";
-    if (!marks.empty()) t += "    elements = { " + marks + " }\n";
-    t += "  }\n";
-    t += "  set eni_source {\n    type ifname . ipv4_addr\n";
-    if (!sources.empty()) t += "    elements = { " + sources + " }\n";
-    t += "  }\n";
-    t += "  chain prerouting {\n    type filter hook prerouting priority mangle; policy accept;\n";
-    t += "    iifname \"e-*\" iifname . ip saddr != @eni_source counter drop comment "
-         "\"source/destination check\"\n";
-    t += "    meta mark set iifname map @route_table\n";
-    t += "  }\n}\n";
-    plan_.nft.push_back({rns, "ip vpcemu", t});
+    t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
+    t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
+    t.objects.push_back({Kind::kChain, "prerouting",
+                         "type filter hook prerouting priority mangle; policy accept;",
+                         {"iifname \"e-*\" iifname . ip saddr != @eni-source counter drop comment "
+                          "\"source/destination check\"",
+                          "meta mark set iifname map @route-table"}});
+    security_objects(vpc, enis, t);
+    plan_.nft.push_back({rns, std::move(t)});
   }
 
   // Internet gateway: stateful 1:1 NAT between public and private addresses; anything else is
   // dropped, so an instance without a public address never crosses it.
   void igw_rules(const Vpc& vpc, const std::string& igw_ns, const std::string& gport) {
-    std::string pub2priv, priv2pub, mapped;
+    using Kind = NftObject::Kind;
+    std::vector<std::string> pub2priv, priv2pub, mapped;
     for (const auto& [iname, _] : vpc.instances) {
       auto p = addr_.public_ip.find(iname);
       if (p == addr_.public_ip.end()) continue;
       Ipv4 priv = addr_.private_ip.at(iname);
-      auto sep = [](const std::string& s) { return s.empty() ? "" : ", "; };
-      pub2priv += sep(pub2priv) + p->second.str() + " : " + priv.str();
-      priv2pub += sep(priv2pub) + priv.str() + " : " + p->second.str();
-      mapped += sep(mapped) + priv.str();
+      pub2priv.push_back(p->second.str() + " : " + priv.str());
+      priv2pub.push_back(priv.str() + " : " + p->second.str());
+      mapped.push_back(priv.str());
       plan_.routes.push_back({inet_ns_, 254, Cidr{p->second, 32}, RouteType::kUnicast,
                               kIgwInetSide, gport, true,
                               "public address of " + iname + " (vpc " + vpc.name + ")"});
     }
-    auto block = [](const std::string& kind, const std::string& name, const std::string& type,
-                    const std::string& elems) {
-      std::string s = "  " + kind + " " + name + " {\n    type " + type + "\n";
-      if (!elems.empty()) s += "    elements = { " + elems + " }\n";
-      return s + "  }\n";
-    };
-    std::string t = "table ip vpcemu {\n";
-    t += block("map", "public_to_private", "ipv4_addr : ipv4_addr", pub2priv);
-    t += block("map", "private_to_public", "ipv4_addr : ipv4_addr", priv2pub);
-    t += block("set", "mapped", "ipv4_addr", mapped);
-    t += "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
-         "    dnat to ip daddr map @public_to_private\n  }\n";
-    t += "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
-         "    iifname \"vpc\" snat to ip saddr map @private_to_public\n  }\n";
-    t += "  chain forward {\n    type filter hook forward priority filter; policy drop;\n"
-         "    iifname \"vpc\" ip saddr @mapped accept\n"
-         "    iifname \"inet\" oifname \"vpc\" ip daddr @mapped accept\n"
-         "    counter comment \"no public address: the internet gateway drops it\"\n  }\n";
-    t += "}\n";
-    plan_.nft.push_back({igw_ns, "ip vpcemu", t});
+    NftTable t;
+    t.objects.push_back({Kind::kMap, "public-to-private", "type ipv4_addr : ipv4_addr;", pub2priv});
+    t.objects.push_back({Kind::kMap, "private-to-public", "type ipv4_addr : ipv4_addr;", priv2pub});
+    t.objects.push_back({Kind::kSet, "mapped", "type ipv4_addr;", mapped});
+    t.objects.push_back({Kind::kChain, "prerouting",
+                         "type nat hook prerouting priority dstnat; policy accept;",
+                         {"dnat to ip daddr map @public-to-private"}});
+    t.objects.push_back({Kind::kChain, "postrouting",
+                         "type nat hook postrouting priority srcnat; policy accept;",
+                         {"iifname \"vpc\" snat to ip saddr map @private-to-public"}});
+    t.objects.push_back({Kind::kChain, "forward",
+                         "type filter hook forward priority filter; policy drop;",
+                         {"iifname \"vpc\" ip saddr @mapped accept",
+                          "iifname \"inet\" oifname \"vpc\" ip daddr @mapped accept",
+                          "counter comment \"no public address: the internet gateway drops it\""}});
+    plan_.nft.push_back({igw_ns, std::move(t)});
   }
 
   const Scenario& sc_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compile/nft_text.h"
 #include "util/net.h"
 
 namespace vpcemu {
@@ -73,8 +74,7 @@ struct NeighPlan {
 
 struct NftPlan {
   std::string ns;
-  std::string table;    // "ip vpcemu"
-  std::string ruleset;  // complete nft text of the table, loaded as one transaction
+  NftTable table;
 };
 
 struct ProcessPlan {
@@ -93,6 +93,15 @@ struct EndpointInfo {
   std::string subnet;  // empty for hosts
   Ipv4 private_ip;     // the host's only address for hosts
   std::optional<Ipv4> public_ip;
+  std::vector<std::string> security_groups;  // instances: the ENI's groups
+};
+
+struct SubnetInfo {
+  std::string vpc;
+  std::string name;
+  Cidr cidr;
+  std::string route_table;  // "main" when it uses the main route table implicitly
+  std::string network_acl;
 };
 
 struct Plan {
@@ -107,6 +116,7 @@ struct Plan {
   std::vector<NftPlan> nft;
   std::vector<ProcessPlan> processes;
   std::vector<EndpointInfo> endpoints;
+  std::vector<SubnetInfo> subnets;
 
   const EndpointInfo* endpoint(const std::string& name) const {
     for (const auto& e : endpoints)

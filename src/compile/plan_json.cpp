@@ -56,8 +56,15 @@ json plan_to_json(const Plan& p) {
     j["rules"].push_back(x);
   }
   j["nftables"] = json::array();
-  for (const auto& n : p.nft)
-    j["nftables"].push_back({{"ns", n.ns}, {"table", n.table}, {"ruleset", n.ruleset}});
+  for (const auto& n : p.nft) {
+    json objs = json::array();
+    for (const auto& o : n.table.objects) {
+      objs.push_back({{"kind", static_cast<int>(o.kind)}, {"name", o.name}, {"spec", o.spec},
+                      {"items", o.items}});
+    }
+    j["nftables"].push_back({{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name},
+                             {"objects", objs}});
+  }
   j["processes"] = json::array();
   for (const auto& pr : p.processes)
     j["processes"].push_back({{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}});
@@ -66,7 +73,13 @@ json plan_to_json(const Plan& p) {
     json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
     if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
     if (e.public_ip) x["public_ip"] = e.public_ip->str();
+    if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
     j["endpoints"].push_back(x);
+  }
+  j["subnets"] = json::array();
+  for (const auto& s : p.subnets) {
+    j["subnets"].push_back({{"vpc", s.vpc}, {"name", s.name}, {"cidr", s.cidr.str()},
+                            {"route_table", s.route_table}, {"network_acl", s.network_acl}});
   }
   return j;
 }
@@ -104,7 +117,17 @@ Plan plan_from_json(const json& j) {
     x.why = r.value("why", "");
     p.rules.push_back(x);
   }
-  for (const auto& n : j.at("nftables")) p.nft.push_back({n.at("ns"), n.at("table"), n.at("ruleset")});
+  for (const auto& n : j.at("nftables")) {
+    NftPlan x;
+    x.ns = n.at("ns");
+    x.table.family = n.at("family");
+    x.table.name = n.at("table");
+    for (const auto& o : n.at("objects")) {
+      x.table.objects.push_back({static_cast<NftObject::Kind>(o.at("kind").get<int>()),
+                                 o.at("name"), o.at("spec"), o.at("items")});
+    }
+    p.nft.push_back(std::move(x));
+  }
   for (const auto& pr : j.at("processes"))
     p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd")});
   for (const auto& e : j.at("endpoints")) {
@@ -116,7 +139,12 @@ Plan plan_from_json(const json& j) {
     x.subnet = e.value("subnet", "");
     x.private_ip = ip_from(e.at("private_ip"));
     if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
+    x.security_groups = e.value("security_groups", std::vector<std::string>{});
     p.endpoints.push_back(x);
+  }
+  for (const auto& s : j.value("subnets", json::array())) {
+    p.subnets.push_back({s.at("vpc"), s.at("name"), cidr_from(s.at("cidr")), s.at("route_table"),
+                         s.at("network_acl")});
   }
   return p;
 }
@@ -149,11 +177,12 @@ std::string plan_to_text(const Plan& p) {
   }
   for (const auto& n : p.nft) {
     out += "nft     " + n.ns + "\n";
+    std::string script = nft_full_script(n.table);
     size_t start = 0;
-    while (start < n.ruleset.size()) {
-      size_t nl = n.ruleset.find('\n', start);
-      if (nl == std::string::npos) nl = n.ruleset.size();
-      out += "          " + n.ruleset.substr(start, nl - start) + "\n";
+    while (start < script.size()) {
+      size_t nl = script.find('\n', start);
+      if (nl == std::string::npos) nl = script.size();
+      out += "          " + script.substr(start, nl - start) + "\n";
       start = nl + 1;
     }
   }

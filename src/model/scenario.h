@@ -24,6 +24,61 @@ struct RouteTable {
   std::vector<Route> routes;
 };
 
+enum class Protocol { kTcp, kUdp, kIcmp, kAll };
+const char* protocol_name(Protocol p);
+
+struct PortRange {
+  int from = 0;
+  int to = 65535;
+  auto operator<=>(const PortRange&) const = default;
+};
+
+// The other end of a security-group rule: a CIDR, the members of a group, or a prefix list.
+struct Peer {
+  enum class Kind { kCidr, kGroup, kPrefixList } kind = Kind::kCidr;
+  std::optional<Cidr> cidr;
+  std::string vpc;   // for kGroup: the group's VPC (the rule's own VPC unless vpc/<v>/sg/<n>)
+  std::string name;  // group or prefix-list name
+};
+
+struct SgRule {
+  SourceSpan span;
+  Protocol protocol = Protocol::kAll;
+  SourceSpan protocol_span;
+  std::optional<PortRange> ports;
+  SourceSpan ports_span;
+  Peer peer;
+  SourceSpan peer_span;
+};
+
+struct SecurityGroup {
+  std::string name;
+  SourceSpan span;
+  std::vector<SgRule> ingress;
+  // nullopt: no `egress` key, all outbound allowed (a new AWS group); empty: none at all.
+  std::optional<std::vector<SgRule>> egress;
+};
+
+struct NaclRule {
+  SourceSpan span;
+  int number = 0;
+  SourceSpan number_span;
+  Protocol protocol = Protocol::kAll;
+  SourceSpan protocol_span;
+  std::optional<PortRange> ports;
+  SourceSpan ports_span;
+  std::optional<Cidr> cidr;
+  SourceSpan cidr_span;
+  bool allow = false;
+};
+
+struct NetworkAcl {
+  std::string name;
+  SourceSpan span;
+  std::vector<NaclRule> ingress;
+  std::vector<NaclRule> egress;
+};
+
 struct Subnet {
   std::string name;
   SourceSpan span;
@@ -31,6 +86,8 @@ struct Subnet {
   SourceSpan cidr_span;
   std::string route_table;  // empty: the VPC's main route table
   SourceSpan route_table_span;
+  std::string network_acl;  // empty: the VPC's default NACL
+  SourceSpan network_acl_span;
 };
 
 struct Instance {
@@ -46,6 +103,8 @@ struct Instance {
   SourceSpan public_span;
   std::vector<std::string> run;  // argument vector; empty: nothing started
   SourceSpan run_span;
+  std::vector<std::string> security_groups;  // empty: the VPC's default group
+  std::vector<SourceSpan> security_group_spans;
 };
 
 struct Vpc {
@@ -59,7 +118,20 @@ struct Vpc {
   std::map<std::string, Subnet> subnets;
   std::map<std::string, RouteTable> route_tables;
   std::map<std::string, Instance> instances;
+  std::map<std::string, SecurityGroup> security_groups;  // "default" here overrides the implicit one
+  std::map<std::string, NetworkAcl> network_acls;        // "default" here overrides the implicit one
 };
+
+inline constexpr const char* kDefaultGroup = "default";
+inline constexpr const char* kDefaultAcl = "default";
+
+// Built-in prefix lists (AWS-managed lists of the emulated services' public ranges).
+struct PrefixList {
+  const char* name;
+  const char* cidr;
+};
+inline constexpr PrefixList kPrefixLists[] = {{"s3", "52.216.0.0/15"},
+                                              {"dynamodb", "3.218.180.0/22"}};
 
 struct InternetHost {
   std::string name;
@@ -67,9 +139,6 @@ struct InternetHost {
   std::optional<Ipv4> ip;
   SourceSpan ip_span;
 };
-
-enum class Protocol { kTcp, kUdp, kIcmp, kAll };
-const char* protocol_name(Protocol p);
 
 struct Expect {
   SourceSpan span;

@@ -21,8 +21,7 @@ namespace {
 const std::set<std::string> kNotYet = {
     "peerings",        "endpoint_services", "services",          "onprem",
     "vpn_connections", "client_vpn_endpoints", "direct_connects", "transit_gateways",
-    "security_groups", "network_acls",      "nat_gateways",      "endpoints",
-    "network_acl"};
+    "nat_gateways",    "endpoints"};
 
 class Parser {
  public:
@@ -185,7 +184,7 @@ class Parser {
 
   void parse_instance(Instance& in, const YAML::Node& node) {
     each_key(node, "instance '" + in.name + "'",
-             {"subnet", "private_ip", "public_ip", "elastic_ip", "run"},
+             {"subnet", "private_ip", "public_ip", "elastic_ip", "run", "security_groups"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "subnet") {
                  in.subnet_span = span(v, ks);
@@ -202,6 +201,22 @@ class Parser {
                } else if (k == "run") {
                  in.run_span = span(v, ks);
                  parse_run(in, v, ks);
+               } else if (k == "security_groups") {
+                 if (!v.IsSequence()) {
+                   d_.error(span(v, ks), "security_groups must be a list of group names, found " +
+                                             std::string(kind(v)));
+                   return;
+                 }
+                 for (const auto& g : v) {
+                   if (auto name = scalar(g, "security group", ks)) {
+                     in.security_groups.push_back(*name);
+                     in.security_group_spans.push_back(span(g, ks));
+                   }
+                 }
+                 if (in.security_groups.empty()) {
+                   d_.error(span(v, ks), "an instance needs at least one security group; leave "
+                                         "the key out for the VPC's default group");
+                 }
                }
              });
     if (node.IsMap() && !node["subnet"]) {
@@ -225,11 +240,188 @@ class Parser {
     if (in.run.empty()) d_.error(span(v, ks), "run: empty command");
   }
 
+  std::optional<Protocol> protocol(const YAML::Node& n, SourceSpan fb) {
+    auto s = scalar(n, "protocol", fb);
+    if (!s) return std::nullopt;
+    if (*s == "tcp" || *s == "6") return Protocol::kTcp;
+    if (*s == "udp" || *s == "17") return Protocol::kUdp;
+    if (*s == "icmp" || *s == "1") return Protocol::kIcmp;
+    if (*s == "all" || *s == "-1") return Protocol::kAll;
+    d_.error(span(n, fb), "unknown protocol '" + *s + "'; use tcp, udp, icmp or all (-1)");
+    return std::nullopt;
+  }
+
+  // "80" or "1024-65535".
+  std::optional<PortRange> ports(const YAML::Node& n, SourceSpan fb) {
+    auto s = scalar(n, "ports", fb);
+    if (!s) return std::nullopt;
+    auto num = [](std::string_view t, int& out) {
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+      return ec == std::errc{} && p == t.data() + t.size() && !t.empty() && out >= 0 &&
+             out <= 65535;
+    };
+    PortRange r;
+    auto dash = s->find('-');
+    bool ok = dash == std::string::npos
+                  ? num(*s, r.from) && (r.to = r.from, true)
+                  : num(std::string_view(*s).substr(0, dash), r.from) &&
+                        num(std::string_view(*s).substr(dash + 1), r.to) && r.from <= r.to;
+    if (!ok) {
+      d_.error(span(n, fb), "ports '" + *s + "' is not a port or a range; write 443 or "
+                            "1024-65535 (0-65535, the first not above the second)");
+      return std::nullopt;
+    }
+    return r;
+  }
+
+  // CIDR, sg/<name>, vpc/<vpc>/sg/<name> or pl/<name>.
+  std::optional<Peer> peer(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                           const std::string& own_vpc) {
+    auto s = scalar(n, what, fb);
+    if (!s) return std::nullopt;
+    Peer p;
+    if (s->rfind("sg/", 0) == 0) {
+      p.kind = Peer::Kind::kGroup, p.vpc = own_vpc, p.name = s->substr(3);
+    } else if (s->rfind("pl/", 0) == 0) {
+      p.kind = Peer::Kind::kPrefixList, p.name = s->substr(3);
+    } else if (s->rfind("vpc/", 0) == 0) {
+      auto rest = s->substr(4);
+      auto slash = rest.find("/sg/");
+      if (slash == std::string::npos) {
+        d_.error(span(n, fb), what + " '" + *s + "' is not a group of another VPC; write "
+                              "vpc/<vpc>/sg/<group>");
+        return std::nullopt;
+      }
+      p.kind = Peer::Kind::kGroup, p.vpc = rest.substr(0, slash), p.name = rest.substr(slash + 4);
+    } else {
+      auto c = Cidr::parse(*s);
+      if (!c) {
+        d_.error(span(n, fb), what + " '" + *s + "' is not a CIDR block, sg/<group> or "
+                              "pl/<prefix-list>");
+        return std::nullopt;
+      }
+      if (c->has_host_bits())
+        d_.warning(span(n, fb), what + " '" + *s + "' has host bits set; using " +
+                                    c->canonical().str());
+      p.cidr = c->canonical();
+    }
+    return p;
+  }
+
+  std::vector<SgRule> group_rules(const YAML::Node& v, SourceSpan ks, bool ingress,
+                                  const std::string& own_vpc) {
+    std::vector<SgRule> out;
+    if (v.IsNull()) return out;
+    if (!v.IsSequence()) {
+      d_.error(span(v, ks), std::string(ingress ? "ingress" : "egress") +
+                                " must be a list of rules, found " + kind(v));
+      return out;
+    }
+    const std::string peer_key = ingress ? "source" : "destination";
+    for (const auto& r : v) {
+      SgRule rule;
+      rule.span = span(r, ks);
+      bool has_proto = false, has_peer = false;
+      each_key(r, "security group rule", {"protocol", "ports", peer_key, "description"},
+               [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+                 if (k == "protocol") {
+                   rule.protocol_span = span(x, rks);
+                   has_proto = true;
+                   if (auto p = protocol(x, rks)) rule.protocol = *p;
+                 } else if (k == "ports") {
+                   rule.ports_span = span(x, rks);
+                   rule.ports = ports(x, rks);
+                 } else if (k == peer_key) {
+                   rule.peer_span = span(x, rks);
+                   has_peer = true;
+                   if (auto p = peer(x, k, rks, own_vpc)) rule.peer = *p;
+                   else has_peer = false, rule.peer.cidr.reset();
+                 }
+               });
+      if (r.IsMap()) {
+        if (!has_proto) d_.error(rule.span, "security group rule has no 'protocol'");
+        if (!has_peer && !r[peer_key]) d_.error(rule.span, "security group rule has no '" + peer_key + "'");
+      }
+      out.push_back(std::move(rule));
+    }
+    return out;
+  }
+
+  void parse_group(SecurityGroup& g, const YAML::Node& node, const std::string& own_vpc) {
+    each_key(node, "security group '" + g.name + "'", {"ingress", "egress", "description"},
+             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+               if (k == "ingress") g.ingress = group_rules(v, ks, true, own_vpc);
+               else if (k == "egress") g.egress = group_rules(v, ks, false, own_vpc);
+             });
+  }
+
+  std::vector<NaclRule> acl_rules(const YAML::Node& v, SourceSpan ks, bool ingress) {
+    std::vector<NaclRule> out;
+    if (v.IsNull()) return out;
+    if (!v.IsSequence()) {
+      d_.error(span(v, ks), std::string(ingress ? "ingress" : "egress") +
+                                " must be a list of rules, found " + kind(v));
+      return out;
+    }
+    const std::string peer_key = ingress ? "source" : "destination";
+    for (const auto& r : v) {
+      NaclRule rule;
+      rule.span = span(r, ks);
+      bool has_action = false, has_proto = false;
+      each_key(r, "network ACL rule",
+               {"rule", "protocol", "ports", peer_key, "action", "description"},
+               [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+                 if (k == "rule") {
+                   rule.number_span = span(x, rks);
+                   if (auto n = number(x, "rule", rks, INT32_MIN, INT32_MAX)) rule.number = *n;
+                 } else if (k == "protocol") {
+                   rule.protocol_span = span(x, rks);
+                   has_proto = true;
+                   if (auto p = protocol(x, rks)) rule.protocol = *p;
+                 } else if (k == "ports") {
+                   rule.ports_span = span(x, rks);
+                   rule.ports = ports(x, rks);
+                 } else if (k == peer_key) {
+                   rule.cidr_span = span(x, rks);
+                   auto s = scalar(x, k, rks);
+                   if (s && (s->rfind("sg/", 0) == 0 || s->rfind("pl/", 0) == 0)) {
+                     d_.error(rule.cidr_span, "network ACL rules match CIDR blocks only, not '" +
+                                                  *s + "' (security groups can reference those)");
+                   } else if (s) {
+                     rule.cidr = cidr(x, k, rks);
+                   }
+                 } else if (k == "action") {
+                   has_action = true;
+                   auto s = scalar(x, "action", rks);
+                   if (s && *s == "allow") rule.allow = true;
+                   else if (s && *s == "deny") rule.allow = false;
+                   else if (s) d_.error(span(x, rks), "action must be allow or deny, found '" + *s + "'");
+                 }
+               });
+      if (r.IsMap()) {
+        if (!r["rule"]) d_.error(rule.span, "network ACL rule has no 'rule' number");
+        if (!has_proto) d_.error(rule.span, "network ACL rule has no 'protocol'");
+        if (!r[peer_key]) d_.error(rule.span, "network ACL rule has no '" + peer_key + "'");
+        if (!has_action) d_.error(rule.span, "network ACL rule has no 'action' (allow or deny)");
+      }
+      out.push_back(std::move(rule));
+    }
+    return out;
+  }
+
+  void parse_acl(NetworkAcl& acl, const YAML::Node& node) {
+    each_key(node, "network ACL '" + acl.name + "'", {"ingress", "egress", "description"},
+             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+               if (k == "ingress") acl.ingress = acl_rules(v, ks, true);
+               else if (k == "egress") acl.egress = acl_rules(v, ks, false);
+             });
+  }
+
   void parse_vpc(Vpc& vpc, const YAML::Node& node) {
     const std::string what = "vpc '" + vpc.name + "'";
     each_key(node, what,
              {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table",
-              "instances"},
+              "instances", "security_groups", "network_acls"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "cidr") {
                  vpc.cidr_span = span(v, ks);
@@ -243,14 +435,17 @@ class Parser {
                  each_named(v, "subnets", [&](const std::string& n, SourceSpan nks,
                                               const YAML::Node& sv) {
                    Subnet s{n, nks};
-                   each_key(sv, "subnet '" + n + "'", {"cidr", "route_table"},
+                   each_key(sv, "subnet '" + n + "'", {"cidr", "route_table", "network_acl"},
                             [&](const std::string& sk, SourceSpan sks, const YAML::Node& x) {
                               if (sk == "cidr") {
                                 s.cidr_span = span(x, sks);
                                 s.cidr = cidr(x, "cidr", sks);
-                              } else {
+                              } else if (sk == "route_table") {
                                 s.route_table_span = span(x, sks);
                                 if (auto r = scalar(x, "route_table", sks)) s.route_table = *r;
+                              } else {
+                                s.network_acl_span = span(x, sks);
+                                if (auto r = scalar(x, "network_acl", sks)) s.network_acl = *r;
                               }
                             });
                    if (sv.IsMap() && !sv["cidr"]) d_.error(nks, "subnet '" + n + "' has no 'cidr'");
@@ -262,6 +457,20 @@ class Parser {
                    RouteTable rt{n, nks, {}};
                    parse_route_table(rt, rv);
                    vpc.route_tables.emplace(n, std::move(rt));
+                 });
+               } else if (k == "security_groups") {
+                 each_named(v, "security_groups", [&](const std::string& n, SourceSpan nks,
+                                                      const YAML::Node& gv) {
+                   SecurityGroup g{n, nks, {}, std::nullopt};
+                   parse_group(g, gv, vpc.name);
+                   vpc.security_groups.emplace(n, std::move(g));
+                 });
+               } else if (k == "network_acls") {
+                 each_named(v, "network_acls", [&](const std::string& n, SourceSpan nks,
+                                                   const YAML::Node& av) {
+                   NetworkAcl acl{n, nks, {}, {}};
+                   parse_acl(acl, av);
+                   vpc.network_acls.emplace(n, std::move(acl));
                  });
                } else if (k == "instances") {
                  each_named(v, "instances", [&](const std::string& n, SourceSpan nks,

@@ -2,6 +2,7 @@
 // name resolution and uniqueness, route targets, expect entries.
 #include "validate/validate.h"
 
+#include <algorithm>
 #include <set>
 
 #include "model/addressing.h"
@@ -54,7 +55,108 @@ void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::
   }
 }
 
+void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>& ports,
+                 SourceSpan ports_span, SourceSpan rule_span, SourceSpan proto_span) {
+  bool ported = proto == Protocol::kTcp || proto == Protocol::kUdp;
+  if (ported && !ports && proto_span.known()) {
+    d.error(rule_span, std::string(protocol_name(proto)) +
+                           " rule needs 'ports' (a port like 443, a range like 1024-65535, or "
+                           "0-65535 for all)");
+  }
+  if (!ported && ports_span.known()) {
+    d.error(ports_span, std::string(protocol_name(proto)) + " has no ports; remove 'ports' "
+                        "from this rule (" + (proto == Protocol::kAll ? "all covers every port"
+                                                                       : "icmp matches every type") +
+                        ")");
+  }
+}
+
+std::vector<std::string> group_names(const Vpc& vpc) {
+  auto names = keys(vpc.security_groups);
+  if (!vpc.security_groups.count(kDefaultGroup)) names.insert(names.begin(), kDefaultGroup);
+  return names;
+}
+
+void validate_groups(const Vpc& vpc, Diagnostics& d) {
+  const auto groups = group_names(vpc);
+  std::vector<std::string> lists;
+  for (const auto& pl : kPrefixLists) lists.push_back(pl.name);
+  auto check_rule = [&](const SgRule& r) {
+    check_ports(d, r.protocol, r.ports, r.ports_span, r.span, r.protocol_span);
+    if (r.peer.kind == Peer::Kind::kGroup) {
+      if (r.peer.vpc != vpc.name) {
+        d.error(r.peer_span, "vpc '" + vpc.name + "' is not peered with vpc '" + r.peer.vpc +
+                                 "'; a rule can reference a group of another VPC only across a "
+                                 "peering (AWS rule 25)");
+      } else if (std::find(groups.begin(), groups.end(), r.peer.name) == groups.end()) {
+        unknown_ref(d, r.peer_span, "security group", r.peer.name, groups,
+                    " in vpc '" + vpc.name + "'");
+      }
+    } else if (r.peer.kind == Peer::Kind::kPrefixList) {
+      if (std::find(lists.begin(), lists.end(), r.peer.name) == lists.end()) {
+        unknown_ref(d, r.peer_span, "prefix list", r.peer.name, lists, "");
+      }
+    }
+  };
+  for (const auto& [_, g] : vpc.security_groups) {
+    for (const auto& r : g.ingress) check_rule(r);
+    if (g.egress)
+      for (const auto& r : *g.egress) check_rule(r);
+  }
+  for (const auto& [_, in] : vpc.instances) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < in.security_groups.size(); ++i) {
+      const auto& g = in.security_groups[i];
+      if (std::find(groups.begin(), groups.end(), g) == groups.end()) {
+        unknown_ref(d, in.security_group_spans[i], "security group", g, groups,
+                    " in vpc '" + vpc.name + "'");
+      } else if (!seen.insert(g).second) {
+        d.error(in.security_group_spans[i], "security group '" + g + "' is listed twice");
+      }
+    }
+    if (in.security_groups.size() > 5) {
+      d.error(in.security_group_spans[5], "an ENI can have at most 5 security groups (AWS quota)");
+    }
+  }
+}
+
+void validate_acls(const Vpc& vpc, Diagnostics& d) {
+  auto acls = keys(vpc.network_acls);
+  if (!vpc.network_acls.count(kDefaultAcl)) acls.insert(acls.begin(), kDefaultAcl);
+  for (const auto& [_, acl] : vpc.network_acls) {
+    for (const auto* rules : {&acl.ingress, &acl.egress}) {
+      std::map<int, const NaclRule*> numbers;
+      for (const auto& r : *rules) {
+        check_ports(d, r.protocol, r.ports, r.ports_span, r.span, r.protocol_span);
+        if (!r.number_span.known()) continue;
+        if (r.number < 1 || r.number > 32766) {
+          d.error(r.number_span, "rule number " + std::to_string(r.number) +
+                                     " is outside 1-32766 (AWS evaluates 1 first; * is the final "
+                                     "implicit deny)");
+          continue;
+        }
+        auto [it, fresh] = numbers.emplace(r.number, &r);
+        if (!fresh) {
+          d.error(r.number_span,
+                  "rule number " + std::to_string(r.number) + " is used twice in the " +
+                      (rules == &acl.ingress ? "ingress" : "egress") + " rules of network ACL '" +
+                      acl.name + "'",
+                  {{it->second->number_span, "first used here"}});
+        }
+      }
+    }
+  }
+  for (const auto& [_, s] : vpc.subnets) {
+    if (!s.network_acl.empty() && std::find(acls.begin(), acls.end(), s.network_acl) == acls.end()) {
+      unknown_ref(d, s.network_acl_span, "network ACL", s.network_acl, acls,
+                  " in vpc '" + vpc.name + "'");
+    }
+  }
+}
+
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  validate_groups(vpc, d);
+  validate_acls(vpc, d);
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
 
@@ -231,9 +333,6 @@ void validate(const Scenario& sc, Diagnostics& d) {
   }
   for (const auto& [_, vpc] : sc.vpcs) {
     for (const auto& [_, in] : vpc.instances) {
-      if (in.elastic_ip && !in.public_ip && in.public_span.known()) {
-        // public_ip: false together with an elastic IP is contradictory only if both given.
-      }
       if (in.elastic_ip) claim_public(*in.elastic_ip, "instance '" + in.name + "'", in.public_span);
     }
   }

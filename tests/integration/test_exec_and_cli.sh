@@ -51,12 +51,12 @@ out=$(vpcemu check "$f" 2>/dev/null); rc=$?
 set -e
 [[ $rc -eq 1 ]] || fail "check exit $rc, expected 1"
 [[ $out == *"FAIL  client"*"app-1"*"expected allow observed deny"* ]] || fail "check: $out"
-[[ $out == *"7 passed, 1 failed"* ]] || fail "check summary: $out"
+[[ $out == *"9 passed, 1 failed"* ]] || fail "check summary: $out"
 json=$(vpcemu check "$f" --format json 2>/dev/null || true)
 python3 - "$json" <<'PY' || fail "check --format json"
 import json, sys
 r = json.loads(sys.argv[1])
-assert r["failed"] == 1 and r["passed"] == 7, r
+assert r["failed"] == 1 and r["passed"] == 9, r
 bad = [x for x in r["results"] if not x["pass"]][0]
 assert bad["from"] == "client" and bad["observed"] == "deny", bad
 PY

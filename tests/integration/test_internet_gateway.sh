@@ -47,5 +47,5 @@ mustnt in_ns "$name.client" ping -c1 -W1 10.0.2.4
 pass "app-1 is isolated from the internet"
 
 out=$(vpcemu check "$f") || fail "check failed: $out"
-[[ $out == *"8 passed, 0 failed"* ]] || fail "check: $out"
+[[ $out == *"10 passed, 0 failed"* ]] || fail "check: $out"
 pass "vpcemu check: all expectations hold"

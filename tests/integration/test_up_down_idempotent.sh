@@ -12,12 +12,16 @@ pid2=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print(
 [[ $ino1 == "$ino2" && $pid1 == "$pid2" ]] || fail "second up rebuilt something"
 pass "second up is a no-op (same namespaces, same process)"
 
-# A changed scenario is refused (live changes arrive later), never half-applied.
+# A change that cannot be applied live (an instance's address) is refused, listing what it
+# would have to remove, and nothing is touched.
+cp "$f" "$WORK/orig.yaml"
 sed -i 's/private_ip: 10.0.1.10/private_ip: 10.0.1.11/' "$f"
 out=$(vpcemu up "$f" 2>&1 || true)
-[[ $out == *"different definition"* ]] || fail "changed up: $out"
+[[ $out == *"cannot be applied live"*"10.0.1.10"* ]] || fail "changed up: $out"
 [[ $(stat -c %i "/run/netns/$name.web-1") == "$ino1" ]] || fail "changed up touched the scenario"
-pass "a changed scenario is refused with a clear message"
+[[ $(in_ns "$name.web-1" ip -4 -o addr show dev eth0) == *"10.0.1.10/24"* ]] || fail "address changed"
+cp "$WORK/orig.yaml" "$f"
+pass "a change that cannot be applied live is refused with what it would remove"
 
 vpcemu down "$name" 2>/dev/null
 [[ $(count_ns "$name") -eq 0 ]] || fail "namespaces left after down"

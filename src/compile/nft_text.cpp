@@ -1,0 +1,122 @@
+// nft script generation.
+#include "compile/nft_text.h"
+
+#include <map>
+#include <set>
+
+namespace vpcemu {
+
+namespace {
+
+const char* kind_word(NftObject::Kind k) {
+  switch (k) {
+    case NftObject::Kind::kChain: return "chain";
+    case NftObject::Kind::kSet: return "set";
+    case NftObject::Kind::kMap: return "map";
+  }
+  return "?";
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+// Element keys: for maps the part before " : ".
+std::string element_key(const NftObject& o, const std::string& item) {
+  if (o.kind != NftObject::Kind::kMap) return item;
+  auto p = item.rfind(" : ");
+  return p == std::string::npos ? item : item.substr(0, p);
+}
+
+void declare(std::string& s, const std::string& tid, const NftObject& o) {
+  s += "add " + std::string(kind_word(o.kind)) + " " + tid + " " + o.name;
+  if (!o.spec.empty()) s += " { " + o.spec + " }";
+  s += "\n";
+}
+
+void elements(std::string& s, const std::string& verb, const std::string& tid,
+              const std::string& name, const std::vector<std::string>& items) {
+  // Chunks keep each command a manageable size for the parser.
+  for (size_t i = 0; i < items.size(); i += 512) {
+    std::vector<std::string> chunk(items.begin() + i,
+                                   items.begin() + std::min(items.size(), i + 512));
+    s += verb + " element " + tid + " " + name + " { " + join(chunk, ", ") + " }\n";
+  }
+}
+
+void fill(std::string& s, const std::string& tid, const NftObject& o) {
+  if (o.kind == NftObject::Kind::kChain) {
+    for (const auto& r : o.items) s += "add rule " + tid + " " + o.name + " " + r + "\n";
+  } else {
+    elements(s, "add", tid, o.name, o.items);
+  }
+}
+
+}  // namespace
+
+std::string nft_full_script(const NftTable& t) {
+  const std::string tid = t.id();
+  std::string s = "add table " + tid + "\ndelete table " + tid + "\nadd table " + tid + "\n";
+  // Chains first (empty), so maps and rules may jump to any of them; then sets and maps.
+  for (const auto& o : t.objects)
+    if (o.kind == NftObject::Kind::kChain) declare(s, tid, o);
+  for (const auto& o : t.objects)
+    if (o.kind != NftObject::Kind::kChain) declare(s, tid, o);
+  for (const auto& o : t.objects)
+    if (o.kind != NftObject::Kind::kChain) fill(s, tid, o);
+  for (const auto& o : t.objects)
+    if (o.kind == NftObject::Kind::kChain) fill(s, tid, o);
+  return s;
+}
+
+std::string nft_diff_script(const NftTable& from, const NftTable& to) {
+  if (from == to) return "";
+  if (from.id() != to.id()) return nft_full_script(to);
+  const std::string tid = to.id();
+  std::map<std::string, const NftObject*> old;
+  for (const auto& o : from.objects) old[std::string(kind_word(o.kind)) + " " + o.name] = &o;
+  std::set<std::string> kept;
+  std::string adds, changes, chains, removals;
+  for (const auto& o : to.objects) {
+    std::string key = std::string(kind_word(o.kind)) + " " + o.name;
+    auto it = old.find(key);
+    if (it == old.end()) {
+      declare(adds, tid, o);
+      continue;
+    }
+    kept.insert(key);
+    const NftObject& prev = *it->second;
+    if (prev.spec != o.spec) return nft_full_script(to);  // a new type or hook: start over
+    if (prev.items == o.items) continue;
+    if (o.kind == NftObject::Kind::kChain) {
+      chains += "flush chain " + tid + " " + o.name + "\n";
+      fill(chains, tid, o);
+      continue;
+    }
+    std::set<std::string> before(prev.items.begin(), prev.items.end());
+    std::set<std::string> after(o.items.begin(), o.items.end());
+    std::vector<std::string> gone, added;
+    for (const auto& x : before)
+      if (!after.count(x)) gone.push_back(element_key(o, x));
+    for (const auto& x : after)
+      if (!before.count(x)) added.push_back(x);
+    elements(changes, "delete", tid, o.name, gone);
+    elements(changes, "add", tid, o.name, added);
+  }
+  // New objects get their contents after every object exists.
+  std::string new_fill;
+  for (const auto& o : to.objects) {
+    std::string key = std::string(kind_word(o.kind)) + " " + o.name;
+    if (old.find(key) == old.end()) fill(new_fill, tid, o);
+  }
+  // Removed objects go last, once no rule or map refers to them any more.
+  for (const auto& o : from.objects) {
+    std::string key = std::string(kind_word(o.kind)) + " " + o.name;
+    if (!kept.count(key)) removals += "delete " + key.substr(0, key.find(' ')) + " " + tid + " " + o.name + "\n";
+  }
+  return adds + changes + new_fill + chains + removals;
+}
+
+}  // namespace vpcemu

@@ -1,0 +1,82 @@
+// Plan differences, computed on the JSON form of each object so every field counts.
+#include "compile/plan_diff.h"
+
+#include <map>
+#include <set>
+
+#include "compile/plan_json.h"
+
+namespace vpcemu {
+
+using nlohmann::json;
+
+bool PlanDiff::empty() const {
+  return added.namespaces.empty() && added.sysctls.empty() && added.veths.empty() &&
+         added.addrs.empty() && added.neighs.empty() && added.routes.empty() &&
+         added.rules.empty() && added.nft.empty() && added.processes.empty() &&
+         nft_scripts.empty() && unsupported.empty();
+}
+
+PlanDiff diff_plans(const Plan& from, const Plan& to) {
+  PlanDiff d;
+  json a = plan_to_json(from), b = plan_to_json(to);
+  json added = b;
+  static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses",
+                                 "neighbours", "routes", "rules", "processes"};
+  for (const char* list : kLists) {
+    std::set<std::string> before, after;
+    for (const auto& x : a[list]) before.insert(x.dump());
+    for (const auto& x : b[list]) after.insert(x.dump());
+    added[list] = json::array();
+    for (const auto& x : b[list])
+      if (!before.count(x.dump())) added[list].push_back(x);
+    for (const auto& x : a[list]) {
+      if (after.count(x.dump())) continue;
+      std::string what = std::string(list);
+      what.pop_back();  // "routes" → "route"
+      if (what == "addresse") what = "address";
+      std::string desc = x.value("name", x.value("ns", ""));
+      if (x.contains("why")) desc += ": " + x["why"].get<std::string>();
+      else if (x.contains("address")) desc += ": " + x["address"].get<std::string>();
+      else if (x.contains("key")) desc += ": " + x["key"].get<std::string>();
+      else if (x.contains("purpose")) desc = x["purpose"].get<std::string>();
+      d.unsupported.push_back("remove or change " + what + " (" + desc + ")");
+    }
+  }
+  added["nftables"] = json::array();
+  d.added = plan_from_json(added);
+
+  std::map<std::string, const NftTable*> old_tables;
+  for (const auto& n : from.nft) old_tables[n.ns] = &n.table;
+  std::set<std::string> new_ns;
+  for (const auto& n : d.added.namespaces) new_ns.insert(n.name);
+  for (const auto& n : to.nft) {
+    auto it = old_tables.find(n.ns);
+    if (it == old_tables.end()) {
+      d.added.nft.push_back(n);
+    } else if (auto script = nft_diff_script(*it->second, n.table); !script.empty()) {
+      d.nft_scripts.emplace_back(n.ns, script);
+    }
+  }
+  return d;
+}
+
+std::string diff_to_text(const PlanDiff& d) {
+  if (d.empty()) return "# no changes\n";
+  std::string out;
+  Plan p = d.added;
+  bool any_added = !(p.namespaces.empty() && p.sysctls.empty() && p.veths.empty() &&
+                     p.addrs.empty() && p.neighs.empty() && p.routes.empty() &&
+                     p.rules.empty() && p.nft.empty() && p.processes.empty());
+  if (any_added) {
+    std::string text = plan_to_text(p);
+    out += "# objects to add\n" + text.substr(text.find('\n') + 1);
+  }
+  for (const auto& [ns, script] : d.nft_scripts) {
+    out += "# nft transaction in " + ns + "\n" + script;
+  }
+  for (const auto& u : d.unsupported) out += "# cannot apply live: " + u + "\n";
+  return out;
+}
+
+}  // namespace vpcemu

@@ -1,0 +1,22 @@
+// The difference between the plan a scenario is up with and a new plan: what `up` applies to
+// a running scenario and what `plan` shows for it. Pure.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compile/plan.h"
+
+namespace vpcemu {
+
+struct PlanDiff {
+  Plan added;  // objects to create, including whole nft tables of new namespaces
+  std::vector<std::pair<std::string, std::string>> nft_scripts;  // ns → one-transaction script
+  std::vector<std::string> unsupported;  // removals and changes that cannot be applied live
+  bool empty() const;
+};
+
+PlanDiff diff_plans(const Plan& from, const Plan& to);
+std::string diff_to_text(const PlanDiff& d);
+
+}  // namespace vpcemu

@@ -1,0 +1,34 @@
+// Security groups and network ACLs of one VPC → nft objects in the VPC router's table
+// (design.md §2). Pure.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "compile/nft_text.h"
+#include "model/scenario.h"
+
+namespace vpcemu {
+
+struct EniPort {
+  std::string port;      // router-side interface name
+  std::string instance;  // owner
+  std::string subnet;
+  Ipv4 ip;
+  std::vector<std::string> groups;  // effective: never empty
+};
+
+// The effective groups of an instance: its own, or the VPC's default group.
+std::vector<std::string> effective_groups(const Instance& in);
+// The effective NACL of a subnet.
+std::string effective_acl(const Subnet& s);
+
+// Appends the forward-path objects: per group its rule sets and chains, per ENI a chain that
+// unions its groups, per NACL its ordered rules compiled to interval sets, per subnet the
+// boundary chains, and the forward base chain that ties them together.
+void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable& table);
+
+// One NACL direction compiled to the elements ("proto . addresses . ports") it allows: the
+// first matching rule by number decides, and whatever no rule allows is denied.
+std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules);
+
+}  // namespace vpcemu
