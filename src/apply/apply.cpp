@@ -244,20 +244,26 @@ Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
   return Applier(plan, state, opt, progress).run();
 }
 
-Status apply_nft_scripts(const std::vector<std::pair<std::string, std::string>>& scripts,
+Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,
                          const Progress& progress) {
-  for (const auto& [ns, script] : scripts) {
+  auto run = [&](const std::string& ns, const std::string& script, const char* what) -> Status {
+    if (script.empty()) return {};
     auto fd = netns_open(ns);
     if (!fd) return fd.error();
     auto t = Clock::now();
     if (auto s = nft_run(fd->get(), ns, script); !s) return s;
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
     size_t lines = std::count(script.begin(), script.end(), '\n');
-    char buf[64];
-    snprintf(buf, sizeof(buf), "%.1f", us / 1000.0);
-    progress("  nft transaction in " + ns + ": " + std::to_string(lines) + " commands (" + buf +
-             " ms)");
-  }
+    char buf[160];
+    snprintf(buf, sizeof(buf), "  %s in %s: %zu commands, %.2f ms", what, ns.c_str(), lines,
+             us / 1000.0);
+    progress(buf);
+    return {};
+  };
+  for (const auto& [ns, c] : changes)
+    if (auto s = run(ns, c.now, "nft change in force"); !s) return s;
+  for (const auto& [ns, c] : changes)
+    if (auto s = run(ns, c.cleanup, "nft staged elements folded in"); !s) return s;
   return {};
 }
 

@@ -21,8 +21,9 @@ struct ApplyOptions {
 Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
                   const Progress& progress);
 
-// Runs each namespace's script as one nft transaction (a live change of a running scenario).
-Status apply_nft_scripts(const std::vector<std::pair<std::string, std::string>>& scripts,
+// A live change of a running scenario: each namespace's change is put in force (one
+// transaction each), then the staged elements are folded in (one more each).
+Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,
                          const Progress& progress);
 
 struct DestroyReport {

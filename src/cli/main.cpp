@@ -81,8 +81,10 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
       if (format == "json") {
         json j = {{"scenario", sc->name}, {"running", true}, {"add", plan_to_json(diff.added)},
                   {"nft_transactions", json::array()}, {"cannot_apply_live", diff.unsupported}};
-        for (const auto& [ns, script] : diff.nft_scripts)
-          j["nft_transactions"].push_back({{"ns", ns}, {"script", script}});
+        for (const auto& [ns, change] : diff.nft_changes) {
+          j["nft_transactions"].push_back(
+              {{"ns", ns}, {"now", change.now}, {"cleanup", change.cleanup}});
+        }
         std::cout << j.dump(2) << "\n";
       } else {
         std::cout << "# scenario " << sc->name << " is up; the difference 'up' would apply:\n"
@@ -135,7 +137,7 @@ int up_change(StateDir& state, const Plan& old, const Plan& plan, const std::str
   ApplyOptions opt;
   opt.ready_timeout_ms = ready_ms;
   Status s = apply_plan(diff.added, state, opt, log);
-  if (s) s = apply_nft_scripts(diff.nft_scripts, log);
+  if (s) s = apply_nft_changes(diff.nft_changes, log);
   if (s) s = state.write_plan(plan, src);
   if (!s) {
     log("vpcemu up: failed: " + s.error().str());

@@ -71,14 +71,14 @@ std::string nft_full_script(const NftTable& t) {
   return s;
 }
 
-std::string nft_diff_script(const NftTable& from, const NftTable& to) {
-  if (from == to) return "";
-  if (from.id() != to.id()) return nft_full_script(to);
+NftChange nft_diff(const NftTable& from, const NftTable& to) {
+  if (from == to) return {};
+  if (from.id() != to.id()) return {nft_full_script(to), ""};
   const std::string tid = to.id();
   std::map<std::string, const NftObject*> old;
   for (const auto& o : from.objects) old[std::string(kind_word(o.kind)) + " " + o.name] = &o;
   std::set<std::string> kept;
-  std::string adds, changes, chains, removals;
+  std::string adds, changes, chains, removals, staged_now, staged_later;
   for (const auto& o : to.objects) {
     std::string key = std::string(kind_word(o.kind)) + " " + o.name;
     auto it = old.find(key);
@@ -88,7 +88,7 @@ std::string nft_diff_script(const NftTable& from, const NftTable& to) {
     }
     kept.insert(key);
     const NftObject& prev = *it->second;
-    if (prev.spec != o.spec) return nft_full_script(to);  // a new type or hook: start over
+    if (prev.spec != o.spec || prev.staged != o.staged) return {nft_full_script(to), ""};
     if (prev.items == o.items) continue;
     if (o.kind == NftObject::Kind::kChain) {
       chains += "flush chain " + tid + " " + o.name + "\n";
@@ -102,6 +102,15 @@ std::string nft_diff_script(const NftTable& from, const NftTable& to) {
       if (!after.count(x)) gone.push_back(element_key(o, x));
     for (const auto& x : after)
       if (!before.count(x)) added.push_back(x);
+    if (o.staged) {
+      // In force at once: new elements via NAME-add, withdrawn ones via NAME-del.
+      elements(staged_now, "add", tid, o.name + "-add", added);
+      elements(staged_now, "add", tid, o.name + "-del", gone);
+      elements(staged_later, "delete", tid, o.name, gone);
+      elements(staged_later, "add", tid, o.name, added);
+      staged_later += "flush set " + tid + " " + o.name + "-add\nflush set " + tid + " " + o.name + "-del\n";
+      continue;
+    }
     elements(changes, "delete", tid, o.name, gone);
     elements(changes, "add", tid, o.name, added);
   }
@@ -116,7 +125,7 @@ std::string nft_diff_script(const NftTable& from, const NftTable& to) {
     std::string key = std::string(kind_word(o.kind)) + " " + o.name;
     if (!kept.count(key)) removals += "delete " + key.substr(0, key.find(' ')) + " " + tid + " " + o.name + "\n";
   }
-  return adds + changes + new_fill + chains + removals;
+  return {adds + staged_now + changes + new_fill + chains + removals, staged_later};
 }
 
 }  // namespace vpcemu

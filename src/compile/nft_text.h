@@ -13,6 +13,9 @@ struct NftObject {
   std::string name;
   std::string spec;                // chain: "type filter hook ...; policy drop;"; set/map: "type ...;"
   std::vector<std::string> items;  // chain: rules; set: elements; map: "key : value" elements
+  // A staged set has two siblings, NAME-add (matched before it) and NAME-del (overrides it),
+  // so that a change is in force through additions alone (see NftChange).
+  bool staged = false;
   bool operator==(const NftObject&) const = default;
 };
 
@@ -26,8 +29,18 @@ struct NftTable {
 
 // Replaces the whole table in one transaction (add; delete; recreate).
 std::string nft_full_script(const NftTable& t);
-// The smallest script that turns `from` into `to` in one transaction; empty if they are equal.
-// Falls back to the full script when an object's type or hook changes.
-std::string nft_diff_script(const NftTable& from, const NftTable& to);
+
+// A change in two transactions. The kernel waits for an RCU grace period (~10-30 ms) when a
+// transaction removes anything, and only microseconds when it only adds: `now` puts the
+// change in force with additions where it can (staged sets), `cleanup` then folds the staging
+// sets into the real ones. Either may be empty.
+struct NftChange {
+  std::string now;
+  std::string cleanup;
+  bool empty() const { return now.empty() && cleanup.empty(); }
+};
+// The smallest change that turns `from` into `to`. Falls back to the full script when an
+// object's type or hook changes.
+NftChange nft_diff(const NftTable& from, const NftTable& to);
 
 }  // namespace vpcemu

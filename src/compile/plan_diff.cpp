@@ -14,7 +14,7 @@ bool PlanDiff::empty() const {
   return added.namespaces.empty() && added.sysctls.empty() && added.veths.empty() &&
          added.addrs.empty() && added.neighs.empty() && added.routes.empty() &&
          added.rules.empty() && added.nft.empty() && added.processes.empty() &&
-         nft_scripts.empty() && unsupported.empty();
+         nft_changes.empty() && unsupported.empty();
 }
 
 PlanDiff diff_plans(const Plan& from, const Plan& to) {
@@ -54,8 +54,8 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
     auto it = old_tables.find(n.ns);
     if (it == old_tables.end()) {
       d.added.nft.push_back(n);
-    } else if (auto script = nft_diff_script(*it->second, n.table); !script.empty()) {
-      d.nft_scripts.emplace_back(n.ns, script);
+    } else if (auto change = nft_diff(*it->second, n.table); !change.empty()) {
+      d.nft_changes.emplace_back(n.ns, change);
     }
   }
   return d;
@@ -72,8 +72,9 @@ std::string diff_to_text(const PlanDiff& d) {
     std::string text = plan_to_text(p);
     out += "# objects to add\n" + text.substr(text.find('\n') + 1);
   }
-  for (const auto& [ns, script] : d.nft_scripts) {
-    out += "# nft transaction in " + ns + "\n" + script;
+  for (const auto& [ns, change] : d.nft_changes) {
+    if (!change.now.empty()) out += "# nft transaction in " + ns + "\n" + change.now;
+    if (!change.cleanup.empty()) out += "# then, folding staged elements in " + ns + "\n" + change.cleanup;
   }
   for (const auto& u : d.unsupported) out += "# cannot apply live: " + u + "\n";
   return out;

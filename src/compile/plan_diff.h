@@ -11,7 +11,7 @@ namespace vpcemu {
 
 struct PlanDiff {
   Plan added;  // objects to create, including whole nft tables of new namespaces
-  std::vector<std::pair<std::string, std::string>> nft_scripts;  // ns → one-transaction script
+  std::vector<std::pair<std::string, NftChange>> nft_changes;  // ns → its nft change
   std::vector<std::string> unsupported;  // removals and changes that cannot be applied live
   bool empty() const;
 };

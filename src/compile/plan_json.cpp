@@ -59,8 +59,10 @@ json plan_to_json(const Plan& p) {
   for (const auto& n : p.nft) {
     json objs = json::array();
     for (const auto& o : n.table.objects) {
-      objs.push_back({{"kind", static_cast<int>(o.kind)}, {"name", o.name}, {"spec", o.spec},
-                      {"items", o.items}});
+      json x = {{"kind", static_cast<int>(o.kind)}, {"name", o.name}, {"spec", o.spec},
+                {"items", o.items}};
+      if (o.staged) x["staged"] = true;
+      objs.push_back(x);
     }
     j["nftables"].push_back({{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name},
                              {"objects", objs}});
@@ -124,7 +126,8 @@ Plan plan_from_json(const json& j) {
     x.table.name = n.at("table");
     for (const auto& o : n.at("objects")) {
       x.table.objects.push_back({static_cast<NftObject::Kind>(o.at("kind").get<int>()),
-                                 o.at("name"), o.at("spec"), o.at("items")});
+                                 o.at("name"), o.at("spec"), o.at("items"),
+                                 o.value("staged", false)});
     }
     p.nft.push_back(std::move(x));
   }

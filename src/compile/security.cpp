@@ -62,6 +62,13 @@ std::optional<Cidr> prefix_list(const std::string& name) {
   return std::nullopt;
 }
 
+// A set with its staging siblings (NftObject::staged).
+void add_staged_set(NftTable& t, const std::string& name, std::vector<std::string> items) {
+  t.objects.push_back({Kind::kSet, name, kProtoAddrPort, std::move(items), true});
+  t.objects.push_back({Kind::kSet, name + "-add", kProtoAddrPort, {}});
+  t.objects.push_back({Kind::kSet, name + "-del", kProtoAddrPort, {}});
+}
+
 void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& rules,
                bool ingress) {
   const std::string base = "sg-" + name + (ingress ? "-in" : "-out");
@@ -69,7 +76,8 @@ void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& 
   // Egress that matches still has to pass the destination's ingress groups.
   const std::string verdict = ingress ? "accept" : "goto ingress-check";
   ProtoRules cidr_rules;
-  std::vector<std::string> chain = {"meta l4proto . " + addr + " . th dport @" + base + " " + verdict};
+  const std::string key = "meta l4proto . " + addr + " . th dport @";
+  std::vector<std::string> chain = {key + base + "-add " + verdict};
   for (const auto& r : rules) {
     PortRange ports = r.ports.value_or(PortRange{});
     if (r.peer.kind == Peer::Kind::kGroup) {
@@ -87,7 +95,10 @@ void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& 
     auto c = r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(r.peer.name) : r.peer.cidr;
     if (c) add_rule(cidr_rules, r.protocol, *c, ports, true);
   }
-  t.objects.push_back({Kind::kSet, base, kProtoAddrPort, render(cidr_rules)});
+  // Withdrawn elements override the main set only; group references keep their say.
+  chain.push_back(key + base + "-del return");
+  chain.push_back(key + base + " " + verdict);
+  add_staged_set(t, base, render(cidr_rules));
   t.objects.push_back({Kind::kChain, base, "", chain});
 }
 
@@ -163,10 +174,11 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable
     for (bool ingress : {true, false}) {
       const std::string base = "nacl-" + name + (ingress ? "-in" : "-out");
       const std::string addr = ingress ? "ip saddr" : "ip daddr";
-      t.objects.push_back({Kind::kSet, base, kProtoAddrPort,
-                           compile_acl_rules(ingress ? acl->ingress : acl->egress)});
+      const std::string key = "meta l4proto . " + addr + " . th dport @";
+      add_staged_set(t, base, compile_acl_rules(ingress ? acl->ingress : acl->egress));
       t.objects.push_back({Kind::kChain, base, "",
-                           {"meta l4proto . " + addr + " . th dport @" + base + " return", "drop"}});
+                           {key + base + "-add return", key + base + "-del drop",
+                            key + base + " return", "drop"}});
     }
   }
 
