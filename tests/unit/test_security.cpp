@@ -1,0 +1,197 @@
+// Security-group and NACL compilation: first-match decomposition, unions, staged diffs.
+#include <algorithm>
+
+#include "compile/intervals.h"
+#include "compile/nft_text.h"
+#include "compile/security.h"
+#include "helpers.h"
+
+using namespace vpcemu;
+using namespace vpcemu::test;
+
+namespace {
+
+NaclRule rule(int n, Protocol p, const char* cidr, std::optional<PortRange> ports, bool allow) {
+  NaclRule r;
+  r.number = n;
+  r.protocol = p;
+  r.cidr = Cidr::parse(cidr);
+  r.ports = ports;
+  r.allow = allow;
+  return r;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("first match: an earlier deny carves a hole out of a later allow") {
+  // rule 100 deny 10.0.0.5/32 port 22; rule 200 allow 10.0.0.0/24 ports 0-65535
+  auto regions = first_match({{box_of(*Cidr::parse("10.0.0.5/32"), 22, 22), false},
+                              {box_of(*Cidr::parse("10.0.0.0/24"), 0, 65535), true}});
+  auto allows = [&](const char* ip, uint32_t port) {
+    uint32_t a = Ipv4::parse(ip)->value;
+    for (const auto& r : regions)
+      if (r.box.addr_lo <= a && a <= r.box.addr_hi && r.box.port_lo <= port && port <= r.box.port_hi)
+        return std::optional<bool>(r.allow);
+    return std::optional<bool>();
+  };
+  CHECK(allows("10.0.0.5", 22) == false);
+  CHECK(allows("10.0.0.5", 23) == true);
+  CHECK(allows("10.0.0.6", 22) == true);
+  CHECK_FALSE(allows("10.0.1.1", 22).has_value());
+  // Disjoint: no point is covered twice.
+  for (size_t i = 0; i < regions.size(); ++i)
+    for (size_t j = i + 1; j < regions.size(); ++j) {
+      const Box &a = regions[i].box, &b = regions[j].box;
+      bool overlap = a.addr_lo <= b.addr_hi && b.addr_lo <= a.addr_hi && a.port_lo <= b.port_hi &&
+                     b.port_lo <= a.port_hi;
+      CHECK_FALSE(overlap);
+    }
+}
+
+TEST_CASE("first match: a later rule never overrides an earlier one") {
+  auto regions = first_match({{box_of(*Cidr::parse("0.0.0.0/0"), 80, 80), true},
+                              {box_of(*Cidr::parse("0.0.0.0/0"), 0, 65535), false}});
+  REQUIRE(regions.size() == 3);
+  CHECK(regions[0].box.port_hi == 79);
+  CHECK_FALSE(regions[0].allow);
+  CHECK(regions[1].box.port_lo == 80);
+  CHECK(regions[1].allow);
+}
+
+TEST_CASE("a union of overlapping allows merges into the fewest disjoint elements") {
+  auto regions = first_match({{box_of(*Cidr::parse("10.0.0.0/16"), 80, 90), true},
+                              {box_of(*Cidr::parse("10.0.0.0/16"), 85, 100), true},
+                              {box_of(*Cidr::parse("10.0.1.0/24"), 80, 100), true}});
+  REQUIRE(regions.size() == 1);
+  CHECK(nft_addr_range(regions[0].box.addr_lo, regions[0].box.addr_hi) == "10.0.0.0/16");
+  CHECK(nft_port_range(regions[0].box.port_lo, regions[0].box.port_hi) == "80-100");
+}
+
+TEST_CASE("NACL rules compile by rule number, not by order in the file") {
+  auto els = compile_acl_rules({rule(200, Protocol::kTcp, "0.0.0.0/0", PortRange{0, 65535}, true),
+                                rule(100, Protocol::kTcp, "198.51.100.0/24", PortRange{22, 22}, false)});
+  CHECK(has(els, "tcp . 198.51.100.0/24 . 0-21"));
+  CHECK(has(els, "tcp . 198.51.100.0/24 . 23-65535"));
+  CHECK_FALSE(has(els, "tcp . 198.51.100.0/24 . 22"));
+  CHECK(has(els, "tcp . 0.0.0.0-198.51.99.255 . 0-65535"));
+}
+
+TEST_CASE("NACL 'all' covers every protocol; icmp and others span every port value") {
+  auto els = compile_acl_rules({rule(100, Protocol::kAll, "10.0.0.0/8", std::nullopt, true)});
+  CHECK(has(els, "tcp . 10.0.0.0/8 . 0-65535"));
+  CHECK(has(els, "udp . 10.0.0.0/8 . 0-65535"));
+  CHECK(has(els, "icmp . 10.0.0.0/8 . 0-65535"));
+  CHECK(has(els, "18-255 . 10.0.0.0/8 . 0-65535"));
+  CHECK(compile_acl_rules({}).empty());  // a custom NACL without rules denies everything
+}
+
+TEST_CASE("1,000 NACL rules compile to disjoint elements") {
+  std::vector<NaclRule> rules;
+  for (int i = 0; i < 1000; ++i) {
+    rules.push_back(rule(i + 1, i % 2 ? Protocol::kTcp : Protocol::kUdp,
+                         ("10." + std::to_string(i / 250) + "." + std::to_string(i % 250) + ".0/24").c_str(),
+                         PortRange{1000 + i, 1000 + i}, i % 3 != 0));
+  }
+  auto els = compile_acl_rules(rules);
+  CHECK(els.size() > 600);
+  CHECK(els.size() < 1000);
+}
+
+TEST_CASE("a staged set changes by additions now and folds in later") {
+  NftTable a, b;
+  a.objects.push_back({NftObject::Kind::kSet, "s", "type ipv4_addr;", {"10.0.0.1", "10.0.0.2"}, true});
+  b = a;
+  b.objects[0].items = {"10.0.0.2", "10.0.0.3"};
+  auto c = nft_diff(a, b);
+  CHECK(c.now == "add element ip vpcemu s-add { 10.0.0.3 }\nadd element ip vpcemu s-del { 10.0.0.1 }\n");
+  CHECK(c.now.find("delete") == std::string::npos);
+  CHECK(c.cleanup.find("delete element ip vpcemu s { 10.0.0.1 }") != std::string::npos);
+  CHECK(c.cleanup.find("add element ip vpcemu s { 10.0.0.3 }") != std::string::npos);
+  CHECK(c.cleanup.find("flush set ip vpcemu s-add") != std::string::npos);
+  CHECK(nft_diff(a, a).empty());
+}
+
+TEST_CASE("an unstaged change deletes and adds exactly the changed elements") {
+  NftTable a, b;
+  a.objects.push_back({NftObject::Kind::kMap, "m", "type ifname : mark;", {"\"x\" : 1", "\"y\" : 2"}});
+  a.objects.push_back({NftObject::Kind::kChain, "c", "", {"accept"}});
+  b = a;
+  b.objects[0].items = {"\"x\" : 1", "\"y\" : 3"};
+  b.objects[1].items = {"drop"};
+  auto c = nft_diff(a, b);
+  CHECK(c.now == "delete element ip vpcemu m { \"y\" }\nadd element ip vpcemu m { \"y\" : 3 }\n"
+                 "flush chain ip vpcemu c\nadd rule ip vpcemu c drop\n");
+  CHECK(c.cleanup.empty());
+}
+
+TEST_CASE("security and NACL mistakes name the line") {
+  struct Case {
+    const char* yaml;
+    int line;
+    const char* msg;
+  } cases[] = {
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 }\n"
+       "    instances:\n      x: { subnet: a, security_groups: [wbe] }\n    security_groups:\n      web: {}\n",
+       8, "unknown security group 'wbe' in vpc 'v'; did you mean 'web'?"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24, network_acl: dta }\n"
+       "    network_acls:\n      data: {}\n",
+       6, "unknown network ACL 'dta'"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        ingress:\n"
+       "          - { rule: 100, protocol: all, source: 0.0.0.0/0, action: allow }\n"
+       "          - { rule: 100, protocol: tcp, ports: 22, source: 0.0.0.0/0, action: deny }\n",
+       9, "rule number 100 is used twice in the ingress rules"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        egress:\n"
+       "          - { rule: 32767, protocol: all, destination: 0.0.0.0/0, action: allow }\n",
+       8, "rule number 32767 is outside 1-32766"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        egress:\n"
+       "          - { rule: 0, protocol: all, destination: 0.0.0.0/0, action: allow }\n",
+       8, "rule number 0 is outside 1-32766"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: icmp, ports: 8, source: 0.0.0.0/0 }\n",
+       8, "icmp has no ports"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: all, ports: 0-65535, source: 0.0.0.0/0 }\n",
+       8, "all has no ports"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: tcp, ports: 90-80, source: 0.0.0.0/0 }\n",
+       8, "ports '90-80' is not a port or a range"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: tcp, ports: 80-, source: 0.0.0.0/0 }\n",
+       8, "ports '80-' is not a port or a range"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: tcp, source: 0.0.0.0/0 }\n",
+       8, "tcp rule needs 'ports'"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: tcp, ports: 5432, source: vpc/other/sg/web }\n",
+       8, "vpc 'v' is not peered with vpc 'other'"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        egress:\n"
+       "          - { protocol: tcp, ports: 443, destination: pl/s4 }\n",
+       8, "unknown prefix list 's4'; did you mean 's3'?"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: tcp, ports: 80, source: sg/nope }\n",
+       8, "unknown security group 'nope'"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        ingress:\n"
+       "          - { rule: 1, protocol: tcp, ports: 80, source: sg/web, action: allow }\n",
+       8, "network ACL rules match CIDR blocks only"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        ingress:\n"
+       "          - { rule: 1, protocol: tcp, ports: 80, source: 0.0.0.0/0, action: permit }\n",
+       8, "action must be allow or deny"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        ingress:\n"
+       "          - { rule: 1, protocol: tcp, ports: 80, source: 0.0.0.0/0 }\n",
+       8, "has no 'action'"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingress:\n"
+       "          - { protocol: gre, source: 0.0.0.0/0 }\n",
+       8, "unknown protocol 'gre'"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        ingres: []\n",
+       7, "did you mean 'ingress'?"},
+  };
+  for (const auto& c : cases) {
+    auto d = diagnose(c.yaml);
+    INFO(c.msg << "\n" << dump(d));
+    CHECK(has(d, Severity::kError, c.line, c.msg));
+  }
+}
