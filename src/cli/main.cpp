@@ -224,7 +224,13 @@ json status_json(const std::string& run_dir, const std::string& name) {
     json x = {{"name", e.name}, {"kind", e.kind}, {"netns", e.ns}, {"private_ip", e.private_ip.str()}};
     if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
     x["public_ip"] = e.public_ip ? json(e.public_ip->str()) : json(nullptr);
+    if (e.kind == "instance") x["security_groups"] = e.security_groups;
     j["endpoints"].push_back(x);
+  }
+  j["subnets"] = json::array();
+  for (const auto& sn : plan->subnets) {
+    j["subnets"].push_back({{"vpc", sn.vpc}, {"name", sn.name}, {"cidr", sn.cidr.str()},
+                            {"route_table", sn.route_table}, {"network_acl", sn.network_acl}});
   }
   j["processes"] = json::array();
   for (const auto& e : state.read_journal()) {
@@ -262,12 +268,23 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
       std::cout << " (" << s["namespaces"]["present"] << "/" << s["namespaces"]["expected"] << " namespaces)";
     std::cout << "\n  source " << s["source"].get<std::string>() << "\n";
     if (!s.contains("endpoints")) continue;
-    printf("  %-20s %-9s %-12s %-14s %-16s %s\n", "NAME", "KIND", "VPC", "SUBNET", "PRIVATE", "PUBLIC");
+    printf("  %-20s %-9s %-12s %-14s %-16s %-16s %s\n", "NAME", "KIND", "VPC", "SUBNET", "PRIVATE",
+           "PUBLIC", "GROUPS");
     for (const auto& e : s["endpoints"]) {
-      printf("  %-20s %-9s %-12s %-14s %-16s %s\n", e["name"].get<std::string>().c_str(),
+      std::string groups;
+      for (const auto& g : e.value("security_groups", json::array()))
+        groups += (groups.empty() ? "" : ",") + g.get<std::string>();
+      printf("  %-20s %-9s %-12s %-14s %-16s %-16s %s\n", e["name"].get<std::string>().c_str(),
              e["kind"].get<std::string>().c_str(), e.value("vpc", "-").c_str(),
              e.value("subnet", "-").c_str(), e["private_ip"].get<std::string>().c_str(),
-             e["public_ip"].is_null() ? "-" : e["public_ip"].get<std::string>().c_str());
+             e["public_ip"].is_null() ? "-" : e["public_ip"].get<std::string>().c_str(),
+             groups.empty() ? "-" : groups.c_str());
+    }
+    for (const auto& sn : s["subnets"]) {
+      printf("  subnet %s/%s %s: route table %s, network ACL %s\n",
+             sn["vpc"].get<std::string>().c_str(), sn["name"].get<std::string>().c_str(),
+             sn["cidr"].get<std::string>().c_str(), sn["route_table"].get<std::string>().c_str(),
+             sn["network_acl"].get<std::string>().c_str());
     }
     for (const auto& p : s["processes"]) {
       printf("  process %s pid %d %s\n", p["name"].get<std::string>().c_str(), p["pid"].get<int>(),

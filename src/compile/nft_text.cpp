@@ -120,11 +120,21 @@ NftChange nft_diff(const NftTable& from, const NftTable& to) {
     std::string key = std::string(kind_word(o.kind)) + " " + o.name;
     if (old.find(key) == old.end()) fill(new_fill, tid, o);
   }
-  // Removed objects go last, once no rule or map refers to them any more.
+  // Removed objects go last, once no kept rule or map refers to them any more: removed chains
+  // are emptied first (they may refer to each other and to removed sets), then deleted, then
+  // the removed sets and maps.
+  std::string flushes, chain_deletes, set_deletes;
   for (const auto& o : from.objects) {
     std::string key = std::string(kind_word(o.kind)) + " " + o.name;
-    if (!kept.count(key)) removals += "delete " + key.substr(0, key.find(' ')) + " " + tid + " " + o.name + "\n";
+    if (kept.count(key)) continue;
+    if (o.kind == NftObject::Kind::kChain) {
+      flushes += "flush chain " + tid + " " + o.name + "\n";
+      chain_deletes += "delete chain " + tid + " " + o.name + "\n";
+    } else {
+      set_deletes += "delete " + std::string(kind_word(o.kind)) + " " + tid + " " + o.name + "\n";
+    }
   }
+  removals = flushes + chain_deletes + set_deletes;
   return {adds + staged_now + changes + new_fill + chains + removals, staged_later};
 }
 

@@ -195,3 +195,24 @@ TEST_CASE("security and NACL mistakes name the line") {
     CHECK(has(d, Severity::kError, c.line, c.msg));
   }
 }
+
+TEST_CASE("removed chains are emptied and deleted before the sets their rules use") {
+  NftTable a, b;
+  a.objects.push_back({NftObject::Kind::kSet, "old", "type ipv4_addr;", {"10.0.0.1"}});
+  a.objects.push_back({NftObject::Kind::kChain, "old-chain", "", {"ip saddr @old return"}});
+  a.objects.push_back({NftObject::Kind::kChain, "entry", "", {"jump old-chain"}});
+  b.objects.push_back({NftObject::Kind::kSet, "new", "type ipv4_addr;", {"10.0.0.2"}});
+  b.objects.push_back({NftObject::Kind::kChain, "new-chain", "", {"ip saddr @new return"}});
+  b.objects.push_back({NftObject::Kind::kChain, "entry", "", {"jump new-chain"}});
+  std::string s = nft_diff(a, b).now;
+  auto at = [&](const char* x) {
+    auto p = s.find(x);
+    INFO(x << " in\n" << s);
+    REQUIRE(p != std::string::npos);
+    return p;
+  };
+  CHECK(at("add chain ip vpcemu new-chain") < at("flush chain ip vpcemu entry"));
+  CHECK(at("flush chain ip vpcemu entry") < at("flush chain ip vpcemu old-chain"));
+  CHECK(at("flush chain ip vpcemu old-chain") < at("delete chain ip vpcemu old-chain"));
+  CHECK(at("delete chain ip vpcemu old-chain") < at("delete set ip vpcemu old"));
+}
