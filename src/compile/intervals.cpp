@@ -14,7 +14,7 @@ Box box_of(const Cidr& c, uint32_t port_lo, uint32_t port_hi) {
 namespace {
 
 struct PortSpan {
-  uint32_t lo, hi;
+  uint64_t lo, hi;
   bool allow;
   bool operator==(const PortSpan&) const = default;
 };
@@ -22,16 +22,16 @@ struct PortSpan {
 // First match along ports among `covering` (rule indexes in order).
 std::vector<PortSpan> port_verdicts(const std::vector<OrderedRule>& rules,
                                     const std::vector<size_t>& covering) {
-  std::vector<uint32_t> cuts;
+  std::vector<uint64_t> cuts;
   for (size_t i : covering) {
     cuts.push_back(rules[i].box.port_lo);
-    cuts.push_back(rules[i].box.port_hi + 1);
+    cuts.push_back(uint64_t{rules[i].box.port_hi} + 1);
   }
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   std::vector<PortSpan> out;
   for (size_t c = 0; c + 1 < cuts.size(); ++c) {
-    uint32_t lo = cuts[c], hi = cuts[c + 1] - 1;
+    uint64_t lo = cuts[c], hi = cuts[c + 1] - 1;
     for (size_t i : covering) {
       const Box& b = rules[i].box;
       if (b.port_lo <= lo && b.port_hi >= hi) {
@@ -49,7 +49,10 @@ std::vector<PortSpan> port_verdicts(const std::vector<OrderedRule>& rules,
 
 }  // namespace
 
-std::vector<Region> first_match(const std::vector<OrderedRule>& rules) {
+namespace {
+
+// The sweep itself: major axis = addr_*, minor axis = port_* (first_match swaps them).
+std::vector<Region> sweep(const std::vector<OrderedRule>& rules) {
   std::vector<uint64_t> cuts;
   for (const auto& r : rules) {
     cuts.push_back(r.box.addr_lo);
@@ -81,10 +84,27 @@ std::vector<Region> first_match(const std::vector<OrderedRule>& rules) {
   std::vector<Region> out;
   for (const auto& row : rows) {
     for (const auto& p : row.ports) {
-      out.push_back({Box{static_cast<uint32_t>(row.lo), static_cast<uint32_t>(row.hi), p.lo, p.hi},
+      out.push_back({Box{static_cast<uint32_t>(row.lo), static_cast<uint32_t>(row.hi),
+                         static_cast<uint32_t>(p.lo), static_cast<uint32_t>(p.hi)},
                      p.allow});
     }
   }
+  return out;
+}
+
+Box swapped(const Box& b) { return Box{b.port_lo, b.port_hi, b.addr_lo, b.addr_hi}; }
+
+}  // namespace
+
+// Port-major: rules tend to share few port ranges and differ in addresses, so slicing by port
+// first keeps a changed rule's elements inside its own port slice (a one-rule change is a
+// few elements, not one per address row).
+std::vector<Region> first_match(const std::vector<OrderedRule>& rules) {
+  std::vector<OrderedRule> t;
+  t.reserve(rules.size());
+  for (const auto& r : rules) t.push_back({swapped(r.box), r.allow});
+  std::vector<Region> out;
+  for (const auto& r : sweep(t)) out.push_back({swapped(r.box), r.allow});
   return out;
 }
 

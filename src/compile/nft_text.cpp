@@ -78,6 +78,7 @@ NftChange nft_diff(const NftTable& from, const NftTable& to) {
   std::map<std::string, const NftObject*> old;
   for (const auto& o : from.objects) old[std::string(kind_word(o.kind)) + " " + o.name] = &o;
   std::set<std::string> kept;
+  std::set<std::string> staging_chains;
   std::string adds, changes, chains, removals, staged_now, staged_later;
   for (const auto& o : to.objects) {
     std::string key = std::string(kind_word(o.kind)) + " " + o.name;
@@ -88,7 +89,9 @@ NftChange nft_diff(const NftTable& from, const NftTable& to) {
     }
     kept.insert(key);
     const NftObject& prev = *it->second;
-    if (prev.spec != o.spec || prev.staged != o.staged) return {nft_full_script(to), ""};
+    if (prev.spec != o.spec || prev.staged != o.staged || prev.staging != o.staging) {
+      return {nft_full_script(to), ""};
+    }
     if (prev.items == o.items) continue;
     if (o.kind == NftObject::Kind::kChain) {
       chains += "flush chain " + tid + " " + o.name + "\n";
@@ -109,6 +112,7 @@ NftChange nft_diff(const NftTable& from, const NftTable& to) {
       elements(staged_later, "delete", tid, o.name, gone);
       elements(staged_later, "add", tid, o.name, added);
       staged_later += "flush set " + tid + " " + o.name + "-add\nflush set " + tid + " " + o.name + "-del\n";
+      staging_chains.insert(o.name);
       continue;
     }
     elements(changes, "delete", tid, o.name, gone);
@@ -135,7 +139,18 @@ NftChange nft_diff(const NftTable& from, const NftTable& to) {
     }
   }
   removals = flushes + chain_deletes + set_deletes;
-  return {adds + staged_now + changes + new_fill + chains + removals, staged_later};
+  // The staging lookups go in last (after any refill of the same chain) and come out with the
+  // fold-in, which restores the chain's steady form.
+  std::string inserts, restore;
+  for (const auto& o : to.objects) {
+    if (o.kind != NftObject::Kind::kChain || !staging_chains.count(o.name)) continue;
+    for (auto r = o.staging.rbegin(); r != o.staging.rend(); ++r)
+      inserts += "insert rule " + tid + " " + o.name + " " + *r + "\n";
+    restore += "flush chain " + tid + " " + o.name + "\n";
+    fill(restore, tid, o);
+  }
+  return {adds + staged_now + changes + new_fill + chains + inserts + removals,
+          staged_later.empty() ? "" : staged_later + restore};
 }
 
 }  // namespace vpcemu

@@ -13,9 +13,11 @@ struct NftObject {
   std::string name;
   std::string spec;                // chain: "type filter hook ...; policy drop;"; set/map: "type ...;"
   std::vector<std::string> items;  // chain: rules; set: elements; map: "key : value" elements
-  // A staged set has two siblings, NAME-add (matched before it) and NAME-del (overrides it),
-  // so that a change is in force through additions alone (see NftChange).
+  // A staged set has two siblings, NAME-add and NAME-del, and a chain of the same NAME whose
+  // `staging` rules (matching NAME-add first, then NAME-del) are inserted at its top while a
+  // change is pending, so that a change is in force through additions alone (NftChange).
   bool staged = false;
+  std::vector<std::string> staging;  // chains only
   bool operator==(const NftObject&) const = default;
 };
 

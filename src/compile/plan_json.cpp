@@ -62,6 +62,7 @@ json plan_to_json(const Plan& p) {
       json x = {{"kind", static_cast<int>(o.kind)}, {"name", o.name}, {"spec", o.spec},
                 {"items", o.items}};
       if (o.staged) x["staged"] = true;
+      if (!o.staging.empty()) x["staging"] = o.staging;
       objs.push_back(x);
     }
     j["nftables"].push_back({{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name},
@@ -127,7 +128,8 @@ Plan plan_from_json(const json& j) {
     for (const auto& o : n.at("objects")) {
       x.table.objects.push_back({static_cast<NftObject::Kind>(o.at("kind").get<int>()),
                                  o.at("name"), o.at("spec"), o.at("items"),
-                                 o.value("staged", false)});
+                                 o.value("staged", false),
+                                 o.value("staging", std::vector<std::string>{})});
     }
     p.nft.push_back(std::move(x));
   }

@@ -75,9 +75,9 @@ void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& 
   const std::string addr = ingress ? "ip saddr" : "ip daddr";
   // Egress that matches still has to pass the destination's ingress groups.
   const std::string verdict = ingress ? "accept" : "goto ingress-check";
-  ProtoRules cidr_rules;
   const std::string key = "meta l4proto . " + addr + " . th dport @";
-  std::vector<std::string> chain = {key + base + "-add " + verdict};
+  ProtoRules cidr_rules;
+  std::vector<std::string> refs;
   for (const auto& r : rules) {
     PortRange ports = r.ports.value_or(PortRange{});
     if (r.peer.kind == Peer::Kind::kGroup) {
@@ -89,17 +89,18 @@ void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& 
       } else if (r.protocol == Protocol::kIcmp) {
         rule += " meta l4proto icmp";
       }
-      chain.push_back(rule + " " + verdict);
+      refs.push_back(rule + " " + verdict);
       continue;
     }
     auto c = r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(r.peer.name) : r.peer.cidr;
     if (c) add_rule(cidr_rules, r.protocol, *c, ports, true);
   }
-  // Withdrawn elements override the main set only; group references keep their say.
-  chain.push_back(key + base + "-del return");
-  chain.push_back(key + base + " " + verdict);
   add_staged_set(t, base, render(cidr_rules));
-  t.objects.push_back({Kind::kChain, base, "", chain});
+  t.objects.push_back({Kind::kChain, base + "-refs", "", refs});
+  // While a change is pending, withdrawn elements skip the set but not the group references.
+  NftObject chain{Kind::kChain, base, "", {key + base + " " + verdict, "goto " + base + "-refs"}};
+  chain.staging = {key + base + "-add " + verdict, key + base + "-del goto " + base + "-refs"};
+  t.objects.push_back(std::move(chain));
 }
 
 std::vector<SgRule> all_traffic(Peer peer) {
@@ -176,9 +177,10 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable
       const std::string addr = ingress ? "ip saddr" : "ip daddr";
       const std::string key = "meta l4proto . " + addr + " . th dport @";
       add_staged_set(t, base, compile_acl_rules(ingress ? acl->ingress : acl->egress));
-      t.objects.push_back({Kind::kChain, base, "",
-                           {key + base + "-add return", key + base + "-del drop",
-                            key + base + " return", "drop"}});
+      // Every crossing packet pays for these lookups: one in the steady state.
+      NftObject chain{Kind::kChain, base, "", {key + base + " return", "drop"}};
+      chain.staging = {key + base + "-add return", key + base + "-del drop"};
+      t.objects.push_back(std::move(chain));
     }
   }
 

@@ -1,5 +1,6 @@
 // Security-group and NACL compilation: first-match decomposition, unions, staged diffs.
 #include <algorithm>
+#include <set>
 
 #include "compile/intervals.h"
 #include "compile/nft_text.h"
@@ -23,6 +24,30 @@ NaclRule rule(int n, Protocol p, const char* cidr, std::optional<PortRange> port
 
 bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Does any element "proto . addresses . ports" match this packet?
+bool allows(const std::vector<std::string>& elements, const std::string& proto, const char* ip,
+            uint32_t port) {
+  uint32_t a = Ipv4::parse(ip)->value;
+  for (const auto& e : elements) {
+    auto d1 = e.find(" . "), d2 = e.rfind(" . ");
+    if (e.substr(0, d1) != proto) continue;
+    std::string addr = e.substr(d1 + 3, d2 - d1 - 3), ports = e.substr(d2 + 3);
+    uint32_t lo, hi;
+    if (auto c = Cidr::parse(addr)) {
+      lo = c->network().value, hi = c->last().value;
+    } else if (auto dash = addr.find('-'); dash != std::string::npos) {
+      lo = Ipv4::parse(addr.substr(0, dash))->value, hi = Ipv4::parse(addr.substr(dash + 1))->value;
+    } else {
+      lo = hi = Ipv4::parse(addr)->value;
+    }
+    auto pd = ports.find('-');
+    uint32_t plo = std::stoul(ports.substr(0, pd));
+    uint32_t phi = pd == std::string::npos ? plo : std::stoul(ports.substr(pd + 1));
+    if (lo <= a && a <= hi && plo <= port && port <= phi) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -74,10 +99,28 @@ TEST_CASE("a union of overlapping allows merges into the fewest disjoint element
 TEST_CASE("NACL rules compile by rule number, not by order in the file") {
   auto els = compile_acl_rules({rule(200, Protocol::kTcp, "0.0.0.0/0", PortRange{0, 65535}, true),
                                 rule(100, Protocol::kTcp, "198.51.100.0/24", PortRange{22, 22}, false)});
-  CHECK(has(els, "tcp . 198.51.100.0/24 . 0-21"));
-  CHECK(has(els, "tcp . 198.51.100.0/24 . 23-65535"));
-  CHECK_FALSE(has(els, "tcp . 198.51.100.0/24 . 22"));
-  CHECK(has(els, "tcp . 0.0.0.0-198.51.99.255 . 0-65535"));
+  CHECK_FALSE(allows(els, "tcp", "198.51.100.7", 22));  // rule 100 decides first
+  CHECK(allows(els, "tcp", "198.51.100.7", 21));
+  CHECK(allows(els, "tcp", "198.51.100.7", 23));
+  CHECK(allows(els, "tcp", "198.51.101.0", 22));
+  CHECK(allows(els, "tcp", "198.51.99.255", 22));
+  CHECK_FALSE(allows(els, "udp", "10.0.0.1", 53));  // no rule: the final deny
+}
+
+TEST_CASE("one changed rule changes only its own port slice") {
+  std::vector<NaclRule> rules;
+  for (int i = 0; i < 200; ++i)
+    rules.push_back(rule(i + 1, Protocol::kTcp, ("10.1." + std::to_string(i) + ".0/24").c_str(),
+                         PortRange{10000 + i, 10000 + i}, true));
+  rules.push_back(rule(300, Protocol::kTcp, "0.0.0.0/0", PortRange{5201, 5201}, true));
+  auto before = compile_acl_rules(rules);
+  rules.back().ports = PortRange{5202, 5202};
+  auto after = compile_acl_rules(rules);
+  std::set<std::string> a(before.begin(), before.end()), b(after.begin(), after.end());
+  size_t changed = 0;
+  for (const auto& x : a) changed += !b.count(x);
+  for (const auto& x : b) changed += !a.count(x);
+  CHECK(changed == 2);
 }
 
 TEST_CASE("NACL 'all' covers every protocol; icmp and others span every port value") {
@@ -104,11 +147,19 @@ TEST_CASE("1,000 NACL rules compile to disjoint elements") {
 TEST_CASE("a staged set changes by additions now and folds in later") {
   NftTable a, b;
   a.objects.push_back({NftObject::Kind::kSet, "s", "type ipv4_addr;", {"10.0.0.1", "10.0.0.2"}, true});
+  NftObject chain{NftObject::Kind::kChain, "s", "", {"ip saddr @s return", "drop"}};
+  chain.staging = {"ip saddr @s-add return", "ip saddr @s-del drop"};
+  a.objects.push_back(chain);
   b = a;
   b.objects[0].items = {"10.0.0.2", "10.0.0.3"};
   auto c = nft_diff(a, b);
-  CHECK(c.now == "add element ip vpcemu s-add { 10.0.0.3 }\nadd element ip vpcemu s-del { 10.0.0.1 }\n");
+  CHECK(c.now == "add element ip vpcemu s-add { 10.0.0.3 }\nadd element ip vpcemu s-del { 10.0.0.1 }\n"
+                 "insert rule ip vpcemu s ip saddr @s-del drop\n"
+                 "insert rule ip vpcemu s ip saddr @s-add return\n");
   CHECK(c.now.find("delete") == std::string::npos);
+  CHECK(c.now.find("flush") == std::string::npos);
+  CHECK(c.cleanup.find("flush chain ip vpcemu s\nadd rule ip vpcemu s ip saddr @s return\n"
+                       "add rule ip vpcemu s drop\n") != std::string::npos);
   CHECK(c.cleanup.find("delete element ip vpcemu s { 10.0.0.1 }") != std::string::npos);
   CHECK(c.cleanup.find("add element ip vpcemu s { 10.0.0.3 }") != std::string::npos);
   CHECK(c.cleanup.find("flush set ip vpcemu s-add") != std::string::npos);
