@@ -11,6 +11,7 @@
 #include <set>
 
 #include "compile/intervals.h"
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -220,10 +221,32 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable
   t.objects.push_back({Kind::kMap, "eni-egress", kVmap, egress});
   t.objects.push_back({Kind::kMap, "eni-ingress", kVmap, ingress});
   t.objects.push_back({Kind::kChain, "ingress-check", "", {"oifname vmap @eni-ingress", "accept"}});
-  t.objects.push_back({Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;",
-                       {"iifname vmap @subnet-leaving", "oifname vmap @subnet-entering",
-                        "ct state established,related accept", "ct state invalid drop",
+
+  // NACLs are stateless, but their verdict for one direction of one flow cannot change while
+  // the NACLs do not: conntrack remembers "this direction passed" (mark bit 0: original, bit 1:
+  // reply) together with a generation, the hash of every NACL of the VPC. Later packets skip
+  // the lookups; any NACL change changes the generation, so the next packet of every flow is
+  // judged again (a NACL change still cuts established flows, AWS rule 8).
+  std::string acl_state;
+  for (const auto& o : t.objects)
+    if (o.name.rfind("nacl-", 0) == 0 || o.name.rfind("ports-", 0) == 0 ||
+        o.name.rfind("leaving-", 0) == 0 || o.name.rfind("entering-", 0) == 0)
+      for (const auto& i : o.items) acl_state += o.name + "|" + i + "\n";
+  uint32_t gen = static_cast<uint32_t>((stable_hash(acl_state) & 0x3fffffff) << 2) | 0x4;
+  auto hex32 = [](uint32_t v) { return "0x" + hex(v, 8); };
+  t.objects.push_back({Kind::kChain, "stateful", "",
+                       {"ct state established,related accept", "ct state invalid drop",
                         "iifname vmap @eni-egress", "goto ingress-check"}});
+  t.objects.push_back(
+      {Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;",
+       {"ct state established ct direction original ct mark and 0xfffffffd == " +
+            hex32(gen | 1) + " goto stateful",
+        "ct state established ct direction reply ct mark and 0xfffffffe == " + hex32(gen | 2) +
+            " goto stateful",
+        "iifname vmap @subnet-leaving", "oifname vmap @subnet-entering",
+        "ct mark and 0xfffffffc != " + hex32(gen) + " ct mark set " + hex32(gen),
+        "ct direction original ct mark set ct mark or 0x00000001",
+        "ct direction reply ct mark set ct mark or 0x00000002", "goto stateful"}});
 }
 
 }  // namespace vpcemu
