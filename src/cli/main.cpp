@@ -227,6 +227,12 @@ json status_json(const std::string& run_dir, const std::string& name) {
     if (e.kind == "instance") x["security_groups"] = e.security_groups;
     j["endpoints"].push_back(x);
   }
+  j["gateways"] = json::array();
+  for (const auto& g : plan->gateways) {
+    j["gateways"].push_back({{"kind", g.kind}, {"vpc", g.vpc}, {"name", g.name}, {"netns", g.ns},
+                             {"private_ip", g.private_ip.str()},
+                             {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}});
+  }
   j["subnets"] = json::array();
   for (const auto& sn : plan->subnets) {
     j["subnets"].push_back({{"vpc", sn.vpc}, {"name", sn.name}, {"cidr", sn.cidr.str()},
@@ -279,6 +285,13 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              e.value("subnet", "-").c_str(), e["private_ip"].get<std::string>().c_str(),
              e["public_ip"].is_null() ? "-" : e["public_ip"].get<std::string>().c_str(),
              groups.empty() ? "-" : groups.c_str());
+    }
+    for (const auto& g : s["gateways"]) {
+      printf("  %s %s/%s  %s  public %s  (netns %s)\n", g["kind"].get<std::string>().c_str(),
+             g["vpc"].get<std::string>().c_str(), g["name"].get<std::string>().c_str(),
+             g["private_ip"].get<std::string>().c_str(),
+             g["public_ip"].is_null() ? "-" : g["public_ip"].get<std::string>().c_str(),
+             g["netns"].get<std::string>().c_str());
     }
     for (const auto& sn : s["subnets"]) {
       printf("  subnet %s/%s %s: route table %s, network ACL %s\n",

@@ -202,6 +202,34 @@ class Compiler {
       if (!in.run.empty()) plan_.processes.push_back({ins, iname, in.run, dir_});
     }
 
+    // NAT gateways: an ENI in a public subnet, masquerading to its private address.
+    std::map<std::string, std::string> nat_port;  // NAT name → router port
+    for (const auto& [nname, nat] : vpc.nat_gateways) {
+      const Cidr scidr = *vpc.subnets.at(nat.subnet).cidr;
+      const Ipv4 ip = addr_.nat_private.at(nat_key(vpc.name, nname));
+      const Ipv4 gw = scidr.at(1);
+      std::string nns = ns_name(sc_.name, "nat", vpc.name + "." + nname);
+      add_ns(nns, "nat-gateway", "NAT gateway " + nname + " of vpc " + vpc.name, true);
+      std::string port = unique_ifname(rns, "n-", nname);
+      nat_port[nname] = port;
+      LinkEnd r = end(rns, port);
+      LinkEnd e = end(nns, "eth0");
+      plan_.veths.push_back({r, e, "ENI of NAT gateway " + nname});
+      plan_.addrs.push_back({nns, "eth0", Cidr{ip, scidr.prefix}});
+      plan_.addrs.push_back({rns, port, Cidr{gw, 32}});
+      plan_.neighs.push_back({nns, "eth0", gw, r.mac});
+      plan_.neighs.push_back({rns, port, ip, e.mac});
+      plan_.routes.push_back({nns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gw, "eth0", false,
+                              "default route via the VPC router " + gw.str()});
+      plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
+                              false, "ENI of NAT gateway " + nname});
+      sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
+      sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
+      nat_rules(nns, ip, *vpc.cidr);
+      plan_.gateways.push_back({"nat-gateway", vpc.name, nname, nns, ip,
+                                addr_.nat_public.at(nat_key(vpc.name, nname))});
+    }
+
     // Routes of each table.
     for (const auto& [name, rt] : vpc.route_tables) {
       uint32_t id = table_id[name];
@@ -209,6 +237,11 @@ class Compiler {
         std::string why = "route table " + name + ": " + r.destination->str() + " → " + r.target;
         if (r.target == "internet_gateway") {
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, kIgwVpcSide, "igw",
+                                  true, why});
+        } else if (r.target.rfind("nat_gateway/", 0) == 0) {
+          std::string n = r.target.substr(12);
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
+                                  addr_.nat_private.at(nat_key(vpc.name, n)), nat_port.at(n),
                                   true, why});
         } else if (r.target == "blackhole") {
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "",
@@ -220,14 +253,15 @@ class Compiler {
         }
       }
     }
-    router_rules(vpc, rns, table_id, port_of);
+    router_rules(vpc, rns, table_id, port_of, nat_port);
   }
 
   // The VPC router's table: ingress port → route table mark, AWS's source/destination check
   // (an ENI may only send from its own address), then security groups and NACLs.
   void router_rules(const Vpc& vpc, const std::string& rns,
                     const std::map<std::string, uint32_t>& table_id,
-                    const std::map<std::string, std::string>& port_of) {
+                    const std::map<std::string, std::string>& port_of,
+                    const std::map<std::string, std::string>& nat_port) {
     using Kind = NftObject::Kind;
     NftTable t;
     std::vector<std::string> marks, sources;
@@ -240,6 +274,16 @@ class Compiler {
       sources.push_back("\"" + port + "\" . " + addr_.private_ip.at(iname).str());
       enis.push_back({port, iname, in.subnet, addr_.private_ip.at(iname), effective_groups(in)});
     }
+    // NAT gateways: routed by their subnet's table and judged by its NACL, but they carry no
+    // security groups and forward others' packets, so the source check does not apply.
+    for (const auto& [nname, nat] : vpc.nat_gateways) {
+      const std::string& port = nat_port.at(nname);
+      const Subnet& sub = vpc.subnets.at(nat.subnet);
+      std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
+      if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(table_id.at(rt)));
+      enis.push_back({port, "nat-gateway " + nname, nat.subnet,
+                      addr_.nat_private.at(nat_key(vpc.name, nname)), {}});
+    }
     t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
     t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
     t.objects.push_back({Kind::kChain, "prerouting",
@@ -249,6 +293,28 @@ class Compiler {
                           "meta mark set iifname map @route-table"}});
     security_objects(vpc, enis, t);
     plan_.nft.push_back({rns, std::move(t)});
+  }
+
+  // NAT gateway: connections from the VPC leave with its private address (the IGW maps that
+  // to its Elastic IP) and a port from 1024-65535, AWS's range; nothing may start from outside.
+  void nat_rules(const std::string& nns, Ipv4 ip, const Cidr& vpc_cidr) {
+    using Kind = NftObject::Kind;
+    NftTable t;
+    t.objects.push_back({Kind::kChain, "postrouting",
+                         "type nat hook postrouting priority srcnat; policy accept;",
+                         {"ip saddr != " + ip.str() + " meta l4proto { tcp, udp } snat to " +
+                              ip.str() + ":1024-65535 fully-random",
+                          "ip saddr != " + ip.str() + " snat to " + ip.str()}});
+    t.objects.push_back({Kind::kChain, "forward",
+                         "type filter hook forward priority filter; policy drop;",
+                         {"ct state established,related accept",
+                          "ct state new ip saddr " + vpc_cidr.str() + " accept",
+                          "counter comment \"a NAT gateway accepts no connection from outside\""}});
+    t.objects.push_back({Kind::kChain, "input",
+                         "type filter hook input priority filter; policy drop;",
+                         {"ct state established,related accept",
+                          "ip saddr " + vpc_cidr.str() + " icmp type echo-request accept"}});
+    plan_.nft.push_back({nns, std::move(t)});
   }
 
   // Internet gateway: stateful 1:1 NAT between public and private addresses; anything else is
@@ -266,6 +332,16 @@ class Compiler {
       plan_.routes.push_back({inet_ns_, 254, Cidr{p->second, 32}, RouteType::kUnicast,
                               kIgwInetSide, gport, true,
                               "public address of " + iname + " (vpc " + vpc.name + ")"});
+    }
+    for (const auto& [nname, _] : vpc.nat_gateways) {
+      Ipv4 priv = addr_.nat_private.at(nat_key(vpc.name, nname));
+      Ipv4 pub = addr_.nat_public.at(nat_key(vpc.name, nname));
+      pub2priv.push_back(pub.str() + " : " + priv.str());
+      priv2pub.push_back(priv.str() + " : " + pub.str());
+      mapped.push_back(priv.str());
+      plan_.routes.push_back({inet_ns_, 254, Cidr{pub, 32}, RouteType::kUnicast, kIgwInetSide,
+                              gport, true,
+                              "Elastic IP of NAT gateway " + nname + " (vpc " + vpc.name + ")"});
     }
     NftTable t;
     t.objects.push_back({Kind::kMap, "public-to-private", "type ipv4_addr : ipv4_addr;", pub2priv});

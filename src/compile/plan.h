@@ -96,6 +96,15 @@ struct EndpointInfo {
   std::vector<std::string> security_groups;  // instances: the ENI's groups
 };
 
+struct GatewayInfo {
+  std::string kind;  // nat-gateway
+  std::string vpc;
+  std::string name;
+  std::string ns;
+  Ipv4 private_ip;
+  std::optional<Ipv4> public_ip;
+};
+
 struct SubnetInfo {
   std::string vpc;
   std::string name;
@@ -117,6 +126,7 @@ struct Plan {
   std::vector<ProcessPlan> processes;
   std::vector<EndpointInfo> endpoints;
   std::vector<SubnetInfo> subnets;
+  std::vector<GatewayInfo> gateways;
 
   const EndpointInfo* endpoint(const std::string& name) const {
     for (const auto& e : endpoints)

@@ -79,6 +79,13 @@ json plan_to_json(const Plan& p) {
     if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
     j["endpoints"].push_back(x);
   }
+  j["gateways"] = json::array();
+  for (const auto& g : p.gateways) {
+    json x = {{"kind", g.kind}, {"vpc", g.vpc}, {"name", g.name}, {"ns", g.ns},
+              {"private_ip", g.private_ip.str()}};
+    if (g.public_ip) x["public_ip"] = g.public_ip->str();
+    j["gateways"].push_back(x);
+  }
   j["subnets"] = json::array();
   for (const auto& s : p.subnets) {
     j["subnets"].push_back({{"vpc", s.vpc}, {"name", s.name}, {"cidr", s.cidr.str()},
@@ -146,6 +153,12 @@ Plan plan_from_json(const json& j) {
     if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
     x.security_groups = e.value("security_groups", std::vector<std::string>{});
     p.endpoints.push_back(x);
+  }
+  for (const auto& g : j.value("gateways", json::array())) {
+    GatewayInfo x{g.at("kind"), g.at("vpc"), g.at("name"), g.at("ns"), ip_from(g.at("private_ip")),
+                  std::nullopt};
+    if (g.contains("public_ip")) x.public_ip = ip_from(g.at("public_ip"));
+    p.gateways.push_back(x);
   }
   for (const auto& s : j.value("subnets", json::array())) {
     p.subnets.push_back({s.at("vpc"), s.at("name"), cidr_from(s.at("cidr")), s.at("route_table"),

@@ -203,6 +203,7 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable
     const std::string q = "\"" + e.port + "\"";
     leaving.push_back(q + " : jump leaving-" + e.subnet);
     entering.push_back(q + " : jump entering-" + e.subnet);
+    if (e.groups.empty()) continue;  // a NAT gateway: NACLs apply, security groups do not
     egress.push_back(q + " : jump eni-" + e.port + "-out");
     ingress.push_back(q + " : jump eni-" + e.port + "-in");
     std::vector<std::string> out_rules, in_rules;

@@ -14,7 +14,7 @@ struct EniPort {
   std::string instance;  // owner
   std::string subnet;
   Ipv4 ip;
-  std::vector<std::string> groups;  // effective: never empty
+  std::vector<std::string> groups;  // effective groups; empty for a NAT gateway (none apply)
 };
 
 // The effective groups of an instance: its own, or the VPC's default group.

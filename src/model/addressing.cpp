@@ -8,39 +8,64 @@ namespace vpcemu {
 Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
   Addressing a;
   for (const auto& [vname, vpc] : sc.vpcs) {
+    // Everything that takes an address in a subnet: instances, then NAT gateways.
+    struct Taker {
+      std::string what, subnet;
+      std::optional<Ipv4> wanted;
+      SourceSpan span;
+      Ipv4* out;
+    };
+    std::vector<Taker> takers;
+    for (const auto& [iname, in] : vpc.instances)
+      takers.push_back({"instance '" + iname + "'", in.subnet, in.private_ip, in.span, &a.private_ip[iname]});
+    for (const auto& [nname, nat] : vpc.nat_gateways)
+      takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
+                        &a.nat_private[nat_key(vname, nname)]});
     // Explicit addresses first, so automatic ones never take an address somebody asked for.
     std::map<std::string, std::set<uint32_t>> used;  // subnet → addresses
-    for (const auto& [iname, in] : vpc.instances) {
-      if (!in.private_ip) continue;
-      auto sit = vpc.subnets.find(in.subnet);
+    std::vector<bool> placed(takers.size(), false);
+    for (size_t i = 0; i < takers.size(); ++i) {
+      const auto& t = takers[i];
+      if (!t.wanted) continue;
+      auto sit = vpc.subnets.find(t.subnet);
       if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
       const Cidr& c = *sit->second.cidr;
-      if (!c.contains(*in.private_ip) || is_aws_reserved(c, *in.private_ip)) continue;
-      if (!used[in.subnet].insert(in.private_ip->value).second) continue;  // validate reports
-      a.private_ip[iname] = *in.private_ip;
+      if (!c.contains(*t.wanted) || is_aws_reserved(c, *t.wanted)) continue;
+      if (!used[t.subnet].insert(t.wanted->value).second) continue;  // validate reports
+      *t.out = *t.wanted;
+      placed[i] = true;
     }
-    for (const auto& [iname, in] : vpc.instances) {
-      if (in.private_ip) continue;
-      auto sit = vpc.subnets.find(in.subnet);
+    for (size_t i = 0; i < takers.size(); ++i) {
+      const auto& t = takers[i];
+      if (t.wanted) continue;
+      auto sit = vpc.subnets.find(t.subnet);
       if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
       const Cidr& c = *sit->second.cidr;
-      auto& u = used[in.subnet];
-      bool found = false;
-      for (uint64_t off = 4; off + 1 < c.size(); ++off) {
+      auto& u = used[t.subnet];
+      for (uint64_t off = 4; off + 1 < c.size() && !placed[i]; ++off) {
         Ipv4 ip = c.at(off);
         if (u.count(ip.value)) continue;
         u.insert(ip.value);
-        a.private_ip[iname] = ip;
-        found = true;
-        break;
+        *t.out = ip;
+        placed[i] = true;
       }
-      if (!found) {
-        d.error(in.span, "subnet '" + in.subnet + "' (" + c.str() +
-                             ") has no free address left for instance '" + iname + "'",
+      if (!placed[i]) {
+        d.error(t.span, "subnet '" + t.subnet + "' (" + c.str() +
+                            ") has no free address left for " + t.what,
                 {{sit->second.cidr_span, "a /" + std::to_string(c.prefix) + " holds " +
                                              std::to_string(c.size() - 5) +
                                              " instance addresses (5 are reserved)"}});
       }
+    }
+    // Only what was placed has an address.
+    for (size_t i = 0; i < takers.size(); ++i) {
+      if (placed[i]) continue;
+      for (auto* m : {&a.private_ip, &a.nat_private})
+        for (auto it = m->begin(); it != m->end(); ++it)
+          if (&it->second == takers[i].out) {
+            m->erase(it);
+            break;
+          }
     }
   }
 
@@ -49,12 +74,18 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
   std::set<uint32_t> taken;
   for (const auto& [_, h] : sc.hosts)
     if (h.ip) taken.insert(h.ip->value);
-  for (const auto& [_, vpc] : sc.vpcs)
+  for (const auto& [vname, vpc] : sc.vpcs) {
     for (const auto& [iname, in] : vpc.instances)
       if (in.elastic_ip) {
         taken.insert(in.elastic_ip->value);
         a.public_ip[iname] = *in.elastic_ip;
       }
+    for (const auto& [nname, nat] : vpc.nat_gateways)
+      if (nat.elastic_ip) {
+        taken.insert(nat.elastic_ip->value);
+        a.nat_public[nat_key(vname, nname)] = *nat.elastic_ip;
+      }
+  }
   uint64_t next = 1;
   for (const auto& [_, vpc] : sc.vpcs) {
     for (const auto& [iname, in] : vpc.instances) {
@@ -67,6 +98,19 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
         continue;
       }
       a.public_ip[iname] = kPublicPool.at(next++);
+    }
+  }
+  // NAT gateways always have an Elastic IP: AWS allocates one when none is given.
+  for (const auto& [vname, vpc] : sc.vpcs) {
+    for (const auto& [nname, nat] : vpc.nat_gateways) {
+      if (nat.elastic_ip) continue;
+      while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
+      if (next + 1 >= kPublicPool.size()) {
+        d.error(nat.span, "the public address pool " + kPublicPool.str() +
+                              " is exhausted; give NAT gateway '" + nname + "' an elastic_ip");
+        continue;
+      }
+      a.nat_public[nat_key(vname, nname)] = kPublicPool.at(next++);
     }
   }
   return a;

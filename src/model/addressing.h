@@ -15,7 +15,13 @@ inline const Cidr kPublicPool{Ipv4{0xCB007100}, 24};  // 203.0.113.0/24
 struct Addressing {
   std::map<std::string, Ipv4> private_ip;  // instance name → private address
   std::map<std::string, Ipv4> public_ip;   // instance name → public address (if any)
+  std::map<std::string, Ipv4> nat_private;  // nat_key(vpc, name) → private address
+  std::map<std::string, Ipv4> nat_public;   // nat_key(vpc, name) → Elastic IP
 };
+
+inline std::string nat_key(const std::string& vpc, const std::string& name) {
+  return vpc + "/" + name;
+}
 
 Addressing assign_addresses(const Scenario& sc, Diagnostics& diags);
 

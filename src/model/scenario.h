@@ -107,6 +107,17 @@ struct Instance {
   std::vector<SourceSpan> security_group_spans;
 };
 
+struct NatGateway {
+  std::string name;
+  SourceSpan span;
+  std::string subnet;
+  SourceSpan subnet_span;
+  std::optional<Ipv4> private_ip;  // else the first free address of the subnet
+  SourceSpan private_ip_span;
+  std::optional<Ipv4> elastic_ip;  // else one from the public pool
+  SourceSpan elastic_ip_span;
+};
+
 struct Vpc {
   std::string name;
   SourceSpan span;
@@ -120,6 +131,7 @@ struct Vpc {
   std::map<std::string, Instance> instances;
   std::map<std::string, SecurityGroup> security_groups;  // "default" here overrides the implicit one
   std::map<std::string, NetworkAcl> network_acls;        // "default" here overrides the implicit one
+  std::map<std::string, NatGateway> nat_gateways;
 };
 
 inline constexpr const char* kDefaultGroup = "default";

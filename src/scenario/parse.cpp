@@ -21,7 +21,7 @@ namespace {
 const std::set<std::string> kNotYet = {
     "peerings",        "endpoint_services", "services",          "onprem",
     "vpn_connections", "client_vpn_endpoints", "direct_connects", "transit_gateways",
-    "nat_gateways",    "endpoints"};
+    "endpoints"};
 
 class Parser {
  public:
@@ -421,7 +421,7 @@ class Parser {
     const std::string what = "vpc '" + vpc.name + "'";
     each_key(node, what,
              {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table",
-              "instances", "security_groups", "network_acls"},
+              "instances", "security_groups", "network_acls", "nat_gateways"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "cidr") {
                  vpc.cidr_span = span(v, ks);
@@ -464,6 +464,30 @@ class Parser {
                    SecurityGroup g{n, nks, {}, std::nullopt};
                    parse_group(g, gv, vpc.name);
                    vpc.security_groups.emplace(n, std::move(g));
+                 });
+               } else if (k == "nat_gateways") {
+                 each_named(v, "nat_gateways", [&](const std::string& n, SourceSpan nks,
+                                                   const YAML::Node& nv) {
+                   NatGateway nat;
+                   nat.name = n;
+                   nat.span = nks;
+                   each_key(nv, "NAT gateway '" + n + "'", {"subnet", "private_ip", "elastic_ip"},
+                            [&](const std::string& nk, SourceSpan nkks, const YAML::Node& x) {
+                              if (nk == "subnet") {
+                                nat.subnet_span = span(x, nkks);
+                                if (auto v2 = scalar(x, "subnet", nkks)) nat.subnet = *v2;
+                              } else if (nk == "private_ip") {
+                                nat.private_ip_span = span(x, nkks);
+                                nat.private_ip = address(x, "private_ip", nkks);
+                              } else {
+                                nat.elastic_ip_span = span(x, nkks);
+                                nat.elastic_ip = address(x, "elastic_ip", nkks);
+                              }
+                            });
+                   if (nv.IsMap() && !nv["subnet"]) {
+                     d_.error(nks, "NAT gateway '" + n + "' has no 'subnet' (a public subnet)");
+                   }
+                   vpc.nat_gateways.emplace(n, std::move(nat));
                  });
                } else if (k == "network_acls") {
                  each_named(v, "network_acls", [&](const std::string& n, SourceSpan nks,

@@ -220,6 +220,11 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                   {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
         }
       } else if (t == "blackhole") {
+      } else if (t.rfind("nat_gateway/", 0) == 0) {
+        std::string n = t.substr(12);
+        if (!vpc.nat_gateways.count(n)) {
+          unknown_ref(d, r.target_span, "NAT gateway", n, keys(vpc.nat_gateways), in_vpc);
+        }
       } else if (t.rfind("instance/", 0) == 0) {
         std::string n = t.substr(9);
         if (!vpc.instances.count(n)) {
@@ -231,7 +236,7 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
             "peering/<name>", "vpn_gateway", "transit_gateway/<name>"};
         auto slash = t.find('/');
         std::string kind = t.substr(0, slash);
-        if (kind == "nat_gateway" || kind == "peering" || kind == "transit_gateway" ||
+        if (kind == "peering" || kind == "transit_gateway" ||
             kind == "vpn_gateway" || kind == "endpoint") {
           d.error(r.target_span, "route target '" + t + "' names a " + kind +
                                      ", which this scenario does not define");
@@ -240,6 +245,38 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                                      names_of(kKinds));
         }
       }
+    }
+  }
+
+  // NAT gateways live in a public subnet: one whose route table sends 0.0.0.0/0 to the IGW.
+  for (const auto& [_, nat] : vpc.nat_gateways) {
+    auto sit = vpc.subnets.find(nat.subnet);
+    if (sit == vpc.subnets.end()) {
+      if (!nat.subnet.empty())
+        unknown_ref(d, nat.subnet_span, "subnet", nat.subnet, keys(vpc.subnets), in_vpc);
+      continue;
+    }
+    const std::string rt = sit->second.route_table.empty() ? vpc.main_route_table
+                                                          : sit->second.route_table;
+    bool public_subnet = false;
+    if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
+      for (const auto& r : rit->second.routes)
+        public_subnet |= r.destination && r.destination->prefix == 0 && r.target == "internet_gateway";
+    }
+    if (!public_subnet) {
+      d.error(nat.subnet_span,
+              "NAT gateway '" + nat.name + "' is in subnet '" + nat.subnet +
+                  "', which has no route 0.0.0.0/0 to the internet gateway; a NAT gateway "
+                  "belongs in a public subnet",
+              {{sit->second.span, "subnet '" + nat.subnet + "' uses route table '" +
+                                      (rt.empty() ? "main (local route only)" : rt) + "'"}});
+    }
+    if (nat.private_ip && sit->second.cidr &&
+        (!sit->second.cidr->contains(*nat.private_ip) ||
+         is_aws_reserved(*sit->second.cidr, *nat.private_ip))) {
+      d.error(nat.private_ip_span, "private_ip " + nat.private_ip->str() +
+                                       " is not a usable address of subnet '" + nat.subnet +
+                                       "' (" + sit->second.cidr->str() + ")");
     }
   }
 
@@ -334,6 +371,10 @@ void validate(const Scenario& sc, Diagnostics& d) {
   for (const auto& [_, vpc] : sc.vpcs) {
     for (const auto& [_, in] : vpc.instances) {
       if (in.elastic_ip) claim_public(*in.elastic_ip, "instance '" + in.name + "'", in.public_span);
+    }
+    for (const auto& [_, nat] : vpc.nat_gateways) {
+      if (nat.elastic_ip)
+        claim_public(*nat.elastic_ip, "NAT gateway '" + nat.name + "'", nat.elastic_ip_span);
     }
   }
 

@@ -267,3 +267,13 @@ TEST_CASE("removed chains are emptied and deleted before the sets their rules us
   CHECK(at("flush chain ip vpcemu old-chain") < at("delete chain ip vpcemu old-chain"));
   CHECK(at("delete chain ip vpcemu old-chain") < at("delete set ip vpcemu old"));
 }
+
+TEST_CASE("NAT gateway mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    internet_gateway: true\n    subnets:\n"
+      "      priv: { cidr: 10.0.2.0/24 }\n    nat_gateways:\n      nat-a: { subnet: priv }\n"
+      "      nat-b: { subnet: pub }\n");
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 9, "which has no route 0.0.0.0/0 to the internet gateway"));
+  CHECK(has(d, Severity::kError, 10, "unknown subnet 'pub'"));
+}

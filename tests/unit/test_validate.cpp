@@ -96,7 +96,7 @@ const Case kCases[] = {
     {"route to undefined nat gateway",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
      "          - { destination: 0.0.0.0/0, target: nat_gateway/nat-a }\n",
-     8, "names a nat_gateway, which this scenario does not define"},
+     8, "unknown NAT gateway 'nat-a' in vpc 'prod'; none is defined"},
     {"route to unknown instance",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
      "          - { destination: 0.0.0.0/0, target: instance/fw }\n",
@@ -224,8 +224,8 @@ const Case kCases[] = {
      "    instances:\n      a: { subnet: pub, run: \"echo 'oops\" }\n",
      8, "unterminated quote"},
     {"not yet implemented key names itself",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    nat_gateways: {}\n", 5,
-     "'nat_gateways' is part of the scenario format but not implemented yet"},
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    endpoints: {}\n", 5,
+     "'endpoints' is part of the scenario format but not implemented yet"},
 };
 
 }  // namespace
