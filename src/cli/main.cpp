@@ -390,8 +390,10 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
     s.src_ns = src ? src->ns : "";
     if (dst) {
       s.dst_ns = dst->ns;
-      // From outside the destination's VPC a real client uses its public address.
-      bool outside = src->kind == "host" || src->vpc != dst->vpc;
+      // From outside the destination's VPC a real client uses its public address; from a
+      // peered VPC it uses the private one, as it would in AWS.
+      bool outside = src->kind == "host" ||
+                     (src->vpc != dst->vpc && !sc->peering_between(src->vpc, dst->vpc));
       s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
     } else {
       s.dst = *Ipv4::parse(e.to);

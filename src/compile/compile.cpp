@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "compile/security.h"
 #include "model/addressing.h"
@@ -53,8 +54,14 @@ class Compiler {
     bool need_internet = !sc_.hosts.empty();
     for (const auto& [_, vpc] : sc_.vpcs) need_internet |= vpc.internet_gateway;
     if (need_internet) internet();
+    plan_peerings();
+    for (const auto& [vname, vpc] : sc_.vpcs)
+      for (const auto& [iname, in] : vpc.instances)
+        for (const auto& g : effective_groups(in))
+          members_[{vname, g}].push_back(addr_.private_ip.at(iname).str());
     for (const auto& [_, vpc] : sc_.vpcs) compile_vpc(vpc);
     for (const auto& [_, h] : sc_.hosts) host(h);
+    for (const auto& l : peer_links_) peering(l);
     return std::move(plan_);
   }
 
@@ -89,6 +96,45 @@ class Compiler {
       std::string n = short_ifname(prefix, name, salt);
       if (taken.insert(n).second) return n;
     }
+  }
+
+  // A peering is a veth between two VPC routers. Its two ends get addresses of their own
+  // (169.254.16.0/20, one /30 per peering) so a router can be on both sides of several.
+  struct PeerLink {
+    std::string name, vpc_a, vpc_b, port_a, port_b;
+    Ipv4 addr_a, addr_b;
+  };
+
+  void plan_peerings() {
+    uint32_t k = 0;
+    for (const auto& [name, p] : sc_.peerings) {
+      PeerLink l;
+      l.name = name;
+      l.vpc_a = p.requester;
+      l.vpc_b = p.accepter;
+      l.port_a = unique_ifname(ns_name(sc_.name, "vpc", l.vpc_a), "p-", name);
+      l.port_b = unique_ifname(ns_name(sc_.name, "vpc", l.vpc_b), "p-", name);
+      l.addr_a = Ipv4{0xA9FE1000 + 4 * k + 1};
+      l.addr_b = Ipv4{0xA9FE1000 + 4 * k + 2};
+      peer_links_.push_back(l);
+      ++k;
+    }
+  }
+
+  const PeerLink& peer_link(const std::string& name) const {
+    for (const auto& l : peer_links_)
+      if (l.name == name) return l;
+    throw std::logic_error("unknown peering " + name);  // validate rules this out
+  }
+
+  void peering(const PeerLink& l) {
+    std::string ra = ns_name(sc_.name, "vpc", l.vpc_a), rb = ns_name(sc_.name, "vpc", l.vpc_b);
+    LinkEnd a = end(ra, l.port_a), b = end(rb, l.port_b);
+    plan_.veths.push_back({a, b, "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")"});
+    plan_.addrs.push_back({ra, l.port_a, Cidr{l.addr_a, 32}});
+    plan_.addrs.push_back({rb, l.port_b, Cidr{l.addr_b, 32}});
+    plan_.neighs.push_back({ra, l.port_a, l.addr_b, b.mac});
+    plan_.neighs.push_back({rb, l.port_b, l.addr_a, a.mac});
   }
 
   void internet() {
@@ -238,6 +284,12 @@ class Compiler {
         if (r.target == "internet_gateway") {
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, kIgwVpcSide, "igw",
                                   true, why});
+        } else if (r.target.rfind("peering/", 0) == 0) {
+          const PeerLink& l = peer_link(r.target.substr(8));
+          bool a_side = l.vpc_a == vpc.name;
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
+                                  a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b,
+                                  true, why});
         } else if (r.target.rfind("nat_gateway/", 0) == 0) {
           std::string n = r.target.substr(12);
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
@@ -286,12 +338,22 @@ class Compiler {
     }
     t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
     t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
+    std::vector<std::string> pre = {
+        "iifname \"e-*\" iifname . ip saddr != @eni-source counter drop comment "
+        "\"source/destination check\""};
+    // A peering carries only the two VPCs' own traffic: nothing transits (AWS rules 23, 24).
+    for (const auto& l : peer_links_) {
+      if (l.vpc_a != vpc.name && l.vpc_b != vpc.name) continue;
+      bool a_side = l.vpc_a == vpc.name;
+      const Cidr& peer_cidr = *sc_.vpcs.at(a_side ? l.vpc_b : l.vpc_a).cidr;
+      pre.push_back("iifname \"" + (a_side ? l.port_a : l.port_b) + "\" ip saddr != " +
+                    peer_cidr.str() + " counter drop comment \"peering " + l.name +
+                    ": not from the peer VPC\"");
+    }
+    pre.push_back("meta mark set iifname map @route-table");
     t.objects.push_back({Kind::kChain, "prerouting",
-                         "type filter hook prerouting priority mangle; policy accept;",
-                         {"iifname \"e-*\" iifname . ip saddr != @eni-source counter drop comment "
-                          "\"source/destination check\"",
-                          "meta mark set iifname map @route-table"}});
-    security_objects(vpc, enis, t);
+                         "type filter hook prerouting priority mangle; policy accept;", pre});
+    security_objects(vpc, enis, members_, t);
     plan_.nft.push_back({rns, std::move(t)});
   }
 
@@ -367,6 +429,8 @@ class Compiler {
   Plan plan_;
   std::string inet_ns_;
   std::map<std::string, std::set<std::string>> ifnames_;
+  std::vector<PeerLink> peer_links_;
+  GroupMembers members_;
 };
 
 }  // namespace

@@ -70,8 +70,13 @@ void add_staged_set(NftTable& t, const std::string& name, std::vector<std::strin
   t.objects.push_back({Kind::kSet, name + "-del", kProtoAddrPort, {}});
 }
 
-void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& rules,
-               bool ingress) {
+// Own groups: members-<group>; a peered VPC's: members-<vpc>.<group> ('.' is in no name).
+std::string members_set(const Peer& p, const std::string& own_vpc) {
+  return p.vpc == own_vpc ? "members-" + p.name : "members-" + p.vpc + "." + p.name;
+}
+
+void add_group(NftTable& t, const std::string& vpc_name, const std::string& name,
+               const std::vector<SgRule>& rules, bool ingress) {
   const std::string base = "sg-" + name + (ingress ? "-in" : "-out");
   const std::string addr = ingress ? "ip saddr" : "ip daddr";
   // Egress that matches still has to pass the destination's ingress groups.
@@ -83,7 +88,7 @@ void add_group(NftTable& t, const std::string& name, const std::vector<SgRule>& 
     PortRange ports = r.ports.value_or(PortRange{});
     if (r.peer.kind == Peer::Kind::kGroup) {
       // Member sets change with membership, so group references stay rules of their own.
-      std::string rule = addr + " @members-" + r.peer.name;
+      std::string rule = addr + " @" + members_set(r.peer, vpc_name);
       if (r.protocol == Protocol::kTcp || r.protocol == Protocol::kUdp) {
         rule += std::string(" meta l4proto ") + protocol_name(r.protocol) + " th dport " +
                 nft_port_range(ports.from, ports.to);
@@ -144,7 +149,8 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules) {
   return render(spaces);
 }
 
-void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable& t) {
+void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
+                      const GroupMembers& all_members, NftTable& t) {
   // Groups: the user's, plus the implicit default (inbound from its members, all outbound).
   std::map<std::string, const SecurityGroup*> groups;
   for (const auto& [n, g] : vpc.security_groups) groups[n] = &g;
@@ -159,9 +165,27 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable
     std::sort(ips.begin(), ips.end());
     t.objects.push_back({Kind::kSet, "members-" + n, "type ipv4_addr;", ips});
   }
+  // Groups of peered VPCs that rules here refer to.
+  std::set<std::pair<std::string, std::string>> foreign;
   for (const auto& [n, g] : groups) {
-    add_group(t, n, g->ingress, true);
-    add_group(t, n, g->egress ? *g->egress : all_traffic({Peer::Kind::kCidr, Cidr{Ipv4{0}, 0}, "", ""}), false);
+    for (const auto& r : g->ingress)
+      if (r.peer.kind == Peer::Kind::kGroup && r.peer.vpc != vpc.name) foreign.insert({r.peer.vpc, r.peer.name});
+    if (g->egress)
+      for (const auto& r : *g->egress)
+        if (r.peer.kind == Peer::Kind::kGroup && r.peer.vpc != vpc.name) foreign.insert({r.peer.vpc, r.peer.name});
+  }
+  for (const auto& key : foreign) {
+    auto it = all_members.find(key);
+    std::vector<std::string> ips = it == all_members.end() ? std::vector<std::string>{} : it->second;
+    std::sort(ips.begin(), ips.end());
+    t.objects.push_back({Kind::kSet, members_set({Peer::Kind::kGroup, {}, key.first, key.second}, vpc.name),
+                         "type ipv4_addr;", ips});
+  }
+  for (const auto& [n, g] : groups) {
+    add_group(t, vpc.name, n, g->ingress, true);
+    add_group(t, vpc.name, n,
+              g->egress ? *g->egress : all_traffic({Peer::Kind::kCidr, Cidr{Ipv4{0}, 0}, "", ""}),
+              false);
   }
 
   // Network ACLs in use, and each subnet's boundary.

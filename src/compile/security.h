@@ -1,6 +1,7 @@
 // Security groups and network ACLs of one VPC → nft objects in the VPC router's table
 // (design.md §2). Pure.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,12 @@ std::string effective_acl(const Subnet& s);
 // Appends the forward-path objects: per group its rule sets and chains, per ENI a chain that
 // unions its groups, per NACL its ordered rules compiled to interval sets, per subnet the
 // boundary chains, and the forward base chain that ties them together.
-void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, NftTable& table);
+// Private addresses of every group's members, by (vpc, group), across the scenario: rules may
+// reference groups of peered VPCs.
+using GroupMembers = std::map<std::pair<std::string, std::string>, std::vector<std::string>>;
+
+void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
+                      const GroupMembers& members, NftTable& table);
 
 // One NACL direction compiled to the elements ("proto . addresses . ports") it allows: the
 // first matching rule by number decides, and whatever no rule allows is denied.

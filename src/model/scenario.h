@@ -145,6 +145,15 @@ struct PrefixList {
 inline constexpr PrefixList kPrefixLists[] = {{"s3", "52.216.0.0/15"},
                                               {"dynamodb", "3.218.180.0/22"}};
 
+struct Peering {
+  std::string name;
+  SourceSpan span;
+  std::string requester;
+  SourceSpan requester_span;
+  std::string accepter;
+  SourceSpan accepter_span;
+};
+
 struct InternetHost {
   std::string name;
   SourceSpan span;
@@ -171,7 +180,15 @@ struct Scenario {
   SourceSpan name_span;
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, InternetHost> hosts;
+  std::map<std::string, Peering> peerings;
   std::vector<Expect> expects;
+
+  // The peering between two VPCs, if any.
+  const Peering* peering_between(const std::string& a, const std::string& b) const {
+    for (const auto& [_, p] : peerings)
+      if ((p.requester == a && p.accepter == b) || (p.requester == b && p.accepter == a)) return &p;
+    return nullptr;
+  }
 
   // Instances across all VPCs, by name (names are unique across the scenario).
   const Instance* find_instance(const std::string& name) const;

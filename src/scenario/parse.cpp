@@ -19,7 +19,7 @@ namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
 const std::set<std::string> kNotYet = {
-    "peerings",        "endpoint_services", "services",          "onprem",
+    "endpoint_services", "services",          "onprem",
     "vpn_connections", "client_vpn_endpoints", "direct_connects", "transit_gateways",
     "endpoints"};
 
@@ -566,7 +566,7 @@ class Parser {
                                        std::string(kind(root)));
       return;
     }
-    each_key(root, "the scenario", {"name", "vpcs", "internet", "expect"},
+    each_key(root, "the scenario", {"name", "vpcs", "internet", "peerings", "expect"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "name") {
                  sc.name_span = span(v, ks);
@@ -609,6 +609,22 @@ class Parser {
                  });
                } else if (k == "expect") {
                  parse_expect(sc, v, ks);
+               } else if (k == "peerings") {
+                 each_named(v, "peerings", [&](const std::string& n, SourceSpan nks,
+                                               const YAML::Node& pv) {
+                   Peering p{n, nks, {}, {}, {}, {}};
+                   each_key(pv, "peering '" + n + "'", {"requester", "accepter"},
+                            [&](const std::string& pk, SourceSpan pks, const YAML::Node& x) {
+                              auto val = scalar(x, pk, pks);
+                              if (!val) return;
+                              if (pk == "requester") p.requester = *val, p.requester_span = span(x, pks);
+                              else p.accepter = *val, p.accepter_span = span(x, pks);
+                            });
+                   if (pv.IsMap() && (!pv["requester"] || !pv["accepter"])) {
+                     d_.error(nks, "peering '" + n + "' needs a 'requester' and an 'accepter' VPC");
+                   }
+                   sc.peerings.emplace(n, std::move(p));
+                 });
                }
              });
     if (!root["name"]) d_.error({1, 1}, "the scenario has no 'name'");

@@ -77,17 +77,23 @@ std::vector<std::string> group_names(const Vpc& vpc) {
   return names;
 }
 
-void validate_groups(const Vpc& vpc, Diagnostics& d) {
+void validate_groups(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   const auto groups = group_names(vpc);
   std::vector<std::string> lists;
   for (const auto& pl : kPrefixLists) lists.push_back(pl.name);
   auto check_rule = [&](const SgRule& r) {
     check_ports(d, r.protocol, r.ports, r.ports_span, r.span, r.protocol_span);
     if (r.peer.kind == Peer::Kind::kGroup) {
-      if (r.peer.vpc != vpc.name) {
+      if (r.peer.vpc != vpc.name && !sc.peering_between(vpc.name, r.peer.vpc)) {
         d.error(r.peer_span, "vpc '" + vpc.name + "' is not peered with vpc '" + r.peer.vpc +
                                  "'; a rule can reference a group of another VPC only across a "
                                  "peering (AWS rule 25)");
+      } else if (r.peer.vpc != vpc.name) {
+        const Vpc& other = sc.vpcs.at(r.peer.vpc);
+        auto names = group_names(other);
+        if (std::find(names.begin(), names.end(), r.peer.name) == names.end())
+          unknown_ref(d, r.peer_span, "security group", r.peer.name, names,
+                      " in vpc '" + other.name + "'");
       } else if (std::find(groups.begin(), groups.end(), r.peer.name) == groups.end()) {
         unknown_ref(d, r.peer_span, "security group", r.peer.name, groups,
                     " in vpc '" + vpc.name + "'");
@@ -155,7 +161,7 @@ void validate_acls(const Vpc& vpc, Diagnostics& d) {
 }
 
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
-  validate_groups(vpc, d);
+  validate_groups(sc, vpc, d);
   validate_acls(vpc, d);
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
@@ -220,6 +226,28 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                   {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
         }
       } else if (t == "blackhole") {
+      } else if (t.rfind("peering/", 0) == 0) {
+        std::string n = t.substr(8);
+        auto pit = sc.peerings.find(n);
+        if (pit == sc.peerings.end()) {
+          unknown_ref(d, r.target_span, "peering", n, keys(sc.peerings), "");
+        } else if (pit->second.requester != vpc.name && pit->second.accepter != vpc.name) {
+          d.error(r.target_span, "peering '" + n + "' connects '" + pit->second.requester +
+                                     "' and '" + pit->second.accepter + "', not vpc '" +
+                                     vpc.name + "'",
+                  {{pit->second.span, "the peering is defined here"}});
+        } else if (r.destination) {
+          const std::string& peer_name =
+              pit->second.requester == vpc.name ? pit->second.accepter : pit->second.requester;
+          auto peer = sc.vpcs.find(peer_name);
+          if (peer != sc.vpcs.end() && peer->second.cidr &&
+              !peer->second.cidr->contains(*r.destination)) {
+            d.warning(r.destination_span,
+                      "route to " + r.destination->str() + " over peering '" + n +
+                          "' leaves vpc '" + peer_name + "' (" + peer->second.cidr->str() +
+                          "): a peering carries only traffic to the peer VPC itself (AWS rule 24)");
+          }
+        }
       } else if (t.rfind("nat_gateway/", 0) == 0) {
         std::string n = t.substr(12);
         if (!vpc.nat_gateways.count(n)) {
@@ -236,7 +264,7 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
             "peering/<name>", "vpn_gateway", "transit_gateway/<name>"};
         auto slash = t.find('/');
         std::string kind = t.substr(0, slash);
-        if (kind == "peering" || kind == "transit_gateway" ||
+        if (kind == "transit_gateway" ||
             kind == "vpn_gateway" || kind == "endpoint") {
           d.error(r.target_span, "route target '" + t + "' names a " + kind +
                                      ", which this scenario does not define");
@@ -375,6 +403,37 @@ void validate(const Scenario& sc, Diagnostics& d) {
     for (const auto& [_, nat] : vpc.nat_gateways) {
       if (nat.elastic_ip)
         claim_public(*nat.elastic_ip, "NAT gateway '" + nat.name + "'", nat.elastic_ip_span);
+    }
+  }
+
+  // Peerings: two different existing VPCs whose CIDRs do not overlap, one peering per pair.
+  std::map<std::pair<std::string, std::string>, const Peering*> pairs;
+  for (const auto& [_, p] : sc.peerings) {
+    auto a = sc.vpcs.find(p.requester), b = sc.vpcs.find(p.accepter);
+    if (!p.requester.empty() && a == sc.vpcs.end())
+      unknown_ref(d, p.requester_span, "vpc", p.requester, keys(sc.vpcs), "");
+    if (!p.accepter.empty() && b == sc.vpcs.end())
+      unknown_ref(d, p.accepter_span, "vpc", p.accepter, keys(sc.vpcs), "");
+    if (a == sc.vpcs.end() || b == sc.vpcs.end()) continue;
+    if (a == b) {
+      d.error(p.accepter_span, "peering '" + p.name + "' connects vpc '" + p.requester +
+                                   "' with itself; a peering joins two different VPCs");
+      continue;
+    }
+    if (a->second.cidr && b->second.cidr && a->second.cidr->overlaps(*b->second.cidr)) {
+      d.error(p.span,
+              "peering '" + p.name + "': the CIDRs of '" + p.requester + "' (" +
+                  a->second.cidr->str() + ") and '" + p.accepter + "' (" + b->second.cidr->str() +
+                  ") overlap; AWS refuses to peer overlapping VPCs (rule 22)",
+              {{a->second.cidr_span, "'" + p.requester + "' CIDR"},
+               {b->second.cidr_span, "'" + p.accepter + "' CIDR"}});
+    }
+    auto key = std::minmax(p.requester, p.accepter);
+    auto [it, fresh] = pairs.emplace(key, &p);
+    if (!fresh) {
+      d.error(p.span, "vpc '" + p.requester + "' and vpc '" + p.accepter +
+                          "' are already peered by '" + it->second->name + "'",
+              {{it->second->span, "the first peering"}});
     }
   }
 

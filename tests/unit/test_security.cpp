@@ -277,3 +277,34 @@ TEST_CASE("NAT gateway mistakes name the line") {
   CHECK(has(d, Severity::kError, 9, "which has no route 0.0.0.0/0 to the internet gateway"));
   CHECK(has(d, Severity::kError, 10, "unknown subnet 'pub'"));
 }
+
+TEST_CASE("peering mistakes name the line") {
+  const std::string vpcs =
+      "vpcs:\n  a:\n    cidr: 10.0.0.0/16\n  b:\n    cidr: 10.0.128.0/17\n  c:\n    cidr: 10.2.0.0/16\n";
+  auto d = diagnose("name: t\n" + vpcs +
+                    "peerings:\n  ab: { requester: a, accepter: b }\n  aa: { requester: a, accepter: a }\n"
+                    "  ax: { requester: a, accepter: x }\n  ac: { requester: a, accepter: c }\n"
+                    "  ca: { requester: c, accepter: a }\n");
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 10, "the CIDRs of 'a' (10.0.0.0/16) and 'b' (10.0.128.0/17) overlap"));
+  CHECK(has(d, Severity::kError, 11, "connects vpc 'a' with itself"));
+  CHECK(has(d, Severity::kError, 12, "unknown vpc 'x'"));
+  CHECK(has(d, Severity::kError, 14, "are already peered by 'ac'"));
+}
+
+TEST_CASE("peering routes and references name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+      "          - { destination: 10.2.0.0/16, target: peering/bc }\n"
+      "          - { destination: 10.9.0.0/16, target: peering/nope }\n"
+      "    security_groups:\n      g:\n        ingress:\n"
+      "          - { protocol: tcp, ports: 1, source: vpc/c/sg/web }\n"
+      "          - { protocol: tcp, ports: 1, source: vpc/b/sg/nope }\n"
+      "  b:\n    cidr: 10.1.0.0/16\n  c:\n    cidr: 10.2.0.0/16\n"
+      "peerings:\n  ab: { requester: a, accepter: b }\n  bc: { requester: b, accepter: c }\n");
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 8, "peering 'bc' connects 'b' and 'c', not vpc 'a'"));
+  CHECK(has(d, Severity::kError, 9, "unknown peering 'nope'"));
+  CHECK(has(d, Severity::kError, 13, "vpc 'a' is not peered with vpc 'c'"));
+  CHECK(has(d, Severity::kError, 14, "unknown security group 'nope' in vpc 'b'"));
+}
