@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -107,7 +108,7 @@ class Applier {
     }
     step("links", plan_.veths.size(), t);
     if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() && plan_.rules.empty() &&
-        plan_.nft.empty() && plan_.processes.empty()) {
+        plan_.nft.empty() && plan_.processes.empty() && plan_.files.empty()) {
       return {};
     }
 
@@ -167,7 +168,38 @@ class Applier {
     progress_("  " + std::to_string(n) + " " + what + " (" + std::to_string(ms_since(t)) + " ms)");
   }
 
+  Status write_files() {
+    for (const auto& f : plan_.files) {
+      std::string path = state_.path() + "/" + f.path;
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+      // Readers (dnsmasq) never see half a file: write beside it, then rename over it.
+      {
+        std::ofstream out(path + ".tmp");
+        out << f.content;
+        if (!out) return errno_error("write", path + ".tmp", errno);
+      }
+      std::filesystem::rename(path + ".tmp", path, ec);
+      if (ec) return Error{ec.value(), "rename", path, {}};
+    }
+    return {};
+  }
+
+  // "@self" is this binary; "@state/" the scenario's state directory.
+  std::string substitute(const std::string& arg) const {
+    if (arg == "@self") {
+      char buf[4096];
+      ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+      return n > 0 ? std::string(buf, n) : arg;
+    }
+    std::string out = arg;
+    for (size_t p; (p = out.find("@state/")) != std::string::npos;)
+      out.replace(p, 7, state_.path() + "/");
+    return out;
+  }
+
   Status start_processes() {
+    if (auto s = write_files(); !s) return s;
     if (plan_.processes.empty()) return {};
     auto t = Clock::now();
     struct Started {
@@ -181,9 +213,10 @@ class Applier {
       SpawnOptions so;
       so.nsfd = nsfd->get();
       so.ns_name = p.ns;
-      so.argv = p.argv;
+      for (const auto& a : p.argv) so.argv.push_back(substitute(a));
       so.cwd = p.cwd;
       so.log_path = state_.log_path(p.name);
+      if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
       auto child = spawn_paused(so);
       if (!child) return child.error();
       uint64_t start = process_start_time(child->pid());

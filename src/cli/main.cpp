@@ -1,5 +1,9 @@
 // vpcemu command line: validate, plan, up, down, status, exec, check.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -341,14 +345,17 @@ int cmd_exec(const std::string& run_dir, const std::string& scenario, const std:
     return kExitFail;
   }
   // Same preparation as `ip netns exec`: this process becomes the command, so stdin/stdout/
-  // stderr and the exit status pass through untouched.
-  if (setns(fd->get(), CLONE_NEWNET) != 0 || unshare(CLONE_NEWNS) != 0 ||
-      mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) {
-    std::cerr << "vpcemu exec: entering " << ep->first.ns << ": " << strerror(errno) << "\n";
+  // stderr and the exit status pass through untouched. Instances see the VPC's resolver.
+  std::string resolv;
+  if (!ep->first.resolv_conf.empty()) {
+    resolv = StateDir(run_dir, ep->second).path() + "/" + ep->first.resolv_conf;
+    if (!fs::exists(resolv)) resolv.clear();
+  }
+  if (const char* step = enter_netns_environment(fd->get(), ep->first.ns, resolv)) {
+    std::cerr << "vpcemu exec: entering " << ep->first.ns << ": " << step << ": "
+              << strerror(errno) << "\n";
     return kExitFail;
   }
-  umount2("/sys", MNT_DETACH);
-  mount(ep->first.ns.c_str(), "/sys", "sysfs", 0, nullptr);
   std::vector<char*> argv;
   for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -440,6 +447,49 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
   return failed == 0 ? kExitOk : kExitFail;
 }
 
+// The emulated AWS services' answer: HTTP, with the source address the connection came from,
+// so a test can tell which path (internet gateway, NAT, endpoint) a request took.
+int cmd_service_responder(const std::string& name, const std::vector<int>& ports) {
+  std::vector<pollfd> fds;
+  for (int port : ports) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(static_cast<uint16_t>(port));
+    if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(fd, 128) != 0) {
+      std::cerr << "service " << name << ": port " << port << ": " << strerror(errno) << "\n";
+      return kExitFail;
+    }
+    fds.push_back({fd, POLLIN, 0});
+  }
+  std::cerr << "service " << name << " listening\n";
+  for (;;) {
+    if (poll(fds.data(), fds.size(), -1) <= 0) continue;
+    for (auto& p : fds) {
+      if (!(p.revents & POLLIN)) continue;
+      sockaddr_in peer{}, local{};
+      socklen_t pl = sizeof(peer), ll = sizeof(local);
+      int c = accept4(p.fd, reinterpret_cast<sockaddr*>(&peer), &pl, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      getsockname(c, reinterpret_cast<sockaddr*>(&local), &ll);
+      timeval tv{0, 500000};
+      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+      char buf[4096];
+      (void)!recv(c, buf, sizeof(buf), 0);  // the request itself does not matter
+      char src[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, &peer.sin_addr, src, sizeof(src));
+      std::string body = json({{"service", name}, {"source", src},
+                               {"port", ntohs(local.sin_port)}}).dump() + "\n";
+      std::string resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      (void)!send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+      close(c);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -476,7 +526,14 @@ int main(int argc, char** argv) {
   c->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
   c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")->capture_default_str();
 
+  std::string svc_name;
+  std::vector<int> svc_ports;
+  auto* sr = app.add_subcommand("service-responder", "")->group("");  // internal: emulated services
+  sr->add_option("--name", svc_name)->required();
+  sr->add_option("--port", svc_ports)->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (sr->parsed()) return cmd_service_responder(svc_name, svc_ports);
 
   if (v->parsed()) return cmd_validate(file);
   if (p->parsed()) return cmd_plan(run_dir, file, format);

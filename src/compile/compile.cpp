@@ -61,6 +61,8 @@ class Compiler {
           members_[{vname, g}].push_back(addr_.private_ip.at(iname).str());
     for (const auto& [_, vpc] : sc_.vpcs) compile_vpc(vpc);
     for (const auto& [_, h] : sc_.hosts) host(h);
+    if (need_internet)
+      for (const auto& [_, svc] : sc_.services) service(svc);
     for (const auto& l : peer_links_) peering(l);
     return std::move(plan_);
   }
@@ -142,22 +144,77 @@ class Compiler {
     add_ns(inet_ns_, "internet", "the emulated internet", true);
   }
 
+  // A namespace on the emulated internet with one address (hosts, services).
+  void internet_stub(const std::string& ns, const std::string& name, Ipv4 ip,
+                     const std::string& what) {
+    std::string port = unique_ifname(inet_ns_, "h-", name);
+    LinkEnd inet = end(inet_ns_, port);
+    LinkEnd eth = end(ns, "eth0");
+    plan_.veths.push_back({inet, eth, what});
+    plan_.addrs.push_back({ns, "eth0", Cidr{ip, 32}});
+    plan_.addrs.push_back({inet_ns_, port, Cidr{kInternetSide, 32}});
+    plan_.neighs.push_back({ns, "eth0", kInternetSide, inet.mac});
+    plan_.neighs.push_back({inet_ns_, port, ip, eth.mac});
+    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
+                            "eth0", true, "default route to the internet router"});
+    plan_.routes.push_back({inet_ns_, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt,
+                            port, false, what});
+  }
+
   void host(const InternetHost& h) {
     std::string ns = endpoint_ns_name(sc_.name, h.name);
     add_ns(ns, "host", "internet host " + h.name, false);
-    std::string port = unique_ifname(inet_ns_, "h-", h.name);
-    LinkEnd inet = end(inet_ns_, port);
-    LinkEnd eth = end(ns, "eth0");
-    plan_.veths.push_back({inet, eth, "internet host " + h.name});
-    plan_.addrs.push_back({ns, "eth0", Cidr{*h.ip, 32}});
-    plan_.addrs.push_back({inet_ns_, port, Cidr{kInternetSide, 32}});
-    plan_.neighs.push_back({ns, "eth0", kInternetSide, inet.mac});
-    plan_.neighs.push_back({inet_ns_, port, *h.ip, eth.mac});
-    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
-                            "eth0", true, "host default route to the internet router"});
-    plan_.routes.push_back({inet_ns_, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt,
-                            port, false, "internet host " + h.name});
-    plan_.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}});
+    internet_stub(ns, h.name, *h.ip, "internet host " + h.name);
+    plan_.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}, ""});
+  }
+
+  // An emulated AWS service: answers HTTP on 80 and 443 with the source address it saw.
+  void service(const Service& svc) {
+    std::string ns = ns_name(sc_.name, "svc", svc.name);
+    add_ns(ns, "service", "emulated AWS service " + svc.name, true);
+    internet_stub(ns, svc.name, svc.address(), "AWS service " + svc.name);
+    plan_.processes.push_back({ns, "service-" + svc.name,
+                               {"@self", "service-responder", "--name", svc.name, "--port", "80",
+                                "--port", "443"},
+                               "/", ""});
+    plan_.endpoints.push_back({svc.name, "service", ns, "", "", svc.address(), std::nullopt, {}, ""});
+  }
+
+  // AmazonProvidedDNS: dnsmasq in the VPC router on the VPC's base + 2.
+  void dns(const Vpc& vpc, const std::string& rns) {
+    const Ipv4 ip = vpc.cidr->at(2);
+    plan_.addrs.push_back({rns, "lo", Cidr{ip, 32}});
+    std::string hosts;
+    for (const auto& [iname, in] : vpc.instances) {
+      Ipv4 a = addr_.private_ip.at(iname);
+      std::string dashed = a.str();
+      std::replace(dashed.begin(), dashed.end(), '.', '-');
+      hosts += a.str() + " ip-" + dashed + ".ec2.internal ip-" + dashed + " " + iname + "\n";
+    }
+    for (const auto& [name, svc] : sc_.services) {
+      if (auto it = private_dns_.find({vpc.name, name}); it != private_dns_.end()) {
+        for (const auto& a : it->second) {
+          hosts += a.str();
+          for (const auto& n : svc.dns_names) hosts += " " + n;
+          hosts += "\n";
+        }
+        continue;
+      }
+      hosts += svc.address().str();
+      for (const auto& n : svc.dns_names) hosts += " " + n;
+      hosts += "\n";
+    }
+    // dnsmasq watches the directory (inotify): a live change rewrites the file, no restart.
+    const std::string file = "dns/" + vpc.name + "/hosts";
+    plan_.files.push_back({file, hosts});
+    plan_.processes.push_back({rns, "dns-" + vpc.name,
+                               {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                                "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
+                                "--listen-address=" + ip.str(), "--hostsdir=@state/dns/" + vpc.name,
+                                "--pid-file=", "--log-facility=-", "--user=root"},
+                               "/", ""});
+    plan_.files.push_back({"etc/vpc-" + vpc.name + "/resolv.conf",
+                           "nameserver " + ip.str() + "\nsearch ec2.internal\n"});
   }
 
   void compile_vpc(const Vpc& vpc) {
@@ -243,9 +300,10 @@ class Compiler {
       sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
       std::optional<Ipv4> pub;
       if (auto p = addr_.public_ip.find(iname); p != addr_.public_ip.end()) pub = p->second;
+      const std::string resolv = "etc/vpc-" + vpc.name + "/resolv.conf";
       plan_.endpoints.push_back(
-          {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in)});
-      if (!in.run.empty()) plan_.processes.push_back({ins, iname, in.run, dir_});
+          {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv});
+      if (!in.run.empty()) plan_.processes.push_back({ins, iname, in.run, dir_, resolv});
     }
 
     // NAT gateways: an ENI in a public subnet, masquerading to its private address.
@@ -306,6 +364,7 @@ class Compiler {
       }
     }
     router_rules(vpc, rns, table_id, port_of, nat_port);
+    dns(vpc, rns);
   }
 
   // The VPC router's table: ingress port → route table mark, AWS's source/destination check
@@ -353,7 +412,7 @@ class Compiler {
     pre.push_back("meta mark set iifname map @route-table");
     t.objects.push_back({Kind::kChain, "prerouting",
                          "type filter hook prerouting priority mangle; policy accept;", pre});
-    security_objects(vpc, enis, members_, t);
+    security_objects(vpc, enis, members_, sc_.services, t);
     plan_.nft.push_back({rns, std::move(t)});
   }
 
@@ -431,6 +490,8 @@ class Compiler {
   std::map<std::string, std::set<std::string>> ifnames_;
   std::vector<PeerLink> peer_links_;
   GroupMembers members_;
+  // (vpc, service) → interface endpoint addresses its private DNS name resolves to.
+  std::map<std::pair<std::string, std::string>, std::vector<Ipv4>> private_dns_;
 };
 
 }  // namespace

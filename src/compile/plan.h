@@ -77,23 +77,33 @@ struct NftPlan {
   NftTable table;
 };
 
+// argv may hold "@self" (the vpcemu binary) and "@state/" (the scenario's state directory):
+// apply substitutes them, so the plan itself stays free of machine paths.
 struct ProcessPlan {
   std::string ns;
-  std::string name;  // instance name
+  std::string name;  // instance name, or dns-<vpc>, service-<name>, ...
   std::vector<std::string> argv;
   std::string cwd;
+  std::string resolv_conf;  // a file of the plan to see as /etc/resolv.conf; empty: the host's
+};
+
+// A file written into the state directory before processes start (path relative to it).
+struct FilePlan {
+  std::string path;
+  std::string content;
 };
 
 // What status, exec and check need to know about every place a user can enter.
 struct EndpointInfo {
   std::string name;
-  std::string kind;  // instance | host
+  std::string kind;  // instance | host | service
   std::string ns;
   std::string vpc;     // empty for hosts
   std::string subnet;  // empty for hosts
   Ipv4 private_ip;     // the host's only address for hosts
   std::optional<Ipv4> public_ip;
   std::vector<std::string> security_groups;  // instances: the ENI's groups
+  std::string resolv_conf;                   // instances: their resolv.conf in the plan's files
 };
 
 struct GatewayInfo {
@@ -123,6 +133,7 @@ struct Plan {
   std::vector<RoutePlan> routes;
   std::vector<RulePlan> rules;
   std::vector<NftPlan> nft;
+  std::vector<FilePlan> files;
   std::vector<ProcessPlan> processes;
   std::vector<EndpointInfo> endpoints;
   std::vector<SubnetInfo> subnets;

@@ -13,7 +13,8 @@ using nlohmann::json;
 bool PlanDiff::empty() const {
   return added.namespaces.empty() && added.sysctls.empty() && added.veths.empty() &&
          added.addrs.empty() && added.neighs.empty() && added.routes.empty() &&
-         added.rules.empty() && added.nft.empty() && added.processes.empty() &&
+         added.rules.empty() && added.nft.empty() && added.files.empty() &&
+         added.processes.empty() &&
          nft_changes.empty() && unsupported.empty();
 }
 
@@ -21,8 +22,8 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
   PlanDiff d;
   json a = plan_to_json(from), b = plan_to_json(to);
   json added = b;
-  static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses",
-                                 "neighbours", "routes", "rules", "processes"};
+  static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses", "neighbours",
+                                 "routes", "rules", "files", "processes"};
   for (const char* list : kLists) {
     std::set<std::string> before, after;
     for (const auto& x : a[list]) before.insert(x.dump());
@@ -30,8 +31,12 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
     added[list] = json::array();
     for (const auto& x : b[list])
       if (!before.count(x.dump())) added[list].push_back(x);
+    std::set<std::string> rewritten;  // files: a new content is a rewrite, not a removal
+    if (std::string(list) == "files")
+      for (const auto& x : b[list]) rewritten.insert(x["path"].get<std::string>());
     for (const auto& x : a[list]) {
       if (after.count(x.dump())) continue;
+      if (x.contains("path") && rewritten.count(x["path"].get<std::string>())) continue;
       std::string what = std::string(list);
       what.pop_back();  // "routes" → "route"
       if (what == "addresse") what = "address";
@@ -40,6 +45,7 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
       else if (x.contains("address")) desc += ": " + x["address"].get<std::string>();
       else if (x.contains("key")) desc += ": " + x["key"].get<std::string>();
       else if (x.contains("purpose")) desc = x["purpose"].get<std::string>();
+      else if (x.contains("path")) desc = x["path"].get<std::string>();
       d.unsupported.push_back("remove or change " + what + " (" + desc + ")");
     }
   }
@@ -67,7 +73,8 @@ std::string diff_to_text(const PlanDiff& d) {
   Plan p = d.added;
   bool any_added = !(p.namespaces.empty() && p.sysctls.empty() && p.veths.empty() &&
                      p.addrs.empty() && p.neighs.empty() && p.routes.empty() &&
-                     p.rules.empty() && p.nft.empty() && p.processes.empty());
+                     p.rules.empty() && p.nft.empty() && p.files.empty() &&
+                     p.processes.empty());
   if (any_added) {
     std::string text = plan_to_text(p);
     out += "# objects to add\n" + text.substr(text.find('\n') + 1);

@@ -68,15 +68,21 @@ json plan_to_json(const Plan& p) {
     j["nftables"].push_back({{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name},
                              {"objects", objs}});
   }
+  j["files"] = json::array();
+  for (const auto& f : p.files) j["files"].push_back({{"path", f.path}, {"content", f.content}});
   j["processes"] = json::array();
-  for (const auto& pr : p.processes)
-    j["processes"].push_back({{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}});
+  for (const auto& pr : p.processes) {
+    json x = {{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}};
+    if (!pr.resolv_conf.empty()) x["resolv_conf"] = pr.resolv_conf;
+    j["processes"].push_back(x);
+  }
   j["endpoints"] = json::array();
   for (const auto& e : p.endpoints) {
     json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
     if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
     if (e.public_ip) x["public_ip"] = e.public_ip->str();
     if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
+    if (!e.resolv_conf.empty()) x["resolv_conf"] = e.resolv_conf;
     j["endpoints"].push_back(x);
   }
   j["gateways"] = json::array();
@@ -140,8 +146,10 @@ Plan plan_from_json(const json& j) {
     }
     p.nft.push_back(std::move(x));
   }
+  for (const auto& f : j.value("files", json::array())) p.files.push_back({f.at("path"), f.at("content")});
   for (const auto& pr : j.at("processes"))
-    p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd")});
+    p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
+                           pr.value("resolv_conf", "")});
   for (const auto& e : j.at("endpoints")) {
     EndpointInfo x;
     x.name = e.at("name");
@@ -152,6 +160,7 @@ Plan plan_from_json(const json& j) {
     x.private_ip = ip_from(e.at("private_ip"));
     if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
     x.security_groups = e.value("security_groups", std::vector<std::string>{});
+    x.resolv_conf = e.value("resolv_conf", "");
     p.endpoints.push_back(x);
   }
   for (const auto& g : j.value("gateways", json::array())) {
@@ -201,6 +210,16 @@ std::string plan_to_text(const Plan& p) {
       size_t nl = script.find('\n', start);
       if (nl == std::string::npos) nl = script.size();
       out += "          " + script.substr(start, nl - start) + "\n";
+      start = nl + 1;
+    }
+  }
+  for (const auto& f : p.files) {
+    out += "file    " + f.path + "\n";
+    size_t start = 0;
+    while (start < f.content.size()) {
+      size_t nl = f.content.find('\n', start);
+      if (nl == std::string::npos) nl = f.content.size();
+      out += "          " + f.content.substr(start, nl - start) + "\n";
       start = nl + 1;
     }
   }

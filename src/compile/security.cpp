@@ -57,10 +57,11 @@ void add_rule(ProtoRules& r, Protocol proto, const Cidr& c, PortRange ports, boo
   if (all) r.other.push_back({any, allow});
 }
 
-std::optional<Cidr> prefix_list(const std::string& name) {
-  for (const auto& pl : kPrefixLists)
-    if (name == pl.name) return Cidr::parse(pl.cidr);
-  return std::nullopt;
+std::optional<Cidr> prefix_list(const std::map<std::string, Service>& services,
+                                const std::string& name) {
+  auto it = services.find(name);
+  if (it == services.end() || !it->second.gateway) return std::nullopt;
+  return it->second.cidr;
 }
 
 // A set with its staging siblings (NftObject::staged).
@@ -75,7 +76,8 @@ std::string members_set(const Peer& p, const std::string& own_vpc) {
   return p.vpc == own_vpc ? "members-" + p.name : "members-" + p.vpc + "." + p.name;
 }
 
-void add_group(NftTable& t, const std::string& vpc_name, const std::string& name,
+void add_group(NftTable& t, const std::map<std::string, Service>& services,
+               const std::string& vpc_name, const std::string& name,
                const std::vector<SgRule>& rules, bool ingress) {
   const std::string base = "sg-" + name + (ingress ? "-in" : "-out");
   const std::string addr = ingress ? "ip saddr" : "ip daddr";
@@ -98,7 +100,8 @@ void add_group(NftTable& t, const std::string& vpc_name, const std::string& name
       refs.push_back(rule + " " + verdict);
       continue;
     }
-    auto c = r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(r.peer.name) : r.peer.cidr;
+    auto c = r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(services, r.peer.name)
+                                                    : r.peer.cidr;
     if (c) add_rule(cidr_rules, r.protocol, *c, ports, true);
   }
   add_staged_set(t, base, render(cidr_rules));
@@ -150,7 +153,8 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules) {
 }
 
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
-                      const GroupMembers& all_members, NftTable& t) {
+                      const GroupMembers& all_members,
+                      const std::map<std::string, Service>& services, NftTable& t) {
   // Groups: the user's, plus the implicit default (inbound from its members, all outbound).
   std::map<std::string, const SecurityGroup*> groups;
   for (const auto& [n, g] : vpc.security_groups) groups[n] = &g;
@@ -182,8 +186,8 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
                          "type ipv4_addr;", ips});
   }
   for (const auto& [n, g] : groups) {
-    add_group(t, vpc.name, n, g->ingress, true);
-    add_group(t, vpc.name, n,
+    add_group(t, services, vpc.name, n, g->ingress, true);
+    add_group(t, services, vpc.name, n,
               g->egress ? *g->egress : all_traffic({Peer::Kind::kCidr, Cidr{Ipv4{0}, 0}, "", ""}),
               false);
   }

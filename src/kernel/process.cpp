@@ -23,7 +23,7 @@ namespace vpcemu {
 namespace {
 
 // The child reports failures as {errno, step index} through a CLOEXEC pipe.
-const char* kSteps[] = {"setsid",          "setns",   "unshare(CLONE_NEWNS)",
+const char* kSteps[] = {"setsid",          "entering the namespace", "unshare(CLONE_NEWNS)",
                         "mount --make-rslave /", "mount sysfs", "open log",
                         "chdir",           "execvp",  "waiting for the parent"};
 
@@ -56,12 +56,7 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
     close(go[1]);
     close(status[0]);
     if (opt.detach && setsid() < 0) child_fail(status[1], 0);
-    if (setns(opt.nsfd, CLONE_NEWNET) != 0) child_fail(status[1], 1);
-    if (unshare(CLONE_NEWNS) != 0) child_fail(status[1], 2);
-    if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) child_fail(status[1], 3);
-    // /sys shows the namespace it was mounted in: remount it so tools see our links.
-    umount2("/sys", MNT_DETACH);
-    if (mount(opt.ns_name.c_str(), "/sys", "sysfs", 0, nullptr) != 0) child_fail(status[1], 4);
+    if (enter_netns_environment(opt.nsfd, opt.ns_name, opt.resolv_conf)) child_fail(status[1], 1);
     if (!opt.log_path.empty()) {
       int fd = open(opt.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd < 0) child_fail(status[1], 5);
@@ -83,6 +78,21 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
   close(go[0]);
   close(status[1]);
   return PausedProcess(pid, Fd(go[1]), Fd(status[0]));
+}
+
+const char* enter_netns_environment(int nsfd, const std::string& ns_name,
+                                    const std::string& resolv_conf) {
+  if (setns(nsfd, CLONE_NEWNET) != 0) return "setns";
+  if (unshare(CLONE_NEWNS) != 0) return "unshare(CLONE_NEWNS)";
+  if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) return "mount --make-rslave /";
+  // /sys shows the namespace it was mounted in: remount it so tools see our links.
+  umount2("/sys", MNT_DETACH);
+  if (mount(ns_name.c_str(), "/sys", "sysfs", 0, nullptr) != 0) return "mount sysfs";
+  if (!resolv_conf.empty() &&
+      mount(resolv_conf.c_str(), "/etc/resolv.conf", "none", MS_BIND, nullptr) != 0) {
+    return "mount --bind /etc/resolv.conf";
+  }
+  return nullptr;
 }
 
 Status PausedProcess::release() {

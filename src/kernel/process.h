@@ -19,7 +19,14 @@ struct SpawnOptions {
   std::string cwd;       // empty: inherit
   std::string log_path;  // stdout+stderr (append); empty: inherit
   bool detach = true;    // own session, stdin from /dev/null
+  std::string resolv_conf;  // bind-mounted over /etc/resolv.conf in the child's mount namespace
 };
+
+// What `ip netns exec` does to the calling process (or a child before exec): enter the
+// network namespace, take a private mount namespace, remount /sys for it, and optionally see
+// `resolv_conf` as /etc/resolv.conf. Returns the failing step's name, or nullptr.
+const char* enter_netns_environment(int nsfd, const std::string& ns_name,
+                                    const std::string& resolv_conf);
 
 // A child that has been forked and entered its namespace but waits before exec, so the caller
 // can record its pid first (write-ahead journal).

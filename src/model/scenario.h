@@ -118,6 +118,25 @@ struct NatGateway {
   SourceSpan elastic_ip_span;
 };
 
+// A VPC endpoint: `gateway` (S3, DynamoDB: a prefix-list route in route tables) or
+// `interface` (an ENI per subnet that forwards to an AWS service or an endpoint service).
+struct Endpoint {
+  std::string name;
+  SourceSpan span;
+  std::string type;  // gateway | interface
+  SourceSpan type_span;
+  std::string service;  // "s3", or "endpoint_service/<name>"
+  SourceSpan service_span;
+  std::vector<std::string> route_tables;
+  std::vector<SourceSpan> route_table_spans;
+  std::vector<std::string> subnets;
+  std::vector<SourceSpan> subnet_spans;
+  std::vector<std::string> security_groups;
+  std::vector<SourceSpan> security_group_spans;
+  bool private_dns = false;
+  SourceSpan private_dns_span;
+};
+
 struct Vpc {
   std::string name;
   SourceSpan span;
@@ -132,18 +151,41 @@ struct Vpc {
   std::map<std::string, SecurityGroup> security_groups;  // "default" here overrides the implicit one
   std::map<std::string, NetworkAcl> network_acls;        // "default" here overrides the implicit one
   std::map<std::string, NatGateway> nat_gateways;
+  std::map<std::string, Endpoint> endpoints;
+};
+
+// An emulated AWS public service: a host on the emulated internet inside `cidr` that answers
+// HTTP with the source address it saw.
+struct Service {
+  std::string name;
+  SourceSpan span;  // unknown for built-ins
+  Cidr cidr;
+  SourceSpan cidr_span;
+  std::vector<std::string> dns_names;
+  bool gateway = false;  // reachable through gateway endpoints; has a prefix list pl/<name>
+  Ipv4 address() const { return cidr.at(10); }
+};
+
+// The built-in services, overridable under `services:`.
+std::map<std::string, Service> builtin_services();
+
+// A provider's network load balancer exposed to consumers through interface endpoints.
+struct EndpointService {
+  std::string name;
+  SourceSpan span;
+  std::string vpc;
+  SourceSpan vpc_span;
+  std::vector<std::string> subnets;
+  std::vector<SourceSpan> subnet_spans;
+  int port = 0;
+  SourceSpan port_span;
+  std::vector<std::string> targets;
+  std::vector<SourceSpan> target_spans;
 };
 
 inline constexpr const char* kDefaultGroup = "default";
 inline constexpr const char* kDefaultAcl = "default";
 
-// Built-in prefix lists (AWS-managed lists of the emulated services' public ranges).
-struct PrefixList {
-  const char* name;
-  const char* cidr;
-};
-inline constexpr PrefixList kPrefixLists[] = {{"s3", "52.216.0.0/15"},
-                                              {"dynamodb", "3.218.180.0/22"}};
 
 struct Peering {
   std::string name;
@@ -181,6 +223,8 @@ struct Scenario {
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, InternetHost> hosts;
   std::map<std::string, Peering> peerings;
+  std::map<std::string, Service> services;  // built-ins plus the file's own
+  std::map<std::string, EndpointService> endpoint_services;
   std::vector<Expect> expects;
 
   // The peering between two VPCs, if any.
@@ -210,6 +254,19 @@ inline const Instance* Scenario::find_instance(const std::string& n) const {
     if (it != vpc.instances.end()) return &it->second;
   }
   return nullptr;
+}
+
+}  // namespace vpcemu
+
+namespace vpcemu {
+
+inline std::map<std::string, Service> builtin_services() {
+  auto svc = [](const char* name, const char* cidr, std::vector<std::string> dns, bool gw) {
+    return Service{name, {}, *Cidr::parse(cidr), {}, std::move(dns), gw};
+  };
+  return {{"s3", svc("s3", "52.216.0.0/15", {"s3.amazonaws.com", "s3.us-east-1.amazonaws.com"}, true)},
+          {"dynamodb", svc("dynamodb", "3.218.180.0/22", {"dynamodb.us-east-1.amazonaws.com"}, true)},
+          {"sqs", svc("sqs", "3.236.169.0/24", {"sqs.us-east-1.amazonaws.com"}, false)}};
 }
 
 }  // namespace vpcemu

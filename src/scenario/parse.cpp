@@ -18,10 +18,8 @@ namespace vpcemu {
 namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
-const std::set<std::string> kNotYet = {
-    "endpoint_services", "services",          "onprem",
-    "vpn_connections", "client_vpn_endpoints", "direct_connects", "transit_gateways",
-    "endpoints"};
+const std::set<std::string> kNotYet = {"onprem", "vpn_connections", "client_vpn_endpoints",
+                                       "direct_connects", "transit_gateways"};
 
 class Parser {
  public:
@@ -417,11 +415,106 @@ class Parser {
              });
   }
 
+  // A list of names ([a, b]); spans per item.
+  void names(const YAML::Node& v, SourceSpan ks, const std::string& what,
+             std::vector<std::string>& out, std::vector<SourceSpan>& spans) {
+    if (!v.IsSequence()) {
+      d_.error(span(v, ks), what + " must be a list of names, found " + std::string(kind(v)));
+      return;
+    }
+    for (const auto& x : v) {
+      if (auto n = scalar(x, what, ks)) out.push_back(*n), spans.push_back(span(x, ks));
+    }
+  }
+
+  void parse_endpoint(Endpoint& ep, const YAML::Node& node) {
+    each_key(node, "endpoint '" + ep.name + "'",
+             {"type", "service", "route_tables", "subnets", "security_groups", "private_dns"},
+             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+               if (k == "type") {
+                 ep.type_span = span(v, ks);
+                 if (auto t = scalar(v, "type", ks)) {
+                   if (*t == "gateway" || *t == "interface") ep.type = *t;
+                   else d_.error(ep.type_span, "endpoint type must be gateway or interface, found '" + *t + "'");
+                 }
+               } else if (k == "service") {
+                 ep.service_span = span(v, ks);
+                 if (auto t = scalar(v, "service", ks)) ep.service = *t;
+               } else if (k == "route_tables") {
+                 names(v, ks, "route_tables", ep.route_tables, ep.route_table_spans);
+               } else if (k == "subnets") {
+                 names(v, ks, "subnets", ep.subnets, ep.subnet_spans);
+               } else if (k == "security_groups") {
+                 names(v, ks, "security_groups", ep.security_groups, ep.security_group_spans);
+               } else if (k == "private_dns") {
+                 ep.private_dns_span = span(v, ks);
+                 if (auto b = boolean(v, "private_dns", ks)) ep.private_dns = *b;
+               }
+             });
+    if (node.IsMap()) {
+      if (!node["type"]) d_.error(ep.span, "endpoint '" + ep.name + "' has no 'type' (gateway or interface)");
+      if (!node["service"]) d_.error(ep.span, "endpoint '" + ep.name + "' has no 'service'");
+    }
+  }
+
+  void parse_services(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "services", [&](const std::string& n, SourceSpan nks, const YAML::Node& sv) {
+      Service svc;
+      if (auto it = sc.services.find(n); it != sc.services.end()) svc = it->second;
+      else svc.name = n, svc.dns_names = {n + ".us-east-1.amazonaws.com"};
+      svc.span = nks;
+      bool has_cidr = false;
+      each_key(sv, "service '" + n + "'", {"cidr"}, [&](const std::string&, SourceSpan cks,
+                                                       const YAML::Node& x) {
+        svc.cidr_span = span(x, cks);
+        if (auto c = cidr(x, "cidr", cks)) svc.cidr = *c, has_cidr = true;
+      });
+      if (!has_cidr && !sc.services.count(n)) d_.error(nks, "service '" + n + "' needs a 'cidr'");
+      if (has_cidr && svc.cidr.size() < 16) {
+        d_.error(svc.cidr_span, "a service's CIDR needs at least 16 addresses (/28 or larger)");
+      }
+      sc.services[n] = std::move(svc);
+    });
+  }
+
+  void parse_endpoint_services(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "endpoint_services", [&](const std::string& n, SourceSpan nks,
+                                           const YAML::Node& sv) {
+      EndpointService es;
+      es.name = n;
+      es.span = nks;
+      each_key(sv, "endpoint service '" + n + "'", {"vpc", "load_balancer"},
+               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                 if (k == "vpc") {
+                   es.vpc_span = span(x, ks);
+                   if (auto t = scalar(x, "vpc", ks)) es.vpc = *t;
+                   return;
+                 }
+                 each_key(x, "load_balancer", {"subnets", "port", "targets"},
+                          [&](const std::string& lk, SourceSpan lks, const YAML::Node& lv) {
+                            if (lk == "subnets") names(lv, lks, "subnets", es.subnets, es.subnet_spans);
+                            else if (lk == "targets") names(lv, lks, "targets", es.targets, es.target_spans);
+                            else {
+                              es.port_span = span(lv, lks);
+                              if (auto p = number(lv, "port", lks, 1, 65535)) es.port = *p;
+                            }
+                          });
+                 if (x.IsMap() && (!x["subnets"] || !x["port"] || !x["targets"])) {
+                   d_.error(span(x, ks), "load_balancer needs 'subnets', 'port' and 'targets'");
+                 }
+               });
+      if (sv.IsMap() && (!sv["vpc"] || !sv["load_balancer"])) {
+        d_.error(nks, "endpoint service '" + n + "' needs a 'vpc' and a 'load_balancer'");
+      }
+      sc.endpoint_services.emplace(n, std::move(es));
+    });
+  }
+
   void parse_vpc(Vpc& vpc, const YAML::Node& node) {
     const std::string what = "vpc '" + vpc.name + "'";
     each_key(node, what,
              {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table",
-              "instances", "security_groups", "network_acls", "nat_gateways"},
+              "instances", "security_groups", "network_acls", "nat_gateways", "endpoints"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "cidr") {
                  vpc.cidr_span = span(v, ks);
@@ -464,6 +557,15 @@ class Parser {
                    SecurityGroup g{n, nks, {}, std::nullopt};
                    parse_group(g, gv, vpc.name);
                    vpc.security_groups.emplace(n, std::move(g));
+                 });
+               } else if (k == "endpoints") {
+                 each_named(v, "endpoints", [&](const std::string& n, SourceSpan nks,
+                                                const YAML::Node& ev) {
+                   Endpoint ep;
+                   ep.name = n;
+                   ep.span = nks;
+                   parse_endpoint(ep, ev);
+                   vpc.endpoints.emplace(n, std::move(ep));
                  });
                } else if (k == "nat_gateways") {
                  each_named(v, "nat_gateways", [&](const std::string& n, SourceSpan nks,
@@ -566,7 +668,9 @@ class Parser {
                                        std::string(kind(root)));
       return;
     }
-    each_key(root, "the scenario", {"name", "vpcs", "internet", "peerings", "expect"},
+    sc.services = builtin_services();
+    each_key(root, "the scenario",
+             {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "expect"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "name") {
                  sc.name_span = span(v, ks);
@@ -609,6 +713,10 @@ class Parser {
                  });
                } else if (k == "expect") {
                  parse_expect(sc, v, ks);
+               } else if (k == "services") {
+                 parse_services(sc, v);
+               } else if (k == "endpoint_services") {
+                 parse_endpoint_services(sc, v);
                } else if (k == "peerings") {
                  each_named(v, "peerings", [&](const std::string& n, SourceSpan nks,
                                                const YAML::Node& pv) {

@@ -79,8 +79,9 @@ std::vector<std::string> group_names(const Vpc& vpc) {
 
 void validate_groups(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   const auto groups = group_names(vpc);
-  std::vector<std::string> lists;
-  for (const auto& pl : kPrefixLists) lists.push_back(pl.name);
+  std::vector<std::string> lists;  // AWS-managed prefix lists: the gateway services'
+  for (const auto& [n, svc] : sc.services)
+    if (svc.gateway) lists.push_back(n);
   auto check_rule = [&](const SgRule& r) {
     check_ports(d, r.protocol, r.ports, r.ports_span, r.span, r.protocol_span);
     if (r.peer.kind == Peer::Kind::kGroup) {
@@ -363,9 +364,13 @@ void validate(const Scenario& sc, Diagnostics& d) {
     auto [it, fresh] = endpoints.emplace(name, span);
     if (!fresh) {
       d.error(span, what + " name '" + name + "' is already used",
-              {{it->second, "first used here; instances and hosts share one name space"}});
+              {{it->second, it->second.known()
+                                ? "first used here; instances, hosts and services share one name space"
+                                : "a built-in AWS service has that name"}});
     }
   };
+  // Services are reachable by name too (`vpcemu exec s3`, `to: s3`).
+  for (const auto& [name, svc] : sc.services) claim(name, svc.span, "service");
   for (const auto& [_, vpc] : sc.vpcs) {
     validate_vpc(sc, vpc, d);
     for (const auto& [_, in] : vpc.instances) claim(in.name, in.span, "instance");

@@ -7,7 +7,7 @@ fa=$(scenario_copy basic-vpc.yaml "$a")
 fb=$(scenario_copy basic-vpc.yaml "$b")
 vpcemu up "$fa" 2>/dev/null
 vpcemu up "$fb" 2>/dev/null
-[[ $(count_ns "$a") -eq 6 && $(count_ns "$b") -eq 6 ]] || fail "expected 6 namespaces each"
+[[ $(count_ns "$a") -eq 9 && $(count_ns "$b") -eq 9 ]] || fail "expected 9 namespaces each"
 must vpcemu check "$a"
 must vpcemu check "$b"
 pass "both scenarios pass their checks while up together"
@@ -20,6 +20,6 @@ pass "exec asks which scenario when a name is ambiguous"
 
 vpcemu down "$a" 2>/dev/null
 [[ $(count_ns "$a") -eq 0 ]] || fail "namespaces of $a left"
-[[ $(count_ns "$b") -eq 6 ]] || fail "down $a touched $b"
+[[ $(count_ns "$b") -eq 9 ]] || fail "down $a touched $b"
 must vpcemu check "$b"
 pass "down of one scenario leaves the other intact and working"

@@ -224,8 +224,8 @@ const Case kCases[] = {
      "    instances:\n      a: { subnet: pub, run: \"echo 'oops\" }\n",
      8, "unterminated quote"},
     {"not yet implemented key names itself",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    endpoints: {}\n", 5,
-     "'endpoints' is part of the scenario format but not implemented yet"},
+     "name: t\ntransit_gateways: {}\n", 2,
+     "'transit_gateways' is part of the scenario format but not implemented yet"},
 };
 
 }  // namespace
