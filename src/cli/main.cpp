@@ -396,16 +396,31 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
     ProbeSpec s;
     s.src_ns = src ? src->ns : "";
     if (dst) {
-      s.dst_ns = dst->ns;
+      s.dst_ns = {dst->ns};
       // From outside the destination's VPC a real client uses its public address; from a
       // peered VPC it uses the private one, as it would in AWS.
       bool outside = src->kind == "host" ||
                      (src->vpc != dst->vpc && !sc->peering_between(src->vpc, dst->vpc));
       s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
-    } else {
-      s.dst = *Ipv4::parse(e.to);
+    } else if (auto ip = Ipv4::parse(e.to)) {
+      s.dst = *ip;
       for (const auto& x : plan->endpoints)
-        if (x.private_ip == s.dst || (x.public_ip && *x.public_ip == s.dst)) s.dst_ns = x.ns;
+        if (x.private_ip == s.dst || (x.public_ip && *x.public_ip == s.dst)) s.dst_ns = {x.ns};
+    } else {
+      // An interface endpoint of the source's VPC, by name: its first ENI.
+      for (const auto& g : plan->gateways) {
+        if (g.kind != "interface-endpoint" || g.vpc != src->vpc || g.name != e.to) continue;
+        s.dst = g.private_ip;
+        break;
+      }
+      // Behind an endpoint service, the load balancer's targets answer.
+      const auto& ep = sc->vpcs.at(src->vpc).endpoints.at(e.to);
+      if (ep.service.rfind("endpoint_service/", 0) == 0) {
+        for (const auto& t : sc->endpoint_services.at(ep.service.substr(17)).targets)
+          if (auto* te = plan->endpoint(t)) s.dst_ns.push_back(te->ns);
+      } else if (auto* svc = plan->endpoint(ep.service)) {
+        s.dst_ns = {svc->ns};
+      }
     }
     s.proto = e.protocol == Protocol::kUdp    ? ProbeProto::kUdp
               : e.protocol == Protocol::kIcmp ? ProbeProto::kIcmp

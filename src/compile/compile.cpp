@@ -42,6 +42,12 @@ std::string stable_mac(const std::string& seed) {
 
 namespace {
 
+struct EndpointEni {
+  std::string port;
+  std::string subnet;
+  Ipv4 ip;
+};
+
 class Compiler {
  public:
   Compiler(const Scenario& sc, std::string dir) : sc_(sc), dir_(std::move(dir)) {
@@ -51,8 +57,9 @@ class Compiler {
   }
 
   Plan run() {
-    bool need_internet = !sc_.hosts.empty();
-    for (const auto& [_, vpc] : sc_.vpcs) need_internet |= vpc.internet_gateway;
+    bool need_internet = !sc_.hosts.empty() || !sc_.endpoint_services.empty();
+    for (const auto& [_, vpc] : sc_.vpcs)
+      need_internet |= vpc.internet_gateway || !vpc.endpoints.empty();
     if (need_internet) internet();
     plan_peerings();
     for (const auto& [vname, vpc] : sc_.vpcs)
@@ -63,6 +70,7 @@ class Compiler {
     for (const auto& [_, h] : sc_.hosts) host(h);
     if (need_internet)
       for (const auto& [_, svc] : sc_.services) service(svc);
+    for (const auto& [_, es] : sc_.endpoint_services) load_balancer_rules(es);
     for (const auto& l : peer_links_) peering(l);
     return std::move(plan_);
   }
@@ -178,6 +186,193 @@ class Compiler {
                                 "--port", "443"},
                                "/", ""});
     plan_.endpoints.push_back({svc.name, "service", ns, "", "", svc.address(), std::nullopt, {}, ""});
+    NftTable t;
+    reply_paths(ns, t);
+    if (!t.objects.empty()) plan_.nft.push_back({ns, std::move(t)});
+  }
+
+  // Links into a service or load-balancer namespace from many VPCs, whose addresses may
+  // overlap: a reply leaves through the link its connection came in on. Conntrack remembers
+  // the link (ct mark from the ingress interface); replies carry it as packet mark; a policy
+  // rule per link routes them back.
+  struct ReplyLink {
+    std::string port;  // in the namespace
+    Ipv4 peer;         // the other end's link address
+  };
+
+  void reply_paths(const std::string& ns, NftTable& t) {
+    using Kind = NftObject::Kind;
+    auto it = reply_links_.find(ns);
+    if (it == reply_links_.end()) return;
+    std::vector<std::string> marks;
+    uint32_t mark = 1;
+    for (const auto& l : it->second) {
+      marks.push_back("\"" + l.port + "\" : " + std::to_string(mark));
+      plan_.rules.push_back({ns, kRulePrioTables + mark, mark, std::nullopt, kTableBase + mark,
+                             false, "replies to connections that came in on " + l.port});
+      plan_.routes.push_back({ns, kTableBase + mark, Cidr{Ipv4{0}, 0}, RouteType::kUnicast,
+                              l.peer, l.port, true, "back out through " + l.port});
+      ++mark;
+    }
+    t.objects.push_back({Kind::kMap, "reply-link", "type ifname : mark;", marks});
+    t.objects.push_back({Kind::kChain, "mark-prerouting",
+                         "type filter hook prerouting priority mangle; policy accept;",
+                         {"ct state new ct mark set iifname map @reply-link",
+                          "ct direction reply meta mark set ct mark"}});
+    t.objects.push_back({Kind::kChain, "mark-output",
+                         "type route hook output priority mangle; policy accept;",
+                         {"ct direction reply meta mark set ct mark"}});
+  }
+
+  // The next /30 of 169.254.64.0/18 for an endpoint link: .1 on the VPC side, .2 beyond.
+  std::pair<Ipv4, Ipv4> link_pair() {
+    uint32_t base = 0xA9FE4000 + 4 * next_link_++;
+    return {Ipv4{base + 1}, Ipv4{base + 2}};
+  }
+
+  // A namespace with an ENI in a subnet (NAT gateway, endpoint, load balancer node).
+  void eni_namespace(const std::string& rns, const std::string& ns, const std::string& port,
+                     const Cidr& subnet, Ipv4 ip, const std::string& what) {
+    const Ipv4 gw = subnet.at(1);
+    LinkEnd r = end(rns, port);
+    LinkEnd e = end(ns, "eth0");
+    plan_.veths.push_back({r, e, what});
+    plan_.addrs.push_back({ns, "eth0", Cidr{ip, subnet.prefix}});
+    plan_.addrs.push_back({rns, port, Cidr{gw, 32}});
+    plan_.neighs.push_back({ns, "eth0", gw, r.mac});
+    plan_.neighs.push_back({rns, port, ip, e.mac});
+    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gw, "eth0", false,
+                            "default route via the VPC router " + gw.str()});
+    plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
+                            false, what});
+    sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
+    sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
+  }
+
+  // A veth from `ns` (port `port`, address a) to `far_ns` (address b): endpoint links.
+  std::string far_link(const std::string& ns, const std::string& port, Ipv4 a,
+                       const std::string& far_ns, const std::string& far_seed, Ipv4 b,
+                       const std::string& what) {
+    std::string far_port = unique_ifname(far_ns, "c-", far_seed);
+    LinkEnd x = end(ns, port), y = end(far_ns, far_port);
+    plan_.veths.push_back({x, y, what});
+    plan_.addrs.push_back({ns, port, Cidr{a, 32}});
+    plan_.addrs.push_back({far_ns, far_port, Cidr{b, 32}});
+    plan_.neighs.push_back({ns, port, b, y.mac});
+    plan_.neighs.push_back({far_ns, far_port, a, x.mac});
+    reply_links_[far_ns].push_back({far_port, a});
+    return far_port;
+  }
+
+  // Gateway endpoint: a link from the VPC router to the service, and the service's prefix
+  // in the chosen route tables (AWS rule 26).
+  void gateway_endpoint(const Vpc& vpc, const Endpoint& ep, const std::string& rns,
+                        const std::map<std::string, uint32_t>& table_id) {
+    const Service& svc = sc_.services.at(ep.service);
+    std::string sns = ns_name(sc_.name, "svc", svc.name);
+    auto [a, b] = link_pair();
+    std::string rport = unique_ifname(rns, "s-", ep.name);
+    far_link(rns, rport, a, sns, vpc.name + "-" + ep.name, b,
+             "gateway endpoint " + ep.name + " of vpc " + vpc.name + " → " + svc.name);
+    for (const auto& rt : ep.route_tables) {
+      plan_.routes.push_back({rns, table_id.at(rt), svc.cidr, RouteType::kUnicast, b, rport, true,
+                              "route table " + rt + ": pl/" + svc.name + " → endpoint/" + ep.name});
+    }
+  }
+
+  // Interface endpoint: an ENI per subnet whose namespace forwards to the service (or to an
+  // endpoint service's load balancer), source-NATed onto its own link (AWS rules 27, 28).
+  void interface_endpoint(const Vpc& vpc, const Endpoint& ep, const std::string& rns,
+                          std::vector<EndpointEni>& out) {
+    using Kind = NftObject::Kind;
+    for (const auto& sub : ep.subnets) {
+      const Cidr scidr = *vpc.subnets.at(sub).cidr;
+      const Ipv4 ip = addr_.eni_private.at(eni_key("vpce", vpc.name, ep.name, sub));
+      std::string ens = ns_name(sc_.name, "vpce", vpc.name + "." + ep.name + "." + sub);
+      add_ns(ens, "interface-endpoint", "endpoint " + ep.name + " of vpc " + vpc.name + " in " + sub, true);
+      std::string port = unique_ifname(rns, "i-", ep.name + "-" + sub);
+      eni_namespace(rns, ens, port, scidr, ip, "ENI of endpoint " + ep.name + " in " + sub);
+      auto [a, b] = link_pair();
+      std::string target_ns;
+      Ipv4 target;
+      if (ep.service.rfind("endpoint_service/", 0) == 0) {
+        const auto& es = sc_.endpoint_services.at(ep.service.substr(17));
+        target_ns = ns_name(sc_.name, "nlb", es.name + "." + es.subnets.at(0));
+        target = b;
+      } else {
+        target_ns = ns_name(sc_.name, "svc", ep.service);
+        target = sc_.services.at(ep.service).address();
+      }
+      far_link(ens, "svc", a, target_ns, vpc.name + "-" + ep.name + "-" + sub, b,
+               "endpoint " + ep.name + " (" + vpc.name + "/" + sub + ") → " + ep.service);
+      plan_.routes.push_back({ens, 254, Cidr{target, 32}, RouteType::kUnicast,
+                              target == b ? std::nullopt : std::optional<Ipv4>(b), "svc",
+                              target != b, ep.service + " through the endpoint link"});
+      NftTable t;
+      t.objects.push_back({Kind::kChain, "prerouting",
+                           "type nat hook prerouting priority dstnat; policy accept;",
+                           {"iifname \"eth0\" ip daddr " + ip.str() + " dnat to " + target.str()}});
+      t.objects.push_back({Kind::kChain, "postrouting",
+                           "type nat hook postrouting priority srcnat; policy accept;",
+                           {"oifname \"svc\" snat to " + a.str()}});
+      t.objects.push_back({Kind::kChain, "forward",
+                           "type filter hook forward priority filter; policy drop;",
+                           {"ct state established,related accept",
+                            "iifname \"eth0\" oifname \"svc\" accept"}});
+      plan_.nft.push_back({ens, std::move(t)});
+      out.push_back({port, sub, ip});
+      plan_.gateways.push_back({"interface-endpoint", vpc.name, ep.name, ens, ip, std::nullopt});
+      if (ep.private_dns) private_dns_[{vpc.name, ep.service}].push_back(ip);
+    }
+  }
+
+  // Endpoint service: a load balancer node per subnet of the provider VPC.
+  void load_balancer_nodes(const Vpc& vpc, const std::string& rns, std::vector<EndpointEni>& out) {
+    for (const auto& [name, es] : sc_.endpoint_services) {
+      if (es.vpc != vpc.name) continue;
+      for (const auto& sub : es.subnets) {
+        const Cidr scidr = *vpc.subnets.at(sub).cidr;
+        const Ipv4 ip = addr_.eni_private.at(eni_key("nlb", vpc.name, name, sub));
+        std::string lns = ns_name(sc_.name, "nlb", name + "." + sub);
+        add_ns(lns, "load-balancer", "load balancer of endpoint service " + name + " in " + sub, true);
+        std::string port = unique_ifname(rns, "l-", name + "-" + sub);
+        eni_namespace(rns, lns, port, scidr, ip, "load balancer " + name + " in " + sub);
+        out.push_back({port, sub, ip});
+        plan_.gateways.push_back({"load-balancer", vpc.name, name, lns, ip, std::nullopt});
+      }
+    }
+  }
+
+  // The load balancer spreads new connections over its targets (nft numgen) and presents its
+  // own address to them; consumers can only ever start connections, never receive them.
+  void load_balancer_rules(const EndpointService& es) {
+    using Kind = NftObject::Kind;
+    const Vpc& vpc = sc_.vpcs.at(es.vpc);
+    std::vector<std::string> targets;
+    for (size_t i = 0; i < es.targets.size(); ++i)
+      targets.push_back(std::to_string(i) + " : " + addr_.private_ip.at(es.targets[i]).str());
+    std::string tmap;
+    for (const auto& x : targets) tmap += (tmap.empty() ? "" : ", ") + x;
+    for (const auto& sub : es.subnets) {
+      std::string lns = ns_name(sc_.name, "nlb", es.name + "." + sub);
+      const Ipv4 ip = addr_.eni_private.at(eni_key("nlb", vpc.name, es.name, sub));
+      NftTable t;
+      t.objects.push_back({Kind::kChain, "prerouting",
+                           "type nat hook prerouting priority dstnat; policy accept;",
+                           {"iifname != \"eth0\" meta l4proto tcp th dport " +
+                            std::to_string(es.port) + " dnat to numgen inc mod " +
+                            std::to_string(es.targets.size()) + " map { " + tmap + " }"}});
+      t.objects.push_back({Kind::kChain, "postrouting",
+                           "type nat hook postrouting priority srcnat; policy accept;",
+                           {"oifname \"eth0\" snat to " + ip.str()}});
+      t.objects.push_back({Kind::kChain, "forward",
+                           "type filter hook forward priority filter; policy drop;",
+                           {"ct state established,related accept",
+                            "iifname != \"eth0\" oifname \"eth0\" ct state new accept",
+                            "counter comment \"one-way: the provider cannot reach consumers\""}});
+      reply_paths(lns, t);
+      plan_.nft.push_back({lns, std::move(t)});
+    }
   }
 
   // AmazonProvidedDNS: dnsmasq in the VPC router on the VPC's base + 2.
@@ -311,28 +506,23 @@ class Compiler {
     for (const auto& [nname, nat] : vpc.nat_gateways) {
       const Cidr scidr = *vpc.subnets.at(nat.subnet).cidr;
       const Ipv4 ip = addr_.nat_private.at(nat_key(vpc.name, nname));
-      const Ipv4 gw = scidr.at(1);
       std::string nns = ns_name(sc_.name, "nat", vpc.name + "." + nname);
       add_ns(nns, "nat-gateway", "NAT gateway " + nname + " of vpc " + vpc.name, true);
       std::string port = unique_ifname(rns, "n-", nname);
       nat_port[nname] = port;
-      LinkEnd r = end(rns, port);
-      LinkEnd e = end(nns, "eth0");
-      plan_.veths.push_back({r, e, "ENI of NAT gateway " + nname});
-      plan_.addrs.push_back({nns, "eth0", Cidr{ip, scidr.prefix}});
-      plan_.addrs.push_back({rns, port, Cidr{gw, 32}});
-      plan_.neighs.push_back({nns, "eth0", gw, r.mac});
-      plan_.neighs.push_back({rns, port, ip, e.mac});
-      plan_.routes.push_back({nns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gw, "eth0", false,
-                              "default route via the VPC router " + gw.str()});
-      plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
-                              false, "ENI of NAT gateway " + nname});
-      sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
-      sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
+      eni_namespace(rns, nns, port, scidr, ip, "ENI of NAT gateway " + nname);
       nat_rules(nns, ip, *vpc.cidr);
       plan_.gateways.push_back({"nat-gateway", vpc.name, nname, nns, ip,
                                 addr_.nat_public.at(nat_key(vpc.name, nname))});
     }
+
+    // Endpoints and load balancers: ENIs of their own, in subnets.
+    std::vector<EndpointEni> endpoint_enis, lb_enis;
+    for (const auto& [_, ep] : vpc.endpoints) {
+      if (ep.type == "gateway") gateway_endpoint(vpc, ep, rns, table_id);
+      else interface_endpoint(vpc, ep, rns, endpoint_enis);
+    }
+    load_balancer_nodes(vpc, rns, lb_enis);
 
     // Routes of each table.
     for (const auto& [name, rt] : vpc.route_tables) {
@@ -363,7 +553,7 @@ class Compiler {
         }
       }
     }
-    router_rules(vpc, rns, table_id, port_of, nat_port);
+    router_rules(vpc, rns, table_id, port_of, nat_port, endpoint_enis, lb_enis);
     dns(vpc, rns);
   }
 
@@ -372,7 +562,9 @@ class Compiler {
   void router_rules(const Vpc& vpc, const std::string& rns,
                     const std::map<std::string, uint32_t>& table_id,
                     const std::map<std::string, std::string>& port_of,
-                    const std::map<std::string, std::string>& nat_port) {
+                    const std::map<std::string, std::string>& nat_port,
+                    const std::vector<EndpointEni>& endpoint_enis,
+                    const std::vector<EndpointEni>& lb_enis) {
     using Kind = NftObject::Kind;
     NftTable t;
     std::vector<std::string> marks, sources;
@@ -394,6 +586,26 @@ class Compiler {
       if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(table_id.at(rt)));
       enis.push_back({port, "nat-gateway " + nname, nat.subnet,
                       addr_.nat_private.at(nat_key(vpc.name, nname)), {}});
+    }
+    auto subnet_mark = [&](const std::string& port, const std::string& subnet) {
+      const Subnet& sub = vpc.subnets.at(subnet);
+      std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
+      if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(table_id.at(rt)));
+    };
+    // Interface endpoints carry security groups (AWS rule 27); load balancer nodes do not.
+    for (const auto& [ename, ep] : vpc.endpoints) {
+      if (ep.type != "interface") continue;
+      std::vector<std::string> groups =
+          ep.security_groups.empty() ? std::vector<std::string>{kDefaultGroup} : ep.security_groups;
+      for (const auto& e : endpoint_enis) {
+        if (e.ip != addr_.eni_private.at(eni_key("vpce", vpc.name, ename, e.subnet))) continue;
+        subnet_mark(e.port, e.subnet);
+        enis.push_back({e.port, "endpoint " + ename, e.subnet, e.ip, groups});
+      }
+    }
+    for (const auto& e : lb_enis) {
+      subnet_mark(e.port, e.subnet);
+      enis.push_back({e.port, "load balancer", e.subnet, e.ip, {}});
     }
     t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
     t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
@@ -490,6 +702,8 @@ class Compiler {
   std::map<std::string, std::set<std::string>> ifnames_;
   std::vector<PeerLink> peer_links_;
   GroupMembers members_;
+  std::map<std::string, std::vector<ReplyLink>> reply_links_;  // by namespace
+  uint32_t next_link_ = 0;
   // (vpc, service) → interface endpoint addresses its private DNS name resolves to.
   std::map<std::pair<std::string, std::string>, std::vector<Ipv4>> private_dns_;
 };

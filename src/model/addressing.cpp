@@ -21,6 +21,18 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     for (const auto& [nname, nat] : vpc.nat_gateways)
       takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
                         &a.nat_private[nat_key(vname, nname)]});
+    for (const auto& [ename, ep] : vpc.endpoints) {
+      if (ep.type != "interface") continue;
+      for (const auto& sub : ep.subnets)
+        takers.push_back({"endpoint '" + ename + "'", sub, std::nullopt, ep.span,
+                          &a.eni_private[eni_key("vpce", vname, ename, sub)]});
+    }
+    for (const auto& [sname, es] : sc.endpoint_services) {
+      if (es.vpc != vname) continue;
+      for (const auto& sub : es.subnets)
+        takers.push_back({"the load balancer of endpoint service '" + sname + "'", sub,
+                          std::nullopt, es.span, &a.eni_private[eni_key("nlb", vname, sname, sub)]});
+    }
     // Explicit addresses first, so automatic ones never take an address somebody asked for.
     std::map<std::string, std::set<uint32_t>> used;  // subnet → addresses
     std::vector<bool> placed(takers.size(), false);
@@ -60,7 +72,7 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     // Only what was placed has an address.
     for (size_t i = 0; i < takers.size(); ++i) {
       if (placed[i]) continue;
-      for (auto* m : {&a.private_ip, &a.nat_private})
+      for (auto* m : {&a.private_ip, &a.nat_private, &a.eni_private})
         for (auto it = m->begin(); it != m->end(); ++it)
           if (&it->second == takers[i].out) {
             m->erase(it);

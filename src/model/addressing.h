@@ -17,7 +17,15 @@ struct Addressing {
   std::map<std::string, Ipv4> public_ip;   // instance name → public address (if any)
   std::map<std::string, Ipv4> nat_private;  // nat_key(vpc, name) → private address
   std::map<std::string, Ipv4> nat_public;   // nat_key(vpc, name) → Elastic IP
+  // Interface endpoint ENIs (eni_key("vpce", vpc, endpoint, subnet)) and load balancer nodes
+  // of endpoint services (eni_key("nlb", vpc, service, subnet)).
+  std::map<std::string, Ipv4> eni_private;
 };
+
+inline std::string eni_key(const std::string& kind, const std::string& vpc, const std::string& name,
+                           const std::string& subnet) {
+  return kind + "/" + vpc + "/" + name + "/" + subnet;
+}
 
 inline std::string nat_key(const std::string& vpc, const std::string& name) {
   return vpc + "/" + name;

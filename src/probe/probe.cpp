@@ -208,7 +208,8 @@ class Responders {
 std::vector<ProbeResult> run_probes(const std::vector<ProbeSpec>& specs, int timeout_ms,
                                     int concurrency) {
   Responders responders;
-  for (const auto& s : specs) responders.add(s.dst_ns, s.proto, s.port);
+  for (const auto& s : specs)
+    for (const auto& ns : s.dst_ns) responders.add(ns, s.proto, s.port);
   responders.start();
 
   std::vector<ProbeResult> results(specs.size());

@@ -12,7 +12,7 @@ enum class ProbeProto { kTcp, kUdp, kIcmp };
 
 struct ProbeSpec {
   std::string src_ns;
-  std::string dst_ns;  // where a responder may be started; empty: none
+  std::vector<std::string> dst_ns;  // where responders may be started (the real destinations)
   Ipv4 dst;
   ProbeProto proto = ProbeProto::kTcp;
   int port = 0;

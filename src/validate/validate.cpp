@@ -161,7 +161,63 @@ void validate_acls(const Vpc& vpc, Diagnostics& d) {
   }
 }
 
+void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
+  const auto groups = group_names(vpc);
+  for (const auto& [_, ep] : vpc.endpoints) {
+    if (ep.type.empty() || ep.service.empty()) continue;
+    std::string es;  // endpoint service name, for endpoint_service/<name>
+    if (ep.service.rfind("endpoint_service/", 0) == 0) {
+      es = ep.service.substr(17);
+      if (!sc.endpoint_services.count(es)) {
+        unknown_ref(d, ep.service_span, "endpoint service", es, keys(sc.endpoint_services), "");
+        continue;
+      }
+    } else if (!sc.services.count(ep.service)) {
+      unknown_ref(d, ep.service_span, "service", ep.service, keys(sc.services),
+                  " (define it under services:)");
+      continue;
+    }
+    if (ep.type == "gateway") {
+      if (!es.empty() || !sc.services.at(ep.service).gateway) {
+        d.error(ep.service_span, "gateway endpoints exist for S3 and DynamoDB only; use "
+                                 "'type: interface' for '" + ep.service + "'");
+      }
+      if (ep.route_tables.empty())
+        d.error(ep.span, "gateway endpoint '" + ep.name + "' needs 'route_tables' to add its route to");
+      for (size_t i = 0; i < ep.route_tables.size(); ++i)
+        if (!vpc.route_tables.count(ep.route_tables[i]))
+          unknown_ref(d, ep.route_table_spans[i], "route table", ep.route_tables[i],
+                      keys(vpc.route_tables), in_vpc);
+      if (!ep.subnets.empty() || !ep.security_groups.empty() || ep.private_dns_span.known())
+        d.error(ep.span, "gateway endpoint '" + ep.name + "' takes route_tables only; subnets, "
+                         "security_groups and private_dns belong to interface endpoints");
+    } else {
+      if (ep.subnets.empty())
+        d.error(ep.span, "interface endpoint '" + ep.name + "' needs 'subnets' for its ENIs");
+      std::set<std::string> seen;
+      for (size_t i = 0; i < ep.subnets.size(); ++i) {
+        if (!vpc.subnets.count(ep.subnets[i]))
+          unknown_ref(d, ep.subnet_spans[i], "subnet", ep.subnets[i], keys(vpc.subnets), in_vpc);
+        else if (!seen.insert(ep.subnets[i]).second)
+          d.error(ep.subnet_spans[i], "an interface endpoint has one ENI per subnet; '" +
+                                          ep.subnets[i] + "' is listed twice");
+      }
+      for (size_t i = 0; i < ep.security_groups.size(); ++i)
+        if (std::find(groups.begin(), groups.end(), ep.security_groups[i]) == groups.end())
+          unknown_ref(d, ep.security_group_spans[i], "security group", ep.security_groups[i],
+                      groups, in_vpc);
+      if (!ep.route_tables.empty())
+        d.error(ep.span, "interface endpoint '" + ep.name + "' takes subnets, not route_tables");
+      if (ep.private_dns && !es.empty())
+        d.error(ep.private_dns_span, "private_dns applies to AWS services, not to endpoint "
+                                     "service '" + es + "'");
+    }
+  }
+}
+
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  validate_endpoints(sc, vpc, d);
   validate_groups(sc, vpc, d);
   validate_acls(vpc, d);
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
@@ -442,6 +498,24 @@ void validate(const Scenario& sc, Diagnostics& d) {
     }
   }
 
+  // Endpoint services: a load balancer in the provider VPC's subnets, targets its instances.
+  for (const auto& [_, es] : sc.endpoint_services) {
+    auto vit = sc.vpcs.find(es.vpc);
+    if (vit == sc.vpcs.end()) {
+      if (!es.vpc.empty()) unknown_ref(d, es.vpc_span, "vpc", es.vpc, keys(sc.vpcs), "");
+      continue;
+    }
+    const Vpc& pv = vit->second;
+    for (size_t i = 0; i < es.subnets.size(); ++i)
+      if (!pv.subnets.count(es.subnets[i]))
+        unknown_ref(d, es.subnet_spans[i], "subnet", es.subnets[i], keys(pv.subnets),
+                    " in vpc '" + pv.name + "'");
+    for (size_t i = 0; i < es.targets.size(); ++i)
+      if (!pv.instances.count(es.targets[i]))
+        unknown_ref(d, es.target_spans[i], "target instance", es.targets[i], keys(pv.instances),
+                    " in vpc '" + pv.name + "' (targets are the provider's instances)");
+  }
+
   // Addresses that must be assigned automatically: reports exhausted subnets and pools.
   Diagnostics alloc;
   assign_addresses(sc, alloc);
@@ -454,9 +528,19 @@ void validate(const Scenario& sc, Diagnostics& d) {
     if (!e.from.empty() && !endpoints.count(e.from)) {
       unknown_ref(d, e.from_span, "source", e.from, names, " (an instance or internet host)");
     }
-    if (!e.to.empty() && !endpoints.count(e.to) && !Ipv4::parse(e.to)) {
+    // `to` may also name an interface endpoint of the source instance's VPC.
+    bool vpc_endpoint = false;
+    if (const Instance* in = sc.find_instance(e.from)) {
+      auto vit = sc.vpcs.find(in->vpc);
+      if (vit != sc.vpcs.end()) {
+        auto ep = vit->second.endpoints.find(e.to);
+        vpc_endpoint = ep != vit->second.endpoints.end() && ep->second.type == "interface";
+      }
+    }
+    if (!e.to.empty() && !endpoints.count(e.to) && !Ipv4::parse(e.to) && !vpc_endpoint) {
       unknown_ref(d, e.to_span, "destination", e.to, names,
-                  " (an instance, an internet host or an IPv4 address)");
+                  " (an instance, an internet host, a service, an interface endpoint of the "
+                  "source's VPC, or an IPv4 address)");
     }
     bool ported = e.protocol == Protocol::kTcp || e.protocol == Protocol::kUdp;
     if (ported && !e.port && e.protocol_span.known()) {
