@@ -308,3 +308,37 @@ TEST_CASE("peering routes and references name the line") {
   CHECK(has(d, Severity::kError, 13, "vpc 'a' is not peered with vpc 'c'"));
   CHECK(has(d, Severity::kError, 14, "unknown security group 'nope' in vpc 'b'"));
 }
+
+TEST_CASE("endpoint and endpoint service mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 }\n"
+      "    route_tables:\n      r: {}\n    endpoints:\n"
+      "      q: { type: gateway, service: sqs, route_tables: [r] }\n"              // 10
+      "      k: { type: interface, service: kinesis, subnets: [a] }\n"             // 11
+      "      s: { type: gateway, service: s3, route_tables: [rr] }\n"              // 12
+      "      i: { type: interface, service: sqs }\n"                               // 13
+      "      j: { type: interface, service: sqs, subnets: [b] }\n"                 // 14
+      "      e: { type: interface, service: endpoint_service/bill, subnets: [a] }\n"  // 15
+      "      x: { type: tunnel, service: s3 }\n"                                   // 16
+      "      g: { type: gateway, service: s3, route_tables: [r], subnets: [a] }\n"  // 17
+      "    instances:\n      api: { subnet: a }\n"
+      "endpoint_services:\n  billing:\n    vpc: v\n"                               // 20-22
+      "    load_balancer: { subnets: [z], port: 443, targets: [api, web] }\n");    // 23
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 10, "gateway endpoints exist for S3 and DynamoDB only"));
+  CHECK(has(d, Severity::kError, 11, "unknown service 'kinesis'"));
+  CHECK(has(d, Severity::kError, 12, "unknown route table 'rr'"));
+  CHECK(has(d, Severity::kError, 13, "needs 'subnets' for its ENIs"));
+  CHECK(has(d, Severity::kError, 14, "unknown subnet 'b'"));
+  CHECK(has(d, Severity::kError, 15, "unknown endpoint service 'bill'"));
+  CHECK(has(d, Severity::kError, 16, "endpoint type must be gateway or interface"));
+  CHECK(has(d, Severity::kError, 17, "takes route_tables only"));
+  CHECK(has(d, Severity::kError, 23, "unknown subnet 'z' in vpc 'v'"));
+  CHECK(has(d, Severity::kError, 23, "unknown target instance 'web'"));
+}
+
+TEST_CASE("a name of a built-in service cannot be taken") {
+  auto d = diagnose("name: t\ninternet:\n  hosts:\n    s3: { ip: 198.51.100.1 }\n");
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 4, "internet host name 's3' is already used"));
+}
