@@ -479,20 +479,8 @@ class Compiler {
       add_ns(ins, "instance", "instance " + iname, false);
       std::string port = unique_ifname(rns, "e-", iname);
       port_of[iname] = port;
-      LinkEnd r = end(rns, port);
-      LinkEnd e = end(ins, "eth0");
-      plan_.veths.push_back({r, e, "ENI of " + iname});
-      plan_.addrs.push_back({ins, "eth0", Cidr{ip, scidr.prefix}});
-      plan_.addrs.push_back({rns, port, Cidr{gw, 32}});
-      plan_.neighs.push_back({ins, "eth0", gw, r.mac});
-      plan_.neighs.push_back({rns, port, ip, e.mac});
-      plan_.routes.push_back({ins, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gw, "eth0", false,
-                              "default route via the VPC router " + gw.str()});
-      plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
-                              false, "ENI of " + iname});
-      // Same-subnet peers resolve to the router, so every packet crosses it as in AWS.
-      sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
-      sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
+      // Same-subnet peers resolve to the router (proxy ARP), so every packet crosses it as in AWS.
+      eni_namespace(rns, ins, port, scidr, ip, "ENI of " + iname);
       std::optional<Ipv4> pub;
       if (auto p = addr_.public_ip.find(iname); p != addr_.public_ip.end()) pub = p->second;
       const std::string resolv = "etc/vpc-" + vpc.name + "/resolv.conf";

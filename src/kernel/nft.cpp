@@ -11,13 +11,12 @@ namespace vpcemu {
 
 namespace {
 
-Status run(const std::string& ns_name, const std::string& commands, bool dry) {
+Status run(const std::string& ns_name, const std::string& commands) {
   std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT),
                                                         &nft_ctx_free);
   if (!ctx) return Error{0, "nft_ctx_new", "in ns " + ns_name, "out of memory"};
   nft_ctx_buffer_output(ctx.get());
   nft_ctx_buffer_error(ctx.get());
-  if (dry) nft_ctx_set_dry_run(ctx.get(), true);
   if (nft_run_cmd_from_buffer(ctx.get(), commands.c_str()) != 0) {
     std::string err = nft_ctx_get_error_buffer(ctx.get());
     while (!err.empty() && err.back() == '\n') err.pop_back();
@@ -31,15 +30,8 @@ Status run(const std::string& ns_name, const std::string& commands, bool dry) {
 Status nft_run(int nsfd, const std::string& ns_name, const std::string& commands) {
   auto g = NetnsGuard::enter(nsfd, ns_name);
   if (!g) return g.error();
-  return run(ns_name, commands, false);
+  return run(ns_name, commands);
 }
 
-Status nft_replace_table(int nsfd, const std::string& ns_name, const std::string& table,
-                         const std::string& ruleset) {
-  // "add; delete; define" in one buffer is one transaction: never a moment without rules.
-  return nft_run(nsfd, ns_name, "add table " + table + "\ndelete table " + table + "\n" + ruleset);
-}
-
-Status nft_check(const std::string& commands) { return run("(check)", commands, true); }
 
 }  // namespace vpcemu

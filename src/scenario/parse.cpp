@@ -306,17 +306,23 @@ class Parser {
     return p;
   }
 
-  std::vector<SgRule> group_rules(const YAML::Node& v, SourceSpan ks, bool ingress,
-                                  const std::string& own_vpc) {
-    std::vector<SgRule> out;
+  // An `ingress` or `egress` list: each rule parsed by `one`.
+  template <typename Rule, typename Fn>
+  std::vector<Rule> rule_list(const YAML::Node& v, SourceSpan ks, bool ingress, Fn one) {
+    std::vector<Rule> out;
     if (v.IsNull()) return out;
     if (!v.IsSequence()) {
       d_.error(span(v, ks), std::string(ingress ? "ingress" : "egress") +
                                 " must be a list of rules, found " + kind(v));
       return out;
     }
-    const std::string peer_key = ingress ? "source" : "destination";
-    for (const auto& r : v) {
+    for (const auto& r : v) out.push_back(one(r, ingress ? "source" : "destination"));
+    return out;
+  }
+
+  std::vector<SgRule> group_rules(const YAML::Node& v, SourceSpan ks, bool ingress,
+                                  const std::string& own_vpc) {
+    return rule_list<SgRule>(v, ks, ingress, [&](const YAML::Node& r, const std::string& peer_key) {
       SgRule rule;
       rule.span = span(r, ks);
       bool has_proto = false, has_peer = false;
@@ -340,9 +346,8 @@ class Parser {
         if (!has_proto) d_.error(rule.span, "security group rule has no 'protocol'");
         if (!has_peer && !r[peer_key]) d_.error(rule.span, "security group rule has no '" + peer_key + "'");
       }
-      out.push_back(std::move(rule));
-    }
-    return out;
+      return rule;
+    });
   }
 
   void parse_group(SecurityGroup& g, const YAML::Node& node, const std::string& own_vpc) {
@@ -354,15 +359,7 @@ class Parser {
   }
 
   std::vector<NaclRule> acl_rules(const YAML::Node& v, SourceSpan ks, bool ingress) {
-    std::vector<NaclRule> out;
-    if (v.IsNull()) return out;
-    if (!v.IsSequence()) {
-      d_.error(span(v, ks), std::string(ingress ? "ingress" : "egress") +
-                                " must be a list of rules, found " + kind(v));
-      return out;
-    }
-    const std::string peer_key = ingress ? "source" : "destination";
-    for (const auto& r : v) {
+    return rule_list<NaclRule>(v, ks, ingress, [&](const YAML::Node& r, const std::string& peer_key) {
       NaclRule rule;
       rule.span = span(r, ks);
       bool has_action = false, has_proto = false;
@@ -402,9 +399,8 @@ class Parser {
         if (!r[peer_key]) d_.error(rule.span, "network ACL rule has no '" + peer_key + "'");
         if (!has_action) d_.error(rule.span, "network ACL rule has no 'action' (allow or deny)");
       }
-      out.push_back(std::move(rule));
-    }
-    return out;
+      return rule;
+    });
   }
 
   void parse_acl(NetworkAcl& acl, const YAML::Node& node) {
