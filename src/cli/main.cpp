@@ -399,7 +399,7 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
       s.dst_ns = {dst->ns};
       // From outside the destination's VPC a real client uses its public address; from a
       // peered VPC it uses the private one, as it would in AWS.
-      bool outside = src->kind == "host" ||
+      bool outside = src->kind != "instance" ||
                      (src->vpc != dst->vpc && !sc->peering_between(src->vpc, dst->vpc));
       s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
     } else if (auto ip = Ipv4::parse(e.to)) {

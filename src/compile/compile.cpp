@@ -57,7 +57,8 @@ class Compiler {
   }
 
   Plan run() {
-    bool need_internet = !sc_.hosts.empty() || !sc_.endpoint_services.empty();
+    bool need_internet =
+        !sc_.hosts.empty() || !sc_.endpoint_services.empty() || !sc_.onprem.empty();
     for (const auto& [_, vpc] : sc_.vpcs)
       need_internet |= vpc.internet_gateway || !vpc.endpoints.empty();
     if (need_internet) internet();
@@ -68,6 +69,7 @@ class Compiler {
           members_[{vname, g}].push_back(addr_.private_ip.at(iname).str());
     for (const auto& [_, vpc] : sc_.vpcs) compile_vpc(vpc);
     for (const auto& [_, h] : sc_.hosts) host(h);
+    for (const auto& [_, o] : sc_.onprem) onprem(o);
     if (need_internet)
       for (const auto& [_, svc] : sc_.services) service(svc);
     for (const auto& [_, es] : sc_.endpoint_services) load_balancer_rules(es);
@@ -174,6 +176,37 @@ class Compiler {
     add_ns(ns, "host", "internet host " + h.name, false);
     internet_stub(ns, h.name, *h.ip, "internet host " + h.name);
     plan_.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}, ""});
+  }
+
+  // An on-premises network: its router sits on the emulated internet with a public address and
+  // NATs its LAN to it, as an office router does; each LAN host is a namespace of its own.
+  void onprem(const Onprem& o) {
+    using Kind = NftObject::Kind;
+    std::string rns = ns_name(sc_.name, "onprem", o.name);
+    add_ns(rns, "onprem-router", "router of on-premises network " + o.name, true);
+    internet_stub(rns, o.name, *o.public_ip, "router of on-premises network " + o.name);
+    for (const auto& [hname, h] : o.hosts) {
+      std::string ns = endpoint_ns_name(sc_.name, hname);
+      add_ns(ns, "onprem-host", "host " + hname + " of on-premises network " + o.name, false);
+      std::string port = unique_ifname(rns, "h-", hname);
+      LinkEnd r = end(rns, port), e = end(ns, "eth0");
+      plan_.veths.push_back({r, e, "LAN of " + o.name + ": " + hname});
+      plan_.addrs.push_back({ns, "eth0", Cidr{*h.ip, 32}});
+      plan_.addrs.push_back({rns, port, Cidr{kOnpremGateway, 32}});
+      plan_.neighs.push_back({ns, "eth0", kOnpremGateway, r.mac});
+      plan_.neighs.push_back({rns, port, *h.ip, e.mac});
+      plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kOnpremGateway,
+                              "eth0", true, "default route to the office router"});
+      plan_.routes.push_back({rns, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt, port,
+                              false, "LAN host " + hname});
+      plan_.endpoints.push_back({hname, "onprem-host", ns, "", "", *h.ip, std::nullopt, {}, ""});
+    }
+    NftTable t;
+    t.objects.push_back({Kind::kChain, "postrouting",
+                         "type nat hook postrouting priority srcnat; policy accept;",
+                         {"oifname \"eth0\" ip saddr " + o.cidr->str() + " snat to " +
+                          o.public_ip->str()}});
+    plan_.nft.push_back({rns, std::move(t)});
   }
 
   // An emulated AWS service: answers HTTP on 80 and 443 with the source address it saw.

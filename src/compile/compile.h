@@ -28,6 +28,7 @@ inline const Ipv4 kRouterIgwSide{0xA9FE0001};  // 169.254.0.1 on the VPC router'
 inline const Ipv4 kIgwVpcSide{0xA9FE0002};     // 169.254.0.2 on the IGW's "vpc" port
 inline const Ipv4 kInternetSide{0xA9FE0101};   // 169.254.1.1 on every internet-router port
 inline const Ipv4 kIgwInetSide{0xA9FE0102};    // 169.254.1.2 on the IGW's "inet" port
+inline const Ipv4 kOnpremGateway{0xA9FE0201};  // 169.254.2.1 on every on-prem LAN port
 
 inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;

@@ -96,7 +96,7 @@ struct FilePlan {
 // What status, exec and check need to know about every place a user can enter.
 struct EndpointInfo {
   std::string name;
-  std::string kind;  // instance | host | service
+  std::string kind;  // instance | host | service | onprem-host
   std::string ns;
   std::string vpc;     // empty for hosts
   std::string subnet;  // empty for hosts

@@ -187,6 +187,26 @@ inline constexpr const char* kDefaultGroup = "default";
 inline constexpr const char* kDefaultAcl = "default";
 
 
+// An on-premises network: a router with a public address on the emulated internet and a LAN.
+struct OnpremHost {
+  std::string name;
+  SourceSpan span;
+  std::optional<Ipv4> ip;
+  SourceSpan ip_span;
+};
+
+struct Onprem {
+  std::string name;
+  SourceSpan span;
+  std::optional<Cidr> cidr;
+  SourceSpan cidr_span;
+  std::optional<Ipv4> public_ip;
+  SourceSpan public_ip_span;
+  int asn = 65000;
+  SourceSpan asn_span;
+  std::map<std::string, OnpremHost> hosts;
+};
+
 struct Peering {
   std::string name;
   SourceSpan span;
@@ -223,6 +243,7 @@ struct Scenario {
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, InternetHost> hosts;
   std::map<std::string, Peering> peerings;
+  std::map<std::string, Onprem> onprem;
   std::map<std::string, Service> services;  // built-ins plus the file's own
   std::map<std::string, EndpointService> endpoint_services;
   std::vector<Expect> expects;

@@ -18,7 +18,7 @@ namespace vpcemu {
 namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
-const std::set<std::string> kNotYet = {"onprem", "vpn_connections", "client_vpn_endpoints",
+const std::set<std::string> kNotYet = {"vpn_connections", "client_vpn_endpoints",
                                        "direct_connects", "transit_gateways"};
 
 class Parser {
@@ -453,6 +453,50 @@ class Parser {
     }
   }
 
+  void parse_onprem(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "onprem", [&](const std::string& n, SourceSpan nks, const YAML::Node& ov) {
+      Onprem o;
+      o.name = n;
+      o.span = nks;
+      each_key(ov, "on-premises network '" + n + "'", {"cidr", "router", "hosts"},
+               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                 if (k == "cidr") {
+                   o.cidr_span = span(x, ks);
+                   o.cidr = cidr(x, "cidr", ks);
+                 } else if (k == "router") {
+                   each_key(x, "router", {"public_ip", "asn"},
+                            [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                              if (rk == "public_ip") {
+                                o.public_ip_span = span(rv, rks);
+                                o.public_ip = address(rv, "public_ip", rks);
+                              } else {
+                                o.asn_span = span(rv, rks);
+                                if (auto a = number(rv, "asn", rks, 1, 2147483647)) o.asn = *a;
+                              }
+                            });
+                   if (x.IsMap() && !x["public_ip"]) d_.error(span(x, ks), "router has no 'public_ip'");
+                 } else {
+                   each_named(x, "on-premises hosts", [&](const std::string& hn, SourceSpan hks,
+                                                           const YAML::Node& hv) {
+                     OnpremHost h{hn, hks, std::nullopt, {}};
+                     each_key(hv, "on-premises host '" + hn + "'", {"ip"},
+                              [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
+                                h.ip_span = span(iv, iks);
+                                h.ip = address(iv, "ip", iks);
+                              });
+                     if (!hv.IsMap() || !hv["ip"]) d_.error(hks, "on-premises host '" + hn + "' has no 'ip'");
+                     o.hosts.emplace(hn, std::move(h));
+                   });
+                 }
+               });
+      if (ov.IsMap()) {
+        if (!ov["cidr"]) d_.error(nks, "on-premises network '" + n + "' has no 'cidr'");
+        if (!ov["router"]) d_.error(nks, "on-premises network '" + n + "' has no 'router'");
+      }
+      sc.onprem.emplace(n, std::move(o));
+    });
+  }
+
   void parse_services(Scenario& sc, const YAML::Node& v) {
     each_named(v, "services", [&](const std::string& n, SourceSpan nks, const YAML::Node& sv) {
       Service svc;
@@ -666,7 +710,8 @@ class Parser {
     }
     sc.services = builtin_services();
     each_key(root, "the scenario",
-             {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "expect"},
+             {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
+              "expect"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "name") {
                  sc.name_span = span(v, ks);
@@ -709,6 +754,8 @@ class Parser {
                  });
                } else if (k == "expect") {
                  parse_expect(sc, v, ks);
+               } else if (k == "onprem") {
+                 parse_onprem(sc, v);
                } else if (k == "services") {
                  parse_services(sc, v);
                } else if (k == "endpoint_services") {

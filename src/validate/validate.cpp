@@ -457,6 +457,21 @@ void validate(const Scenario& sc, Diagnostics& d) {
     claim(name, h.span, "internet host");
     if (h.ip) claim_public(*h.ip, "internet host '" + name + "'", h.ip_span);
   }
+  // On-premises networks: a public router address, a private LAN, hosts inside it.
+  for (const auto& [oname, o] : sc.onprem) {
+    if (o.public_ip) claim_public(*o.public_ip, "the router of on-premises network '" + oname + "'",
+                                  o.public_ip_span);
+    for (const auto& [hname, h] : o.hosts) {
+      claim(hname, h.span, "on-premises host");
+      if (h.ip && o.cidr && !o.cidr->contains(*h.ip)) {
+        d.error(h.ip_span, "on-premises host '" + hname + "' (" + h.ip->str() +
+                               ") is outside its network's CIDR " + o.cidr->str(),
+                {{o.cidr_span, "the CIDR of '" + oname + "'"}});
+      } else if (h.ip && o.cidr && (*h.ip == o.cidr->network() || *h.ip == o.cidr->last())) {
+        d.error(h.ip_span, h.ip->str() + " is the network or broadcast address of " + o.cidr->str());
+      }
+    }
+  }
   for (const auto& [_, vpc] : sc.vpcs) {
     for (const auto& [_, in] : vpc.instances) {
       if (in.elastic_ip) claim_public(*in.elastic_ip, "instance '" + in.name + "'", in.public_span);
