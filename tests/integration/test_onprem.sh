@@ -8,7 +8,7 @@ out=$(vpcemu check "$name") || fail "check: $out"
 pass "$(tail -1 <<<"$out")"
 
 [[ $(vpcemu exec desk-1 -- ip -4 -o addr show dev eth0) == *"192.168.1.10/32"* ]] || fail "desk-1's address"
-seen=$(vpcemu exec desk-2 -- curl -s -m 3 http://s3.amazonaws.com/ | python3 -c 'import json,sys; print(json.load(sys.stdin)["source"])')
+seen=$(vpcemu exec desk-2 -- curl -s -m 3 http://52.216.0.10/ | python3 -c 'import json,sys; print(json.load(sys.stdin)["source"])')
 [[ $seen == 198.51.100.50 ]] || fail "S3 saw $seen, not the office router's public address"
 pass "desk-2's requests leave as the office router's public address ($seen)"
 mustnt vpcemu exec web-1 -- ping -c1 -W1 192.168.1.10
