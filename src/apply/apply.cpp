@@ -176,7 +176,7 @@ class Applier {
       // Readers (dnsmasq) never see half a file: write beside it, then rename over it.
       {
         std::ofstream out(path + ".tmp");
-        out << f.content;
+        out << substitute(f.content);
         if (!out) return errno_error("write", path + ".tmp", errno);
       }
       std::filesystem::rename(path + ".tmp", path, ec);
@@ -217,6 +217,7 @@ class Applier {
       so.cwd = p.cwd;
       so.log_path = state_.log_path(p.name);
       if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
+      for (const auto& e : p.env) so.env.push_back(substitute(e));
       auto child = spawn_paused(so);
       if (!child) return child.error();
       uint64_t start = process_start_time(child->pid());

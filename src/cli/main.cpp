@@ -399,8 +399,12 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
       s.dst_ns = {dst->ns};
       // From outside the destination's VPC a real client uses its public address; from a
       // peered VPC it uses the private one, as it would in AWS.
-      bool outside = src->kind != "instance" ||
-                     (src->vpc != dst->vpc && !sc->peering_between(src->vpc, dst->vpc));
+      bool vpn = false;  // an office reaches a VPC it has a VPN to at private addresses
+      for (const auto& [_, c] : sc->vpn_connections)
+        vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && c.vpc == dst->vpc;
+      bool outside = (src->kind != "instance" && !vpn) ||
+                     (src->kind == "instance" && src->vpc != dst->vpc &&
+                      !sc->peering_between(src->vpc, dst->vpc));
       s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
     } else if (auto ip = Ipv4::parse(e.to)) {
       s.dst = *ip;

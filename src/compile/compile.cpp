@@ -9,8 +9,10 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "compile/security.h"
+#include "daemons/strongswan.h"
 #include "model/addressing.h"
 #include "util/text.h"
 
@@ -70,6 +72,7 @@ class Compiler {
     for (const auto& [_, vpc] : sc_.vpcs) compile_vpc(vpc);
     for (const auto& [_, h] : sc_.hosts) host(h);
     for (const auto& [_, o] : sc_.onprem) onprem(o);
+    vpn_tunnels();
     if (need_internet)
       for (const auto& [_, svc] : sc_.services) service(svc);
     for (const auto& [_, es] : sc_.endpoint_services) load_balancer_rules(es);
@@ -155,8 +158,8 @@ class Compiler {
   }
 
   // A namespace on the emulated internet with one address (hosts, services).
-  void internet_stub(const std::string& ns, const std::string& name, Ipv4 ip,
-                     const std::string& what) {
+  std::string internet_stub(const std::string& ns, const std::string& name, Ipv4 ip,
+                            const std::string& what) {
     std::string port = unique_ifname(inet_ns_, "h-", name);
     LinkEnd inet = end(inet_ns_, port);
     LinkEnd eth = end(ns, "eth0");
@@ -169,6 +172,71 @@ class Compiler {
                             "eth0", true, "default route to the internet router"});
     plan_.routes.push_back({inet_ns_, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt,
                             port, false, what});
+    return port;
+  }
+
+  // The VPC's virtual private gateway: between the VPC router and the tunnels' charons, with
+  // every tunnel's outside address on the emulated internet.
+  void vpn_gateway(const Vpc& vpc, const std::string& rns) {
+    std::vector<Ipv4> outside;
+    for (const auto& [cname, c] : sc_.vpn_connections)
+      if (c.vpc == vpc.name)
+        for (int t = 1; t <= 2; ++t) outside.push_back(addr_.tunnel_public.at(cname + "/" + std::to_string(t)));
+    if (outside.empty()) return;
+    std::string gns = ns_name(sc_.name, "vgw", vpc.name);
+    add_ns(gns, "vpn-gateway", "virtual private gateway of vpc " + vpc.name, true);
+    LinkEnd r = end(rns, "vgw"), g = end(gns, "vpc");
+    plan_.veths.push_back({r, g, "vpc " + vpc.name + " ↔ virtual private gateway"});
+    plan_.addrs.push_back({rns, "vgw", Cidr{kRouterVgwSide, 32}});
+    plan_.addrs.push_back({gns, "vpc", Cidr{kVgwVpcSide, 32}});
+    plan_.neighs.push_back({rns, "vgw", kVgwVpcSide, g.mac});
+    plan_.neighs.push_back({gns, "vpc", kRouterVgwSide, r.mac});
+    plan_.routes.push_back({gns, 254, *vpc.cidr, RouteType::kUnicast, kRouterVgwSide, "vpc", true,
+                            "vpc " + vpc.name});
+    // charon routes into the tunnel from an address of its own side: VPC base + 3, which AWS
+    // reserves and no ENI ever has.
+    plan_.addrs.push_back({gns, "lo", Cidr{vpc.cidr->at(3), 32}});
+    std::string port = internet_stub(gns, "vgw-" + vpc.name, outside[0],
+                                     "VPN tunnel endpoints of vpc " + vpc.name);
+    for (size_t i = 1; i < outside.size(); ++i) {
+      plan_.addrs.push_back({gns, "eth0", Cidr{outside[i], 32}});
+      plan_.routes.push_back({inet_ns_, 254, Cidr{outside[i], 32}, RouteType::kUnicast, outside[0],
+                              port, true, "VPN tunnel endpoint of vpc " + vpc.name});
+    }
+  }
+
+  // Two tunnels per connection, a charon per tunnel end. The VGW side answers, the customer
+  // gateway initiates (as AWS expects); both ends route the other side's prefixes into the
+  // tunnel through the charon's own table.
+  void vpn_tunnels() {
+    std::map<std::string, int> next;  // charons per namespace so far
+    for (const auto& [cname, c] : sc_.vpn_connections) {
+      const Onprem& o = sc_.onprem.at(c.customer_gateway);
+      const Vpc& vpc = sc_.vpcs.at(c.vpc);
+      std::string gns = ns_name(sc_.name, "vgw", c.vpc);
+      std::string ons = ns_name(sc_.name, "onprem", o.name);
+      for (int t = 1; t <= 2; ++t) {
+        const std::string tname = cname + "-" + std::to_string(t);
+        int k = next[gns]++, j = next[ons]++;
+        std::string psk = hex(stable_hash(sc_.name + "/" + tname + "/psk"), 16) +
+                          hex(stable_hash(tname + "/" + sc_.name), 16);
+        IpsecTunnel vgw{tname, "@state/vpn/" + tname + "/vgw", addr_.tunnel_public.at(cname + "/" + std::to_string(t)),
+                        *o.public_ip, ike_port(k), nat_t_port(k), ike_port(j), {*vpc.cidr},
+                        c.static_routes, psk, false, 221u + k};
+        IpsecTunnel cgw{tname, "@state/vpn/" + tname + "/cgw", *o.public_ip, vgw.local, ike_port(j),
+                        nat_t_port(j), ike_port(k), c.static_routes, {*vpc.cidr}, psk, true, 221u + j};
+        for (const auto& [side, ns, cfg] : {std::tuple{"vgw", gns, &vgw}, std::tuple{"cgw", ons, &cgw}}) {
+          const std::string dir = std::string("vpn/") + tname + "/" + side;
+          plan_.files.push_back({dir + "/strongswan.conf", strongswan_conf(*cfg)});
+          plan_.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
+          plan_.rules.push_back({ns, cfg->table, std::nullopt, std::nullopt, cfg->table, false,
+                                 "routes of tunnel " + tname + " (its charon's table)"});
+          ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}};
+          p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
+          plan_.processes.push_back(p);
+        }
+      }
+    }
   }
 
   void host(const InternetHost& h) {
@@ -185,6 +253,8 @@ class Compiler {
     std::string rns = ns_name(sc_.name, "onprem", o.name);
     add_ns(rns, "onprem-router", "router of on-premises network " + o.name, true);
     internet_stub(rns, o.name, *o.public_ip, "router of on-premises network " + o.name);
+    // The router's own LAN address (the network's first), the source of its tunnel routes.
+    plan_.addrs.push_back({rns, "lo", Cidr{o.cidr->at(1), 32}});
     for (const auto& [hname, h] : o.hosts) {
       std::string ns = endpoint_ns_name(sc_.name, hname);
       add_ns(ns, "onprem-host", "host " + hname + " of on-premises network " + o.name, false);
@@ -199,7 +269,7 @@ class Compiler {
                               "eth0", true, "default route to the office router"});
       plan_.routes.push_back({rns, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt, port,
                               false, "LAN host " + hname});
-      plan_.endpoints.push_back({hname, "onprem-host", ns, "", "", *h.ip, std::nullopt, {}, ""});
+      plan_.endpoints.push_back({hname, "onprem-host", ns, "", o.name, *h.ip, std::nullopt, {}, ""});
     }
     NftTable t;
     t.objects.push_back({Kind::kChain, "postrouting",
@@ -467,6 +537,7 @@ class Compiler {
     plan_.rules.push_back({rns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
                            "no route in the subnet's route table: drop"});
 
+    vpn_gateway(vpc, rns);
     std::string igw_ns;
     LinkEnd router_igw;
     if (vpc.internet_gateway) {
@@ -563,6 +634,9 @@ class Compiler {
           std::string n = r.target.substr(12);
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
                                   addr_.nat_private.at(nat_key(vpc.name, n)), nat_port.at(n),
+                                  true, why});
+        } else if (r.target == "vpn_gateway") {
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, kVgwVpcSide, "vgw",
                                   true, why});
         } else if (r.target == "blackhole") {
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "",

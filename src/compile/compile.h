@@ -29,6 +29,8 @@ inline const Ipv4 kIgwVpcSide{0xA9FE0002};     // 169.254.0.2 on the IGW's "vpc"
 inline const Ipv4 kInternetSide{0xA9FE0101};   // 169.254.1.1 on every internet-router port
 inline const Ipv4 kIgwInetSide{0xA9FE0102};    // 169.254.1.2 on the IGW's "inet" port
 inline const Ipv4 kOnpremGateway{0xA9FE0201};  // 169.254.2.1 on every on-prem LAN port
+inline const Ipv4 kRouterVgwSide{0xA9FE0301};  // 169.254.3.1 on the VPC router's "vgw" port
+inline const Ipv4 kVgwVpcSide{0xA9FE0302};     // 169.254.3.2 on the VGW's "vpc" port
 
 inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;

@@ -85,6 +85,7 @@ struct ProcessPlan {
   std::vector<std::string> argv;
   std::string cwd;
   std::string resolv_conf;  // a file of the plan to see as /etc/resolv.conf; empty: the host's
+  std::vector<std::string> env;  // "KEY=VALUE" added to the environment
 };
 
 // A file written into the state directory before processes start (path relative to it).
@@ -96,7 +97,7 @@ struct FilePlan {
 // What status, exec and check need to know about every place a user can enter.
 struct EndpointInfo {
   std::string name;
-  std::string kind;  // instance | host | service | onprem-host
+  std::string kind;  // instance | host | service | onprem-host (subnet: its network's name)
   std::string ns;
   std::string vpc;     // empty for hosts
   std::string subnet;  // empty for hosts

@@ -74,12 +74,14 @@ json plan_to_json(const Plan& p) {
   for (const auto& pr : p.processes) {
     json x = {{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}};
     if (!pr.resolv_conf.empty()) x["resolv_conf"] = pr.resolv_conf;
+    if (!pr.env.empty()) x["env"] = pr.env;
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
   for (const auto& e : p.endpoints) {
     json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
-    if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
+    if (!e.vpc.empty()) x["vpc"] = e.vpc;
+    if (!e.subnet.empty()) x["subnet"] = e.subnet;
     if (e.public_ip) x["public_ip"] = e.public_ip->str();
     if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
     if (!e.resolv_conf.empty()) x["resolv_conf"] = e.resolv_conf;
@@ -149,7 +151,8 @@ Plan plan_from_json(const json& j) {
   for (const auto& f : j.value("files", json::array())) p.files.push_back({f.at("path"), f.at("content")});
   for (const auto& pr : j.at("processes"))
     p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
-                           pr.value("resolv_conf", "")});
+                           pr.value("resolv_conf", ""),
+                           pr.value("env", std::vector<std::string>{})});
   for (const auto& e : j.at("endpoints")) {
     EndpointInfo x;
     x.name = e.at("name");

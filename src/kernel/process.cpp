@@ -45,6 +45,7 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
   std::vector<char*> argv;
   for (const auto& a : opt.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<std::string> env = opt.env;  // prepared before fork: the child only calls putenv
 
   pid_t pid = fork();
   if (pid < 0) {
@@ -72,6 +73,7 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
     if (read(go[0], &c, 1) != 1) child_fail(status[1], 8);
     close(go[0]);
     signal(SIGPIPE, SIG_DFL);
+    for (auto& e : env) putenv(e.data());
     execvp(argv[0], argv.data());
     child_fail(status[1], 7);
   }

@@ -20,6 +20,7 @@ struct SpawnOptions {
   std::string log_path;  // stdout+stderr (append); empty: inherit
   bool detach = true;    // own session, stdin from /dev/null
   std::string resolv_conf;  // bind-mounted over /etc/resolv.conf in the child's mount namespace
+  std::vector<std::string> env;  // "KEY=VALUE" added to the child's environment
 };
 
 // What `ip netns exec` does to the calling process (or a child before exec): enter the

@@ -112,6 +112,17 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       a.public_ip[iname] = kPublicPool.at(next++);
     }
   }
+  // Each VPN connection has two tunnels, each with an outside address of AWS's.
+  for (const auto& [cname, c] : sc.vpn_connections) {
+    for (int t = 1; t <= 2; ++t) {
+      while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
+      if (next + 1 >= kPublicPool.size()) {
+        d.error(c.span, "the public address pool " + kPublicPool.str() + " is exhausted");
+        break;
+      }
+      a.tunnel_public[cname + "/" + std::to_string(t)] = kPublicPool.at(next++);
+    }
+  }
   // NAT gateways always have an Elastic IP: AWS allocates one when none is given.
   for (const auto& [vname, vpc] : sc.vpcs) {
     for (const auto& [nname, nat] : vpc.nat_gateways) {

@@ -20,6 +20,7 @@ struct Addressing {
   // Interface endpoint ENIs (eni_key("vpce", vpc, endpoint, subnet)) and load balancer nodes
   // of endpoint services (eni_key("nlb", vpc, service, subnet)).
   std::map<std::string, Ipv4> eni_private;
+  std::map<std::string, Ipv4> tunnel_public;  // "<vpn connection>/<1|2>" → VGW outside address
 };
 
 inline std::string eni_key(const std::string& kind, const std::string& vpc, const std::string& name,

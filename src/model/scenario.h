@@ -207,6 +207,21 @@ struct Onprem {
   std::map<std::string, OnpremHost> hosts;
 };
 
+// A site-to-site VPN: two IPsec tunnels between the VPC's virtual private gateway and the
+// on-premises router (the customer gateway).
+struct VpnConnection {
+  std::string name;
+  SourceSpan span;
+  std::string vpc;  // vpn_gateway: <vpc>
+  SourceSpan vpc_span;
+  std::string customer_gateway;  // an onprem network
+  SourceSpan customer_gateway_span;
+  std::string routing = "static";
+  SourceSpan routing_span;
+  std::vector<Cidr> static_routes;
+  std::vector<SourceSpan> static_route_spans;
+};
+
 struct Peering {
   std::string name;
   SourceSpan span;
@@ -244,6 +259,7 @@ struct Scenario {
   std::map<std::string, InternetHost> hosts;
   std::map<std::string, Peering> peerings;
   std::map<std::string, Onprem> onprem;
+  std::map<std::string, VpnConnection> vpn_connections;
   std::map<std::string, Service> services;  // built-ins plus the file's own
   std::map<std::string, EndpointService> endpoint_services;
   std::vector<Expect> expects;

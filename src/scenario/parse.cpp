@@ -18,8 +18,8 @@ namespace vpcemu {
 namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
-const std::set<std::string> kNotYet = {"vpn_connections", "client_vpn_endpoints",
-                                       "direct_connects", "transit_gateways"};
+const std::set<std::string> kNotYet = {"client_vpn_endpoints", "direct_connects",
+                                       "transit_gateways"};
 
 class Parser {
  public:
@@ -453,6 +453,44 @@ class Parser {
     }
   }
 
+  void parse_vpns(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "vpn_connections", [&](const std::string& n, SourceSpan nks, const YAML::Node& cv) {
+      VpnConnection c;
+      c.name = n;
+      c.span = nks;
+      each_key(cv, "VPN connection '" + n + "'",
+               {"vpn_gateway", "transit_gateway", "customer_gateway", "routing", "static_routes"},
+               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                 if (k == "static_routes") {
+                   if (!x.IsSequence()) {
+                     d_.error(span(x, ks), "static_routes must be a list of CIDR blocks");
+                     return;
+                   }
+                   for (const auto& r : x) {
+                     if (auto cr = cidr(r, "static route", ks)) {
+                       c.static_routes.push_back(*cr);
+                       c.static_route_spans.push_back(span(r, ks));
+                     }
+                   }
+                   return;
+                 }
+                 auto val = scalar(x, k, ks);
+                 if (!val) return;
+                 if (k == "vpn_gateway") c.vpc = *val, c.vpc_span = span(x, ks);
+                 else if (k == "customer_gateway") c.customer_gateway = *val, c.customer_gateway_span = span(x, ks);
+                 else if (k == "routing") c.routing = *val, c.routing_span = span(x, ks);
+                 else d_.error(span(x, ks), "VPN connections to a transit gateway are not implemented yet in this version of vpcemu");
+               });
+      if (cv.IsMap()) {
+        if (!cv["vpn_gateway"] && !cv["transit_gateway"])
+          d_.error(nks, "VPN connection '" + n + "' needs 'vpn_gateway: <vpc>'");
+        if (!cv["customer_gateway"])
+          d_.error(nks, "VPN connection '" + n + "' needs 'customer_gateway: <onprem network>'");
+      }
+      sc.vpn_connections.emplace(n, std::move(c));
+    });
+  }
+
   void parse_onprem(Scenario& sc, const YAML::Node& v) {
     each_named(v, "onprem", [&](const std::string& n, SourceSpan nks, const YAML::Node& ov) {
       Onprem o;
@@ -711,7 +749,7 @@ class Parser {
     sc.services = builtin_services();
     each_key(root, "the scenario",
              {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
-              "expect"},
+              "vpn_connections", "expect"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "name") {
                  sc.name_span = span(v, ks);
@@ -754,6 +792,8 @@ class Parser {
                  });
                } else if (k == "expect") {
                  parse_expect(sc, v, ks);
+               } else if (k == "vpn_connections") {
+                 parse_vpns(sc, v);
                } else if (k == "onprem") {
                  parse_onprem(sc, v);
                } else if (k == "services") {

@@ -283,6 +283,13 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                   {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
         }
       } else if (t == "blackhole") {
+      } else if (t == "vpn_gateway") {
+        bool attached = false;
+        for (const auto& [_, c] : sc.vpn_connections) attached |= c.vpc == vpc.name;
+        if (!attached) {
+          d.error(r.target_span, "route targets the VPN gateway but no VPN connection attaches to "
+                                 "vpc '" + vpc.name + "'; add one under vpn_connections:");
+        }
       } else if (t.rfind("peering/", 0) == 0) {
         std::string n = t.substr(8);
         auto pit = sc.peerings.find(n);
@@ -322,7 +329,7 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         auto slash = t.find('/');
         std::string kind = t.substr(0, slash);
         if (kind == "transit_gateway" ||
-            kind == "vpn_gateway" || kind == "endpoint") {
+            kind == "endpoint") {
           d.error(r.target_span, "route target '" + t + "' names a " + kind +
                                      ", which this scenario does not define");
         } else {
@@ -469,6 +476,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
                 {{o.cidr_span, "the CIDR of '" + oname + "'"}});
       } else if (h.ip && o.cidr && (*h.ip == o.cidr->network() || *h.ip == o.cidr->last())) {
         d.error(h.ip_span, h.ip->str() + " is the network or broadcast address of " + o.cidr->str());
+      } else if (h.ip && o.cidr && *h.ip == o.cidr->at(1)) {
+        d.error(h.ip_span, h.ip->str() + " is the office router's own LAN address in " + o.cidr->str());
       }
     }
   }
@@ -510,6 +519,40 @@ void validate(const Scenario& sc, Diagnostics& d) {
       d.error(p.span, "vpc '" + p.requester + "' and vpc '" + p.accepter +
                           "' are already peered by '" + it->second->name + "'",
               {{it->second->span, "the first peering"}});
+    }
+  }
+
+  // Site-to-site VPNs: an existing VPC and on-premises network whose addresses do not overlap.
+  for (const auto& [_, c] : sc.vpn_connections) {
+    auto vit = sc.vpcs.find(c.vpc);
+    auto oit = sc.onprem.find(c.customer_gateway);
+    if (!c.vpc.empty() && vit == sc.vpcs.end())
+      unknown_ref(d, c.vpc_span, "vpc", c.vpc, keys(sc.vpcs), " for the VPN gateway");
+    if (!c.customer_gateway.empty() && oit == sc.onprem.end())
+      unknown_ref(d, c.customer_gateway_span, "on-premises network", c.customer_gateway,
+                  keys(sc.onprem), " for the customer gateway");
+    if (c.routing == "bgp") {
+      d.error(c.routing_span, "routing: bgp is not implemented yet in this version of vpcemu; "
+                              "use routing: static with static_routes");
+    } else if (c.routing != "static") {
+      d.error(c.routing_span, "routing must be static or bgp, found '" + c.routing + "'");
+    } else if (c.static_routes.empty()) {
+      d.error(c.span, "VPN connection '" + c.name + "' with static routing needs 'static_routes' "
+                      "(the on-premises prefixes)");
+    }
+    if (vit == sc.vpcs.end()) continue;
+    const auto& vc = vit->second.cidr;
+    for (size_t i = 0; i < c.static_routes.size(); ++i) {
+      if (vc && vc->overlaps(c.static_routes[i]))
+        d.error(c.static_route_spans[i], "static route " + c.static_routes[i].str() +
+                                             " overlaps the VPC's own CIDR " + vc->str());
+    }
+    if (oit == sc.onprem.end()) continue;
+    if (vc && oit->second.cidr && vc->overlaps(*oit->second.cidr)) {
+      d.error(c.span, "on-premises network '" + oit->first + "' (" + oit->second.cidr->str() +
+                          ") overlaps vpc '" + vit->first + "' (" + vc->str() +
+                          "): routing over the VPN would be ambiguous",
+              {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
     }
   }
 

@@ -5,6 +5,7 @@
 #include "compile/intervals.h"
 #include "compile/nft_text.h"
 #include "compile/security.h"
+#include "daemons/strongswan.h"
 #include "helpers.h"
 
 using namespace vpcemu;
@@ -341,4 +342,46 @@ TEST_CASE("a name of a built-in service cannot be taken") {
   auto d = diagnose("name: t\ninternet:\n  hosts:\n    s3: { ip: 198.51.100.1 }\n");
   INFO(dump(d));
   CHECK(has(d, Severity::kError, 4, "internet host name 's3' is already used"));
+}
+
+TEST_CASE("VPN and on-premises mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+      "          - { destination: 172.16.0.0/12, target: vpn_gateway }\n"      // 8
+      "  other:\n    cidr: 10.1.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+      "          - { destination: 172.16.0.0/12, target: vpn_gateway }\n"      // 14
+      "onprem:\n  office:\n    cidr: 10.0.128.0/17\n    router: { public_ip: 198.51.100.50 }\n"  // 15-18
+      "    hosts:\n      gw: { ip: 10.0.128.1 }\n      far: { ip: 192.168.1.1 }\n"            // 19-21
+      "vpn_connections:\n"
+      "  a: { vpn_gateway: prod, customer_gateway: office, routing: bgp }\n"    // 23
+      "  b: { vpn_gateway: prod, customer_gateway: ofice, routing: static, static_routes: [10.0.5.0/24] }\n"  // 24
+      "  c: { vpn_gateway: prod, customer_gateway: office, routing: static }\n");  // 25
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 14, "no VPN connection attaches to vpc 'other'"));
+  CHECK(has(d, Severity::kError, 20, "is the office router's own LAN address"));
+  CHECK(has(d, Severity::kError, 21, "is outside its network's CIDR"));
+  CHECK(has(d, Severity::kError, 23, "routing: bgp is not implemented yet"));
+  CHECK(has(d, Severity::kError, 23, "overlaps vpc 'prod' (10.0.0.0/16): routing over the VPN would be ambiguous"));
+  CHECK(has(d, Severity::kError, 24, "unknown on-premises network 'ofice'"));
+  CHECK(has(d, Severity::kError, 24, "static route 10.0.5.0/24 overlaps the VPC's own CIDR"));
+  CHECK(has(d, Severity::kError, 25, "needs 'static_routes'"));
+  CHECK_FALSE(has(d, Severity::kError, 8, "no VPN connection"));
+}
+
+TEST_CASE("strongSwan configuration for a tunnel") {
+  IpsecTunnel t{"vpn-2", "/run/x", *Ipv4::parse("198.51.100.50"), *Ipv4::parse("203.0.113.2"),
+                ike_port(1), nat_t_port(1), ike_port(1), {*Cidr::parse("192.168.0.0/16")},
+                {*Cidr::parse("10.0.0.0/16")}, "secret", true, 222};
+  std::string conf = strongswan_conf(t), ctl = swanctl_conf(t);
+  CHECK(conf.find("kernel-libipsec") != std::string::npos);
+  CHECK(conf.find("port = 10002\n  port_nat_t = 10003\n  routing_table = 222\n") != std::string::npos);
+  CHECK(conf.find("--file /run/x/swanctl.conf --uri unix:///run/x/charon.vici") != std::string::npos);
+  CHECK(ctl.find("local_port = 10002\n    remote_port = 10002\n") != std::string::npos);
+  CHECK(ctl.find("encap = yes") != std::string::npos);
+  CHECK(ctl.find("local_ts = 192.168.0.0/16\n        remote_ts = 10.0.0.0/16") != std::string::npos);
+  CHECK(ctl.find("start_action = start") != std::string::npos);
+  t.initiator = false;
+  CHECK(swanctl_conf(t).find("remote_port") == std::string::npos);  // a responder takes any port
+  CHECK(ike_port(0) == 500);
+  CHECK(nat_t_port(0) == 4500);
 }

@@ -1,0 +1,43 @@
+# AWS rule 29 with real strongSwan daemons (scenarios/site-to-site-vpn.yaml): two IKEv2 tunnels
+# between the VPC's virtual private gateway and the office router, static routing; on the
+# internet the traffic is only UDP-encapsulated ESP; either tunnel alone carries it.
+source "$(dirname "$0")/lib.sh"
+command -v charon-systemd >/dev/null || { echo "SKIPPED: strongSwan (charon-systemd) is not installed"; exit 77; }
+name=$(uname_for s2s)
+f=$(scenario_copy site-to-site-vpn.yaml "$name")
+t0=$(date +%s%N)
+vpcemu up "$f" 2>/dev/null
+tunnels_up() { [[ -n $(in_ns "$name.vgw.prod" ip route show table 221 2>/dev/null) && -n $(in_ns "$name.vgw.prod" ip route show table 222 2>/dev/null) ]]; }
+for _ in $(seq 100); do tunnels_up && break; sleep 0.05; done
+tunnels_up || fail "the tunnels did not come up within 5 s"
+pass "both tunnels up $(( ($(date +%s%N) - t0) / 1000000 )) ms after 'vpcemu up' started"
+out=$(vpcemu check "$name") || fail "check: $out"
+pass "$(tail -1 <<<"$out")"
+
+# On the internet, only UDP between the outside addresses: never the inner addresses.
+in_ns "$name.net.internet" timeout 4 tcpdump -lnni any -c 200 ip > "$WORK/cap" 2>/dev/null &
+cap=$!
+sleep 0.5
+vpcemu exec desk-1 -- ping -c 5 -i 0.1 10.0.2.10 >/dev/null || fail "desk-1 cannot ping app-1"
+vpcemu exec desk-1 -- curl -s -m 2 telnet://10.0.2.10:22 </dev/null >/dev/null 2>&1 || true
+wait $cap || true
+[[ -s $WORK/cap ]] || fail "nothing captured on the internet"
+grep -qE '192\.168\.|10\.0\.2\.' "$WORK/cap" && fail "inner addresses visible on the internet: $(grep -E '192\.168\.|10\.0\.2\.' "$WORK/cap" | head -2)"
+grep -vE 'UDP|udp|NONESP-encap|ESP' "$WORK/cap" | grep -qE ' > ' && fail "non-UDP traffic on the internet: $(grep -vE 'UDP|udp' "$WORK/cap" | head -2)"
+pass "the internet sees $(wc -l < "$WORK/cap") packets, all UDP-encapsulated between 198.51.100.50 and the tunnel endpoints"
+
+# One tunnel's daemon stops: traffic keeps flowing through the other.
+pid=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([p["pid"] for p in json.load(sys.stdin)["processes"] if p["name"] == "ipsec-office-vpn-1-vgw"][0])')
+vpcemu exec desk-1 -- ping -i 0.1 -c 80 -W 1 10.0.2.10 > "$WORK/ping" 2>&1 &
+png=$!
+sleep 1
+kill "$pid"
+wait $png || true
+received=$(grep -o '[0-9]* received' "$WORK/ping" | awk '{print $1}')
+tail_ok=$(tail -n 25 "$WORK/ping" | grep -c 'bytes from' || true)
+(( tail_ok >= 15 )) || fail "after tunnel 1's daemon stopped, traffic did not resume: $(tail -3 "$WORK/ping")"
+pass "tunnel 1's VGW daemon stopped: $received/80 pings answered, the last ones through tunnel 2"
+[[ -z $(in_ns "$name.vgw.prod" ip route show table 221) ]] || fail "tunnel 1's routes outlived its daemon"
+status=$(vpcemu status "$name")
+[[ $status == *"ipsec-office-vpn-1-vgw pid $pid not running"* ]] || fail "status does not report the stopped daemon: $status"
+pass "status reports tunnel 1's daemon as not running"
