@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -198,6 +199,21 @@ class Applier {
     return out;
   }
 
+  // Observed readiness: the process wrote `text` into `path` (its own log).
+  Status wait_for_text(const std::string& path, const std::string& text, pid_t pid) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms * 2);
+    while (Clock::now() < deadline) {
+      std::ifstream in(path);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (ss.str().find(text) != std::string::npos) return {};
+      if (child_exit_status(pid) >= 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Error{0, "readiness", "", "'" + text + "' never appeared in " + path + ":\n" +
+                                         tail_of(path, 5)};
+  }
+
   Status start_processes() {
     if (auto s = write_files(); !s) return s;
     if (plan_.processes.empty()) return {};
@@ -218,6 +234,8 @@ class Applier {
       so.log_path = state_.log_path(p.name);
       if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
       for (const auto& e : p.env) so.env.push_back(substitute(e));
+      so.private_run = p.daemon;
+      so.keep = state_.path();
       auto child = spawn_paused(so);
       if (!child) return child.error();
       uint64_t start = process_start_time(child->pid());
@@ -232,6 +250,13 @@ class Applier {
         return e;
       }
       started.push_back({&p, child->pid()});
+      if (!p.ready_file.empty()) {
+        if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, child->pid()); !s) {
+          Error e = s.error();
+          e.object = p.name + " (" + p.argv[0] + " in " + p.ns + ")";
+          return e;
+        }
+      }
     }
     // Readiness is observed: each process either listens, exits, or the timeout passes.
     std::set<size_t> waiting;

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -247,7 +248,17 @@ json status_json(const std::string& run_dir, const std::string& name) {
     if (!e.contains("process")) continue;
     pid_t pid = e["process"];
     bool running = process_matches(pid, e.value("start", 0ull));
-    j["processes"].push_back({{"name", e.value("name", "")}, {"pid", pid}, {"running", running}});
+    json p = {{"name", e.value("name", "")}, {"pid", pid}, {"running", running}};
+    if (!running) {
+      // A daemon that died says why at the end of its log.
+      std::ifstream in(state.log_path(e.value("name", "")));
+      std::vector<std::string> lines;
+      for (std::string l; std::getline(in, l);) lines.push_back(l);
+      json tail = json::array();
+      for (size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i) tail.push_back(lines[i]);
+      p["log_tail"] = tail;
+    }
+    j["processes"].push_back(p);
   }
   return j;
 }
@@ -306,6 +317,8 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
     for (const auto& p : s["processes"]) {
       printf("  process %s pid %d %s\n", p["name"].get<std::string>().c_str(), p["pid"].get<int>(),
              p["running"].get<bool>() ? "running" : "not running");
+      for (const auto& l : p.value("log_tail", json::array()))
+        printf("      | %s\n", l.get<std::string>().c_str());
     }
   }
   return kExitOk;
@@ -553,6 +566,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (sr->parsed()) return cmd_service_responder(svc_name, svc_ports);
+  run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
   if (v->parsed()) return cmd_validate(file);
   if (p->parsed()) return cmd_plan(run_dir, file, format);

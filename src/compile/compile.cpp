@@ -210,6 +210,7 @@ class Compiler {
   // tunnel through the charon's own table.
   void vpn_tunnels() {
     std::map<std::string, int> next;  // charons per namespace so far
+    std::vector<ProcessPlan> initiators;  // started after every responder has its config
     for (const auto& [cname, c] : sc_.vpn_connections) {
       const Onprem& o = sc_.onprem.at(c.customer_gateway);
       const Vpc& vpc = sc_.vpcs.at(c.vpc);
@@ -231,12 +232,20 @@ class Compiler {
           plan_.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
           plan_.rules.push_back({ns, cfg->table, std::nullopt, std::nullopt, cfg->table, false,
                                  "routes of tunnel " + tname + " (its charon's table)"});
-          ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}};
+          ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
           p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
-          plan_.processes.push_back(p);
+          if (cfg->initiator) {
+            initiators.push_back(p);
+          } else {
+            // A responder without its config turns the initiator away for good.
+            p.ready_file = dir + "/charon.log";
+            p.ready_text = "successfully loaded";
+            plan_.processes.push_back(p);
+          }
         }
       }
     }
+    plan_.processes.insert(plan_.processes.end(), initiators.begin(), initiators.end());
   }
 
   void host(const InternetHost& h) {
@@ -287,7 +296,7 @@ class Compiler {
     plan_.processes.push_back({ns, "service-" + svc.name,
                                {"@self", "service-responder", "--name", svc.name, "--port", "80",
                                 "--port", "443"},
-                               "/", ""});
+                               "/", "", {}, true});
     plan_.endpoints.push_back({svc.name, "service", ns, "", "", svc.address(), std::nullopt, {}, ""});
     NftTable t;
     reply_paths(ns, t);
@@ -510,7 +519,7 @@ class Compiler {
                                 "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
                                 "--listen-address=" + ip.str(), "--hostsdir=@state/dns/" + vpc.name,
                                 "--pid-file=", "--log-facility=-", "--user=root"},
-                               "/", ""});
+                               "/", "", {}, true});
     plan_.files.push_back({"etc/vpc-" + vpc.name + "/resolv.conf",
                            "nameserver " + ip.str() + "\nsearch ec2.internal\n"});
   }

@@ -86,6 +86,11 @@ struct ProcessPlan {
   std::string cwd;
   std::string resolv_conf;  // a file of the plan to see as /etc/resolv.conf; empty: the host's
   std::vector<std::string> env;  // "KEY=VALUE" added to the environment
+  bool daemon = false;           // infrastructure (not `run:`): gets a private /run
+  // Readiness that later processes depend on: start the next process only once this file
+  // (plan path) contains this text. Empty: no wait.
+  std::string ready_file;
+  std::string ready_text;
 };
 
 // A file written into the state directory before processes start (path relative to it).

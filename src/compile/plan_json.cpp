@@ -75,6 +75,8 @@ json plan_to_json(const Plan& p) {
     json x = {{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}};
     if (!pr.resolv_conf.empty()) x["resolv_conf"] = pr.resolv_conf;
     if (!pr.env.empty()) x["env"] = pr.env;
+    if (pr.daemon) x["daemon"] = true;
+    if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
@@ -152,7 +154,8 @@ Plan plan_from_json(const json& j) {
   for (const auto& pr : j.at("processes"))
     p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
                            pr.value("resolv_conf", ""),
-                           pr.value("env", std::vector<std::string>{})});
+                           pr.value("env", std::vector<std::string>{}), pr.value("daemon", false),
+                           pr.value("ready_file", ""), pr.value("ready_text", "")});
   for (const auto& e : j.at("endpoints")) {
     EndpointInfo x;
     x.name = e.at("name");

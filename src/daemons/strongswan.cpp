@@ -53,7 +53,9 @@ std::string swanctl_conf(const IpsecTunnel& t) {
   if (t.initiator && t.remote_port != 500) s += "    remote_port = " + std::to_string(t.remote_port) + "\n";
   s += "    encap = yes\n"  // kernel-libipsec: ESP in UDP, always
        "    proposals = aes128-sha256-curve25519\n"
-       "    dpd_delay = 1s\n";
+       "    dpd_delay = 1s\n"
+       // The initiator may come up before the responder has loaded its config: keep trying.
+       "    keyingtries = 0\n";
   s += "    local {\n      auth = psk\n      id = " + t.local.str() + "\n    }\n";
   s += "    remote {\n      auth = psk\n      id = " + t.remote.str() + "\n    }\n";
   s += "    children {\n      " + t.name + " {\n";

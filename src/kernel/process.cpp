@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -25,7 +26,8 @@ namespace {
 // The child reports failures as {errno, step index} through a CLOEXEC pipe.
 const char* kSteps[] = {"setsid",          "entering the namespace", "unshare(CLONE_NEWNS)",
                         "mount --make-rslave /", "mount sysfs", "open log",
-                        "chdir",           "execvp",  "waiting for the parent"};
+                        "chdir",           "execvp",  "waiting for the parent",
+                        "a private /run"};
 
 [[noreturn]] void child_fail(int fd, int step) {
   int msg[2] = {errno, step};
@@ -58,6 +60,7 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
     close(status[0]);
     if (opt.detach && setsid() < 0) child_fail(status[1], 0);
     if (enter_netns_environment(opt.nsfd, opt.ns_name, opt.resolv_conf)) child_fail(status[1], 1);
+    if (opt.private_run && private_run(opt.keep)) child_fail(status[1], 9);
     if (!opt.log_path.empty()) {
       int fd = open(opt.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd < 0) child_fail(status[1], 5);
@@ -97,6 +100,21 @@ const char* enter_netns_environment(int nsfd, const std::string& ns_name,
   return nullptr;
 }
 
+const char* private_run(const std::string& keep) {
+  int fd = keep.empty() ? -1 : open(keep.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (!keep.empty() && fd < 0) return "open the state directory";
+  if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) return "mount tmpfs /run";
+  if (fd < 0) return nullptr;
+  for (size_t p = 1; p != std::string::npos; p = keep.find('/', p + 1)) {
+    mkdir(keep.substr(0, p).c_str(), 0755);
+  }
+  mkdir(keep.c_str(), 0755);
+  std::string src = "/proc/self/fd/" + std::to_string(fd);
+  if (mount(src.c_str(), keep.c_str(), nullptr, MS_BIND, nullptr) != 0) return "bind the state directory";
+  close(fd);
+  return nullptr;
+}
+
 Status PausedProcess::release() {
   char c = 'g';
   (void)!write(go_.get(), &c, 1);
@@ -105,7 +123,7 @@ Status PausedProcess::release() {
   ssize_t n = read(status_.get(), msg, sizeof(msg));
   if (n == sizeof(msg)) {
     waitpid(pid_, nullptr, 0);
-    int step = msg[1] >= 0 && msg[1] < 9 ? msg[1] : 7;
+    int step = msg[1] >= 0 && msg[1] < 10 ? msg[1] : 7;
     return errno_error(kSteps[step], "in the child for pid " + std::to_string(pid_), msg[0]);
   }
   return {};  // EOF: exec succeeded (the pipe closed on exec)

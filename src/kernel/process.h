@@ -21,6 +21,10 @@ struct SpawnOptions {
   bool detach = true;    // own session, stdin from /dev/null
   std::string resolv_conf;  // bind-mounted over /etc/resolv.conf in the child's mount namespace
   std::vector<std::string> env;  // "KEY=VALUE" added to the child's environment
+  // Daemons get a /run of their own (pid files, sockets never collide); `keep` stays visible
+  // in it (the scenario's state directory, where their config and sockets live).
+  bool private_run = false;
+  std::string keep;
 };
 
 // What `ip netns exec` does to the calling process (or a child before exec): enter the
@@ -28,6 +32,8 @@ struct SpawnOptions {
 // `resolv_conf` as /etc/resolv.conf. Returns the failing step's name, or nullptr.
 const char* enter_netns_environment(int nsfd, const std::string& ns_name,
                                     const std::string& resolv_conf);
+// In a child that entered its environment: a fresh tmpfs on /run with `keep` bound back.
+const char* private_run(const std::string& keep);
 
 // A child that has been forked and entered its namespace but waits before exec, so the caller
 // can record its pid first (write-ahead journal).
