@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -213,6 +214,54 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
   return kExitOk;
 }
 
+// A tunnel's state as its VGW-side charon reports it in its log (epoch timestamps), and the
+// bytes its TUN device carried, read inside the gateway's namespace.
+json tunnel_json(const StateDir& state, const GatewayInfo& g) {
+  json t = {{"name", g.name}, {"vpc", g.vpc}, {"outside_ip", g.private_ip.str()},
+            {"customer_gateway", g.public_ip ? g.public_ip->str() : ""}, {"state", "down"}};
+  std::ifstream in(state.path() + "/vpn/" + g.name + "/vgw/charon.log");
+  std::string tun, since;
+  bool up = false;
+  for (std::string l; std::getline(in, l);) {
+    if (auto p = l.find("created TUN device: "); p != std::string::npos) tun = l.substr(p + 20);
+    if (l.find("CHILD_SA") != std::string::npos && l.find("established with SPIs") != std::string::npos) {
+      up = true, since = l.substr(0, l.find(' '));
+    } else if (l.find("closing CHILD_SA") != std::string::npos ||
+               l.find("deleting CHILD_SA") != std::string::npos ||
+               l.find("SIGTERM received") != std::string::npos) {
+      up = false, since = l.substr(0, l.find(' '));
+    }
+  }
+  bool running = false;
+  for (const auto& e : state.read_journal())
+    if (e.value("name", "") == "ipsec-" + g.name + "-vgw")
+      running = process_matches(e["process"], e.value("start", 0ull));
+  if (up && running) t["state"] = "up";
+  if (!since.empty() && since.find_first_not_of("0123456789") == std::string::npos)
+    t["since"] = std::stoll(since);  // epoch seconds
+  if (!tun.empty() && running) {
+    t["device"] = tun;
+    if (auto fd = netns_open(g.ns); fd) {
+      if (auto guard = NetnsGuard::enter(fd->get(), g.ns); guard) {
+        std::ifstream dev("/proc/thread-self/net/dev");
+        for (std::string l; std::getline(dev, l);) {
+          auto colon = l.find(':');
+          if (colon == std::string::npos) continue;
+          std::string ifname = l.substr(0, colon);
+          ifname.erase(0, ifname.find_first_not_of(' '));
+          if (ifname != tun) continue;
+          std::istringstream f(l.substr(colon + 1));
+          uint64_t rx_bytes, rx_packets, x, tx_bytes;
+          f >> rx_bytes >> rx_packets >> x >> x >> x >> x >> x >> x >> tx_bytes;
+          t["bytes_in"] = rx_bytes;
+          t["bytes_out"] = tx_bytes;
+        }
+      }
+    }
+  }
+  return t;
+}
+
 json status_json(const std::string& run_dir, const std::string& name) {
   StateDir state(run_dir, name);
   json j = {{"scenario", name}};
@@ -232,8 +281,12 @@ json status_json(const std::string& run_dir, const std::string& name) {
     if (e.kind == "instance") x["security_groups"] = e.security_groups;
     j["endpoints"].push_back(x);
   }
+  j["tunnels"] = json::array();
+  for (const auto& g : plan->gateways)
+    if (g.kind == "vpn-tunnel") j["tunnels"].push_back(tunnel_json(state, g));
   j["gateways"] = json::array();
   for (const auto& g : plan->gateways) {
+    if (g.kind == "vpn-tunnel") continue;
     j["gateways"].push_back({{"kind", g.kind}, {"vpc", g.vpc}, {"name", g.name}, {"netns", g.ns},
                              {"private_ip", g.private_ip.str()},
                              {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}});
@@ -307,6 +360,23 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              g["private_ip"].get<std::string>().c_str(),
              g["public_ip"].is_null() ? "-" : g["public_ip"].get<std::string>().c_str(),
              g["netns"].get<std::string>().c_str());
+    }
+    for (const auto& t : s["tunnels"]) {
+      std::string since;
+      if (t.contains("since")) {
+        time_t at = t["since"].get<long long>();
+        char buf[32];
+        strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", gmtime(&at));
+        since = std::string(", since ") + buf;
+      }
+      std::string bytes = t.contains("bytes_in")
+                              ? ", " + std::to_string(t["bytes_in"].get<uint64_t>()) + " bytes in, " +
+                                    std::to_string(t["bytes_out"].get<uint64_t>()) + " bytes out"
+                              : "";
+      printf("  vpn tunnel %s  %s ↔ %s  %s%s%s\n", t["name"].get<std::string>().c_str(),
+             t["outside_ip"].get<std::string>().c_str(),
+             t["customer_gateway"].get<std::string>().c_str(), t["state"].get<std::string>().c_str(),
+             since.c_str(), bytes.c_str());
     }
     for (const auto& sn : s["subnets"]) {
       printf("  subnet %s/%s %s: route table %s, network ACL %s\n",

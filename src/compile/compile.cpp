@@ -234,6 +234,9 @@ class Compiler {
                                  "routes of tunnel " + tname + " (its charon's table)"});
           ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
           p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
+          if (std::string(side) == "vgw") {
+            plan_.gateways.push_back({"vpn-tunnel", c.vpc, tname, ns, cfg->local, *o.public_ip});
+          }
           if (cfg->initiator) {
             initiators.push_back(p);
           } else {

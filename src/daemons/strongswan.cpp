@@ -38,6 +38,8 @@ std::string strongswan_conf(const IpsecTunnel& t) {
          "      path = " + t.dir + "/charon.log\n"
          "      default = 1\n"
          "      flush_line = yes\n"
+         // Epoch seconds: `vpcemu status` reads when a tunnel came up from here.
+         "      time_format = %s\n"
          "    }\n"
          "  }\n"
          "}\n"

@@ -13,6 +13,9 @@ tunnels_up || fail "the tunnels did not come up within 5 s"
 pass "both tunnels up $(( ($(date +%s%N) - t0) / 1000000 )) ms after 'vpcemu up' started"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "$(tail -1 <<<"$out")"
+tunnel_states() { vpcemu status "$name" --format json | python3 -c 'import json,sys; print(" ".join(t["name"] + "=" + t["state"] for t in json.load(sys.stdin)["tunnels"]))'; }
+[[ $(tunnel_states) == "office-vpn-1=up office-vpn-2=up" ]] || fail "status: $(tunnel_states)"
+pass "status shows both tunnels up"
 
 # On the internet, only UDP between the outside addresses: never the inner addresses.
 in_ns "$name.net.internet" timeout 4 tcpdump -lnni any -c 200 ip > "$WORK/cap" 2>/dev/null &
@@ -41,3 +44,7 @@ pass "tunnel 1's VGW daemon stopped: $received/80 pings answered, the last ones 
 status=$(vpcemu status "$name")
 [[ $status == *"ipsec-office-vpn-1-vgw pid $pid not running"*"      | "* ]] || fail "status does not report the stopped daemon with its log: $status"
 pass "status reports tunnel 1's daemon as not running, with the end of its log"
+[[ $(tunnel_states) == "office-vpn-1=down office-vpn-2=up" ]] || fail "status after the stop: $(tunnel_states)"
+bytes=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([t for t in json.load(sys.stdin)["tunnels"] if t["name"] == "office-vpn-2"][0]["bytes_in"])')
+(( bytes > 0 )) || fail "tunnel 2 carried no bytes"
+pass "status: tunnel 1 down, tunnel 2 up and carrying traffic ($bytes bytes in)"
