@@ -17,7 +17,7 @@ std::string strongswan_conf(const IpsecTunnel& t) {
   return "charon-systemd {\n"
          "  load_modular = no\n"
          // gmp/curve25519 for key exchange, kdf for 5.9's PRF+; no gcm/openssl plugins here.
-         "  load = random nonce aes sha1 sha2 hmac gmp kdf curve25519 pem pkcs1 x509 "
+         "  load = random nonce af-alg gcrypt aes sha1 sha2 hmac gmp kdf curve25519 pem pkcs1 x509 "
          "kernel-libipsec kernel-netlink socket-default vici updown\n"
          "  port = " + std::to_string(t.local_port) + "\n"
          "  port_nat_t = " + std::to_string(t.local_nat_port) + "\n"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Site-to-site VPN: time from `vpcemu up` to both tunnels passing traffic, and iperf3 TCP
+# throughput through the tunnel (userspace ESP: strongSwan's kernel-libipsec) beside a bare
+# veth pair, in one run (median of 3). Needs root and strongSwan. Usage: scripts/bench-vpn.sh [s]
+set -euo pipefail
+secs=${1:-5}
+here=$(cd "$(dirname "$0")/.." && pwd)
+vpcemu=$here/build/vpcemu
+work=$(mktemp -d)
+run="$work/run"
+bare_a=bench-vpn-a-$$
+bare_b=bench-vpn-b-$$
+cleanup() {
+  "$vpcemu" --run-dir "$run" down bench-vpn >/dev/null 2>&1 || true
+  ip netns del "$bare_a" 2>/dev/null || true
+  ip netns del "$bare_b" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+sed -e 's/^name: .*/name: bench-vpn/' \
+    -e 's/          - { protocol: tcp, ports: 22, source: 192.168.0.0\/16 }/          - { protocol: all, source: 192.168.0.0\/16 }/' \
+    "$here/scenarios/site-to-site-vpn.yaml" > "$work/s.yaml"
+
+t0=$(date +%s%N)
+"$vpcemu" --run-dir "$run" up "$work/s.yaml" >/dev/null 2>&1
+up_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+for _ in $(seq 500); do
+  [[ -n $(ip -n bench-vpn.vgw.prod route show table 221 2>/dev/null) &&
+     -n $(ip -n bench-vpn.vgw.prod route show table 222 2>/dev/null) ]] &&
+    ip netns exec bench-vpn.desk-1 ping -c1 -W1 10.0.2.10 >/dev/null 2>&1 && break
+  sleep 0.01
+done
+tunnels_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+gbps() {  # NS_SERVER NS_CLIENT ADDR → median of 3 runs
+  for _ in 1 2 3; do
+    ip netns exec "$1" iperf3 -s -1 -D -p 5201 >/dev/null
+    sleep 0.3
+    ip netns exec "$2" iperf3 -c "$3" -p 5201 -t "$secs" -J |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)'
+  done | sort -g | sed -n 2p | xargs printf '%.2f\n'
+}
+ip netns add "$bare_a"
+ip netns add "$bare_b"
+ip -n "$bare_a" link add eth0 type veth peer name eth0 netns "$bare_b"
+ip -n "$bare_a" addr add 192.0.2.1/24 dev eth0
+ip -n "$bare_b" addr add 192.0.2.2/24 dev eth0
+ip -n "$bare_a" link set eth0 up
+ip -n "$bare_b" link set eth0 up
+bare=$(gbps "$bare_b" "$bare_a" 192.0.2.2)
+vpn=$(gbps bench-vpn.app-1 bench-vpn.desk-1 10.0.2.10)
+
+echo "| measure | value |"
+echo "|---|---|"
+echo "| \`vpcemu up\` (10 namespaces, 8 daemons) | ${up_ms} ms |"
+echo "| from \`up\` starting to both tunnels up and a packet through | ${tunnels_ms} ms |"
+echo "| iperf3 TCP, bare veth pair | ${bare} Gbit/s |"
+echo "| iperf3 TCP, office host → VPC instance through the IPsec tunnel | $(python3 -c "print('%.0f Mbit/s' % ($vpn * 1000))") |"
