@@ -3,6 +3,7 @@
 #include "apply/apply.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -230,7 +231,7 @@ class Applier {
       so.nsfd = nsfd->get();
       so.ns_name = p.ns;
       for (const auto& a : p.argv) so.argv.push_back(substitute(a));
-      so.cwd = p.cwd;
+      so.cwd = substitute(p.cwd);
       so.log_path = state_.log_path(p.name);
       if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
       for (const auto& e : p.env) so.env.push_back(substitute(e));
@@ -248,6 +249,17 @@ class Applier {
         Error e = s.error();
         e.object = "run: " + p.argv[0] + " in instance " + p.name;
         return e;
+      }
+      if (p.wait_exit) {
+        // One-shot step (making certificates): it has to succeed before anything goes on.
+        int st = 0;
+        waitpid(child->pid(), &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+          return Error{0, "run", p.name + " (" + p.argv[0] + ")",
+                       "failed; end of " + state_.log_path(p.name) + ":\n" +
+                           tail_of(state_.log_path(p.name), 5)};
+        }
+        continue;
       }
       started.push_back({&p, child->pid()});
       if (!p.ready_file.empty()) {

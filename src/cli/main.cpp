@@ -284,6 +284,22 @@ json status_json(const std::string& run_dir, const std::string& name) {
   j["tunnels"] = json::array();
   for (const auto& g : plan->gateways)
     if (g.kind == "vpn-tunnel") j["tunnels"].push_back(tunnel_json(state, g));
+  // Client VPN: each connected client's address, from the server's status file.
+  j["vpn_clients"] = json::array();
+  for (const auto& g : plan->gateways) {
+    if (g.kind != "client-vpn-endpoint") continue;
+    std::ifstream in(state.path() + "/cvpn/" + g.name + "/status.txt");
+    for (std::string l; std::getline(in, l);) {
+      if (l.rfind("CLIENT_LIST,", 0) != 0) continue;
+      std::vector<std::string> f;
+      std::stringstream ls(l);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      if (f.size() > 3) {
+        j["vpn_clients"].push_back({{"endpoint", g.name}, {"client", f[1]}, {"from", f[2]},
+                                    {"address", f[3]}});
+      }
+    }
+  }
   j["gateways"] = json::array();
   for (const auto& g : plan->gateways) {
     if (g.kind == "vpn-tunnel") continue;
@@ -377,6 +393,11 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              t["outside_ip"].get<std::string>().c_str(),
              t["customer_gateway"].get<std::string>().c_str(), t["state"].get<std::string>().c_str(),
              since.c_str(), bytes.c_str());
+    }
+    for (const auto& c : s["vpn_clients"]) {
+      printf("  vpn client %s  %s  (endpoint %s, connected from %s)\n", c["client"].get<std::string>().c_str(),
+             c["address"].get<std::string>().c_str(), c["endpoint"].get<std::string>().c_str(),
+             c["from"].get<std::string>().c_str());
     }
     for (const auto& sn : s["subnets"]) {
       printf("  subnet %s/%s %s: route table %s, network ACL %s\n",
@@ -485,6 +506,7 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
       bool vpn = false;  // an office reaches a VPC it has a VPN to at private addresses
       for (const auto& [_, c] : sc->vpn_connections)
         vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && c.vpc == dst->vpc;
+      vpn |= src->kind == "vpn-client" && src->vpc == dst->vpc;
       bool outside = (src->kind != "instance" && !vpn) ||
                      (src->kind == "instance" && src->vpc != dst->vpc &&
                       !sc->peering_between(src->vpc, dst->vpc));

@@ -59,8 +59,8 @@ class Compiler {
   }
 
   Plan run() {
-    bool need_internet =
-        !sc_.hosts.empty() || !sc_.endpoint_services.empty() || !sc_.onprem.empty();
+    bool need_internet = !sc_.hosts.empty() || !sc_.endpoint_services.empty() ||
+                         !sc_.onprem.empty() || !sc_.client_vpn_endpoints.empty();
     for (const auto& [_, vpc] : sc_.vpcs)
       need_internet |= vpc.internet_gateway || !vpc.endpoints.empty();
     if (need_internet) internet();
@@ -159,17 +159,17 @@ class Compiler {
 
   // A namespace on the emulated internet with one address (hosts, services).
   std::string internet_stub(const std::string& ns, const std::string& name, Ipv4 ip,
-                            const std::string& what) {
+                            const std::string& what, const std::string& dev = "eth0") {
     std::string port = unique_ifname(inet_ns_, "h-", name);
     LinkEnd inet = end(inet_ns_, port);
-    LinkEnd eth = end(ns, "eth0");
+    LinkEnd eth = end(ns, dev);
     plan_.veths.push_back({inet, eth, what});
-    plan_.addrs.push_back({ns, "eth0", Cidr{ip, 32}});
+    plan_.addrs.push_back({ns, dev, Cidr{ip, 32}});
     plan_.addrs.push_back({inet_ns_, port, Cidr{kInternetSide, 32}});
-    plan_.neighs.push_back({ns, "eth0", kInternetSide, inet.mac});
+    plan_.neighs.push_back({ns, dev, kInternetSide, inet.mac});
     plan_.neighs.push_back({inet_ns_, port, ip, eth.mac});
     plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
-                            "eth0", true, "default route to the internet router"});
+                            dev, true, "default route to the internet router"});
     plan_.routes.push_back({inet_ns_, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt,
                             port, false, what});
     return port;
@@ -347,7 +347,8 @@ class Compiler {
 
   // A namespace with an ENI in a subnet (NAT gateway, endpoint, load balancer node).
   void eni_namespace(const std::string& rns, const std::string& ns, const std::string& port,
-                     const Cidr& subnet, Ipv4 ip, const std::string& what) {
+                     const Cidr& subnet, Ipv4 ip, const std::string& what,
+                     Cidr via_vpc = Cidr{Ipv4{0}, 0}) {
     const Ipv4 gw = subnet.at(1);
     LinkEnd r = end(rns, port);
     LinkEnd e = end(ns, "eth0");
@@ -356,8 +357,9 @@ class Compiler {
     plan_.addrs.push_back({rns, port, Cidr{gw, 32}});
     plan_.neighs.push_back({ns, "eth0", gw, r.mac});
     plan_.neighs.push_back({rns, port, ip, e.mac});
-    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gw, "eth0", false,
-                            "default route via the VPC router " + gw.str()});
+    plan_.routes.push_back({ns, 254, via_vpc, RouteType::kUnicast, gw, "eth0", false,
+                            (via_vpc.prefix == 0 ? "default route" : "the VPC") +
+                                std::string(" via the VPC router ") + gw.str()});
     plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
                             false, what});
     sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
@@ -438,6 +440,104 @@ class Compiler {
       out.push_back({port, sub, ip});
       plan_.gateways.push_back({"interface-endpoint", vpc.name, ep.name, ens, ip, std::nullopt});
       if (ep.private_dns) private_dns_[{vpc.name, ep.service}].push_back(ip);
+    }
+  }
+
+  // Client VPN endpoint: an ENI in the first associated subnet, a public address where clients
+  // connect (OpenVPN, mutual TLS with certificates made for the scenario), their traffic
+  // source-NATed to the ENI and allowed only to authorized destinations (AWS rule 30).
+  void client_vpn(const Vpc& vpc, const std::string& rns, std::vector<EndpointEni>& out) {
+    using Kind = NftObject::Kind;
+    for (const auto& [name, e] : sc_.client_vpn_endpoints) {
+      if (e.vpc != vpc.name || e.subnets.empty()) continue;
+      const std::string sub = e.subnets[0];
+      const Cidr scidr = *vpc.subnets.at(sub).cidr;
+      const Ipv4 ip = addr_.eni_private.at(eni_key("cvpn", vpc.name, name, sub));
+      const Ipv4 pub = addr_.tunnel_public.at("cvpn/" + name);
+      std::string ens = ns_name(sc_.name, "cvpn", name);
+      add_ns(ens, "client-vpn-endpoint", "client VPN endpoint " + name, true);
+      std::string port = unique_ifname(rns, "c-", name);
+      eni_namespace(rns, ens, port, scidr, ip, "ENI of client VPN endpoint " + name, *vpc.cidr);
+      internet_stub(ens, "cvpn-" + name, pub, "client VPN endpoint " + name, "inet");
+      out.push_back({port, sub, ip});
+      plan_.gateways.push_back({"client-vpn-endpoint", vpc.name, name, ens, ip, pub});
+
+      // Certificates: a CA, the server's (serverAuth) and one per client (clientAuth).
+      const std::string dir = "@state/cvpn/" + name;
+      plan_.files.push_back({"cvpn/" + name + "/ext.cnf",
+                             "[server]\nbasicConstraints = CA:FALSE\n"
+                             "keyUsage = critical,digitalSignature,keyAgreement\n"
+                             "extendedKeyUsage = serverAuth\n"
+                             "[client]\nbasicConstraints = CA:FALSE\n"
+                             "keyUsage = critical,digitalSignature,keyAgreement\n"
+                             "extendedKeyUsage = clientAuth\n"});
+      auto openssl = [&](const std::string& step, std::vector<std::string> args) {
+        args.insert(args.begin(), "openssl");
+        ProcessPlan p{ens, "cvpn-" + name + "-" + step, args, dir, "", {}, true};
+        p.wait_exit = true;
+        plan_.processes.push_back(p);
+      };
+      const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
+      auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+      };
+      openssl("ca", with({"req", "-x509"}, with(ec, {"-keyout", "ca.key", "-out", "ca.crt", "-days", "30",
+                          "-subj", "/CN=vpcemu " + sc_.name + " " + name + " CA",
+                          "-addext", "basicConstraints=critical,CA:TRUE",
+                          "-addext", "keyUsage=critical,keyCertSign,cRLSign"})));
+      std::vector<std::pair<std::string, std::string>> certs = {{"server", "server"}};
+      for (const auto& [client, _] : e.clients) certs.push_back({client, "client"});
+      for (const auto& [who, kind] : certs) {
+        openssl(who + "-key", with({"req"}, with(ec, {"-keyout", who + ".key", "-out", who + ".csr",
+                                                       "-subj", "/CN=" + who})));
+        openssl(who + "-cert", {"x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                                "-CAcreateserial", "-out", who + ".crt", "-days", "30",
+                                "-extfile", "ext.cnf", "-extensions", kind});
+      }
+      const Cidr pool = *e.client_cidr;
+      std::vector<std::string> server = {"openvpn", "--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
+                                         "--local", pub.str(), "--port", "1194",
+                                         "--server", pool.network().str(), Ipv4{pool.mask()}.str(),
+                                         "--topology", "subnet", "--ca", "ca.crt", "--cert", "server.crt",
+                                         "--key", "server.key", "--dh", "none",
+                                         "--verify-client-cert", "require", "--data-ciphers", "AES-256-GCM",
+                                         "--disable-dco", "--keepalive", "1", "5",
+                                         "--status", "status.txt", "1", "--status-version", "2"};
+      for (const auto& a : e.authorization) {
+        server.push_back("--push");
+        server.push_back("route " + a.network().str() + " " + Ipv4{a.mask()}.str());
+      }
+      plan_.processes.push_back({ens, "cvpn-" + name + "-server", server, dir, "", {}, true});
+
+      std::string auth;
+      for (const auto& a : e.authorization) auth += (auth.empty() ? "" : ", ") + a.str();
+      NftTable t;
+      t.objects.push_back({Kind::kChain, "postrouting",
+                           "type nat hook postrouting priority srcnat; policy accept;",
+                           {"iifname \"tun0\" oifname \"eth0\" snat to " + ip.str()}});
+      std::vector<std::string> fwd = {"ct state established,related accept"};
+      if (!auth.empty()) fwd.push_back("iifname \"tun0\" oifname \"eth0\" ip daddr { " + auth + " } accept");
+      fwd.push_back("counter comment \"no authorization rule allows it\"");
+      t.objects.push_back({Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;", fwd});
+      plan_.nft.push_back({ens, std::move(t)});
+
+      for (const auto& [client, _] : e.clients) {
+        std::string cns = endpoint_ns_name(sc_.name, client);
+        add_ns(cns, "vpn-client", "client VPN client " + client, false);
+        internet_stub(cns, client, addr_.tunnel_public.at("client/" + client), "client VPN client " + client);
+        plan_.endpoints.push_back({client, "vpn-client", cns, vpc.name, name,
+                                   addr_.tunnel_public.at("client/" + client), std::nullopt, {}, ""});
+        ProcessPlan p{cns, "cvpn-client-" + client,
+                      {"openvpn", "--client", "--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
+                       "--remote", pub.str(), "1194", "--nobind", "--ca", "ca.crt", "--cert", client + ".crt",
+                       "--key", client + ".key", "--remote-cert-tls", "server", "--verify-x509-name",
+                       "server", "name", "--data-ciphers", "AES-256-GCM", "--disable-dco"},
+                      dir, "", {}, true};
+        p.ready_file = "logs/cvpn-client-" + client + ".log";
+        p.ready_text = "Initialization Sequence Completed";
+        plan_.processes.push_back(p);
+      }
     }
   }
 
@@ -627,6 +727,8 @@ class Compiler {
       else interface_endpoint(vpc, ep, rns, endpoint_enis);
     }
     load_balancer_nodes(vpc, rns, lb_enis);
+    std::vector<EndpointEni> cvpn_enis;
+    client_vpn(vpc, rns, cvpn_enis);
 
     // Routes of each table.
     for (const auto& [name, rt] : vpc.route_tables) {
@@ -660,7 +762,7 @@ class Compiler {
         }
       }
     }
-    router_rules(vpc, rns, table_id, port_of, nat_port, endpoint_enis, lb_enis);
+    router_rules(vpc, rns, table_id, port_of, nat_port, endpoint_enis, lb_enis, cvpn_enis);
     dns(vpc, rns);
   }
 
@@ -671,7 +773,8 @@ class Compiler {
                     const std::map<std::string, std::string>& port_of,
                     const std::map<std::string, std::string>& nat_port,
                     const std::vector<EndpointEni>& endpoint_enis,
-                    const std::vector<EndpointEni>& lb_enis) {
+                    const std::vector<EndpointEni>& lb_enis,
+                    const std::vector<EndpointEni>& cvpn_enis) {
     using Kind = NftObject::Kind;
     NftTable t;
     std::vector<std::string> marks, sources;
@@ -713,6 +816,10 @@ class Compiler {
     for (const auto& e : lb_enis) {
       subnet_mark(e.port, e.subnet);
       enis.push_back({e.port, "load balancer", e.subnet, e.ip, {}});
+    }
+    for (const auto& e : cvpn_enis) {
+      subnet_mark(e.port, e.subnet);
+      enis.push_back({e.port, "client VPN endpoint", e.subnet, e.ip, {kDefaultGroup}});
     }
     t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
     t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});

@@ -91,6 +91,7 @@ struct ProcessPlan {
   // (plan path) contains this text. Empty: no wait.
   std::string ready_file;
   std::string ready_text;
+  bool wait_exit = false;  // a one-shot step: must exit 0 before the next process starts
 };
 
 // A file written into the state directory before processes start (path relative to it).

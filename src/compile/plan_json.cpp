@@ -77,6 +77,7 @@ json plan_to_json(const Plan& p) {
     if (!pr.env.empty()) x["env"] = pr.env;
     if (pr.daemon) x["daemon"] = true;
     if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
+    if (pr.wait_exit) x["wait_exit"] = true;
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
@@ -155,7 +156,8 @@ Plan plan_from_json(const json& j) {
     p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
                            pr.value("resolv_conf", ""),
                            pr.value("env", std::vector<std::string>{}), pr.value("daemon", false),
-                           pr.value("ready_file", ""), pr.value("ready_text", "")});
+                           pr.value("ready_file", ""), pr.value("ready_text", ""),
+                           pr.value("wait_exit", false)});
   for (const auto& e : j.at("endpoints")) {
     EndpointInfo x;
     x.name = e.at("name");

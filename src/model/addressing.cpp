@@ -27,6 +27,11 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
         takers.push_back({"endpoint '" + ename + "'", sub, std::nullopt, ep.span,
                           &a.eni_private[eni_key("vpce", vname, ename, sub)]});
     }
+    for (const auto& [ename, e] : sc.client_vpn_endpoints) {
+      if (e.vpc != vname || e.subnets.empty()) continue;
+      takers.push_back({"client VPN endpoint '" + ename + "'", e.subnets[0], std::nullopt, e.span,
+                        &a.eni_private[eni_key("cvpn", vname, ename, e.subnets[0])]});
+    }
     for (const auto& [sname, es] : sc.endpoint_services) {
       if (es.vpc != vname) continue;
       for (const auto& sub : es.subnets)
@@ -111,6 +116,19 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       }
       a.public_ip[iname] = kPublicPool.at(next++);
     }
+  }
+  // Client VPN endpoints and their clients have public addresses.
+  auto take_public = [&](const std::string& key, SourceSpan span) {
+    while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
+    if (next + 1 >= kPublicPool.size()) {
+      d.error(span, "the public address pool " + kPublicPool.str() + " is exhausted");
+      return;
+    }
+    a.tunnel_public[key] = kPublicPool.at(next++);
+  };
+  for (const auto& [ename, e] : sc.client_vpn_endpoints) {
+    take_public("cvpn/" + ename, e.span);
+    for (const auto& [cname, cspan] : e.clients) take_public("client/" + cname, cspan);
   }
   // Each VPN connection has two tunnels, each with an outside address of AWS's.
   for (const auto& [cname, c] : sc.vpn_connections) {

@@ -222,6 +222,24 @@ struct VpnConnection {
   std::vector<SourceSpan> static_route_spans;
 };
 
+// Client VPN: remote users' devices connect with mutual TLS; their traffic enters the VPC
+// through an ENI in an associated subnet, source-NATed to that ENI's address.
+struct ClientVpnEndpoint {
+  std::string name;
+  SourceSpan span;
+  std::string vpc;
+  SourceSpan vpc_span;
+  std::vector<std::string> subnets;
+  std::vector<SourceSpan> subnet_spans;
+  std::optional<Cidr> client_cidr;
+  SourceSpan client_cidr_span;
+  std::string transport = "openvpn";
+  SourceSpan transport_span;
+  std::vector<Cidr> authorization;  // destinations clients may reach; nothing else
+  std::vector<SourceSpan> authorization_spans;
+  std::map<std::string, SourceSpan> clients;  // each a namespace on the internet
+};
+
 struct Peering {
   std::string name;
   SourceSpan span;
@@ -260,6 +278,7 @@ struct Scenario {
   std::map<std::string, Peering> peerings;
   std::map<std::string, Onprem> onprem;
   std::map<std::string, VpnConnection> vpn_connections;
+  std::map<std::string, ClientVpnEndpoint> client_vpn_endpoints;
   std::map<std::string, Service> services;  // built-ins plus the file's own
   std::map<std::string, EndpointService> endpoint_services;
   std::vector<Expect> expects;

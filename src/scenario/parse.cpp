@@ -18,8 +18,7 @@ namespace vpcemu {
 namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
-const std::set<std::string> kNotYet = {"client_vpn_endpoints", "direct_connects",
-                                       "transit_gateways"};
+const std::set<std::string> kNotYet = {"direct_connects", "transit_gateways"};
 
 class Parser {
  public:
@@ -453,6 +452,58 @@ class Parser {
     }
   }
 
+  void parse_client_vpns(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "client_vpn_endpoints", [&](const std::string& n, SourceSpan nks,
+                                              const YAML::Node& ev) {
+      ClientVpnEndpoint e;
+      e.name = n;
+      e.span = nks;
+      each_key(ev, "client VPN endpoint '" + n + "'",
+               {"vpc", "subnets", "client_cidr", "transport", "authorization", "clients"},
+               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                 if (k == "vpc") {
+                   e.vpc_span = span(x, ks);
+                   if (auto t = scalar(x, "vpc", ks)) e.vpc = *t;
+                 } else if (k == "subnets") {
+                   names(x, ks, "subnets", e.subnets, e.subnet_spans);
+                 } else if (k == "client_cidr") {
+                   e.client_cidr_span = span(x, ks);
+                   e.client_cidr = cidr(x, "client_cidr", ks);
+                 } else if (k == "transport") {
+                   e.transport_span = span(x, ks);
+                   if (auto t = scalar(x, "transport", ks)) e.transport = *t;
+                 } else if (k == "authorization") {
+                   if (!x.IsSequence()) {
+                     d_.error(span(x, ks), "authorization must be a list of { destination: CIDR }");
+                     return;
+                   }
+                   for (const auto& r : x) {
+                     each_key(r, "authorization rule", {"destination", "description"},
+                              [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                                if (rk != "destination") return;
+                                if (auto c = cidr(rv, "destination", rks)) {
+                                  e.authorization.push_back(*c);
+                                  e.authorization_spans.push_back(span(rv, rks));
+                                }
+                              });
+                   }
+                 } else if (k == "clients") {
+                   each_named(x, "clients", [&](const std::string& cn, SourceSpan cks,
+                                                const YAML::Node& cv) {
+                     each_key(cv, "client '" + cn + "'", {"description"},
+                              [](const std::string&, SourceSpan, const YAML::Node&) {});
+                     e.clients.emplace(cn, cks);
+                   });
+                 }
+               });
+      if (ev.IsMap()) {
+        for (const char* key : {"vpc", "subnets", "client_cidr"})
+          if (!ev[key]) d_.error(nks, "client VPN endpoint '" + n + "' has no '" + key + "'");
+      }
+      sc.client_vpn_endpoints.emplace(n, std::move(e));
+    });
+  }
+
   void parse_vpns(Scenario& sc, const YAML::Node& v) {
     each_named(v, "vpn_connections", [&](const std::string& n, SourceSpan nks, const YAML::Node& cv) {
       VpnConnection c;
@@ -749,7 +800,7 @@ class Parser {
     sc.services = builtin_services();
     each_key(root, "the scenario",
              {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
-              "vpn_connections", "expect"},
+              "vpn_connections", "client_vpn_endpoints", "expect"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                if (k == "name") {
                  sc.name_span = span(v, ks);
@@ -792,6 +843,8 @@ class Parser {
                  });
                } else if (k == "expect") {
                  parse_expect(sc, v, ks);
+               } else if (k == "client_vpn_endpoints") {
+                 parse_client_vpns(sc, v);
                } else if (k == "vpn_connections") {
                  parse_vpns(sc, v);
                } else if (k == "onprem") {

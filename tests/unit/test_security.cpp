@@ -385,3 +385,21 @@ TEST_CASE("strongSwan configuration for a tunnel") {
   CHECK(ike_port(0) == 500);
   CHECK(nat_t_port(0) == 4500);
 }
+
+TEST_CASE("client VPN mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 }\n"
+      "client_vpn_endpoints:\n"
+      "  one: { vpc: prod, subnets: [a], client_cidr: 10.0.64.0/22, transport: openvpn,\n"   // 8
+      "         authorization: [ { destination: 10.0.1.0/24 } ] }\n"
+      "  two: { vpc: prod, subnets: [b], client_cidr: 10.200.0.0/24, transport: ipsec,\n"   // 10
+      "         authorization: [ { destination: 10.0.1.0/24 } ] }\n"
+      "  three: { vpc: prod, subnets: [a], client_cidr: 10.201.0.0/22, transport: wireguard,\n"  // 12
+      "           authorization: [ { destination: 10.0.1.0/24 } ], clients: { a-1: {} } }\n");
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 8, "client_cidr 10.0.64.0/22 overlaps vpc 'prod'"));
+  CHECK(has(d, Severity::kError, 10, "unknown subnet 'b'"));
+  CHECK(has(d, Severity::kError, 10, "client_cidr 10.200.0.0/24 is a /24; AWS allows /12 to /22"));
+  CHECK(has(d, Severity::kError, 10, "unknown transport 'ipsec'"));
+  CHECK(has(d, Severity::kError, 12, "transport: wireguard is not implemented yet"));
+}
