@@ -3,6 +3,8 @@
 #include "apply/apply.h"
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
 
@@ -200,6 +202,87 @@ class Applier {
     return out;
   }
 
+  // The raw 32-byte X25519 key at the end of a PEM file's DER, as hex (WireGuard's UAPI).
+  Result<std::string> pem_key_hex(const std::string& rel) {
+    std::ifstream in(state_.path() + "/" + rel);
+    std::string b64, line;
+    while (std::getline(in, line))
+      if (line.rfind("-----", 0) != 0) b64 += line;
+    static const std::string kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string der;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : b64) {
+      auto v = kAlphabet.find(c);
+      if (v == std::string::npos) continue;  // '=' padding
+      acc = (acc << 6) | static_cast<uint32_t>(v);
+      if ((bits += 6) >= 8) der.push_back(static_cast<char>((acc >> (bits -= 8)) & 0xff));
+    }
+    if (der.size() < 32) return Error{0, "read key", state_.path() + "/" + rel, "not an X25519 PEM key"};
+    std::string out;
+    static const char* kHex = "0123456789abcdef";
+    for (size_t i = der.size() - 32; i < der.size(); ++i) {
+      out.push_back(kHex[(der[i] >> 4) & 0xf]);
+      out.push_back(kHex[der[i] & 0xf]);
+    }
+    return out;
+  }
+
+  // wireguard-go listens on a UAPI socket in its private /run, reachable from here through
+  // /proc/PID/root; once it answers, the interface gets its address and routes.
+  Status configure_wireguard(const ProcessPlan& p, pid_t pid) {
+    const WireguardSetup& w = *p.wireguard;
+    const std::string path = "/proc/" + std::to_string(pid) + "/root/run/wireguard/" + w.ifname + ".sock";
+    auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
+    while (access(path.c_str(), F_OK) != 0) {
+      if (Clock::now() > deadline || child_exit_status(pid) >= 0) {
+        return Error{0, "wireguard-go", p.name, "its control socket never appeared; end of its log:\n" +
+                                                    tail_of(state_.log_path(p.name), 5)};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::string text = w.uapi;
+    for (const char* tag : {"@key:", "@pub:"}) {
+      for (size_t at; (at = text.find(tag)) != std::string::npos;) {
+        size_t eol = text.find('\n', at);
+        auto hexkey = pem_key_hex(text.substr(at + 5, eol - at - 5));
+        if (!hexkey) return hexkey.error();
+        text.replace(at, eol - at, *hexkey);
+      }
+    }
+    Fd sock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path.c_str());
+    if (connect(sock.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0)
+      return errno_error("connect", path, errno);
+    if (write(sock.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+      return errno_error("write", path, errno);
+    char buf[256];
+    ssize_t n = read(sock.get(), buf, sizeof(buf) - 1);
+    std::string reply = n > 0 ? std::string(buf, n) : "";
+    if (reply.find("errno=0") == std::string::npos)
+      return Error{0, "wireguard UAPI set", p.name, "answered '" + reply + "'"};
+    auto nsfd = netns_open(p.ns);
+    if (!nsfd) return nsfd.error();
+    auto nl = NlSocket::open_in(nsfd->get(), p.ns);
+    if (!nl) return nl.error();
+    auto idx = nl->link_indexes();
+    if (!idx) return idx.error();
+    int ifindex = idx->count(w.ifname) ? idx->at(w.ifname) : 0;
+    nl->address(ifindex, w.ifname, w.address);
+    nl->link_up(w.ifname);
+    for (const auto& r : w.routes) {
+      NlSocket::Route x;
+      x.dst = r;
+      x.oif = ifindex;
+      x.dev = w.ifname;
+      nl->route(x);
+    }
+    return nl->flush();
+  }
+
   // Observed readiness: the process wrote `text` into `path` (its own log).
   Status wait_for_text(const std::string& path, const std::string& text, pid_t pid) {
     auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms * 2);
@@ -232,6 +315,10 @@ class Applier {
       so.ns_name = p.ns;
       for (const auto& a : p.argv) so.argv.push_back(substitute(a));
       so.cwd = substitute(p.cwd);
+      if (so.cwd.rfind(state_.path() + "/", 0) == 0) {  // a directory of ours: make it
+        std::error_code ec;
+        std::filesystem::create_directories(so.cwd, ec);
+      }
       so.log_path = state_.log_path(p.name);
       if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
       for (const auto& e : p.env) so.env.push_back(substitute(e));
@@ -247,7 +334,7 @@ class Applier {
       }
       if (auto s = child->release(); !s) {
         Error e = s.error();
-        e.object = "run: " + p.argv[0] + " in instance " + p.name;
+        e.object = "'" + p.argv[0] + "' (" + p.name + " in " + p.ns + ")";
         return e;
       }
       if (p.wait_exit) {
@@ -262,6 +349,9 @@ class Applier {
         continue;
       }
       started.push_back({&p, child->pid()});
+      if (p.wireguard) {
+        if (auto s = configure_wireguard(p, child->pid()); !s) return s;
+      }
       if (!p.ready_file.empty()) {
         if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, child->pid()); !s) {
           Error e = s.error();

@@ -300,9 +300,14 @@ json status_json(const std::string& run_dir, const std::string& name) {
       }
     }
   }
+  for (const auto& g : plan->gateways) {
+    if (g.kind == "wireguard-client")  // WireGuard addresses are assigned, not leased
+      j["vpn_clients"].push_back({{"endpoint", g.vpc}, {"client", g.name}, {"from", "wireguard"},
+                                  {"address", g.private_ip.str()}});
+  }
   j["gateways"] = json::array();
   for (const auto& g : plan->gateways) {
-    if (g.kind == "vpn-tunnel") continue;
+    if (g.kind == "vpn-tunnel" || g.kind == "wireguard-client") continue;
     j["gateways"].push_back({{"kind", g.kind}, {"vpc", g.vpc}, {"name", g.name}, {"netns", g.ns},
                              {"private_ip", g.private_ip.str()},
                              {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}});

@@ -443,27 +443,11 @@ class Compiler {
     }
   }
 
-  // Client VPN endpoint: an ENI in the first associated subnet, a public address where clients
-  // connect (OpenVPN, mutual TLS with certificates made for the scenario), their traffic
-  // source-NATed to the ENI and allowed only to authorized destinations (AWS rule 30).
-  void client_vpn(const Vpc& vpc, const std::string& rns, std::vector<EndpointEni>& out) {
-    using Kind = NftObject::Kind;
-    for (const auto& [name, e] : sc_.client_vpn_endpoints) {
-      if (e.vpc != vpc.name || e.subnets.empty()) continue;
-      const std::string sub = e.subnets[0];
-      const Cidr scidr = *vpc.subnets.at(sub).cidr;
-      const Ipv4 ip = addr_.eni_private.at(eni_key("cvpn", vpc.name, name, sub));
-      const Ipv4 pub = addr_.tunnel_public.at("cvpn/" + name);
-      std::string ens = ns_name(sc_.name, "cvpn", name);
-      add_ns(ens, "client-vpn-endpoint", "client VPN endpoint " + name, true);
-      std::string port = unique_ifname(rns, "c-", name);
-      eni_namespace(rns, ens, port, scidr, ip, "ENI of client VPN endpoint " + name, *vpc.cidr);
-      internet_stub(ens, "cvpn-" + name, pub, "client VPN endpoint " + name, "inet");
-      out.push_back({port, sub, ip});
-      plan_.gateways.push_back({"client-vpn-endpoint", vpc.name, name, ens, ip, pub});
-
-      // Certificates: a CA, the server's (serverAuth) and one per client (clientAuth).
-      const std::string dir = "@state/cvpn/" + name;
+  // OpenVPN: a CA, the server's certificate (serverAuth) and one per client (clientAuth),
+  // made for the scenario; the server hands out the client CIDR and pushes authorized routes.
+  void openvpn_endpoint(const ClientVpnEndpoint& e, const std::string& ens, Ipv4 pub) {
+    const std::string& name = e.name;
+    const std::string dir = "@state/cvpn/" + name;
       plan_.files.push_back({"cvpn/" + name + "/ext.cnf",
                              "[server]\nbasicConstraints = CA:FALSE\n"
                              "keyUsage = critical,digitalSignature,keyAgreement\n"
@@ -510,14 +494,119 @@ class Compiler {
       }
       plan_.processes.push_back({ens, "cvpn-" + name + "-server", server, dir, "", {}, true});
 
+  }
+
+  void openvpn_clients(const ClientVpnEndpoint& e, Ipv4 pub) {
+    const std::string dir = "@state/cvpn/" + e.name;
+    for (const auto& [client, _] : e.clients) {
+      std::string cns = endpoint_ns_name(sc_.name, client);
+      ProcessPlan p{cns, "cvpn-client-" + client,
+                    {"openvpn", "--client", "--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
+                     "--remote", pub.str(), "1194", "--nobind", "--ca", "ca.crt", "--cert", client + ".crt",
+                     "--key", client + ".key", "--remote-cert-tls", "server", "--verify-x509-name",
+                     "server", "name", "--data-ciphers", "AES-256-GCM", "--disable-dco"},
+                    dir, "", {}, true};
+      p.ready_file = "logs/cvpn-client-" + client + ".log";
+      p.ready_text = "Initialization Sequence Completed";
+      plan_.processes.push_back(p);
+    }
+  }
+
+  // WireGuard (wireguard-go, userspace): X25519 keys made for the scenario; the server is the
+  // client CIDR's first address, clients the next ones in name order.
+  void x25519_key(const ClientVpnEndpoint& e, const std::string& ns, const std::string& who) {
+    const std::string dir = "@state/cvpn/" + e.name;
+    ProcessPlan k{ns, "cvpn-" + e.name + "-" + who + "-key",
+                  {"openssl", "genpkey", "-algorithm", "x25519", "-out", who + ".key.pem"}, dir, "", {}, true};
+    k.wait_exit = true;
+    ProcessPlan p{ns, "cvpn-" + e.name + "-" + who + "-pub",
+                  {"openssl", "pkey", "-in", who + ".key.pem", "-pubout", "-out", who + ".pub.pem"},
+                  dir, "", {}, true};
+    p.wait_exit = true;
+    plan_.processes.push_back(k);
+    plan_.processes.push_back(p);
+  }
+
+  Ipv4 wireguard_address(const ClientVpnEndpoint& e, const std::string& client) const {
+    uint64_t i = 2;
+    for (const auto& [c, _] : e.clients) {
+      if (c == client) break;
+      ++i;
+    }
+    return e.client_cidr->at(i);
+  }
+
+  void wireguard_endpoint(const ClientVpnEndpoint& e, const std::string& ens, Ipv4) {
+    const std::string key = "cvpn/" + e.name + "/";
+    x25519_key(e, ens, "server");
+    for (const auto& [client, _] : e.clients) x25519_key(e, ens, client);
+    std::string uapi = "set=1\nprivate_key=@key:" + key + "server.key.pem\nlisten_port=51820\n";
+    for (const auto& [client, _] : e.clients) {
+      uapi += "public_key=@pub:" + key + client + ".pub.pem\nallowed_ip=" +
+              wireguard_address(e, client).str() + "/32\n";
+    }
+    ProcessPlan p{ens, "cvpn-" + e.name + "-server", {"wireguard-go", "-f", "wg0"},
+                  "@state/cvpn/" + e.name, "", {}, true};
+    p.wireguard = WireguardSetup{"wg0", uapi + "\n", Cidr{e.client_cidr->at(1), e.client_cidr->prefix}, {}};
+    plan_.processes.push_back(p);
+  }
+
+  void wireguard_clients(const ClientVpnEndpoint& e, Ipv4 pub) {
+    const std::string key = "cvpn/" + e.name + "/";
+    for (const auto& [client, _] : e.clients) {
+      std::string cns = endpoint_ns_name(sc_.name, client);
+      std::string uapi = "set=1\nprivate_key=@key:" + key + client + ".key.pem\npublic_key=@pub:" +
+                         key + "server.pub.pem\nendpoint=" + pub.str() +
+                         ":51820\npersistent_keepalive_interval=1\n";
+      for (const auto& a : e.authorization) uapi += "allowed_ip=" + a.str() + "\n";
+      uapi += "allowed_ip=" + e.client_cidr->at(1).str() + "/32\n";
+      ProcessPlan p{cns, "cvpn-client-" + client, {"wireguard-go", "-f", "wg0"},
+                    "@state/cvpn/" + e.name, "", {}, true};
+      p.wireguard = WireguardSetup{"wg0", uapi + "\n",
+                                   Cidr{wireguard_address(e, client), e.client_cidr->prefix},
+                                   e.authorization};
+      plan_.processes.push_back(p);
+      plan_.gateways.push_back({"wireguard-client", e.vpc, client, cns,
+                                wireguard_address(e, client), std::nullopt});
+    }
+  }
+
+  // Client VPN endpoint: an ENI in the first associated subnet, a public address where clients
+  // connect (OpenVPN, mutual TLS with certificates made for the scenario), their traffic
+  // source-NATed to the ENI and allowed only to authorized destinations (AWS rule 30).
+  void client_vpn(const Vpc& vpc, const std::string& rns, std::vector<EndpointEni>& out) {
+    using Kind = NftObject::Kind;
+    for (const auto& [name, e] : sc_.client_vpn_endpoints) {
+      if (e.vpc != vpc.name || e.subnets.empty()) continue;
+      const std::string sub = e.subnets[0];
+      const Cidr scidr = *vpc.subnets.at(sub).cidr;
+      const Ipv4 ip = addr_.eni_private.at(eni_key("cvpn", vpc.name, name, sub));
+      const Ipv4 pub = addr_.tunnel_public.at("cvpn/" + name);
+      std::string ens = ns_name(sc_.name, "cvpn", name);
+      add_ns(ens, "client-vpn-endpoint", "client VPN endpoint " + name, true);
+      std::string port = unique_ifname(rns, "c-", name);
+      eni_namespace(rns, ens, port, scidr, ip, "ENI of client VPN endpoint " + name, *vpc.cidr);
+      internet_stub(ens, "cvpn-" + name, pub, "client VPN endpoint " + name, "inet");
+      out.push_back({port, sub, ip});
+      plan_.gateways.push_back({"client-vpn-endpoint", vpc.name, name, ens, ip, pub});
+
+      const std::string dir = "@state/cvpn/" + name;
+      const std::string tun = e.transport == "wireguard" ? "wg0" : "tun0";
+      if (e.transport == "wireguard") {
+        wireguard_endpoint(e, ens, pub);
+      } else {
+        openvpn_endpoint(e, ens, pub);
+      }
       std::string auth;
       for (const auto& a : e.authorization) auth += (auth.empty() ? "" : ", ") + a.str();
       NftTable t;
       t.objects.push_back({Kind::kChain, "postrouting",
                            "type nat hook postrouting priority srcnat; policy accept;",
-                           {"iifname \"tun0\" oifname \"eth0\" snat to " + ip.str()}});
+                           {"iifname \"" + tun + "\" oifname \"eth0\" snat to " + ip.str()}});
       std::vector<std::string> fwd = {"ct state established,related accept"};
-      if (!auth.empty()) fwd.push_back("iifname \"tun0\" oifname \"eth0\" ip daddr { " + auth + " } accept");
+      if (!auth.empty()) {
+        fwd.push_back("iifname \"" + tun + "\" oifname \"eth0\" ip daddr { " + auth + " } accept");
+      }
       fwd.push_back("counter comment \"no authorization rule allows it\"");
       t.objects.push_back({Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;", fwd});
       plan_.nft.push_back({ens, std::move(t)});
@@ -528,16 +617,9 @@ class Compiler {
         internet_stub(cns, client, addr_.tunnel_public.at("client/" + client), "client VPN client " + client);
         plan_.endpoints.push_back({client, "vpn-client", cns, vpc.name, name,
                                    addr_.tunnel_public.at("client/" + client), std::nullopt, {}, ""});
-        ProcessPlan p{cns, "cvpn-client-" + client,
-                      {"openvpn", "--client", "--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
-                       "--remote", pub.str(), "1194", "--nobind", "--ca", "ca.crt", "--cert", client + ".crt",
-                       "--key", client + ".key", "--remote-cert-tls", "server", "--verify-x509-name",
-                       "server", "name", "--data-ciphers", "AES-256-GCM", "--disable-dco"},
-                      dir, "", {}, true};
-        p.ready_file = "logs/cvpn-client-" + client + ".log";
-        p.ready_text = "Initialization Sequence Completed";
-        plan_.processes.push_back(p);
       }
+      if (e.transport == "wireguard") wireguard_clients(e, pub);
+      else openvpn_clients(e, pub);
     }
   }
 

@@ -77,6 +77,16 @@ struct NftPlan {
   NftTable table;
 };
 
+// wireguard-go is configured after it starts: UAPI text sent to its socket ("@key:F" and
+// "@pub:F" stand for the hex of the X25519 private / public key in PEM file F of the state
+// directory), then the interface gets its address and routes.
+struct WireguardSetup {
+  std::string ifname;
+  std::string uapi;
+  Cidr address;
+  std::vector<Cidr> routes;
+};
+
 // argv may hold "@self" (the vpcemu binary) and "@state/" (the scenario's state directory):
 // apply substitutes them, so the plan itself stays free of machine paths.
 struct ProcessPlan {
@@ -92,6 +102,7 @@ struct ProcessPlan {
   std::string ready_file;
   std::string ready_text;
   bool wait_exit = false;  // a one-shot step: must exit 0 before the next process starts
+  std::optional<WireguardSetup> wireguard;
 };
 
 // A file written into the state directory before processes start (path relative to it).

@@ -78,6 +78,12 @@ json plan_to_json(const Plan& p) {
     if (pr.daemon) x["daemon"] = true;
     if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
     if (pr.wait_exit) x["wait_exit"] = true;
+    if (pr.wireguard) {
+      json routes = json::array();
+      for (const auto& r : pr.wireguard->routes) routes.push_back(r.str());
+      x["wireguard"] = {{"ifname", pr.wireguard->ifname}, {"uapi", pr.wireguard->uapi},
+                        {"address", pr.wireguard->address.str()}, {"routes", routes}};
+    }
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
@@ -152,12 +158,20 @@ Plan plan_from_json(const json& j) {
     p.nft.push_back(std::move(x));
   }
   for (const auto& f : j.value("files", json::array())) p.files.push_back({f.at("path"), f.at("content")});
-  for (const auto& pr : j.at("processes"))
-    p.processes.push_back({pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
-                           pr.value("resolv_conf", ""),
-                           pr.value("env", std::vector<std::string>{}), pr.value("daemon", false),
-                           pr.value("ready_file", ""), pr.value("ready_text", ""),
-                           pr.value("wait_exit", false)});
+  for (const auto& pr : j.at("processes")) {
+    ProcessPlan x{pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
+                  pr.value("resolv_conf", ""),
+                  pr.value("env", std::vector<std::string>{}), pr.value("daemon", false),
+                  pr.value("ready_file", ""), pr.value("ready_text", ""),
+                  pr.value("wait_exit", false), std::nullopt};
+    if (pr.contains("wireguard")) {
+      const auto& w = pr.at("wireguard");
+      WireguardSetup ws{w.at("ifname"), w.at("uapi"), cidr_from(w.at("address")), {}};
+      for (const auto& r : w.at("routes")) ws.routes.push_back(cidr_from(r));
+      x.wireguard = ws;
+    }
+    p.processes.push_back(x);
+  }
   for (const auto& e : j.at("endpoints")) {
     EndpointInfo x;
     x.name = e.at("name");

@@ -559,10 +559,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
   // Client VPN endpoints.
   for (const auto& [_, e] : sc.client_vpn_endpoints) {
     for (const auto& [cname, cspan] : e.clients) claim(cname, cspan, "client VPN client");
-    if (e.transport == "wireguard") {
-      d.error(e.transport_span, "transport: wireguard is not implemented yet in this version of "
-                                "vpcemu; use transport: openvpn");
-    } else if (e.transport != "openvpn") {
+    if (e.transport != "openvpn" && e.transport != "wireguard") {
       d.error(e.transport_span, "unknown transport '" + e.transport + "'; use openvpn or wireguard");
     }
     auto vit = sc.vpcs.find(e.vpc);
@@ -575,6 +572,9 @@ void validate(const Scenario& sc, Diagnostics& d) {
         unknown_ref(d, e.subnet_spans[i], "subnet", e.subnets[i], keys(vit->second.subnets),
                     " in vpc '" + e.vpc + "'");
     if (e.client_cidr) {
+      if (e.transport == "wireguard" && e.clients.size() + 2 >= e.client_cidr->size()) {
+        d.error(e.client_cidr_span, "client_cidr " + e.client_cidr->str() + " has no address for every client");
+      }
       if (e.client_cidr->prefix < 12 || e.client_cidr->prefix > 22) {
         d.error(e.client_cidr_span, "client_cidr " + e.client_cidr->str() + " is a /" +
                                         std::to_string(e.client_cidr->prefix) +

@@ -14,7 +14,7 @@ vpcs:
 YAML
 )
 out=$(vpcemu up "$f" 2>&1) && fail "up should have failed"
-[[ $out == *"execvp"*"/nonexistent/server"*"instance bad"*"No such file or directory"* ]] ||
+[[ $out == *"execvp"*"/nonexistent/server"*"(bad in "*"No such file or directory"* ]] ||
   fail "the error does not name the object and the cause: $out"
 pass "the error names the failing object: $(grep 'failed:' <<<"$out")"
 [[ $(count_ns "$name") -eq 0 ]] || fail "namespaces left after a failed up"

@@ -401,5 +401,6 @@ TEST_CASE("client VPN mistakes name the line") {
   CHECK(has(d, Severity::kError, 10, "unknown subnet 'b'"));
   CHECK(has(d, Severity::kError, 10, "client_cidr 10.200.0.0/24 is a /24; AWS allows /12 to /22"));
   CHECK(has(d, Severity::kError, 10, "unknown transport 'ipsec'"));
-  CHECK(has(d, Severity::kError, 12, "transport: wireguard is not implemented yet"));
+  CHECK_FALSE(has(d, Severity::kError, 12, "transport"));  // wireguard is a transport
+  CHECK(has(d, Severity::kError, 13, "client VPN client name 'a-1'") == false);
 }
