@@ -3,18 +3,18 @@
 #include "apply/apply.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "kernel/netlink.h"
@@ -111,8 +111,9 @@ class Applier {
       if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
     }
     step("links", plan_.veths.size(), t);
-    if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() && plan_.rules.empty() &&
-        plan_.nft.empty() && plan_.processes.empty() && plan_.files.empty()) {
+    if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() &&
+        plan_.rules.empty() && plan_.nft.empty() && plan_.processes.empty() &&
+        plan_.files.empty()) {
       return {};
     }
 
@@ -219,7 +220,8 @@ class Applier {
       acc = (acc << 6) | static_cast<uint32_t>(v);
       if ((bits += 6) >= 8) der.push_back(static_cast<char>((acc >> (bits -= 8)) & 0xff));
     }
-    if (der.size() < 32) return Error{0, "read key", state_.path() + "/" + rel, "not an X25519 PEM key"};
+    if (der.size() < 32)
+      return Error{0, "read key", state_.path() + "/" + rel, "not an X25519 PEM key"};
     std::string out;
     static const char* kHex = "0123456789abcdef";
     for (size_t i = der.size() - 32; i < der.size(); ++i) {
@@ -233,12 +235,14 @@ class Applier {
   // /proc/PID/root; once it answers, the interface gets its address and routes.
   Status configure_wireguard(const ProcessPlan& p, pid_t pid) {
     const WireguardSetup& w = *p.wireguard;
-    const std::string path = "/proc/" + std::to_string(pid) + "/root/run/wireguard/" + w.ifname + ".sock";
+    const std::string path =
+        "/proc/" + std::to_string(pid) + "/root/run/wireguard/" + w.ifname + ".sock";
     auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
     while (access(path.c_str(), F_OK) != 0) {
       if (Clock::now() > deadline || child_exit_status(pid) >= 0) {
-        return Error{0, "wireguard-go", p.name, "its control socket never appeared; end of its log:\n" +
-                                                    tail_of(state_.log_path(p.name), 5)};
+        return Error{0, "wireguard-go", p.name,
+                     "its control socket never appeared; end of its log:\n" +
+                         tail_of(state_.log_path(p.name), 5)};
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
@@ -294,8 +298,8 @@ class Applier {
       if (child_exit_status(pid) >= 0) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    return Error{0, "readiness", "", "'" + text + "' never appeared in " + path + ":\n" +
-                                         tail_of(path, 5)};
+    return Error{0, "readiness", "",
+                 "'" + text + "' never appeared in " + path + ":\n" + tail_of(path, 5)};
   }
 
   Status start_processes() {
@@ -353,7 +357,8 @@ class Applier {
         if (auto s = configure_wireguard(p, child->pid()); !s) return s;
       }
       if (!p.ready_file.empty()) {
-        if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, child->pid()); !s) {
+        if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, child->pid());
+            !s) {
           Error e = s.error();
           e.object = p.name + " (" + p.argv[0] + " in " + p.ns + ")";
           return e;
@@ -434,7 +439,8 @@ DestroyReport destroy(StateDir& state, const Progress& progress) {
   std::vector<std::pair<pid_t, uint64_t>> procs;
   for (const auto& e : state.read_journal()) {
     if (e.contains("netns")) names.insert(e["netns"].get<std::string>());
-    if (e.contains("process")) procs.emplace_back(e["process"].get<pid_t>(), e.value("start", 0ull));
+    if (e.contains("process"))
+      procs.emplace_back(e["process"].get<pid_t>(), e.value("start", 0ull));
   }
   // Namespaces are ours by name too: this covers a state directory that was lost.
   for (const auto& n : netns_list(state.scenario() + ".")) names.insert(n);

@@ -20,7 +20,9 @@ StateDir::StateDir(std::string run_dir, std::string scenario)
 }
 
 // The directory alone counts: an `up` killed right after creating it left something to remove.
-bool StateDir::exists() const { return fs::is_directory(path_); }
+bool StateDir::exists() const {
+  return fs::is_directory(path_);
+}
 
 Status StateDir::create() {
   std::error_code ec;
@@ -100,7 +102,9 @@ std::string StateDir::source_file() const {
   return j.value("source", "");
 }
 
-bool StateDir::complete() const { return fs::exists(path_ + "/up.done"); }
+bool StateDir::complete() const {
+  return fs::exists(path_ + "/up.done");
+}
 
 Status StateDir::mark_complete() {
   std::ofstream out(path_ + "/up.done");

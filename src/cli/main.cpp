@@ -3,17 +3,17 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "apply/apply.h"
 #include "apply/state.h"
@@ -36,7 +36,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitInvalid = 2;
 
-void log(const std::string& s) { std::cerr << s << "\n"; }
+void log(const std::string& s) {
+  std::cerr << s << "\n";
+}
 
 bool need_root(const char* verb) {
   if (geteuid() == 0) return true;
@@ -85,8 +87,11 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
     if (auto old = state.read_plan()) {
       PlanDiff diff = diff_plans(*old, plan);
       if (format == "json") {
-        json j = {{"scenario", sc->name}, {"running", true}, {"add", plan_to_json(diff.added)},
-                  {"nft_transactions", json::array()}, {"cannot_apply_live", diff.unsupported}};
+        json j = {{"scenario", sc->name},
+                  {"running", true},
+                  {"add", plan_to_json(diff.added)},
+                  {"nft_transactions", json::array()},
+                  {"cannot_apply_live", diff.unsupported}};
         for (const auto& [ns, change] : diff.nft_changes) {
           j["nft_transactions"].push_back(
               {{"ns", ns}, {"now", change.now}, {"cleanup", change.cleanup}});
@@ -136,7 +141,8 @@ int up_change(StateDir& state, const Plan& old, const Plan& plan, const std::str
     if (diff.unsupported.size() > 10)
       log("  ... and " + std::to_string(diff.unsupported.size() - 10) + " more");
     log("Live changes can add instances and change security groups and network ACLs. Run "
-        "'vpcemu down " + plan.scenario + "' and 'vpcemu up' to rebuild it.");
+        "'vpcemu down " +
+        plan.scenario + "' and 'vpcemu up' to rebuild it.");
     return kExitFail;
   }
   log("vpcemu: up " + plan.scenario + ": applying the change to the running scenario");
@@ -190,7 +196,8 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
     log("vpcemu: removing leftover namespaces of " + sc->name);
     destroy(state, log);
   }
-  log("vpcemu: up " + sc->name + " (" + std::to_string(plan.endpoints.size()) + " instances and hosts)");
+  log("vpcemu: up " + sc->name + " (" + std::to_string(plan.endpoints.size()) +
+      " instances and hosts)");
   auto t0 = std::chrono::steady_clock::now();
   Status s = state.create();
   if (s) s = state.write_plan(plan, src);
@@ -204,7 +211,9 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
     return kExitFail;
   }
   if (auto m = state.mark_complete(); !m) log("vpcemu up: " + m.error().str());
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   log("vpcemu: " + sc->name + " is up (" + std::to_string(ms) + " ms)");
   for (const auto& e : plan.endpoints) {
     std::string line = "  " + e.name + "  " + e.private_ip.str();
@@ -217,14 +226,18 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
 // A tunnel's state as its VGW-side charon reports it in its log (epoch timestamps), and the
 // bytes its TUN device carried, read inside the gateway's namespace.
 json tunnel_json(const StateDir& state, const GatewayInfo& g) {
-  json t = {{"name", g.name}, {"vpc", g.vpc}, {"outside_ip", g.private_ip.str()},
-            {"customer_gateway", g.public_ip ? g.public_ip->str() : ""}, {"state", "down"}};
+  json t = {{"name", g.name},
+            {"vpc", g.vpc},
+            {"outside_ip", g.private_ip.str()},
+            {"customer_gateway", g.public_ip ? g.public_ip->str() : ""},
+            {"state", "down"}};
   std::ifstream in(state.path() + "/vpn/" + g.name + "/vgw/charon.log");
   std::string tun, since;
   bool up = false;
   for (std::string l; std::getline(in, l);) {
     if (auto p = l.find("created TUN device: "); p != std::string::npos) tun = l.substr(p + 20);
-    if (l.find("CHILD_SA") != std::string::npos && l.find("established with SPIs") != std::string::npos) {
+    if (l.find("CHILD_SA") != std::string::npos &&
+        l.find("established with SPIs") != std::string::npos) {
       up = true, since = l.substr(0, l.find(' '));
     } else if (l.find("closing CHILD_SA") != std::string::npos ||
                l.find("deleting CHILD_SA") != std::string::npos ||
@@ -275,7 +288,8 @@ json status_json(const std::string& run_dir, const std::string& name) {
   if (alive != static_cast<int>(plan->namespaces.size())) j["state"] = "degraded";
   j["endpoints"] = json::array();
   for (const auto& e : plan->endpoints) {
-    json x = {{"name", e.name}, {"kind", e.kind}, {"netns", e.ns}, {"private_ip", e.private_ip.str()}};
+    json x = {
+        {"name", e.name}, {"kind", e.kind}, {"netns", e.ns}, {"private_ip", e.private_ip.str()}};
     if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
     x["public_ip"] = e.public_ip ? json(e.public_ip->str()) : json(nullptr);
     if (e.kind == "instance") x["security_groups"] = e.security_groups;
@@ -295,27 +309,36 @@ json status_json(const std::string& run_dir, const std::string& name) {
       std::stringstream ls(l);
       for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
       if (f.size() > 3) {
-        j["vpn_clients"].push_back({{"endpoint", g.name}, {"client", f[1]}, {"from", f[2]},
-                                    {"address", f[3]}});
+        j["vpn_clients"].push_back(
+            {{"endpoint", g.name}, {"client", f[1]}, {"from", f[2]}, {"address", f[3]}});
       }
     }
   }
   for (const auto& g : plan->gateways) {
     if (g.kind == "wireguard-client")  // WireGuard addresses are assigned, not leased
-      j["vpn_clients"].push_back({{"endpoint", g.vpc}, {"client", g.name}, {"from", "wireguard"},
+      j["vpn_clients"].push_back({{"endpoint", g.vpc},
+                                  {"client", g.name},
+                                  {"from", "wireguard"},
                                   {"address", g.private_ip.str()}});
   }
   j["gateways"] = json::array();
   for (const auto& g : plan->gateways) {
     if (g.kind == "vpn-tunnel" || g.kind == "wireguard-client") continue;
-    j["gateways"].push_back({{"kind", g.kind}, {"vpc", g.vpc}, {"name", g.name}, {"netns", g.ns},
-                             {"private_ip", g.private_ip.str()},
-                             {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}});
+    j["gateways"].push_back(
+        {{"kind", g.kind},
+         {"vpc", g.vpc},
+         {"name", g.name},
+         {"netns", g.ns},
+         {"private_ip", g.private_ip.str()},
+         {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}});
   }
   j["subnets"] = json::array();
   for (const auto& sn : plan->subnets) {
-    j["subnets"].push_back({{"vpc", sn.vpc}, {"name", sn.name}, {"cidr", sn.cidr.str()},
-                            {"route_table", sn.route_table}, {"network_acl", sn.network_acl}});
+    j["subnets"].push_back({{"vpc", sn.vpc},
+                            {"name", sn.name},
+                            {"cidr", sn.cidr.str()},
+                            {"route_table", sn.route_table},
+                            {"network_acl", sn.network_acl}});
   }
   j["processes"] = json::array();
   for (const auto& e : state.read_journal()) {
@@ -329,7 +352,8 @@ json status_json(const std::string& run_dir, const std::string& name) {
       std::vector<std::string> lines;
       for (std::string l; std::getline(in, l);) lines.push_back(l);
       json tail = json::array();
-      for (size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i) tail.push_back(lines[i]);
+      for (size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i)
+        tail.push_back(lines[i]);
       p["log_tail"] = tail;
     }
     j["processes"].push_back(p);
@@ -358,9 +382,11 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
   }
   if (all.empty()) std::cout << "no scenario is up\n";
   for (const auto& s : all) {
-    std::cout << "scenario " << s["scenario"].get<std::string>() << ": " << s["state"].get<std::string>();
+    std::cout << "scenario " << s["scenario"].get<std::string>() << ": "
+              << s["state"].get<std::string>();
     if (s.contains("namespaces"))
-      std::cout << " (" << s["namespaces"]["present"] << "/" << s["namespaces"]["expected"] << " namespaces)";
+      std::cout << " (" << s["namespaces"]["present"] << "/" << s["namespaces"]["expected"]
+                << " namespaces)";
     std::cout << "\n  source " << s["source"].get<std::string>() << "\n";
     if (!s.contains("endpoints")) continue;
     printf("  %-20s %-9s %-12s %-14s %-16s %-16s %s\n", "NAME", "KIND", "VPC", "SUBNET", "PRIVATE",
@@ -391,18 +417,19 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
         since = std::string(", since ") + buf;
       }
       std::string bytes = t.contains("bytes_in")
-                              ? ", " + std::to_string(t["bytes_in"].get<uint64_t>()) + " bytes in, " +
-                                    std::to_string(t["bytes_out"].get<uint64_t>()) + " bytes out"
+                              ? ", " + std::to_string(t["bytes_in"].get<uint64_t>()) +
+                                    " bytes in, " + std::to_string(t["bytes_out"].get<uint64_t>()) +
+                                    " bytes out"
                               : "";
       printf("  vpn tunnel %s  %s ↔ %s  %s%s%s\n", t["name"].get<std::string>().c_str(),
              t["outside_ip"].get<std::string>().c_str(),
-             t["customer_gateway"].get<std::string>().c_str(), t["state"].get<std::string>().c_str(),
-             since.c_str(), bytes.c_str());
+             t["customer_gateway"].get<std::string>().c_str(),
+             t["state"].get<std::string>().c_str(), since.c_str(), bytes.c_str());
     }
     for (const auto& c : s["vpn_clients"]) {
-      printf("  vpn client %s  %s  (endpoint %s, connected from %s)\n", c["client"].get<std::string>().c_str(),
-             c["address"].get<std::string>().c_str(), c["endpoint"].get<std::string>().c_str(),
-             c["from"].get<std::string>().c_str());
+      printf("  vpn client %s  %s  (endpoint %s, connected from %s)\n",
+             c["client"].get<std::string>().c_str(), c["address"].get<std::string>().c_str(),
+             c["endpoint"].get<std::string>().c_str(), c["from"].get<std::string>().c_str());
     }
     for (const auto& sn : s["subnets"]) {
       printf("  subnet %s/%s %s: route table %s, network ACL %s\n",
@@ -461,8 +488,8 @@ int cmd_exec(const std::string& run_dir, const std::string& scenario, const std:
     if (!fs::exists(resolv)) resolv.clear();
   }
   if (const char* step = enter_netns_environment(fd->get(), ep->first.ns, resolv)) {
-    std::cerr << "vpcemu exec: entering " << ep->first.ns << ": " << step << ": "
-              << strerror(errno) << "\n";
+    std::cerr << "vpcemu exec: entering " << ep->first.ns << ": " << step << ": " << strerror(errno)
+              << "\n";
     return kExitFail;
   }
   std::vector<char*> argv;
@@ -512,9 +539,9 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
       for (const auto& [_, c] : sc->vpn_connections)
         vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && c.vpc == dst->vpc;
       vpn |= src->kind == "vpn-client" && src->vpc == dst->vpc;
-      bool outside = (src->kind != "instance" && !vpn) ||
-                     (src->kind == "instance" && src->vpc != dst->vpc &&
-                      !sc->peering_between(src->vpc, dst->vpc));
+      bool outside =
+          (src->kind != "instance" && !vpn) || (src->kind == "instance" && src->vpc != dst->vpc &&
+                                                !sc->peering_between(src->vpc, dst->vpc));
       s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
     } else if (auto ip = Ipv4::parse(e.to)) {
       s.dst = *ip;
@@ -553,12 +580,16 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
     (pass ? passed : failed)++;
     std::string proto = protocol_name(e.protocol);
     if (e.port) proto += "/" + std::to_string(*e.port);
-    out["results"].push_back({{"from", e.from}, {"to", e.to}, {"address", specs[i].dst.str()},
+    out["results"].push_back({{"from", e.from},
+                              {"to", e.to},
+                              {"address", specs[i].dst.str()},
                               {"protocol", protocol_name(e.protocol)},
                               {"port", e.port ? json(*e.port) : json(nullptr)},
                               {"expected", e.allow ? "allow" : "deny"},
                               {"observed", r.reached ? "allow" : "deny"},
-                              {"detail", r.detail}, {"ms", r.ms}, {"pass", pass},
+                              {"detail", r.detail},
+                              {"ms", r.ms},
+                              {"pass", pass},
                               {"line", e.span.line}});
     if (format != "json") {
       printf("%s  %-12s -> %-28s %-9s expected %-5s observed %-5s (%s, %ld ms)\n",
@@ -609,8 +640,8 @@ int cmd_service_responder(const std::string& name, const std::vector<int>& ports
       (void)!recv(c, buf, sizeof(buf), 0);  // the request itself does not matter
       char src[INET_ADDRSTRLEN];
       inet_ntop(AF_INET, &peer.sin_addr, src, sizeof(src));
-      std::string body = json({{"service", name}, {"source", src},
-                               {"port", ntohs(local.sin_port)}}).dump() + "\n";
+      std::string body =
+          json({{"service", name}, {"source", src}, {"port", ntohs(local.sin_port)}}).dump() + "\n";
       std::string resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
       (void)!send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
@@ -653,7 +684,8 @@ int main(int argc, char** argv) {
   auto* c = app.add_subcommand("check", "send real packets for every expect: entry");
   c->add_option("FILE|NAME", file)->required();
   c->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
-  c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")->capture_default_str();
+  c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")
+      ->capture_default_str();
 
   std::string svc_name;
   std::vector<int> svc_ports;

@@ -18,8 +18,7 @@
 
 namespace vpcemu {
 
-std::string ns_name(const std::string& scenario, const std::string& kind,
-                    const std::string& name) {
+std::string ns_name(const std::string& scenario, const std::string& kind, const std::string& name) {
   return scenario + "." + kind + "." + name;
 }
 
@@ -168,10 +167,10 @@ class Compiler {
     plan_.addrs.push_back({inet_ns_, port, Cidr{kInternetSide, 32}});
     plan_.neighs.push_back({ns, dev, kInternetSide, inet.mac});
     plan_.neighs.push_back({inet_ns_, port, ip, eth.mac});
-    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
-                            dev, true, "default route to the internet router"});
-    plan_.routes.push_back({inet_ns_, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt,
-                            port, false, what});
+    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide, dev,
+                            true, "default route to the internet router"});
+    plan_.routes.push_back(
+        {inet_ns_, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port, false, what});
     return port;
   }
 
@@ -181,7 +180,8 @@ class Compiler {
     std::vector<Ipv4> outside;
     for (const auto& [cname, c] : sc_.vpn_connections)
       if (c.vpc == vpc.name)
-        for (int t = 1; t <= 2; ++t) outside.push_back(addr_.tunnel_public.at(cname + "/" + std::to_string(t)));
+        for (int t = 1; t <= 2; ++t)
+          outside.push_back(addr_.tunnel_public.at(cname + "/" + std::to_string(t)));
     if (outside.empty()) return;
     std::string gns = ns_name(sc_.name, "vgw", vpc.name);
     add_ns(gns, "vpn-gateway", "virtual private gateway of vpc " + vpc.name, true);
@@ -191,8 +191,8 @@ class Compiler {
     plan_.addrs.push_back({gns, "vpc", Cidr{kVgwVpcSide, 32}});
     plan_.neighs.push_back({rns, "vgw", kVgwVpcSide, g.mac});
     plan_.neighs.push_back({gns, "vpc", kRouterVgwSide, r.mac});
-    plan_.routes.push_back({gns, 254, *vpc.cidr, RouteType::kUnicast, kRouterVgwSide, "vpc", true,
-                            "vpc " + vpc.name});
+    plan_.routes.push_back(
+        {gns, 254, *vpc.cidr, RouteType::kUnicast, kRouterVgwSide, "vpc", true, "vpc " + vpc.name});
     // charon routes into the tunnel from an address of its own side: VPC base + 3, which AWS
     // reserves and no ENI ever has.
     plan_.addrs.push_back({gns, "lo", Cidr{vpc.cidr->at(3), 32}});
@@ -209,7 +209,7 @@ class Compiler {
   // gateway initiates (as AWS expects); both ends route the other side's prefixes into the
   // tunnel through the charon's own table.
   void vpn_tunnels() {
-    std::map<std::string, int> next;  // charons per namespace so far
+    std::map<std::string, int> next;      // charons per namespace so far
     std::vector<ProcessPlan> initiators;  // started after every responder has its config
     for (const auto& [cname, c] : sc_.vpn_connections) {
       const Onprem& o = sc_.onprem.at(c.customer_gateway);
@@ -221,12 +221,26 @@ class Compiler {
         int k = next[gns]++, j = next[ons]++;
         std::string psk = hex(stable_hash(sc_.name + "/" + tname + "/psk"), 16) +
                           hex(stable_hash(tname + "/" + sc_.name), 16);
-        IpsecTunnel vgw{tname, "@state/vpn/" + tname + "/vgw", addr_.tunnel_public.at(cname + "/" + std::to_string(t)),
-                        *o.public_ip, ike_port(k), nat_t_port(k), ike_port(j), {*vpc.cidr},
-                        c.static_routes, psk, false, 221u + k};
-        IpsecTunnel cgw{tname, "@state/vpn/" + tname + "/cgw", *o.public_ip, vgw.local, ike_port(j),
-                        nat_t_port(j), ike_port(k), c.static_routes, {*vpc.cidr}, psk, true, 221u + j};
-        for (const auto& [side, ns, cfg] : {std::tuple{"vgw", gns, &vgw}, std::tuple{"cgw", ons, &cgw}}) {
+        IpsecTunnel vgw{tname,
+                        "@state/vpn/" + tname + "/vgw",
+                        addr_.tunnel_public.at(cname + "/" + std::to_string(t)),
+                        *o.public_ip,
+                        ike_port(k),
+                        nat_t_port(k),
+                        ike_port(j),
+                        {*vpc.cidr},
+                        c.static_routes,
+                        psk,
+                        false,
+                        221u + k};
+        IpsecTunnel cgw{tname,        "@state/vpn/" + tname + "/cgw",
+                        *o.public_ip, vgw.local,
+                        ike_port(j),  nat_t_port(j),
+                        ike_port(k),  c.static_routes,
+                        {*vpc.cidr},  psk,
+                        true,         221u + j};
+        for (const auto& [side, ns, cfg] :
+             {std::tuple{"vgw", gns, &vgw}, std::tuple{"cgw", ons, &cgw}}) {
           const std::string dir = std::string("vpn/") + tname + "/" + side;
           plan_.files.push_back({dir + "/strongswan.conf", strongswan_conf(*cfg)});
           plan_.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
@@ -281,13 +295,15 @@ class Compiler {
                               "eth0", true, "default route to the office router"});
       plan_.routes.push_back({rns, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt, port,
                               false, "LAN host " + hname});
-      plan_.endpoints.push_back({hname, "onprem-host", ns, "", o.name, *h.ip, std::nullopt, {}, ""});
+      plan_.endpoints.push_back(
+          {hname, "onprem-host", ns, "", o.name, *h.ip, std::nullopt, {}, ""});
     }
     NftTable t;
-    t.objects.push_back({Kind::kChain, "postrouting",
-                         "type nat hook postrouting priority srcnat; policy accept;",
-                         {"oifname \"eth0\" ip saddr " + o.cidr->str() + " snat to " +
-                          o.public_ip->str()}});
+    t.objects.push_back(
+        {Kind::kChain,
+         "postrouting",
+         "type nat hook postrouting priority srcnat; policy accept;",
+         {"oifname \"eth0\" ip saddr " + o.cidr->str() + " snat to " + o.public_ip->str()}});
     plan_.nft.push_back({rns, std::move(t)});
   }
 
@@ -296,11 +312,16 @@ class Compiler {
     std::string ns = ns_name(sc_.name, "svc", svc.name);
     add_ns(ns, "service", "emulated AWS service " + svc.name, true);
     internet_stub(ns, svc.name, svc.address(), "AWS service " + svc.name);
-    plan_.processes.push_back({ns, "service-" + svc.name,
-                               {"@self", "service-responder", "--name", svc.name, "--port", "80",
-                                "--port", "443"},
-                               "/", "", {}, true});
-    plan_.endpoints.push_back({svc.name, "service", ns, "", "", svc.address(), std::nullopt, {}, ""});
+    plan_.processes.push_back(
+        {ns,
+         "service-" + svc.name,
+         {"@self", "service-responder", "--name", svc.name, "--port", "80", "--port", "443"},
+         "/",
+         "",
+         {},
+         true});
+    plan_.endpoints.push_back(
+        {svc.name, "service", ns, "", "", svc.address(), std::nullopt, {}, ""});
     NftTable t;
     reply_paths(ns, t);
     if (!t.objects.empty()) plan_.nft.push_back({ns, std::move(t)});
@@ -325,16 +346,18 @@ class Compiler {
       marks.push_back("\"" + l.port + "\" : " + std::to_string(mark));
       plan_.rules.push_back({ns, kRulePrioTables + mark, mark, std::nullopt, kTableBase + mark,
                              false, "replies to connections that came in on " + l.port});
-      plan_.routes.push_back({ns, kTableBase + mark, Cidr{Ipv4{0}, 0}, RouteType::kUnicast,
-                              l.peer, l.port, true, "back out through " + l.port});
+      plan_.routes.push_back({ns, kTableBase + mark, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, l.peer,
+                              l.port, true, "back out through " + l.port});
       ++mark;
     }
     t.objects.push_back({Kind::kMap, "reply-link", "type ifname : mark;", marks});
-    t.objects.push_back({Kind::kChain, "mark-prerouting",
+    t.objects.push_back({Kind::kChain,
+                         "mark-prerouting",
                          "type filter hook prerouting priority mangle; policy accept;",
                          {"ct state new ct mark set iifname map @reply-link",
                           "ct direction reply meta mark set ct mark"}});
-    t.objects.push_back({Kind::kChain, "mark-output",
+    t.objects.push_back({Kind::kChain,
+                         "mark-output",
                          "type route hook output priority mangle; policy accept;",
                          {"ct direction reply meta mark set ct mark"}});
   }
@@ -360,8 +383,8 @@ class Compiler {
     plan_.routes.push_back({ns, 254, via_vpc, RouteType::kUnicast, gw, "eth0", false,
                             (via_vpc.prefix == 0 ? "default route" : "the VPC") +
                                 std::string(" via the VPC router ") + gw.str()});
-    plan_.routes.push_back({rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port,
-                            false, what});
+    plan_.routes.push_back(
+        {rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port, false, what});
     sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
     sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
   }
@@ -406,7 +429,8 @@ class Compiler {
       const Cidr scidr = *vpc.subnets.at(sub).cidr;
       const Ipv4 ip = addr_.eni_private.at(eni_key("vpce", vpc.name, ep.name, sub));
       std::string ens = ns_name(sc_.name, "vpce", vpc.name + "." + ep.name + "." + sub);
-      add_ns(ens, "interface-endpoint", "endpoint " + ep.name + " of vpc " + vpc.name + " in " + sub, true);
+      add_ns(ens, "interface-endpoint",
+             "endpoint " + ep.name + " of vpc " + vpc.name + " in " + sub, true);
       std::string port = unique_ifname(rns, "i-", ep.name + "-" + sub);
       eni_namespace(rns, ens, port, scidr, ip, "ENI of endpoint " + ep.name + " in " + sub);
       auto [a, b] = link_pair();
@@ -426,16 +450,19 @@ class Compiler {
                               target == b ? std::nullopt : std::optional<Ipv4>(b), "svc",
                               target != b, ep.service + " through the endpoint link"});
       NftTable t;
-      t.objects.push_back({Kind::kChain, "prerouting",
+      t.objects.push_back({Kind::kChain,
+                           "prerouting",
                            "type nat hook prerouting priority dstnat; policy accept;",
                            {"iifname \"eth0\" ip daddr " + ip.str() + " dnat to " + target.str()}});
-      t.objects.push_back({Kind::kChain, "postrouting",
+      t.objects.push_back({Kind::kChain,
+                           "postrouting",
                            "type nat hook postrouting priority srcnat; policy accept;",
                            {"oifname \"svc\" snat to " + a.str()}});
-      t.objects.push_back({Kind::kChain, "forward",
-                           "type filter hook forward priority filter; policy drop;",
-                           {"ct state established,related accept",
-                            "iifname \"eth0\" oifname \"svc\" accept"}});
+      t.objects.push_back(
+          {Kind::kChain,
+           "forward",
+           "type filter hook forward priority filter; policy drop;",
+           {"ct state established,related accept", "iifname \"eth0\" oifname \"svc\" accept"}});
       plan_.nft.push_back({ens, std::move(t)});
       out.push_back({port, sub, ip});
       plan_.gateways.push_back({"interface-endpoint", vpc.name, ep.name, ens, ip, std::nullopt});
@@ -448,64 +475,120 @@ class Compiler {
   void openvpn_endpoint(const ClientVpnEndpoint& e, const std::string& ens, Ipv4 pub) {
     const std::string& name = e.name;
     const std::string dir = "@state/cvpn/" + name;
-      plan_.files.push_back({"cvpn/" + name + "/ext.cnf",
-                             "[server]\nbasicConstraints = CA:FALSE\n"
-                             "keyUsage = critical,digitalSignature,keyAgreement\n"
-                             "extendedKeyUsage = serverAuth\n"
-                             "[client]\nbasicConstraints = CA:FALSE\n"
-                             "keyUsage = critical,digitalSignature,keyAgreement\n"
-                             "extendedKeyUsage = clientAuth\n"});
-      auto openssl = [&](const std::string& step, std::vector<std::string> args) {
-        args.insert(args.begin(), "openssl");
-        ProcessPlan p{ens, "cvpn-" + name + "-" + step, args, dir, "", {}, true};
-        p.wait_exit = true;
-        plan_.processes.push_back(p);
-      };
-      const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
-      auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-      };
-      openssl("ca", with({"req", "-x509"}, with(ec, {"-keyout", "ca.key", "-out", "ca.crt", "-days", "30",
-                          "-subj", "/CN=vpcemu " + sc_.name + " " + name + " CA",
-                          "-addext", "basicConstraints=critical,CA:TRUE",
-                          "-addext", "keyUsage=critical,keyCertSign,cRLSign"})));
-      std::vector<std::pair<std::string, std::string>> certs = {{"server", "server"}};
-      for (const auto& [client, _] : e.clients) certs.push_back({client, "client"});
-      for (const auto& [who, kind] : certs) {
-        openssl(who + "-key", with({"req"}, with(ec, {"-keyout", who + ".key", "-out", who + ".csr",
-                                                       "-subj", "/CN=" + who})));
-        openssl(who + "-cert", {"x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                                "-CAcreateserial", "-out", who + ".crt", "-days", "30",
-                                "-extfile", "ext.cnf", "-extensions", kind});
-      }
-      const Cidr pool = *e.client_cidr;
-      std::vector<std::string> server = {"openvpn", "--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
-                                         "--local", pub.str(), "--port", "1194",
-                                         "--server", pool.network().str(), Ipv4{pool.mask()}.str(),
-                                         "--topology", "subnet", "--ca", "ca.crt", "--cert", "server.crt",
-                                         "--key", "server.key", "--dh", "none",
-                                         "--verify-client-cert", "require", "--data-ciphers", "AES-256-GCM",
-                                         "--disable-dco", "--keepalive", "1", "5",
-                                         "--status", "status.txt", "1", "--status-version", "2"};
-      for (const auto& a : e.authorization) {
-        server.push_back("--push");
-        server.push_back("route " + a.network().str() + " " + Ipv4{a.mask()}.str());
-      }
-      plan_.processes.push_back({ens, "cvpn-" + name + "-server", server, dir, "", {}, true});
-
+    plan_.files.push_back({"cvpn/" + name + "/ext.cnf",
+                           "[server]\nbasicConstraints = CA:FALSE\n"
+                           "keyUsage = critical,digitalSignature,keyAgreement\n"
+                           "extendedKeyUsage = serverAuth\n"
+                           "[client]\nbasicConstraints = CA:FALSE\n"
+                           "keyUsage = critical,digitalSignature,keyAgreement\n"
+                           "extendedKeyUsage = clientAuth\n"});
+    auto openssl = [&](const std::string& step, std::vector<std::string> args) {
+      args.insert(args.begin(), "openssl");
+      ProcessPlan p{ens, "cvpn-" + name + "-" + step, args, dir, "", {}, true};
+      p.wait_exit = true;
+      plan_.processes.push_back(p);
+    };
+    const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt",
+                                         "ec_paramgen_curve:prime256v1", "-nodes"};
+    auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+      a.insert(a.end(), b.begin(), b.end());
+      return a;
+    };
+    openssl("ca",
+            with({"req", "-x509"}, with(ec, {"-keyout", "ca.key", "-out", "ca.crt", "-days", "30",
+                                             "-subj", "/CN=vpcemu " + sc_.name + " " + name + " CA",
+                                             "-addext", "basicConstraints=critical,CA:TRUE",
+                                             "-addext", "keyUsage=critical,keyCertSign,cRLSign"})));
+    std::vector<std::pair<std::string, std::string>> certs = {{"server", "server"}};
+    for (const auto& [client, _] : e.clients) certs.push_back({client, "client"});
+    for (const auto& [who, kind] : certs) {
+      openssl(who + "-key", with({"req"}, with(ec, {"-keyout", who + ".key", "-out", who + ".csr",
+                                                    "-subj", "/CN=" + who})));
+      openssl(who + "-cert", {"x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey",
+                              "ca.key", "-CAcreateserial", "-out", who + ".crt", "-days", "30",
+                              "-extfile", "ext.cnf", "-extensions", kind});
+    }
+    const Cidr pool = *e.client_cidr;
+    std::vector<std::string> server = {"openvpn",
+                                       "--dev",
+                                       "tun0",
+                                       "--dev-type",
+                                       "tun",
+                                       "--proto",
+                                       "udp",
+                                       "--local",
+                                       pub.str(),
+                                       "--port",
+                                       "1194",
+                                       "--server",
+                                       pool.network().str(),
+                                       Ipv4{pool.mask()}.str(),
+                                       "--topology",
+                                       "subnet",
+                                       "--ca",
+                                       "ca.crt",
+                                       "--cert",
+                                       "server.crt",
+                                       "--key",
+                                       "server.key",
+                                       "--dh",
+                                       "none",
+                                       "--verify-client-cert",
+                                       "require",
+                                       "--data-ciphers",
+                                       "AES-256-GCM",
+                                       "--disable-dco",
+                                       "--keepalive",
+                                       "1",
+                                       "5",
+                                       "--status",
+                                       "status.txt",
+                                       "1",
+                                       "--status-version",
+                                       "2"};
+    for (const auto& a : e.authorization) {
+      server.push_back("--push");
+      server.push_back("route " + a.network().str() + " " + Ipv4{a.mask()}.str());
+    }
+    plan_.processes.push_back({ens, "cvpn-" + name + "-server", server, dir, "", {}, true});
   }
 
   void openvpn_clients(const ClientVpnEndpoint& e, Ipv4 pub) {
     const std::string dir = "@state/cvpn/" + e.name;
     for (const auto& [client, _] : e.clients) {
       std::string cns = endpoint_ns_name(sc_.name, client);
-      ProcessPlan p{cns, "cvpn-client-" + client,
-                    {"openvpn", "--client", "--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
-                     "--remote", pub.str(), "1194", "--nobind", "--ca", "ca.crt", "--cert", client + ".crt",
-                     "--key", client + ".key", "--remote-cert-tls", "server", "--verify-x509-name",
-                     "server", "name", "--data-ciphers", "AES-256-GCM", "--disable-dco"},
-                    dir, "", {}, true};
+      ProcessPlan p{cns,
+                    "cvpn-client-" + client,
+                    {"openvpn",
+                     "--client",
+                     "--dev",
+                     "tun0",
+                     "--dev-type",
+                     "tun",
+                     "--proto",
+                     "udp",
+                     "--remote",
+                     pub.str(),
+                     "1194",
+                     "--nobind",
+                     "--ca",
+                     "ca.crt",
+                     "--cert",
+                     client + ".crt",
+                     "--key",
+                     client + ".key",
+                     "--remote-cert-tls",
+                     "server",
+                     "--verify-x509-name",
+                     "server",
+                     "name",
+                     "--data-ciphers",
+                     "AES-256-GCM",
+                     "--disable-dco"},
+                    dir,
+                    "",
+                    {},
+                    true};
       p.ready_file = "logs/cvpn-client-" + client + ".log";
       p.ready_text = "Initialization Sequence Completed";
       plan_.processes.push_back(p);
@@ -516,12 +599,21 @@ class Compiler {
   // client CIDR's first address, clients the next ones in name order.
   void x25519_key(const ClientVpnEndpoint& e, const std::string& ns, const std::string& who) {
     const std::string dir = "@state/cvpn/" + e.name;
-    ProcessPlan k{ns, "cvpn-" + e.name + "-" + who + "-key",
-                  {"openssl", "genpkey", "-algorithm", "x25519", "-out", who + ".key.pem"}, dir, "", {}, true};
+    ProcessPlan k{ns,
+                  "cvpn-" + e.name + "-" + who + "-key",
+                  {"openssl", "genpkey", "-algorithm", "x25519", "-out", who + ".key.pem"},
+                  dir,
+                  "",
+                  {},
+                  true};
     k.wait_exit = true;
-    ProcessPlan p{ns, "cvpn-" + e.name + "-" + who + "-pub",
+    ProcessPlan p{ns,
+                  "cvpn-" + e.name + "-" + who + "-pub",
                   {"openssl", "pkey", "-in", who + ".key.pem", "-pubout", "-out", who + ".pub.pem"},
-                  dir, "", {}, true};
+                  dir,
+                  "",
+                  {},
+                  true};
     p.wait_exit = true;
     plan_.processes.push_back(k);
     plan_.processes.push_back(p);
@@ -542,12 +634,18 @@ class Compiler {
     for (const auto& [client, _] : e.clients) x25519_key(e, ens, client);
     std::string uapi = "set=1\nprivate_key=@key:" + key + "server.key.pem\nlisten_port=51820\n";
     for (const auto& [client, _] : e.clients) {
-      uapi += "public_key=@pub:" + key + client + ".pub.pem\nallowed_ip=" +
-              wireguard_address(e, client).str() + "/32\n";
+      uapi += "public_key=@pub:" + key + client +
+              ".pub.pem\nallowed_ip=" + wireguard_address(e, client).str() + "/32\n";
     }
-    ProcessPlan p{ens, "cvpn-" + e.name + "-server", {"wireguard-go", "-f", "wg0"},
-                  "@state/cvpn/" + e.name, "", {}, true};
-    p.wireguard = WireguardSetup{"wg0", uapi + "\n", Cidr{e.client_cidr->at(1), e.client_cidr->prefix}, {}};
+    ProcessPlan p{ens,
+                  "cvpn-" + e.name + "-server",
+                  {"wireguard-go", "-f", "wg0"},
+                  "@state/cvpn/" + e.name,
+                  "",
+                  {},
+                  true};
+    p.wireguard =
+        WireguardSetup{"wg0", uapi + "\n", Cidr{e.client_cidr->at(1), e.client_cidr->prefix}, {}};
     plan_.processes.push_back(p);
   }
 
@@ -555,19 +653,24 @@ class Compiler {
     const std::string key = "cvpn/" + e.name + "/";
     for (const auto& [client, _] : e.clients) {
       std::string cns = endpoint_ns_name(sc_.name, client);
-      std::string uapi = "set=1\nprivate_key=@key:" + key + client + ".key.pem\npublic_key=@pub:" +
-                         key + "server.pub.pem\nendpoint=" + pub.str() +
-                         ":51820\npersistent_keepalive_interval=1\n";
+      std::string uapi =
+          "set=1\nprivate_key=@key:" + key + client + ".key.pem\npublic_key=@pub:" + key +
+          "server.pub.pem\nendpoint=" + pub.str() + ":51820\npersistent_keepalive_interval=1\n";
       for (const auto& a : e.authorization) uapi += "allowed_ip=" + a.str() + "\n";
       uapi += "allowed_ip=" + e.client_cidr->at(1).str() + "/32\n";
-      ProcessPlan p{cns, "cvpn-client-" + client, {"wireguard-go", "-f", "wg0"},
-                    "@state/cvpn/" + e.name, "", {}, true};
+      ProcessPlan p{cns,
+                    "cvpn-client-" + client,
+                    {"wireguard-go", "-f", "wg0"},
+                    "@state/cvpn/" + e.name,
+                    "",
+                    {},
+                    true};
       p.wireguard = WireguardSetup{"wg0", uapi + "\n",
                                    Cidr{wireguard_address(e, client), e.client_cidr->prefix},
                                    e.authorization};
       plan_.processes.push_back(p);
-      plan_.gateways.push_back({"wireguard-client", e.vpc, client, cns,
-                                wireguard_address(e, client), std::nullopt});
+      plan_.gateways.push_back(
+          {"wireguard-client", e.vpc, client, cns, wireguard_address(e, client), std::nullopt});
     }
   }
 
@@ -590,7 +693,6 @@ class Compiler {
       out.push_back({port, sub, ip});
       plan_.gateways.push_back({"client-vpn-endpoint", vpc.name, name, ens, ip, pub});
 
-      const std::string dir = "@state/cvpn/" + name;
       const std::string tun = e.transport == "wireguard" ? "wg0" : "tun0";
       if (e.transport == "wireguard") {
         wireguard_endpoint(e, ens, pub);
@@ -600,7 +702,8 @@ class Compiler {
       std::string auth;
       for (const auto& a : e.authorization) auth += (auth.empty() ? "" : ", ") + a.str();
       NftTable t;
-      t.objects.push_back({Kind::kChain, "postrouting",
+      t.objects.push_back({Kind::kChain,
+                           "postrouting",
                            "type nat hook postrouting priority srcnat; policy accept;",
                            {"iifname \"" + tun + "\" oifname \"eth0\" snat to " + ip.str()}});
       std::vector<std::string> fwd = {"ct state established,related accept"};
@@ -608,18 +711,29 @@ class Compiler {
         fwd.push_back("iifname \"" + tun + "\" oifname \"eth0\" ip daddr { " + auth + " } accept");
       }
       fwd.push_back("counter comment \"no authorization rule allows it\"");
-      t.objects.push_back({Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;", fwd});
+      t.objects.push_back(
+          {Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;", fwd});
       plan_.nft.push_back({ens, std::move(t)});
 
       for (const auto& [client, _] : e.clients) {
         std::string cns = endpoint_ns_name(sc_.name, client);
         add_ns(cns, "vpn-client", "client VPN client " + client, false);
-        internet_stub(cns, client, addr_.tunnel_public.at("client/" + client), "client VPN client " + client);
-        plan_.endpoints.push_back({client, "vpn-client", cns, vpc.name, name,
-                                   addr_.tunnel_public.at("client/" + client), std::nullopt, {}, ""});
+        internet_stub(cns, client, addr_.tunnel_public.at("client/" + client),
+                      "client VPN client " + client);
+        plan_.endpoints.push_back({client,
+                                   "vpn-client",
+                                   cns,
+                                   vpc.name,
+                                   name,
+                                   addr_.tunnel_public.at("client/" + client),
+                                   std::nullopt,
+                                   {},
+                                   ""});
       }
-      if (e.transport == "wireguard") wireguard_clients(e, pub);
-      else openvpn_clients(e, pub);
+      if (e.transport == "wireguard")
+        wireguard_clients(e, pub);
+      else
+        openvpn_clients(e, pub);
     }
   }
 
@@ -631,7 +745,8 @@ class Compiler {
         const Cidr scidr = *vpc.subnets.at(sub).cidr;
         const Ipv4 ip = addr_.eni_private.at(eni_key("nlb", vpc.name, name, sub));
         std::string lns = ns_name(sc_.name, "nlb", name + "." + sub);
-        add_ns(lns, "load-balancer", "load balancer of endpoint service " + name + " in " + sub, true);
+        add_ns(lns, "load-balancer", "load balancer of endpoint service " + name + " in " + sub,
+               true);
         std::string port = unique_ifname(rns, "l-", name + "-" + sub);
         eni_namespace(rns, lns, port, scidr, ip, "load balancer " + name + " in " + sub);
         out.push_back({port, sub, ip});
@@ -654,15 +769,18 @@ class Compiler {
       std::string lns = ns_name(sc_.name, "nlb", es.name + "." + sub);
       const Ipv4 ip = addr_.eni_private.at(eni_key("nlb", vpc.name, es.name, sub));
       NftTable t;
-      t.objects.push_back({Kind::kChain, "prerouting",
+      t.objects.push_back({Kind::kChain,
+                           "prerouting",
                            "type nat hook prerouting priority dstnat; policy accept;",
                            {"iifname != \"eth0\" meta l4proto tcp th dport " +
                             std::to_string(es.port) + " dnat to numgen inc mod " +
                             std::to_string(es.targets.size()) + " map { " + tmap + " }"}});
-      t.objects.push_back({Kind::kChain, "postrouting",
+      t.objects.push_back({Kind::kChain,
+                           "postrouting",
                            "type nat hook postrouting priority srcnat; policy accept;",
                            {"oifname \"eth0\" snat to " + ip.str()}});
-      t.objects.push_back({Kind::kChain, "forward",
+      t.objects.push_back({Kind::kChain,
+                           "forward",
                            "type filter hook forward priority filter; policy drop;",
                            {"ct state established,related accept",
                             "iifname != \"eth0\" oifname \"eth0\" ct state new accept",
@@ -699,12 +817,16 @@ class Compiler {
     // dnsmasq watches the directory (inotify): a live change rewrites the file, no restart.
     const std::string file = "dns/" + vpc.name + "/hosts";
     plan_.files.push_back({file, hosts});
-    plan_.processes.push_back({rns, "dns-" + vpc.name,
-                               {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-                                "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
-                                "--listen-address=" + ip.str(), "--hostsdir=@state/dns/" + vpc.name,
-                                "--pid-file=", "--log-facility=-", "--user=root"},
-                               "/", "", {}, true});
+    plan_.processes.push_back(
+        {rns,
+         "dns-" + vpc.name,
+         {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+          "--no-poll", "--bind-interfaces", "--listen-address=" + ip.str(),
+          "--hostsdir=@state/dns/" + vpc.name, "--pid-file=", "--log-facility=-", "--user=root"},
+         "/",
+         "",
+         {},
+         true});
     plan_.files.push_back({"etc/vpc-" + vpc.name + "/resolv.conf",
                            "nameserver " + ip.str() + "\nsearch ec2.internal\n"});
   }
@@ -725,8 +847,8 @@ class Compiler {
     plan_.routes.push_back({rns, 254, vcidr, RouteType::kBlackhole, std::nullopt, "", false,
                             "addresses of the VPC without an ENI"});
     for (const auto& [name, id] : table_id) {
-      plan_.rules.push_back({rns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id,
-                             false, "route table " + name});
+      plan_.rules.push_back({rns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id, false,
+                             "route table " + name});
     }
     plan_.rules.push_back({rns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
                            "no route in the subnet's route table: drop"});
@@ -744,8 +866,8 @@ class Compiler {
       plan_.addrs.push_back({igw_ns, "vpc", Cidr{kIgwVpcSide, 32}});
       plan_.neighs.push_back({rns, "igw", kIgwVpcSide, igw_vpc.mac});
       plan_.neighs.push_back({igw_ns, "vpc", kRouterIgwSide, router_igw.mac});
-      plan_.routes.push_back({igw_ns, 254, vcidr, RouteType::kUnicast, kRouterIgwSide, "vpc",
-                              true, "vpc " + vpc.name});
+      plan_.routes.push_back({igw_ns, 254, vcidr, RouteType::kUnicast, kRouterIgwSide, "vpc", true,
+                              "vpc " + vpc.name});
 
       std::string gport = unique_ifname(inet_ns_, "g-", vpc.name);
       LinkEnd igw_inet = end(igw_ns, "inet");
@@ -761,8 +883,9 @@ class Compiler {
     }
 
     for (const auto& [sname, sub] : vpc.subnets) {
-      std::string rt = !sub.route_table.empty() ? sub.route_table
-                       : !vpc.main_route_table.empty() ? vpc.main_route_table : "main";
+      std::string rt = !sub.route_table.empty()        ? sub.route_table
+                       : !vpc.main_route_table.empty() ? vpc.main_route_table
+                                                       : "main";
       plan_.subnets.push_back({vpc.name, sname, *sub.cidr, rt, effective_acl(sub)});
     }
 
@@ -772,7 +895,6 @@ class Compiler {
       const Subnet& sub = vpc.subnets.at(in.subnet);
       const Cidr scidr = *sub.cidr;
       const Ipv4 ip = addr_.private_ip.at(iname);
-      const Ipv4 gw = scidr.at(1);
       std::string ins = endpoint_ns_name(sc_.name, iname);
       add_ns(ins, "instance", "instance " + iname, false);
       std::string port = unique_ifname(rns, "e-", iname);
@@ -798,15 +920,17 @@ class Compiler {
       nat_port[nname] = port;
       eni_namespace(rns, nns, port, scidr, ip, "ENI of NAT gateway " + nname);
       nat_rules(nns, ip, *vpc.cidr);
-      plan_.gateways.push_back({"nat-gateway", vpc.name, nname, nns, ip,
-                                addr_.nat_public.at(nat_key(vpc.name, nname))});
+      plan_.gateways.push_back(
+          {"nat-gateway", vpc.name, nname, nns, ip, addr_.nat_public.at(nat_key(vpc.name, nname))});
     }
 
     // Endpoints and load balancers: ENIs of their own, in subnets.
     std::vector<EndpointEni> endpoint_enis, lb_enis;
     for (const auto& [_, ep] : vpc.endpoints) {
-      if (ep.type == "gateway") gateway_endpoint(vpc, ep, rns, table_id);
-      else interface_endpoint(vpc, ep, rns, endpoint_enis);
+      if (ep.type == "gateway")
+        gateway_endpoint(vpc, ep, rns, table_id);
+      else
+        interface_endpoint(vpc, ep, rns, endpoint_enis);
     }
     load_balancer_nodes(vpc, rns, lb_enis);
     std::vector<EndpointEni> cvpn_enis;
@@ -818,25 +942,25 @@ class Compiler {
       for (const auto& r : rt.routes) {
         std::string why = "route table " + name + ": " + r.destination->str() + " → " + r.target;
         if (r.target == "internet_gateway") {
-          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, kIgwVpcSide, "igw",
-                                  true, why});
+          plan_.routes.push_back(
+              {rns, id, *r.destination, RouteType::kUnicast, kIgwVpcSide, "igw", true, why});
         } else if (r.target.rfind("peering/", 0) == 0) {
           const PeerLink& l = peer_link(r.target.substr(8));
           bool a_side = l.vpc_a == vpc.name;
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
-                                  a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b,
-                                  true, why});
+                                  a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b, true,
+                                  why});
         } else if (r.target.rfind("nat_gateway/", 0) == 0) {
           std::string n = r.target.substr(12);
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
-                                  addr_.nat_private.at(nat_key(vpc.name, n)), nat_port.at(n),
-                                  true, why});
+                                  addr_.nat_private.at(nat_key(vpc.name, n)), nat_port.at(n), true,
+                                  why});
         } else if (r.target == "vpn_gateway") {
-          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, kVgwVpcSide, "vgw",
-                                  true, why});
+          plan_.routes.push_back(
+              {rns, id, *r.destination, RouteType::kUnicast, kVgwVpcSide, "vgw", true, why});
         } else if (r.target == "blackhole") {
-          plan_.routes.push_back({rns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "",
-                                  false, why});
+          plan_.routes.push_back(
+              {rns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
         } else if (r.target.rfind("instance/", 0) == 0) {
           std::string n = r.target.substr(9);
           plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast,
@@ -876,8 +1000,11 @@ class Compiler {
       const Subnet& sub = vpc.subnets.at(nat.subnet);
       std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
       if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(table_id.at(rt)));
-      enis.push_back({port, "nat-gateway " + nname, nat.subnet,
-                      addr_.nat_private.at(nat_key(vpc.name, nname)), {}});
+      enis.push_back({port,
+                      "nat-gateway " + nname,
+                      nat.subnet,
+                      addr_.nat_private.at(nat_key(vpc.name, nname)),
+                      {}});
     }
     auto subnet_mark = [&](const std::string& port, const std::string& subnet) {
       const Subnet& sub = vpc.subnets.at(subnet);
@@ -913,9 +1040,9 @@ class Compiler {
       if (l.vpc_a != vpc.name && l.vpc_b != vpc.name) continue;
       bool a_side = l.vpc_a == vpc.name;
       const Cidr& peer_cidr = *sc_.vpcs.at(a_side ? l.vpc_b : l.vpc_a).cidr;
-      pre.push_back("iifname \"" + (a_side ? l.port_a : l.port_b) + "\" ip saddr != " +
-                    peer_cidr.str() + " counter drop comment \"peering " + l.name +
-                    ": not from the peer VPC\"");
+      pre.push_back("iifname \"" + (a_side ? l.port_a : l.port_b) +
+                    "\" ip saddr != " + peer_cidr.str() + " counter drop comment \"peering " +
+                    l.name + ": not from the peer VPC\"");
     }
     pre.push_back("meta mark set iifname map @route-table");
     t.objects.push_back({Kind::kChain, "prerouting",
@@ -929,17 +1056,20 @@ class Compiler {
   void nat_rules(const std::string& nns, Ipv4 ip, const Cidr& vpc_cidr) {
     using Kind = NftObject::Kind;
     NftTable t;
-    t.objects.push_back({Kind::kChain, "postrouting",
+    t.objects.push_back({Kind::kChain,
+                         "postrouting",
                          "type nat hook postrouting priority srcnat; policy accept;",
                          {"ip saddr != " + ip.str() + " meta l4proto { tcp, udp } snat to " +
                               ip.str() + ":1024-65535 fully-random",
                           "ip saddr != " + ip.str() + " snat to " + ip.str()}});
-    t.objects.push_back({Kind::kChain, "forward",
+    t.objects.push_back({Kind::kChain,
+                         "forward",
                          "type filter hook forward priority filter; policy drop;",
                          {"ct state established,related accept",
                           "ct state new ip saddr " + vpc_cidr.str() + " accept",
                           "counter comment \"a NAT gateway accepts no connection from outside\""}});
-    t.objects.push_back({Kind::kChain, "input",
+    t.objects.push_back({Kind::kChain,
+                         "input",
                          "type filter hook input priority filter; policy drop;",
                          {"ct state established,related accept",
                           "ip saddr " + vpc_cidr.str() + " icmp type echo-request accept"}});
@@ -958,8 +1088,8 @@ class Compiler {
       pub2priv.push_back(p->second.str() + " : " + priv.str());
       priv2pub.push_back(priv.str() + " : " + p->second.str());
       mapped.push_back(priv.str());
-      plan_.routes.push_back({inet_ns_, 254, Cidr{p->second, 32}, RouteType::kUnicast,
-                              kIgwInetSide, gport, true,
+      plan_.routes.push_back({inet_ns_, 254, Cidr{p->second, 32}, RouteType::kUnicast, kIgwInetSide,
+                              gport, true,
                               "public address of " + iname + " (vpc " + vpc.name + ")"});
     }
     for (const auto& [nname, _] : vpc.nat_gateways) {
@@ -976,13 +1106,16 @@ class Compiler {
     t.objects.push_back({Kind::kMap, "public-to-private", "type ipv4_addr : ipv4_addr;", pub2priv});
     t.objects.push_back({Kind::kMap, "private-to-public", "type ipv4_addr : ipv4_addr;", priv2pub});
     t.objects.push_back({Kind::kSet, "mapped", "type ipv4_addr;", mapped});
-    t.objects.push_back({Kind::kChain, "prerouting",
+    t.objects.push_back({Kind::kChain,
+                         "prerouting",
                          "type nat hook prerouting priority dstnat; policy accept;",
                          {"dnat to ip daddr map @public-to-private"}});
-    t.objects.push_back({Kind::kChain, "postrouting",
+    t.objects.push_back({Kind::kChain,
+                         "postrouting",
                          "type nat hook postrouting priority srcnat; policy accept;",
                          {"iifname \"vpc\" snat to ip saddr map @private-to-public"}});
-    t.objects.push_back({Kind::kChain, "forward",
+    t.objects.push_back({Kind::kChain,
+                         "forward",
                          "type filter hook forward priority filter; policy drop;",
                          {"iifname \"vpc\" ip saddr @mapped accept",
                           "iifname \"inet\" oifname \"vpc\" ip daddr @mapped accept",

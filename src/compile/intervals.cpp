@@ -92,7 +92,9 @@ std::vector<Region> sweep(const std::vector<OrderedRule>& rules) {
   return out;
 }
 
-Box swapped(const Box& b) { return Box{b.port_lo, b.port_hi, b.addr_lo, b.addr_hi}; }
+Box swapped(const Box& b) {
+  return Box{b.port_lo, b.port_hi, b.addr_lo, b.addr_hi};
+}
 
 }  // namespace
 

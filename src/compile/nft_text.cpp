@@ -10,9 +10,12 @@ namespace {
 
 const char* kind_word(NftObject::Kind k) {
   switch (k) {
-    case NftObject::Kind::kChain: return "chain";
-    case NftObject::Kind::kSet: return "set";
-    case NftObject::Kind::kMap: return "map";
+    case NftObject::Kind::kChain:
+      return "chain";
+    case NftObject::Kind::kSet:
+      return "set";
+    case NftObject::Kind::kMap:
+      return "map";
   }
   return "?";
 }
@@ -111,7 +114,8 @@ NftChange nft_diff(const NftTable& from, const NftTable& to) {
       elements(staged_now, "add", tid, o.name + "-del", gone);
       elements(staged_later, "delete", tid, o.name, gone);
       elements(staged_later, "add", tid, o.name, added);
-      staged_later += "flush set " + tid + " " + o.name + "-add\nflush set " + tid + " " + o.name + "-del\n";
+      staged_later +=
+          "flush set " + tid + " " + o.name + "-add\nflush set " + tid + " " + o.name + "-del\n";
       staging_chains.insert(o.name);
       continue;
     }

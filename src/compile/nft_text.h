@@ -11,7 +11,7 @@ struct NftObject {
   enum class Kind { kChain, kSet, kMap };
   Kind kind = Kind::kChain;
   std::string name;
-  std::string spec;                // chain: "type filter hook ...; policy drop;"; set/map: "type ...;"
+  std::string spec;  // chain: "type filter hook ...; policy drop;"; set/map: "type ...;"
   std::vector<std::string> items;  // chain: rules; set: elements; map: "key : value" elements
   // A staged set has two siblings, NAME-add and NAME-del, and a chain of the same NAME whose
   // `staging` rules (matching NAME-add first, then NAME-del) are inserted at its top while a

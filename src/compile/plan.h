@@ -12,14 +12,14 @@
 namespace vpcemu {
 
 struct NsPlan {
-  std::string name;  // full netns name, "<scenario>.<...>"
-  std::string role;  // router, internet-gateway, internet, instance, host
-  std::string owner; // the scenario object it stands for ("vpc prod", "instance web-1")
+  std::string name;   // full netns name, "<scenario>.<...>"
+  std::string role;   // router, internet-gateway, internet, instance, host
+  std::string owner;  // the scenario object it stands for ("vpc prod", "instance web-1")
 };
 
 struct SysctlPlan {
   std::string ns;
-  std::string key;    // path below /proc/sys, e.g. "net/ipv4/ip_forward"
+  std::string key;  // path below /proc/sys, e.g. "net/ipv4/ip_forward"
   std::string value;
   bool after_links = false;  // per-device keys exist only once the link does
 };
@@ -94,7 +94,7 @@ struct ProcessPlan {
   std::string name;  // instance name, or dns-<vpc>, service-<name>, ...
   std::vector<std::string> argv;
   std::string cwd;
-  std::string resolv_conf;  // a file of the plan to see as /etc/resolv.conf; empty: the host's
+  std::string resolv_conf;       // a file of the plan to see as /etc/resolv.conf; empty: the host's
   std::vector<std::string> env;  // "KEY=VALUE" added to the environment
   bool daemon = false;           // infrastructure (not `run:`): gets a private /run
   // Readiness that later processes depend on: start the next process only once this file

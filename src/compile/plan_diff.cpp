@@ -14,8 +14,7 @@ bool PlanDiff::empty() const {
   return added.namespaces.empty() && added.sysctls.empty() && added.veths.empty() &&
          added.addrs.empty() && added.neighs.empty() && added.routes.empty() &&
          added.rules.empty() && added.nft.empty() && added.files.empty() &&
-         added.processes.empty() &&
-         nft_changes.empty() && unsupported.empty();
+         added.processes.empty() && nft_changes.empty() && unsupported.empty();
 }
 
 PlanDiff diff_plans(const Plan& from, const Plan& to) {
@@ -23,7 +22,7 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
   json a = plan_to_json(from), b = plan_to_json(to);
   json added = b;
   static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses", "neighbours",
-                                 "routes", "rules", "files", "processes"};
+                                 "routes",     "rules",   "files", "processes"};
   for (const char* list : kLists) {
     std::set<std::string> before, after;
     for (const auto& x : a[list]) before.insert(x.dump());
@@ -41,11 +40,16 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
       what.pop_back();  // "routes" → "route"
       if (what == "addresse") what = "address";
       std::string desc = x.value("name", x.value("ns", ""));
-      if (x.contains("why")) desc += ": " + x["why"].get<std::string>();
-      else if (x.contains("address")) desc += ": " + x["address"].get<std::string>();
-      else if (x.contains("key")) desc += ": " + x["key"].get<std::string>();
-      else if (x.contains("purpose")) desc = x["purpose"].get<std::string>();
-      else if (x.contains("path")) desc = x["path"].get<std::string>();
+      if (x.contains("why"))
+        desc += ": " + x["why"].get<std::string>();
+      else if (x.contains("address"))
+        desc += ": " + x["address"].get<std::string>();
+      else if (x.contains("key"))
+        desc += ": " + x["key"].get<std::string>();
+      else if (x.contains("purpose"))
+        desc = x["purpose"].get<std::string>();
+      else if (x.contains("path"))
+        desc = x["path"].get<std::string>();
       d.unsupported.push_back("remove or change " + what + " (" + desc + ")");
     }
   }
@@ -72,16 +76,16 @@ std::string diff_to_text(const PlanDiff& d) {
   std::string out;
   Plan p = d.added;
   bool any_added = !(p.namespaces.empty() && p.sysctls.empty() && p.veths.empty() &&
-                     p.addrs.empty() && p.neighs.empty() && p.routes.empty() &&
-                     p.rules.empty() && p.nft.empty() && p.files.empty() &&
-                     p.processes.empty());
+                     p.addrs.empty() && p.neighs.empty() && p.routes.empty() && p.rules.empty() &&
+                     p.nft.empty() && p.files.empty() && p.processes.empty());
   if (any_added) {
     std::string text = plan_to_text(p);
     out += "# objects to add\n" + text.substr(text.find('\n') + 1);
   }
   for (const auto& [ns, change] : d.nft_changes) {
     if (!change.now.empty()) out += "# nft transaction in " + ns + "\n" + change.now;
-    if (!change.cleanup.empty()) out += "# then, folding staged elements in " + ns + "\n" + change.cleanup;
+    if (!change.cleanup.empty())
+      out += "# then, folding staged elements in " + ns + "\n" + change.cleanup;
   }
   for (const auto& u : d.unsupported) out += "# cannot apply live: " + u + "\n";
   return out;

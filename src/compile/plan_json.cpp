@@ -7,11 +7,21 @@ using nlohmann::json;
 
 namespace {
 
-json cidr_j(const Cidr& c) { return c.str(); }
-Cidr cidr_from(const json& j) { return Cidr::parse(j.get<std::string>()).value(); }
-Ipv4 ip_from(const json& j) { return Ipv4::parse(j.get<std::string>()).value(); }
-json end_j(const LinkEnd& e) { return {{"ns", e.ns}, {"ifname", e.ifname}, {"mac", e.mac}}; }
-LinkEnd end_from(const json& j) { return {j.at("ns"), j.at("ifname"), j.at("mac")}; }
+json cidr_j(const Cidr& c) {
+  return c.str();
+}
+Cidr cidr_from(const json& j) {
+  return Cidr::parse(j.get<std::string>()).value();
+}
+Ipv4 ip_from(const json& j) {
+  return Ipv4::parse(j.get<std::string>()).value();
+}
+json end_j(const LinkEnd& e) {
+  return {{"ns", e.ns}, {"ifname", e.ifname}, {"mac", e.mac}};
+}
+LinkEnd end_from(const json& j) {
+  return {j.at("ns"), j.at("ifname"), j.at("mac")};
+}
 
 }  // namespace
 
@@ -51,22 +61,26 @@ json plan_to_json(const Plan& p) {
     json x = {{"ns", r.ns}, {"priority", r.priority}, {"why", r.why}};
     if (r.fwmark) x["fwmark"] = *r.fwmark;
     if (r.to) x["to"] = cidr_j(*r.to);
-    if (r.unreachable) x["action"] = "unreachable";
-    else x["table"] = r.table;
+    if (r.unreachable)
+      x["action"] = "unreachable";
+    else
+      x["table"] = r.table;
     j["rules"].push_back(x);
   }
   j["nftables"] = json::array();
   for (const auto& n : p.nft) {
     json objs = json::array();
     for (const auto& o : n.table.objects) {
-      json x = {{"kind", static_cast<int>(o.kind)}, {"name", o.name}, {"spec", o.spec},
+      json x = {{"kind", static_cast<int>(o.kind)},
+                {"name", o.name},
+                {"spec", o.spec},
                 {"items", o.items}};
       if (o.staged) x["staged"] = true;
       if (!o.staging.empty()) x["staging"] = o.staging;
       objs.push_back(x);
     }
-    j["nftables"].push_back({{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name},
-                             {"objects", objs}});
+    j["nftables"].push_back(
+        {{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name}, {"objects", objs}});
   }
   j["files"] = json::array();
   for (const auto& f : p.files) j["files"].push_back({{"path", f.path}, {"content", f.content}});
@@ -81,8 +95,10 @@ json plan_to_json(const Plan& p) {
     if (pr.wireguard) {
       json routes = json::array();
       for (const auto& r : pr.wireguard->routes) routes.push_back(r.str());
-      x["wireguard"] = {{"ifname", pr.wireguard->ifname}, {"uapi", pr.wireguard->uapi},
-                        {"address", pr.wireguard->address.str()}, {"routes", routes}};
+      x["wireguard"] = {{"ifname", pr.wireguard->ifname},
+                        {"uapi", pr.wireguard->uapi},
+                        {"address", pr.wireguard->address.str()},
+                        {"routes", routes}};
     }
     j["processes"].push_back(x);
   }
@@ -98,15 +114,21 @@ json plan_to_json(const Plan& p) {
   }
   j["gateways"] = json::array();
   for (const auto& g : p.gateways) {
-    json x = {{"kind", g.kind}, {"vpc", g.vpc}, {"name", g.name}, {"ns", g.ns},
+    json x = {{"kind", g.kind},
+              {"vpc", g.vpc},
+              {"name", g.name},
+              {"ns", g.ns},
               {"private_ip", g.private_ip.str()}};
     if (g.public_ip) x["public_ip"] = g.public_ip->str();
     j["gateways"].push_back(x);
   }
   j["subnets"] = json::array();
   for (const auto& s : p.subnets) {
-    j["subnets"].push_back({{"vpc", s.vpc}, {"name", s.name}, {"cidr", s.cidr.str()},
-                            {"route_table", s.route_table}, {"network_acl", s.network_acl}});
+    j["subnets"].push_back({{"vpc", s.vpc},
+                            {"name", s.name},
+                            {"cidr", s.cidr.str()},
+                            {"route_table", s.route_table},
+                            {"network_acl", s.network_acl}});
   }
   return j;
 }
@@ -114,11 +136,14 @@ json plan_to_json(const Plan& p) {
 Plan plan_from_json(const json& j) {
   Plan p;
   p.scenario = j.at("scenario");
-  for (const auto& n : j.at("namespaces")) p.namespaces.push_back({n.at("name"), n.at("role"), n.at("owner")});
+  for (const auto& n : j.at("namespaces"))
+    p.namespaces.push_back({n.at("name"), n.at("role"), n.at("owner")});
   for (const auto& s : j.at("sysctls"))
     p.sysctls.push_back({s.at("ns"), s.at("key"), s.at("value"), s.at("after_links")});
-  for (const auto& v : j.at("veths")) p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose")});
-  for (const auto& a : j.at("addresses")) p.addrs.push_back({a.at("ns"), a.at("dev"), cidr_from(a.at("address"))});
+  for (const auto& v : j.at("veths"))
+    p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose")});
+  for (const auto& a : j.at("addresses"))
+    p.addrs.push_back({a.at("ns"), a.at("dev"), cidr_from(a.at("address"))});
   for (const auto& n : j.at("neighbours"))
     p.neighs.push_back({n.at("ns"), n.at("dev"), ip_from(n.at("ip")), n.at("mac")});
   for (const auto& r : j.at("routes")) {
@@ -157,13 +182,20 @@ Plan plan_from_json(const json& j) {
     }
     p.nft.push_back(std::move(x));
   }
-  for (const auto& f : j.value("files", json::array())) p.files.push_back({f.at("path"), f.at("content")});
+  for (const auto& f : j.value("files", json::array()))
+    p.files.push_back({f.at("path"), f.at("content")});
   for (const auto& pr : j.at("processes")) {
-    ProcessPlan x{pr.at("ns"), pr.at("name"), pr.at("argv"), pr.at("cwd"),
+    ProcessPlan x{pr.at("ns"),
+                  pr.at("name"),
+                  pr.at("argv"),
+                  pr.at("cwd"),
                   pr.value("resolv_conf", ""),
-                  pr.value("env", std::vector<std::string>{}), pr.value("daemon", false),
-                  pr.value("ready_file", ""), pr.value("ready_text", ""),
-                  pr.value("wait_exit", false), std::nullopt};
+                  pr.value("env", std::vector<std::string>{}),
+                  pr.value("daemon", false),
+                  pr.value("ready_file", ""),
+                  pr.value("ready_text", ""),
+                  pr.value("wait_exit", false),
+                  std::nullopt};
     if (pr.contains("wireguard")) {
       const auto& w = pr.at("wireguard");
       WireguardSetup ws{w.at("ifname"), w.at("uapi"), cidr_from(w.at("address")), {}};
@@ -200,14 +232,17 @@ Plan plan_from_json(const json& j) {
 
 std::string plan_to_text(const Plan& p) {
   std::string out = "# plan for scenario " + p.scenario + "\n";
-  for (const auto& n : p.namespaces) out += "netns   " + n.name + "  (" + n.role + ": " + n.owner + ")\n";
+  for (const auto& n : p.namespaces)
+    out += "netns   " + n.name + "  (" + n.role + ": " + n.owner + ")\n";
   for (const auto& s : p.sysctls) out += "sysctl  " + s.ns + "  " + s.key + " = " + s.value + "\n";
   for (const auto& v : p.veths)
     out += "veth    " + v.a.ns + "/" + v.a.ifname + " " + v.a.mac + "  <->  " + v.b.ns + "/" +
            v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")\n";
-  for (const auto& a : p.addrs) out += "addr    " + a.ns + "  " + a.addr.str() + " dev " + a.dev + "\n";
+  for (const auto& a : p.addrs)
+    out += "addr    " + a.ns + "  " + a.addr.str() + " dev " + a.dev + "\n";
   for (const auto& n : p.neighs)
-    out += "neigh   " + n.ns + "  " + n.ip.str() + " lladdr " + n.mac + " dev " + n.dev + " permanent\n";
+    out += "neigh   " + n.ns + "  " + n.ip.str() + " lladdr " + n.mac + " dev " + n.dev +
+           " permanent\n";
   for (const auto& r : p.routes) {
     out += "route   " + r.ns + "  table " + std::to_string(r.table) + "  ";
     if (r.type == RouteType::kBlackhole) out += "blackhole ";

@@ -100,8 +100,8 @@ void add_group(NftTable& t, const std::map<std::string, Service>& services,
       refs.push_back(rule + " " + verdict);
       continue;
     }
-    auto c = r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(services, r.peer.name)
-                                                    : r.peer.cidr;
+    auto c =
+        r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(services, r.peer.name) : r.peer.cidr;
     if (c) add_rule(cidr_rules, r.protocol, *c, ports, true);
   }
   add_staged_set(t, base, render(cidr_rules));
@@ -158,7 +158,10 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   // Groups: the user's, plus the implicit default (inbound from its members, all outbound).
   std::map<std::string, const SecurityGroup*> groups;
   for (const auto& [n, g] : vpc.security_groups) groups[n] = &g;
-  SecurityGroup implicit{kDefaultGroup, {}, all_traffic({Peer::Kind::kGroup, {}, vpc.name, kDefaultGroup}), std::nullopt};
+  SecurityGroup implicit{kDefaultGroup,
+                         {},
+                         all_traffic({Peer::Kind::kGroup, {}, vpc.name, kDefaultGroup}),
+                         std::nullopt};
   if (!groups.count(kDefaultGroup)) groups[kDefaultGroup] = &implicit;
 
   std::map<std::string, std::vector<std::string>> members;
@@ -173,16 +176,20 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   std::set<std::pair<std::string, std::string>> foreign;
   for (const auto& [n, g] : groups) {
     for (const auto& r : g->ingress)
-      if (r.peer.kind == Peer::Kind::kGroup && r.peer.vpc != vpc.name) foreign.insert({r.peer.vpc, r.peer.name});
+      if (r.peer.kind == Peer::Kind::kGroup && r.peer.vpc != vpc.name)
+        foreign.insert({r.peer.vpc, r.peer.name});
     if (g->egress)
       for (const auto& r : *g->egress)
-        if (r.peer.kind == Peer::Kind::kGroup && r.peer.vpc != vpc.name) foreign.insert({r.peer.vpc, r.peer.name});
+        if (r.peer.kind == Peer::Kind::kGroup && r.peer.vpc != vpc.name)
+          foreign.insert({r.peer.vpc, r.peer.name});
   }
   for (const auto& key : foreign) {
     auto it = all_members.find(key);
-    std::vector<std::string> ips = it == all_members.end() ? std::vector<std::string>{} : it->second;
+    std::vector<std::string> ips =
+        it == all_members.end() ? std::vector<std::string>{} : it->second;
     std::sort(ips.begin(), ips.end());
-    t.objects.push_back({Kind::kSet, members_set({Peer::Kind::kGroup, {}, key.first, key.second}, vpc.name),
+    t.objects.push_back({Kind::kSet,
+                         members_set({Peer::Kind::kGroup, {}, key.first, key.second}, vpc.name),
                          "type ipv4_addr;", ips});
   }
   for (const auto& [n, g] : groups) {
@@ -220,9 +227,13 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
     std::string acl = effective_acl(vpc.subnets.at(sname));
     t.objects.push_back({Kind::kSet, "ports-" + sname, "type ifname;", ports});
     // Same-subnet traffic never meets the NACL (AWS rule 14).
-    t.objects.push_back({Kind::kChain, "leaving-" + sname, "",
+    t.objects.push_back({Kind::kChain,
+                         "leaving-" + sname,
+                         "",
                          {"oifname @ports-" + sname + " return", "jump nacl-" + acl + "-out"}});
-    t.objects.push_back({Kind::kChain, "entering-" + sname, "",
+    t.objects.push_back({Kind::kChain,
+                         "entering-" + sname,
+                         "",
                          {"iifname @ports-" + sname + " return", "jump nacl-" + acl + "-in"}});
   }
 
@@ -263,13 +274,17 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
       for (const auto& i : o.items) acl_state += o.name + "|" + i + "\n";
   uint32_t gen = static_cast<uint32_t>((stable_hash(acl_state) & 0x3fffffff) << 2) | 0x4;
   auto hex32 = [](uint32_t v) { return "0x" + hex(v, 8); };
-  t.objects.push_back({Kind::kChain, "stateful", "",
+  t.objects.push_back({Kind::kChain,
+                       "stateful",
+                       "",
                        {"ct state established,related accept", "ct state invalid drop",
                         "iifname vmap @eni-egress", "goto ingress-check"}});
   t.objects.push_back(
-      {Kind::kChain, "forward", "type filter hook forward priority filter; policy drop;",
-       {"ct state established ct direction original ct mark and 0xfffffffd == " +
-            hex32(gen | 1) + " goto stateful",
+      {Kind::kChain,
+       "forward",
+       "type filter hook forward priority filter; policy drop;",
+       {"ct state established ct direction original ct mark and 0xfffffffd == " + hex32(gen | 1) +
+            " goto stateful",
         "ct state established ct direction reply ct mark and 0xfffffffe == " + hex32(gen | 2) +
             " goto stateful",
         "iifname vmap @subnet-leaving", "oifname vmap @subnet-entering",

@@ -30,9 +30,8 @@ std::string effective_acl(const Subnet& s);
 // reference groups of peered VPCs.
 using GroupMembers = std::map<std::pair<std::string, std::string>, std::vector<std::string>>;
 
-void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
-                      const GroupMembers& members, const std::map<std::string, Service>& services,
-                      NftTable& table);
+void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, const GroupMembers& members,
+                      const std::map<std::string, Service>& services, NftTable& table);
 
 // One NACL direction compiled to the elements ("proto . addresses . ports") it allows: the
 // first matching rule by number decides, and whatever no rule allows is denied.

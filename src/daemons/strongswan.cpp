@@ -19,23 +19,37 @@ std::string strongswan_conf(const IpsecTunnel& t) {
          // gmp/curve25519 for key exchange, kdf for 5.9's PRF+; no gcm/openssl plugins here.
          "  load = random nonce af-alg gcrypt aes sha1 sha2 hmac gmp kdf curve25519 pem pkcs1 x509 "
          "kernel-libipsec kernel-netlink socket-default vici updown\n"
-         "  port = " + std::to_string(t.local_port) + "\n"
-         "  port_nat_t = " + std::to_string(t.local_nat_port) + "\n"
-         "  routing_table = " + table + "\n"
-         "  routing_table_prio = " + table + "\n"
+         "  port = " +
+         std::to_string(t.local_port) +
+         "\n"
+         "  port_nat_t = " +
+         std::to_string(t.local_nat_port) +
+         "\n"
+         "  routing_table = " +
+         table +
+         "\n"
+         "  routing_table_prio = " +
+         table +
+         "\n"
          // A dead peer is noticed in about two seconds, so the other tunnel takes over.
          "  retransmit_tries = 3\n"
          "  retransmit_timeout = 0.5\n"
          "  retransmit_base = 1.2\n"
          "  plugins {\n"
-         "    vici {\n      socket = " + vici + "\n    }\n"
+         "    vici {\n      socket = " +
+         vici +
+         "\n    }\n"
          "  }\n"
          "  start-scripts {\n"
-         "    load = /usr/sbin/swanctl --load-all --file " + t.dir + "/swanctl.conf --uri " + vici + "\n"
+         "    load = /usr/sbin/swanctl --load-all --file " +
+         t.dir + "/swanctl.conf --uri " + vici +
+         "\n"
          "  }\n"
          "  filelog {\n"
          "    main {\n"
-         "      path = " + t.dir + "/charon.log\n"
+         "      path = " +
+         t.dir +
+         "/charon.log\n"
          "      default = 1\n"
          "      flush_line = yes\n"
          // Epoch seconds: `vpcemu status` reads when a tunnel came up from here.
@@ -43,7 +57,8 @@ std::string strongswan_conf(const IpsecTunnel& t) {
          "    }\n"
          "  }\n"
          "}\n"
-         "swanctl {\n  socket = " + vici + "\n}\n";
+         "swanctl {\n  socket = " +
+         vici + "\n}\n";
 }
 
 std::string swanctl_conf(const IpsecTunnel& t) {
@@ -52,7 +67,8 @@ std::string swanctl_conf(const IpsecTunnel& t) {
   // The port is part of the IKE config a responder matches: name ours when it is not 500,
   // and the peer's only where we initiate.
   if (t.local_port != 500) s += "    local_port = " + std::to_string(t.local_port) + "\n";
-  if (t.initiator && t.remote_port != 500) s += "    remote_port = " + std::to_string(t.remote_port) + "\n";
+  if (t.initiator && t.remote_port != 500)
+    s += "    remote_port = " + std::to_string(t.remote_port) + "\n";
   s += "    encap = yes\n"  // kernel-libipsec: ESP in UDP, always
        "    proposals = aes128-sha256-curve25519\n"
        "    dpd_delay = 1s\n"
@@ -67,8 +83,8 @@ std::string swanctl_conf(const IpsecTunnel& t) {
   s += std::string("        start_action = ") + (t.initiator ? "start" : "none") + "\n";
   s += std::string("        dpd_action = ") + (t.initiator ? "restart" : "clear") + "\n";
   s += "      }\n    }\n  }\n}\n";
-  s += "secrets {\n  ike-" + t.name + " {\n    id-1 = " + t.local.str() + "\n    id-2 = " +
-       t.remote.str() + "\n    secret = \"" + t.psk + "\"\n  }\n}\n";
+  s += "secrets {\n  ike-" + t.name + " {\n    id-1 = " + t.local.str() +
+       "\n    id-2 = " + t.remote.str() + "\n    secret = \"" + t.psk + "\"\n  }\n}\n";
   return s;
 }
 

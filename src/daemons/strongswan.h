@@ -10,9 +10,9 @@
 namespace vpcemu {
 
 struct IpsecTunnel {
-  std::string name;     // connection name inside charon
-  std::string dir;      // config/socket/log directory ("@state/..." until apply substitutes it)
-  Ipv4 local, remote;   // outside addresses
+  std::string name;    // connection name inside charon
+  std::string dir;     // config/socket/log directory ("@state/..." until apply substitutes it)
+  Ipv4 local, remote;  // outside addresses
   int local_port = 500, local_nat_port = 4500, remote_port = 500;
   std::vector<Cidr> local_ts, remote_ts;
   std::string psk;
@@ -24,8 +24,12 @@ struct IpsecTunnel {
 };
 
 // Ports of the k-th charon in a namespace: the first uses IKE's 500/4500.
-inline int ike_port(int k) { return k == 0 ? 500 : 10000 + 2 * k; }
-inline int nat_t_port(int k) { return k == 0 ? 4500 : 10001 + 2 * k; }
+inline int ike_port(int k) {
+  return k == 0 ? 500 : 10000 + 2 * k;
+}
+inline int nat_t_port(int k) {
+  return k == 0 ? 4500 : 10001 + 2 * k;
+}
 
 std::string strongswan_conf(const IpsecTunnel& t);
 std::string swanctl_conf(const IpsecTunnel& t);

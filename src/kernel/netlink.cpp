@@ -18,9 +18,9 @@
 namespace vpcemu {
 
 namespace {
-constexpr size_t kMaxMsg = 1024;       // every message we build fits
+constexpr size_t kMaxMsg = 1024;  // every message we build fits
 constexpr size_t kBatchBytes = 64 * 1024;
-constexpr size_t kBatchMsgs = 256;     // keeps the acks well inside the receive buffer
+constexpr size_t kBatchMsgs = 256;  // keeps the acks well inside the receive buffer
 
 bool parse_mac(const std::string& s, uint8_t out[6]) {
   unsigned v[6];
@@ -30,7 +30,9 @@ bool parse_mac(const std::string& s, uint8_t out[6]) {
   return true;
 }
 
-uint32_t be(Ipv4 ip) { return htonl(ip.value); }
+uint32_t be(Ipv4 ip) {
+  return htonl(ip.value);
+}
 }  // namespace
 
 Result<NlSocket> NlSocket::open_in(int nsfd, const std::string& ns_name) {
@@ -82,7 +84,9 @@ nlmsghdr* NlSocket::begin(uint16_t type, uint16_t flags, std::string what) {
   return nlh;
 }
 
-void NlSocket::end(nlmsghdr* nlh) { used_ += MNL_ALIGN(nlh->nlmsg_len); }
+void NlSocket::end(nlmsghdr* nlh) {
+  used_ += MNL_ALIGN(nlh->nlmsg_len);
+}
 
 void NlSocket::veth(const std::string& name, const std::string& mac, const std::string& peer_name,
                     const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns) {
@@ -138,9 +142,9 @@ void NlSocket::address(int ifindex, const std::string& dev, const Cidr& addr) {
 }
 
 void NlSocket::neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std::string& mac) {
-  nlmsghdr* nlh = begin(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
-                        "RTM_NEWNEIGH " + ip.str() + " lladdr " + mac + " dev " + dev +
-                            " in ns " + ns_);
+  nlmsghdr* nlh =
+      begin(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
+            "RTM_NEWNEIGH " + ip.str() + " lladdr " + mac + " dev " + dev + " in ns " + ns_);
   auto* nd = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
   nd->ndm_family = AF_INET;
   nd->ndm_ifindex = ifindex;
@@ -160,7 +164,8 @@ void NlSocket::route(const Route& r) {
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
   rtm->rtm_family = AF_INET;
   rtm->rtm_dst_len = static_cast<uint8_t>(r.dst.prefix);
-  rtm->rtm_table = r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
+  rtm->rtm_table =
+      r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
   rtm->rtm_protocol = RTPROT_STATIC;
   rtm->rtm_type = r.blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
   rtm->rtm_scope = (r.blackhole || r.via) ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
@@ -182,7 +187,9 @@ void NlSocket::rule(const Rule& r) {
   frh->family = AF_INET;
   frh->action = r.unreachable ? FR_ACT_UNREACHABLE : FR_ACT_TO_TBL;
   frh->dst_len = r.to ? static_cast<uint8_t>(r.to->prefix) : 0;
-  if (!r.unreachable) frh->table = r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
+  if (!r.unreachable)
+    frh->table =
+        r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
   mnl_attr_put_u32(nlh, FRA_PRIORITY, r.priority);
   if (!r.unreachable) mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
   if (r.fwmark) {

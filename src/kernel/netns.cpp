@@ -14,7 +14,9 @@ namespace vpcemu {
 
 namespace {
 
-std::string path_of(const std::string& name) { return std::string(kNetnsDir) + "/" + name; }
+std::string path_of(const std::string& name) {
+  return std::string(kNetnsDir) + "/" + name;
+}
 
 // /run/netns must be a shared mount so namespaces created here are visible in other mount
 // namespaces (and the other way round), as iproute2 arranges it.

@@ -33,5 +33,4 @@ Status nft_run(int nsfd, const std::string& ns_name, const std::string& commands
   return run(ns_name, commands);
 }
 
-
 }  // namespace vpcemu

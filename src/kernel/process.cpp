@@ -24,9 +24,15 @@ namespace vpcemu {
 namespace {
 
 // The child reports failures as {errno, step index} through a CLOEXEC pipe.
-const char* kSteps[] = {"setsid",          "entering the namespace", "unshare(CLONE_NEWNS)",
-                        "mount --make-rslave /", "mount sysfs", "open log",
-                        "chdir",           "execvp",  "waiting for the parent",
+const char* kSteps[] = {"setsid",
+                        "entering the namespace",
+                        "unshare(CLONE_NEWNS)",
+                        "mount --make-rslave /",
+                        "mount sysfs",
+                        "open log",
+                        "chdir",
+                        "execvp",
+                        "waiting for the parent",
                         "a private /run"};
 
 [[noreturn]] void child_fail(int fd, int step) {
@@ -103,14 +109,16 @@ const char* enter_netns_environment(int nsfd, const std::string& ns_name,
 const char* private_run(const std::string& keep) {
   int fd = keep.empty() ? -1 : open(keep.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (!keep.empty() && fd < 0) return "open the state directory";
-  if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) return "mount tmpfs /run";
+  if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+    return "mount tmpfs /run";
   if (fd < 0) return nullptr;
   for (size_t p = 1; p != std::string::npos; p = keep.find('/', p + 1)) {
     mkdir(keep.substr(0, p).c_str(), 0755);
   }
   mkdir(keep.c_str(), 0755);
   std::string src = "/proc/self/fd/" + std::to_string(fd);
-  if (mount(src.c_str(), keep.c_str(), nullptr, MS_BIND, nullptr) != 0) return "bind the state directory";
+  if (mount(src.c_str(), keep.c_str(), nullptr, MS_BIND, nullptr) != 0)
+    return "bind the state directory";
   close(fd);
   return nullptr;
 }

@@ -16,9 +16,9 @@ struct SpawnOptions {
   int nsfd = -1;
   std::string ns_name;
   std::vector<std::string> argv;
-  std::string cwd;       // empty: inherit
-  std::string log_path;  // stdout+stderr (append); empty: inherit
-  bool detach = true;    // own session, stdin from /dev/null
+  std::string cwd;          // empty: inherit
+  std::string log_path;     // stdout+stderr (append); empty: inherit
+  bool detach = true;       // own session, stdin from /dev/null
   std::string resolv_conf;  // bind-mounted over /etc/resolv.conf in the child's mount namespace
   std::vector<std::string> env;  // "KEY=VALUE" added to the child's environment
   // Daemons get a /run of their own (pid files, sockets never collide); `keep` stays visible
@@ -39,7 +39,8 @@ const char* private_run(const std::string& keep);
 // can record its pid first (write-ahead journal).
 class PausedProcess {
  public:
-  PausedProcess(pid_t pid, Fd go, Fd status) : pid_(pid), go_(std::move(go)), status_(std::move(status)) {}
+  PausedProcess(pid_t pid, Fd go, Fd status)
+      : pid_(pid), go_(std::move(go)), status_(std::move(status)) {}
   pid_t pid() const { return pid_; }
   // Lets the child exec; reports an exec failure (errno and the step that failed).
   Status release();

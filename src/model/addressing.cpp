@@ -17,7 +17,8 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     };
     std::vector<Taker> takers;
     for (const auto& [iname, in] : vpc.instances)
-      takers.push_back({"instance '" + iname + "'", in.subnet, in.private_ip, in.span, &a.private_ip[iname]});
+      takers.push_back(
+          {"instance '" + iname + "'", in.subnet, in.private_ip, in.span, &a.private_ip[iname]});
     for (const auto& [nname, nat] : vpc.nat_gateways)
       takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
                         &a.nat_private[nat_key(vname, nname)]});
@@ -36,7 +37,8 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       if (es.vpc != vname) continue;
       for (const auto& sub : es.subnets)
         takers.push_back({"the load balancer of endpoint service '" + sname + "'", sub,
-                          std::nullopt, es.span, &a.eni_private[eni_key("nlb", vname, sname, sub)]});
+                          std::nullopt, es.span,
+                          &a.eni_private[eni_key("nlb", vname, sname, sub)]});
     }
     // Explicit addresses first, so automatic ones never take an address somebody asked for.
     std::map<std::string, std::set<uint32_t>> used;  // subnet → addresses
@@ -67,11 +69,12 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
         placed[i] = true;
       }
       if (!placed[i]) {
-        d.error(t.span, "subnet '" + t.subnet + "' (" + c.str() +
-                            ") has no free address left for " + t.what,
-                {{sit->second.cidr_span, "a /" + std::to_string(c.prefix) + " holds " +
-                                             std::to_string(c.size() - 5) +
-                                             " instance addresses (5 are reserved)"}});
+        d.error(
+            t.span,
+            "subnet '" + t.subnet + "' (" + c.str() + ") has no free address left for " + t.what,
+            {{sit->second.cidr_span, "a /" + std::to_string(c.prefix) + " holds " +
+                                         std::to_string(c.size() - 5) +
+                                         " instance addresses (5 are reserved)"}});
       }
     }
     // Only what was placed has an address.

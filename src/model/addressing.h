@@ -13,8 +13,8 @@ namespace vpcemu {
 inline const Cidr kPublicPool{Ipv4{0xCB007100}, 24};  // 203.0.113.0/24
 
 struct Addressing {
-  std::map<std::string, Ipv4> private_ip;  // instance name → private address
-  std::map<std::string, Ipv4> public_ip;   // instance name → public address (if any)
+  std::map<std::string, Ipv4> private_ip;   // instance name → private address
+  std::map<std::string, Ipv4> public_ip;    // instance name → public address (if any)
   std::map<std::string, Ipv4> nat_private;  // nat_key(vpc, name) → private address
   std::map<std::string, Ipv4> nat_public;   // nat_key(vpc, name) → Elastic IP
   // Interface endpoint ENIs (eni_key("vpce", vpc, endpoint, subnet)) and load balancer nodes

@@ -148,8 +148,9 @@ struct Vpc {
   std::map<std::string, Subnet> subnets;
   std::map<std::string, RouteTable> route_tables;
   std::map<std::string, Instance> instances;
-  std::map<std::string, SecurityGroup> security_groups;  // "default" here overrides the implicit one
-  std::map<std::string, NetworkAcl> network_acls;        // "default" here overrides the implicit one
+  std::map<std::string, SecurityGroup>
+      security_groups;                             // "default" here overrides the implicit one
+  std::map<std::string, NetworkAcl> network_acls;  // "default" here overrides the implicit one
   std::map<std::string, NatGateway> nat_gateways;
   std::map<std::string, Endpoint> endpoints;
 };
@@ -185,7 +186,6 @@ struct EndpointService {
 
 inline constexpr const char* kDefaultGroup = "default";
 inline constexpr const char* kDefaultAcl = "default";
-
 
 // An on-premises network: a router with a public address on the emulated internet and a LAN.
 struct OnpremHost {
@@ -296,10 +296,14 @@ struct Scenario {
 
 inline const char* protocol_name(Protocol p) {
   switch (p) {
-    case Protocol::kTcp: return "tcp";
-    case Protocol::kUdp: return "udp";
-    case Protocol::kIcmp: return "icmp";
-    case Protocol::kAll: return "all";
+    case Protocol::kTcp:
+      return "tcp";
+    case Protocol::kUdp:
+      return "udp";
+    case Protocol::kIcmp:
+      return "icmp";
+    case Protocol::kAll:
+      return "all";
   }
   return "?";
 }
@@ -320,9 +324,10 @@ inline std::map<std::string, Service> builtin_services() {
   auto svc = [](const char* name, const char* cidr, std::vector<std::string> dns, bool gw) {
     return Service{name, {}, *Cidr::parse(cidr), {}, std::move(dns), gw};
   };
-  return {{"s3", svc("s3", "52.216.0.0/15", {"s3.amazonaws.com", "s3.us-east-1.amazonaws.com"}, true)},
-          {"dynamodb", svc("dynamodb", "3.218.180.0/22", {"dynamodb.us-east-1.amazonaws.com"}, true)},
-          {"sqs", svc("sqs", "3.236.169.0/24", {"sqs.us-east-1.amazonaws.com"}, false)}};
+  return {
+      {"s3", svc("s3", "52.216.0.0/15", {"s3.amazonaws.com", "s3.us-east-1.amazonaws.com"}, true)},
+      {"dynamodb", svc("dynamodb", "3.218.180.0/22", {"dynamodb.us-east-1.amazonaws.com"}, true)},
+      {"sqs", svc("sqs", "3.236.169.0/24", {"sqs.us-east-1.amazonaws.com"}, false)}};
 }
 
 }  // namespace vpcemu

@@ -40,12 +40,17 @@ long remaining_ms(Clock::time_point deadline) {
 
 std::string errno_word(int e) {
   switch (e) {
-    case ECONNREFUSED: return "connection refused";
-    case EHOSTUNREACH: return "host unreachable";
-    case ENETUNREACH: return "network unreachable";
+    case ECONNREFUSED:
+      return "connection refused";
+    case EHOSTUNREACH:
+      return "host unreachable";
+    case ENETUNREACH:
+      return "network unreachable";
     case EACCES:
-    case EPERM: return "rejected (" + std::string(strerror(e)) + ")";
-    default: return strerror(e);
+    case EPERM:
+      return "rejected (" + std::string(strerror(e)) + ")";
+    default:
+      return strerror(e);
   }
 }
 
@@ -53,7 +58,8 @@ ProbeResult tcp_probe(const ProbeSpec& s, int timeout_ms) {
   Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return {false, std::string("socket: ") + strerror(errno)};
   auto sa = sockaddr_of(s.dst, s.port);
-  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0) return {true, "connected"};
+  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0)
+    return {true, "connected"};
   if (errno != EINPROGRESS) return {false, errno_word(errno)};
   pollfd p{fd.get(), POLLOUT, 0};
   int n = poll(&p, 1, timeout_ms);
@@ -131,8 +137,7 @@ ProbeResult icmp_probe(const ProbeSpec& s, int timeout_ms) {
           ntohl(ip->saddr) == s.dst.value) {
         return {true, "echo reply"};
       }
-      if (ic->type == ICMP_DEST_UNREACH &&
-          n >= static_cast<ssize_t>(ihl + 8 + sizeof(iphdr) + 8)) {
+      if (ic->type == ICMP_DEST_UNREACH && n >= static_cast<ssize_t>(ihl + 8 + sizeof(iphdr) + 8)) {
         const auto* inner = reinterpret_cast<const iphdr*>(buf + ihl + 8);
         const auto* iic = reinterpret_cast<const icmphdr*>(buf + ihl + 8 + inner->ihl * 4u);
         if (ntohl(inner->daddr) == s.dst.value && ntohs(iic->un.echo.id) == id) {
@@ -230,11 +235,18 @@ std::vector<ProbeResult> run_probes(const std::vector<ProbeSpec>& specs, int tim
         continue;
       }
       switch (s.proto) {
-        case ProbeProto::kTcp: results[i] = tcp_probe(s, timeout_ms); break;
-        case ProbeProto::kUdp: results[i] = udp_probe(s, timeout_ms); break;
-        case ProbeProto::kIcmp: results[i] = icmp_probe(s, timeout_ms); break;
+        case ProbeProto::kTcp:
+          results[i] = tcp_probe(s, timeout_ms);
+          break;
+        case ProbeProto::kUdp:
+          results[i] = udp_probe(s, timeout_ms);
+          break;
+        case ProbeProto::kIcmp:
+          results[i] = icmp_probe(s, timeout_ms);
+          break;
       }
-      results[i].ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+      results[i].ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
     }
   };
   std::vector<std::thread> pool;

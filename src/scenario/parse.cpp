@@ -32,16 +32,21 @@ class Parser {
 
   static const char* kind(const YAML::Node& n) {
     switch (n.Type()) {
-      case YAML::NodeType::Map: return "a mapping";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Scalar: return "a scalar";
-      case YAML::NodeType::Null: return "nothing";
-      default: return "an undefined value";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Scalar:
+        return "a scalar";
+      case YAML::NodeType::Null:
+        return "nothing";
+      default:
+        return "an undefined value";
     }
   }
 
-  using KeyFn = std::function<void(const std::string& key, SourceSpan key_span,
-                                   const YAML::Node& value)>;
+  using KeyFn =
+      std::function<void(const std::string& key, SourceSpan key_span, const YAML::Node& value)>;
 
   // Walks a mapping, rejecting unknown and duplicate keys. A null node is an empty mapping.
   void each_key(const YAML::Node& node, const std::string& what,
@@ -63,11 +68,11 @@ class Parser {
         d_.error(ks, "duplicate key '" + key + "' in " + what);
         continue;
       }
-      if (!allowed.empty() &&
-          std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         if (kNotYet.count(key)) {
-          d_.error(ks, "'" + key + "' is part of the scenario format but not implemented yet "
-                       "in this version of vpcemu");
+          d_.error(ks, "'" + key +
+                           "' is part of the scenario format but not implemented yet "
+                           "in this version of vpcemu");
         } else if (auto near = nearest(key, allowed)) {
           d_.error(ks, "unknown key '" + key + "' in " + what + "; did you mean '" + *near + "'?");
         } else {
@@ -121,8 +126,8 @@ class Parser {
       return std::nullopt;
     }
     if (c->has_host_bits()) {
-      d_.warning(span(n, fb), what + " '" + *s + "' has host bits set; using " +
-                                  c->canonical().str());
+      d_.warning(span(n, fb),
+                 what + " '" + *s + "' has host bits set; using " + c->canonical().str());
     }
     return c->canonical();
   }
@@ -211,8 +216,9 @@ class Parser {
                    }
                  }
                  if (in.security_groups.empty()) {
-                   d_.error(span(v, ks), "an instance needs at least one security group; leave "
-                                         "the key out for the VPC's default group");
+                   d_.error(span(v, ks),
+                            "an instance needs at least one security group; leave "
+                            "the key out for the VPC's default group");
                  }
                }
              });
@@ -264,8 +270,9 @@ class Parser {
                   : num(std::string_view(*s).substr(0, dash), r.from) &&
                         num(std::string_view(*s).substr(dash + 1), r.to) && r.from <= r.to;
     if (!ok) {
-      d_.error(span(n, fb), "ports '" + *s + "' is not a port or a range; write 443 or "
-                            "1024-65535 (0-65535, the first not above the second)");
+      d_.error(span(n, fb), "ports '" + *s +
+                                "' is not a port or a range; write 443 or "
+                                "1024-65535 (0-65535, the first not above the second)");
       return std::nullopt;
     }
     return r;
@@ -285,21 +292,23 @@ class Parser {
       auto rest = s->substr(4);
       auto slash = rest.find("/sg/");
       if (slash == std::string::npos) {
-        d_.error(span(n, fb), what + " '" + *s + "' is not a group of another VPC; write "
-                              "vpc/<vpc>/sg/<group>");
+        d_.error(span(n, fb), what + " '" + *s +
+                                  "' is not a group of another VPC; write "
+                                  "vpc/<vpc>/sg/<group>");
         return std::nullopt;
       }
       p.kind = Peer::Kind::kGroup, p.vpc = rest.substr(0, slash), p.name = rest.substr(slash + 4);
     } else {
       auto c = Cidr::parse(*s);
       if (!c) {
-        d_.error(span(n, fb), what + " '" + *s + "' is not a CIDR block, sg/<group> or "
-                              "pl/<prefix-list>");
+        d_.error(span(n, fb), what + " '" + *s +
+                                  "' is not a CIDR block, sg/<group> or "
+                                  "pl/<prefix-list>");
         return std::nullopt;
       }
       if (c->has_host_bits())
-        d_.warning(span(n, fb), what + " '" + *s + "' has host bits set; using " +
-                                    c->canonical().str());
+        d_.warning(span(n, fb),
+                   what + " '" + *s + "' has host bits set; using " + c->canonical().str());
       p.cidr = c->canonical();
     }
     return p;
@@ -337,13 +346,16 @@ class Parser {
                  } else if (k == peer_key) {
                    rule.peer_span = span(x, rks);
                    has_peer = true;
-                   if (auto p = peer(x, k, rks, own_vpc)) rule.peer = *p;
-                   else has_peer = false, rule.peer.cidr.reset();
+                   if (auto p = peer(x, k, rks, own_vpc))
+                     rule.peer = *p;
+                   else
+                     has_peer = false, rule.peer.cidr.reset();
                  }
                });
       if (r.IsMap()) {
         if (!has_proto) d_.error(rule.span, "security group rule has no 'protocol'");
-        if (!has_peer && !r[peer_key]) d_.error(rule.span, "security group rule has no '" + peer_key + "'");
+        if (!has_peer && !r[peer_key])
+          d_.error(rule.span, "security group rule has no '" + peer_key + "'");
       }
       return rule;
     });
@@ -352,61 +364,71 @@ class Parser {
   void parse_group(SecurityGroup& g, const YAML::Node& node, const std::string& own_vpc) {
     each_key(node, "security group '" + g.name + "'", {"ingress", "egress", "description"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
-               if (k == "ingress") g.ingress = group_rules(v, ks, true, own_vpc);
-               else if (k == "egress") g.egress = group_rules(v, ks, false, own_vpc);
+               if (k == "ingress")
+                 g.ingress = group_rules(v, ks, true, own_vpc);
+               else if (k == "egress")
+                 g.egress = group_rules(v, ks, false, own_vpc);
              });
   }
 
   std::vector<NaclRule> acl_rules(const YAML::Node& v, SourceSpan ks, bool ingress) {
-    return rule_list<NaclRule>(v, ks, ingress, [&](const YAML::Node& r, const std::string& peer_key) {
-      NaclRule rule;
-      rule.span = span(r, ks);
-      bool has_action = false, has_proto = false;
-      each_key(r, "network ACL rule",
-               {"rule", "protocol", "ports", peer_key, "action", "description"},
-               [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
-                 if (k == "rule") {
-                   rule.number_span = span(x, rks);
-                   if (auto n = number(x, "rule", rks, INT32_MIN, INT32_MAX)) rule.number = *n;
-                 } else if (k == "protocol") {
-                   rule.protocol_span = span(x, rks);
-                   has_proto = true;
-                   if (auto p = protocol(x, rks)) rule.protocol = *p;
-                 } else if (k == "ports") {
-                   rule.ports_span = span(x, rks);
-                   rule.ports = ports(x, rks);
-                 } else if (k == peer_key) {
-                   rule.cidr_span = span(x, rks);
-                   auto s = scalar(x, k, rks);
-                   if (s && (s->rfind("sg/", 0) == 0 || s->rfind("pl/", 0) == 0)) {
-                     d_.error(rule.cidr_span, "network ACL rules match CIDR blocks only, not '" +
-                                                  *s + "' (security groups can reference those)");
-                   } else if (s) {
-                     rule.cidr = cidr(x, k, rks);
-                   }
-                 } else if (k == "action") {
-                   has_action = true;
-                   auto s = scalar(x, "action", rks);
-                   if (s && *s == "allow") rule.allow = true;
-                   else if (s && *s == "deny") rule.allow = false;
-                   else if (s) d_.error(span(x, rks), "action must be allow or deny, found '" + *s + "'");
-                 }
-               });
-      if (r.IsMap()) {
-        if (!r["rule"]) d_.error(rule.span, "network ACL rule has no 'rule' number");
-        if (!has_proto) d_.error(rule.span, "network ACL rule has no 'protocol'");
-        if (!r[peer_key]) d_.error(rule.span, "network ACL rule has no '" + peer_key + "'");
-        if (!has_action) d_.error(rule.span, "network ACL rule has no 'action' (allow or deny)");
-      }
-      return rule;
-    });
+    return rule_list<NaclRule>(
+        v, ks, ingress, [&](const YAML::Node& r, const std::string& peer_key) {
+          NaclRule rule;
+          rule.span = span(r, ks);
+          bool has_action = false, has_proto = false;
+          each_key(r, "network ACL rule",
+                   {"rule", "protocol", "ports", peer_key, "action", "description"},
+                   [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+                     if (k == "rule") {
+                       rule.number_span = span(x, rks);
+                       if (auto n = number(x, "rule", rks, INT32_MIN, INT32_MAX)) rule.number = *n;
+                     } else if (k == "protocol") {
+                       rule.protocol_span = span(x, rks);
+                       has_proto = true;
+                       if (auto p = protocol(x, rks)) rule.protocol = *p;
+                     } else if (k == "ports") {
+                       rule.ports_span = span(x, rks);
+                       rule.ports = ports(x, rks);
+                     } else if (k == peer_key) {
+                       rule.cidr_span = span(x, rks);
+                       auto s = scalar(x, k, rks);
+                       if (s && (s->rfind("sg/", 0) == 0 || s->rfind("pl/", 0) == 0)) {
+                         d_.error(rule.cidr_span,
+                                  "network ACL rules match CIDR blocks only, not '" + *s +
+                                      "' (security groups can reference those)");
+                       } else if (s) {
+                         rule.cidr = cidr(x, k, rks);
+                       }
+                     } else if (k == "action") {
+                       has_action = true;
+                       auto s = scalar(x, "action", rks);
+                       if (s && *s == "allow")
+                         rule.allow = true;
+                       else if (s && *s == "deny")
+                         rule.allow = false;
+                       else if (s)
+                         d_.error(span(x, rks), "action must be allow or deny, found '" + *s + "'");
+                     }
+                   });
+          if (r.IsMap()) {
+            if (!r["rule"]) d_.error(rule.span, "network ACL rule has no 'rule' number");
+            if (!has_proto) d_.error(rule.span, "network ACL rule has no 'protocol'");
+            if (!r[peer_key]) d_.error(rule.span, "network ACL rule has no '" + peer_key + "'");
+            if (!has_action)
+              d_.error(rule.span, "network ACL rule has no 'action' (allow or deny)");
+          }
+          return rule;
+        });
   }
 
   void parse_acl(NetworkAcl& acl, const YAML::Node& node) {
     each_key(node, "network ACL '" + acl.name + "'", {"ingress", "egress", "description"},
              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
-               if (k == "ingress") acl.ingress = acl_rules(v, ks, true);
-               else if (k == "egress") acl.egress = acl_rules(v, ks, false);
+               if (k == "ingress")
+                 acl.ingress = acl_rules(v, ks, true);
+               else if (k == "egress")
+                 acl.egress = acl_rules(v, ks, false);
              });
   }
 
@@ -429,8 +451,11 @@ class Parser {
                if (k == "type") {
                  ep.type_span = span(v, ks);
                  if (auto t = scalar(v, "type", ks)) {
-                   if (*t == "gateway" || *t == "interface") ep.type = *t;
-                   else d_.error(ep.type_span, "endpoint type must be gateway or interface, found '" + *t + "'");
+                   if (*t == "gateway" || *t == "interface")
+                     ep.type = *t;
+                   else
+                     d_.error(ep.type_span,
+                              "endpoint type must be gateway or interface, found '" + *t + "'");
                  }
                } else if (k == "service") {
                  ep.service_span = span(v, ks);
@@ -447,99 +472,110 @@ class Parser {
                }
              });
     if (node.IsMap()) {
-      if (!node["type"]) d_.error(ep.span, "endpoint '" + ep.name + "' has no 'type' (gateway or interface)");
+      if (!node["type"])
+        d_.error(ep.span, "endpoint '" + ep.name + "' has no 'type' (gateway or interface)");
       if (!node["service"]) d_.error(ep.span, "endpoint '" + ep.name + "' has no 'service'");
     }
   }
 
   void parse_client_vpns(Scenario& sc, const YAML::Node& v) {
-    each_named(v, "client_vpn_endpoints", [&](const std::string& n, SourceSpan nks,
-                                              const YAML::Node& ev) {
-      ClientVpnEndpoint e;
-      e.name = n;
-      e.span = nks;
-      each_key(ev, "client VPN endpoint '" + n + "'",
-               {"vpc", "subnets", "client_cidr", "transport", "authorization", "clients"},
-               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
-                 if (k == "vpc") {
-                   e.vpc_span = span(x, ks);
-                   if (auto t = scalar(x, "vpc", ks)) e.vpc = *t;
-                 } else if (k == "subnets") {
-                   names(x, ks, "subnets", e.subnets, e.subnet_spans);
-                 } else if (k == "client_cidr") {
-                   e.client_cidr_span = span(x, ks);
-                   e.client_cidr = cidr(x, "client_cidr", ks);
-                 } else if (k == "transport") {
-                   e.transport_span = span(x, ks);
-                   if (auto t = scalar(x, "transport", ks)) e.transport = *t;
-                 } else if (k == "authorization") {
-                   if (!x.IsSequence()) {
-                     d_.error(span(x, ks), "authorization must be a list of { destination: CIDR }");
-                     return;
-                   }
-                   for (const auto& r : x) {
-                     each_key(r, "authorization rule", {"destination", "description"},
-                              [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
-                                if (rk != "destination") return;
-                                if (auto c = cidr(rv, "destination", rks)) {
-                                  e.authorization.push_back(*c);
-                                  e.authorization_spans.push_back(span(rv, rks));
-                                }
-                              });
-                   }
-                 } else if (k == "clients") {
-                   each_named(x, "clients", [&](const std::string& cn, SourceSpan cks,
-                                                const YAML::Node& cv) {
-                     each_key(cv, "client '" + cn + "'", {"description"},
-                              [](const std::string&, SourceSpan, const YAML::Node&) {});
-                     e.clients.emplace(cn, cks);
-                   });
-                 }
-               });
-      if (ev.IsMap()) {
-        for (const char* key : {"vpc", "subnets", "client_cidr"})
-          if (!ev[key]) d_.error(nks, "client VPN endpoint '" + n + "' has no '" + key + "'");
-      }
-      sc.client_vpn_endpoints.emplace(n, std::move(e));
-    });
+    each_named(
+        v, "client_vpn_endpoints", [&](const std::string& n, SourceSpan nks, const YAML::Node& ev) {
+          ClientVpnEndpoint e;
+          e.name = n;
+          e.span = nks;
+          each_key(
+              ev, "client VPN endpoint '" + n + "'",
+              {"vpc", "subnets", "client_cidr", "transport", "authorization", "clients"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                if (k == "vpc") {
+                  e.vpc_span = span(x, ks);
+                  if (auto t = scalar(x, "vpc", ks)) e.vpc = *t;
+                } else if (k == "subnets") {
+                  names(x, ks, "subnets", e.subnets, e.subnet_spans);
+                } else if (k == "client_cidr") {
+                  e.client_cidr_span = span(x, ks);
+                  e.client_cidr = cidr(x, "client_cidr", ks);
+                } else if (k == "transport") {
+                  e.transport_span = span(x, ks);
+                  if (auto t = scalar(x, "transport", ks)) e.transport = *t;
+                } else if (k == "authorization") {
+                  if (!x.IsSequence()) {
+                    d_.error(span(x, ks), "authorization must be a list of { destination: CIDR }");
+                    return;
+                  }
+                  for (const auto& r : x) {
+                    each_key(r, "authorization rule", {"destination", "description"},
+                             [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                               if (rk != "destination") return;
+                               if (auto c = cidr(rv, "destination", rks)) {
+                                 e.authorization.push_back(*c);
+                                 e.authorization_spans.push_back(span(rv, rks));
+                               }
+                             });
+                  }
+                } else if (k == "clients") {
+                  each_named(x, "clients",
+                             [&](const std::string& cn, SourceSpan cks, const YAML::Node& cv) {
+                               each_key(cv, "client '" + cn + "'", {"description"},
+                                        [](const std::string&, SourceSpan, const YAML::Node&) {});
+                               e.clients.emplace(cn, cks);
+                             });
+                }
+              });
+          if (ev.IsMap()) {
+            for (const char* key : {"vpc", "subnets", "client_cidr"})
+              if (!ev[key]) d_.error(nks, "client VPN endpoint '" + n + "' has no '" + key + "'");
+          }
+          sc.client_vpn_endpoints.emplace(n, std::move(e));
+        });
   }
 
   void parse_vpns(Scenario& sc, const YAML::Node& v) {
-    each_named(v, "vpn_connections", [&](const std::string& n, SourceSpan nks, const YAML::Node& cv) {
-      VpnConnection c;
-      c.name = n;
-      c.span = nks;
-      each_key(cv, "VPN connection '" + n + "'",
-               {"vpn_gateway", "transit_gateway", "customer_gateway", "routing", "static_routes"},
-               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
-                 if (k == "static_routes") {
-                   if (!x.IsSequence()) {
-                     d_.error(span(x, ks), "static_routes must be a list of CIDR blocks");
-                     return;
-                   }
-                   for (const auto& r : x) {
-                     if (auto cr = cidr(r, "static route", ks)) {
-                       c.static_routes.push_back(*cr);
-                       c.static_route_spans.push_back(span(r, ks));
-                     }
-                   }
-                   return;
-                 }
-                 auto val = scalar(x, k, ks);
-                 if (!val) return;
-                 if (k == "vpn_gateway") c.vpc = *val, c.vpc_span = span(x, ks);
-                 else if (k == "customer_gateway") c.customer_gateway = *val, c.customer_gateway_span = span(x, ks);
-                 else if (k == "routing") c.routing = *val, c.routing_span = span(x, ks);
-                 else d_.error(span(x, ks), "VPN connections to a transit gateway are not implemented yet in this version of vpcemu");
-               });
-      if (cv.IsMap()) {
-        if (!cv["vpn_gateway"] && !cv["transit_gateway"])
-          d_.error(nks, "VPN connection '" + n + "' needs 'vpn_gateway: <vpc>'");
-        if (!cv["customer_gateway"])
-          d_.error(nks, "VPN connection '" + n + "' needs 'customer_gateway: <onprem network>'");
-      }
-      sc.vpn_connections.emplace(n, std::move(c));
-    });
+    each_named(
+        v, "vpn_connections", [&](const std::string& n, SourceSpan nks, const YAML::Node& cv) {
+          VpnConnection c;
+          c.name = n;
+          c.span = nks;
+          each_key(
+              cv, "VPN connection '" + n + "'",
+              {"vpn_gateway", "transit_gateway", "customer_gateway", "routing", "static_routes"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                if (k == "static_routes") {
+                  if (!x.IsSequence()) {
+                    d_.error(span(x, ks), "static_routes must be a list of CIDR blocks");
+                    return;
+                  }
+                  for (const auto& r : x) {
+                    if (auto cr = cidr(r, "static route", ks)) {
+                      c.static_routes.push_back(*cr);
+                      c.static_route_spans.push_back(span(r, ks));
+                    }
+                  }
+                  return;
+                }
+                auto val = scalar(x, k, ks);
+                if (!val) return;
+                if (k == "vpn_gateway")
+                  c.vpc = *val, c.vpc_span = span(x, ks);
+                else if (k == "customer_gateway")
+                  c.customer_gateway = *val, c.customer_gateway_span = span(x, ks);
+                else if (k == "routing")
+                  c.routing = *val, c.routing_span = span(x, ks);
+                else
+                  d_.error(span(x, ks),
+                           "VPN connections to a transit gateway are not implemented yet in this "
+                           "version of vpcemu");
+              });
+          if (cv.IsMap()) {
+            if (!cv["vpn_gateway"] && !cv["transit_gateway"])
+              d_.error(nks, "VPN connection '" + n + "' needs 'vpn_gateway: <vpc>'");
+            if (!cv["customer_gateway"])
+              d_.error(nks,
+                       "VPN connection '" + n + "' needs 'customer_gateway: <onprem network>'");
+          }
+          sc.vpn_connections.emplace(n, std::move(c));
+        });
   }
 
   void parse_onprem(Scenario& sc, const YAML::Node& v) {
@@ -563,19 +599,22 @@ class Parser {
                                 if (auto a = number(rv, "asn", rks, 1, 2147483647)) o.asn = *a;
                               }
                             });
-                   if (x.IsMap() && !x["public_ip"]) d_.error(span(x, ks), "router has no 'public_ip'");
+                   if (x.IsMap() && !x["public_ip"])
+                     d_.error(span(x, ks), "router has no 'public_ip'");
                  } else {
-                   each_named(x, "on-premises hosts", [&](const std::string& hn, SourceSpan hks,
-                                                           const YAML::Node& hv) {
-                     OnpremHost h{hn, hks, std::nullopt, {}};
-                     each_key(hv, "on-premises host '" + hn + "'", {"ip"},
-                              [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
-                                h.ip_span = span(iv, iks);
-                                h.ip = address(iv, "ip", iks);
+                   each_named(x, "on-premises hosts",
+                              [&](const std::string& hn, SourceSpan hks, const YAML::Node& hv) {
+                                OnpremHost h{hn, hks, std::nullopt, {}};
+                                each_key(
+                                    hv, "on-premises host '" + hn + "'", {"ip"},
+                                    [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
+                                      h.ip_span = span(iv, iks);
+                                      h.ip = address(iv, "ip", iks);
+                                    });
+                                if (!hv.IsMap() || !hv["ip"])
+                                  d_.error(hks, "on-premises host '" + hn + "' has no 'ip'");
+                                o.hosts.emplace(hn, std::move(h));
                               });
-                     if (!hv.IsMap() || !hv["ip"]) d_.error(hks, "on-premises host '" + hn + "' has no 'ip'");
-                     o.hosts.emplace(hn, std::move(h));
-                   });
                  }
                });
       if (ov.IsMap()) {
@@ -589,15 +628,17 @@ class Parser {
   void parse_services(Scenario& sc, const YAML::Node& v) {
     each_named(v, "services", [&](const std::string& n, SourceSpan nks, const YAML::Node& sv) {
       Service svc;
-      if (auto it = sc.services.find(n); it != sc.services.end()) svc = it->second;
-      else svc.name = n, svc.dns_names = {n + ".us-east-1.amazonaws.com"};
+      if (auto it = sc.services.find(n); it != sc.services.end())
+        svc = it->second;
+      else
+        svc.name = n, svc.dns_names = {n + ".us-east-1.amazonaws.com"};
       svc.span = nks;
       bool has_cidr = false;
-      each_key(sv, "service '" + n + "'", {"cidr"}, [&](const std::string&, SourceSpan cks,
-                                                       const YAML::Node& x) {
-        svc.cidr_span = span(x, cks);
-        if (auto c = cidr(x, "cidr", cks)) svc.cidr = *c, has_cidr = true;
-      });
+      each_key(sv, "service '" + n + "'", {"cidr"},
+               [&](const std::string&, SourceSpan cks, const YAML::Node& x) {
+                 svc.cidr_span = span(x, cks);
+                 if (auto c = cidr(x, "cidr", cks)) svc.cidr = *c, has_cidr = true;
+               });
       if (!has_cidr && !sc.services.count(n)) d_.error(nks, "service '" + n + "' needs a 'cidr'");
       if (has_cidr && svc.cidr.size() < 16) {
         d_.error(svc.cidr_span, "a service's CIDR needs at least 16 addresses (/28 or larger)");
@@ -607,138 +648,144 @@ class Parser {
   }
 
   void parse_endpoint_services(Scenario& sc, const YAML::Node& v) {
-    each_named(v, "endpoint_services", [&](const std::string& n, SourceSpan nks,
-                                           const YAML::Node& sv) {
-      EndpointService es;
-      es.name = n;
-      es.span = nks;
-      each_key(sv, "endpoint service '" + n + "'", {"vpc", "load_balancer"},
-               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
-                 if (k == "vpc") {
-                   es.vpc_span = span(x, ks);
-                   if (auto t = scalar(x, "vpc", ks)) es.vpc = *t;
-                   return;
-                 }
-                 each_key(x, "load_balancer", {"subnets", "port", "targets"},
-                          [&](const std::string& lk, SourceSpan lks, const YAML::Node& lv) {
-                            if (lk == "subnets") names(lv, lks, "subnets", es.subnets, es.subnet_spans);
-                            else if (lk == "targets") names(lv, lks, "targets", es.targets, es.target_spans);
-                            else {
-                              es.port_span = span(lv, lks);
-                              if (auto p = number(lv, "port", lks, 1, 65535)) es.port = *p;
-                            }
-                          });
-                 if (x.IsMap() && (!x["subnets"] || !x["port"] || !x["targets"])) {
-                   d_.error(span(x, ks), "load_balancer needs 'subnets', 'port' and 'targets'");
-                 }
-               });
-      if (sv.IsMap() && (!sv["vpc"] || !sv["load_balancer"])) {
-        d_.error(nks, "endpoint service '" + n + "' needs a 'vpc' and a 'load_balancer'");
-      }
-      sc.endpoint_services.emplace(n, std::move(es));
-    });
+    each_named(
+        v, "endpoint_services", [&](const std::string& n, SourceSpan nks, const YAML::Node& sv) {
+          EndpointService es;
+          es.name = n;
+          es.span = nks;
+          each_key(sv, "endpoint service '" + n + "'", {"vpc", "load_balancer"},
+                   [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                     if (k == "vpc") {
+                       es.vpc_span = span(x, ks);
+                       if (auto t = scalar(x, "vpc", ks)) es.vpc = *t;
+                       return;
+                     }
+                     each_key(x, "load_balancer", {"subnets", "port", "targets"},
+                              [&](const std::string& lk, SourceSpan lks, const YAML::Node& lv) {
+                                if (lk == "subnets")
+                                  names(lv, lks, "subnets", es.subnets, es.subnet_spans);
+                                else if (lk == "targets")
+                                  names(lv, lks, "targets", es.targets, es.target_spans);
+                                else {
+                                  es.port_span = span(lv, lks);
+                                  if (auto p = number(lv, "port", lks, 1, 65535)) es.port = *p;
+                                }
+                              });
+                     if (x.IsMap() && (!x["subnets"] || !x["port"] || !x["targets"])) {
+                       d_.error(span(x, ks), "load_balancer needs 'subnets', 'port' and 'targets'");
+                     }
+                   });
+          if (sv.IsMap() && (!sv["vpc"] || !sv["load_balancer"])) {
+            d_.error(nks, "endpoint service '" + n + "' needs a 'vpc' and a 'load_balancer'");
+          }
+          sc.endpoint_services.emplace(n, std::move(es));
+        });
   }
 
   void parse_vpc(Vpc& vpc, const YAML::Node& node) {
     const std::string what = "vpc '" + vpc.name + "'";
-    each_key(node, what,
-             {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table",
-              "instances", "security_groups", "network_acls", "nat_gateways", "endpoints"},
-             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
-               if (k == "cidr") {
-                 vpc.cidr_span = span(v, ks);
-                 vpc.cidr = cidr(v, "cidr", ks);
-               } else if (k == "internet_gateway") {
-                 if (auto b = boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
-               } else if (k == "main_route_table") {
-                 vpc.main_route_table_span = span(v, ks);
-                 if (auto s = scalar(v, "main_route_table", ks)) vpc.main_route_table = *s;
-               } else if (k == "subnets") {
-                 each_named(v, "subnets", [&](const std::string& n, SourceSpan nks,
-                                              const YAML::Node& sv) {
-                   Subnet s{n, nks};
-                   each_key(sv, "subnet '" + n + "'", {"cidr", "route_table", "network_acl"},
-                            [&](const std::string& sk, SourceSpan sks, const YAML::Node& x) {
-                              if (sk == "cidr") {
-                                s.cidr_span = span(x, sks);
-                                s.cidr = cidr(x, "cidr", sks);
-                              } else if (sk == "route_table") {
-                                s.route_table_span = span(x, sks);
-                                if (auto r = scalar(x, "route_table", sks)) s.route_table = *r;
-                              } else {
-                                s.network_acl_span = span(x, sks);
-                                if (auto r = scalar(x, "network_acl", sks)) s.network_acl = *r;
-                              }
-                            });
-                   if (sv.IsMap() && !sv["cidr"]) d_.error(nks, "subnet '" + n + "' has no 'cidr'");
-                   vpc.subnets.emplace(n, std::move(s));
-                 });
-               } else if (k == "route_tables") {
-                 each_named(v, "route_tables", [&](const std::string& n, SourceSpan nks,
-                                                   const YAML::Node& rv) {
-                   RouteTable rt{n, nks, {}};
-                   parse_route_table(rt, rv);
-                   vpc.route_tables.emplace(n, std::move(rt));
-                 });
-               } else if (k == "security_groups") {
-                 each_named(v, "security_groups", [&](const std::string& n, SourceSpan nks,
-                                                      const YAML::Node& gv) {
-                   SecurityGroup g{n, nks, {}, std::nullopt};
-                   parse_group(g, gv, vpc.name);
-                   vpc.security_groups.emplace(n, std::move(g));
-                 });
-               } else if (k == "endpoints") {
-                 each_named(v, "endpoints", [&](const std::string& n, SourceSpan nks,
-                                                const YAML::Node& ev) {
-                   Endpoint ep;
-                   ep.name = n;
-                   ep.span = nks;
-                   parse_endpoint(ep, ev);
-                   vpc.endpoints.emplace(n, std::move(ep));
-                 });
-               } else if (k == "nat_gateways") {
-                 each_named(v, "nat_gateways", [&](const std::string& n, SourceSpan nks,
-                                                   const YAML::Node& nv) {
-                   NatGateway nat;
-                   nat.name = n;
-                   nat.span = nks;
-                   each_key(nv, "NAT gateway '" + n + "'", {"subnet", "private_ip", "elastic_ip"},
-                            [&](const std::string& nk, SourceSpan nkks, const YAML::Node& x) {
-                              if (nk == "subnet") {
-                                nat.subnet_span = span(x, nkks);
-                                if (auto v2 = scalar(x, "subnet", nkks)) nat.subnet = *v2;
-                              } else if (nk == "private_ip") {
-                                nat.private_ip_span = span(x, nkks);
-                                nat.private_ip = address(x, "private_ip", nkks);
-                              } else {
-                                nat.elastic_ip_span = span(x, nkks);
-                                nat.elastic_ip = address(x, "elastic_ip", nkks);
-                              }
-                            });
-                   if (nv.IsMap() && !nv["subnet"]) {
-                     d_.error(nks, "NAT gateway '" + n + "' has no 'subnet' (a public subnet)");
-                   }
-                   vpc.nat_gateways.emplace(n, std::move(nat));
-                 });
-               } else if (k == "network_acls") {
-                 each_named(v, "network_acls", [&](const std::string& n, SourceSpan nks,
-                                                   const YAML::Node& av) {
-                   NetworkAcl acl{n, nks, {}, {}};
-                   parse_acl(acl, av);
-                   vpc.network_acls.emplace(n, std::move(acl));
-                 });
-               } else if (k == "instances") {
-                 each_named(v, "instances", [&](const std::string& n, SourceSpan nks,
-                                                const YAML::Node& iv) {
-                   Instance in;
-                   in.name = n;
-                   in.vpc = vpc.name;
-                   in.span = nks;
-                   parse_instance(in, iv);
-                   vpc.instances.emplace(n, std::move(in));
-                 });
-               }
-             });
+    each_key(
+        node, what,
+        {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table", "instances",
+         "security_groups", "network_acls", "nat_gateways", "endpoints"},
+        [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+          if (k == "cidr") {
+            vpc.cidr_span = span(v, ks);
+            vpc.cidr = cidr(v, "cidr", ks);
+          } else if (k == "internet_gateway") {
+            if (auto b = boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
+          } else if (k == "main_route_table") {
+            vpc.main_route_table_span = span(v, ks);
+            if (auto s = scalar(v, "main_route_table", ks)) vpc.main_route_table = *s;
+          } else if (k == "subnets") {
+            each_named(v, "subnets",
+                       [&](const std::string& n, SourceSpan nks, const YAML::Node& sv) {
+                         Subnet s{n, nks};
+                         each_key(sv, "subnet '" + n + "'", {"cidr", "route_table", "network_acl"},
+                                  [&](const std::string& sk, SourceSpan sks, const YAML::Node& x) {
+                                    if (sk == "cidr") {
+                                      s.cidr_span = span(x, sks);
+                                      s.cidr = cidr(x, "cidr", sks);
+                                    } else if (sk == "route_table") {
+                                      s.route_table_span = span(x, sks);
+                                      if (auto r = scalar(x, "route_table", sks))
+                                        s.route_table = *r;
+                                    } else {
+                                      s.network_acl_span = span(x, sks);
+                                      if (auto r = scalar(x, "network_acl", sks))
+                                        s.network_acl = *r;
+                                    }
+                                  });
+                         if (sv.IsMap() && !sv["cidr"])
+                           d_.error(nks, "subnet '" + n + "' has no 'cidr'");
+                         vpc.subnets.emplace(n, std::move(s));
+                       });
+          } else if (k == "route_tables") {
+            each_named(v, "route_tables",
+                       [&](const std::string& n, SourceSpan nks, const YAML::Node& rv) {
+                         RouteTable rt{n, nks, {}};
+                         parse_route_table(rt, rv);
+                         vpc.route_tables.emplace(n, std::move(rt));
+                       });
+          } else if (k == "security_groups") {
+            each_named(v, "security_groups",
+                       [&](const std::string& n, SourceSpan nks, const YAML::Node& gv) {
+                         SecurityGroup g{n, nks, {}, std::nullopt};
+                         parse_group(g, gv, vpc.name);
+                         vpc.security_groups.emplace(n, std::move(g));
+                       });
+          } else if (k == "endpoints") {
+            each_named(v, "endpoints",
+                       [&](const std::string& n, SourceSpan nks, const YAML::Node& ev) {
+                         Endpoint ep;
+                         ep.name = n;
+                         ep.span = nks;
+                         parse_endpoint(ep, ev);
+                         vpc.endpoints.emplace(n, std::move(ep));
+                       });
+          } else if (k == "nat_gateways") {
+            each_named(
+                v, "nat_gateways", [&](const std::string& n, SourceSpan nks, const YAML::Node& nv) {
+                  NatGateway nat;
+                  nat.name = n;
+                  nat.span = nks;
+                  each_key(nv, "NAT gateway '" + n + "'", {"subnet", "private_ip", "elastic_ip"},
+                           [&](const std::string& nk, SourceSpan nkks, const YAML::Node& x) {
+                             if (nk == "subnet") {
+                               nat.subnet_span = span(x, nkks);
+                               if (auto v2 = scalar(x, "subnet", nkks)) nat.subnet = *v2;
+                             } else if (nk == "private_ip") {
+                               nat.private_ip_span = span(x, nkks);
+                               nat.private_ip = address(x, "private_ip", nkks);
+                             } else {
+                               nat.elastic_ip_span = span(x, nkks);
+                               nat.elastic_ip = address(x, "elastic_ip", nkks);
+                             }
+                           });
+                  if (nv.IsMap() && !nv["subnet"]) {
+                    d_.error(nks, "NAT gateway '" + n + "' has no 'subnet' (a public subnet)");
+                  }
+                  vpc.nat_gateways.emplace(n, std::move(nat));
+                });
+          } else if (k == "network_acls") {
+            each_named(v, "network_acls",
+                       [&](const std::string& n, SourceSpan nks, const YAML::Node& av) {
+                         NetworkAcl acl{n, nks, {}, {}};
+                         parse_acl(acl, av);
+                         vpc.network_acls.emplace(n, std::move(acl));
+                       });
+          } else if (k == "instances") {
+            each_named(v, "instances",
+                       [&](const std::string& n, SourceSpan nks, const YAML::Node& iv) {
+                         Instance in;
+                         in.name = n;
+                         in.vpc = vpc.name;
+                         in.span = nks;
+                         parse_instance(in, iv);
+                         vpc.instances.emplace(n, std::move(in));
+                       });
+          }
+        });
     if (node.IsMap() && !node["cidr"]) d_.error(vpc.span, what + " has no 'cidr'");
   }
 
@@ -763,9 +810,12 @@ class Parser {
                    x.to = *s, x.to_span = vs;
                  } else if (k == "protocol") {
                    x.protocol_span = vs;
-                   if (*s == "tcp") x.protocol = Protocol::kTcp;
-                   else if (*s == "udp") x.protocol = Protocol::kUdp;
-                   else if (*s == "icmp") x.protocol = Protocol::kIcmp;
+                   if (*s == "tcp")
+                     x.protocol = Protocol::kTcp;
+                   else if (*s == "udp")
+                     x.protocol = Protocol::kUdp;
+                   else if (*s == "icmp")
+                     x.protocol = Protocol::kIcmp;
                    else if (*s == "all" || *s == "-1") {
                      d_.error(vs, "expect needs one protocol to probe: tcp, udp or icmp");
                    } else {
@@ -776,9 +826,12 @@ class Parser {
                    x.port = number(v, "port", eks, 1, 65535);
                  } else if (k == "result") {
                    has_result = true;
-                   if (*s == "allow") x.allow = true;
-                   else if (*s == "deny") x.allow = false;
-                   else d_.error(vs, "result must be allow or deny, found '" + *s + "'");
+                   if (*s == "allow")
+                     x.allow = true;
+                   else if (*s == "deny")
+                     x.allow = false;
+                   else
+                     d_.error(vs, "result must be allow or deny, found '" + *s + "'");
                  }
                });
       if (e.IsMap()) {
@@ -798,79 +851,82 @@ class Parser {
       return;
     }
     sc.services = builtin_services();
-    each_key(root, "the scenario",
-             {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
-              "vpn_connections", "client_vpn_endpoints", "expect"},
-             [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
-               if (k == "name") {
-                 sc.name_span = span(v, ks);
-                 auto s = scalar(v, "name", ks);
-                 if (!s) return;
-                 sc.name = *s;
-                 // Scenario names become part of namespace names; same rule as resources.
-                 if (!valid_resource_name(*s)) {
-                   d_.error(sc.name_span,
-                            "invalid scenario name '" + *s +
-                                "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
-                                "letter or digit");
-                 }
-               } else if (k == "vpcs") {
-                 each_named(v, "vpcs", [&](const std::string& n, SourceSpan nks,
-                                           const YAML::Node& vv) {
-                   Vpc vpc;
-                   vpc.name = n;
-                   vpc.span = nks;
-                   parse_vpc(vpc, vv);
-                   sc.vpcs.emplace(n, std::move(vpc));
-                 });
-               } else if (k == "internet") {
-                 each_key(v, "internet", {"hosts"}, [&](const std::string&, SourceSpan hks,
-                                                        const YAML::Node& hv) {
-                   each_named(hv, "internet hosts", [&](const std::string& n, SourceSpan nks,
-                                                        const YAML::Node& h) {
-                     InternetHost host{n, nks, std::nullopt, {}};
-                     each_key(h, "internet host '" + n + "'", {"ip"},
-                              [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
-                                host.ip_span = span(iv, iks);
-                                host.ip = address(iv, "ip", iks);
-                              });
-                     if (!h.IsMap() || !h["ip"]) {
-                       d_.error(nks, "internet host '" + n + "' has no 'ip'");
-                     }
-                     sc.hosts.emplace(n, std::move(host));
-                   });
-                   (void)hks;
-                 });
-               } else if (k == "expect") {
-                 parse_expect(sc, v, ks);
-               } else if (k == "client_vpn_endpoints") {
-                 parse_client_vpns(sc, v);
-               } else if (k == "vpn_connections") {
-                 parse_vpns(sc, v);
-               } else if (k == "onprem") {
-                 parse_onprem(sc, v);
-               } else if (k == "services") {
-                 parse_services(sc, v);
-               } else if (k == "endpoint_services") {
-                 parse_endpoint_services(sc, v);
-               } else if (k == "peerings") {
-                 each_named(v, "peerings", [&](const std::string& n, SourceSpan nks,
-                                               const YAML::Node& pv) {
-                   Peering p{n, nks, {}, {}, {}, {}};
-                   each_key(pv, "peering '" + n + "'", {"requester", "accepter"},
-                            [&](const std::string& pk, SourceSpan pks, const YAML::Node& x) {
-                              auto val = scalar(x, pk, pks);
-                              if (!val) return;
-                              if (pk == "requester") p.requester = *val, p.requester_span = span(x, pks);
-                              else p.accepter = *val, p.accepter_span = span(x, pks);
-                            });
-                   if (pv.IsMap() && (!pv["requester"] || !pv["accepter"])) {
-                     d_.error(nks, "peering '" + n + "' needs a 'requester' and an 'accepter' VPC");
-                   }
-                   sc.peerings.emplace(n, std::move(p));
-                 });
-               }
-             });
+    each_key(
+        root, "the scenario",
+        {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
+         "vpn_connections", "client_vpn_endpoints", "expect"},
+        [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+          if (k == "name") {
+            sc.name_span = span(v, ks);
+            auto s = scalar(v, "name", ks);
+            if (!s) return;
+            sc.name = *s;
+            // Scenario names become part of namespace names; same rule as resources.
+            if (!valid_resource_name(*s)) {
+              d_.error(sc.name_span,
+                       "invalid scenario name '" + *s +
+                           "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
+                           "letter or digit");
+            }
+          } else if (k == "vpcs") {
+            each_named(v, "vpcs", [&](const std::string& n, SourceSpan nks, const YAML::Node& vv) {
+              Vpc vpc;
+              vpc.name = n;
+              vpc.span = nks;
+              parse_vpc(vpc, vv);
+              sc.vpcs.emplace(n, std::move(vpc));
+            });
+          } else if (k == "internet") {
+            each_key(v, "internet", {"hosts"},
+                     [&](const std::string&, SourceSpan hks, const YAML::Node& hv) {
+                       each_named(hv, "internet hosts",
+                                  [&](const std::string& n, SourceSpan nks, const YAML::Node& h) {
+                                    InternetHost host{n, nks, std::nullopt, {}};
+                                    each_key(h, "internet host '" + n + "'", {"ip"},
+                                             [&](const std::string&, SourceSpan iks,
+                                                 const YAML::Node& iv) {
+                                               host.ip_span = span(iv, iks);
+                                               host.ip = address(iv, "ip", iks);
+                                             });
+                                    if (!h.IsMap() || !h["ip"]) {
+                                      d_.error(nks, "internet host '" + n + "' has no 'ip'");
+                                    }
+                                    sc.hosts.emplace(n, std::move(host));
+                                  });
+                       (void)hks;
+                     });
+          } else if (k == "expect") {
+            parse_expect(sc, v, ks);
+          } else if (k == "client_vpn_endpoints") {
+            parse_client_vpns(sc, v);
+          } else if (k == "vpn_connections") {
+            parse_vpns(sc, v);
+          } else if (k == "onprem") {
+            parse_onprem(sc, v);
+          } else if (k == "services") {
+            parse_services(sc, v);
+          } else if (k == "endpoint_services") {
+            parse_endpoint_services(sc, v);
+          } else if (k == "peerings") {
+            each_named(
+                v, "peerings", [&](const std::string& n, SourceSpan nks, const YAML::Node& pv) {
+                  Peering p{n, nks, {}, {}, {}, {}};
+                  each_key(pv, "peering '" + n + "'", {"requester", "accepter"},
+                           [&](const std::string& pk, SourceSpan pks, const YAML::Node& x) {
+                             auto val = scalar(x, pk, pks);
+                             if (!val) return;
+                             if (pk == "requester")
+                               p.requester = *val, p.requester_span = span(x, pks);
+                             else
+                               p.accepter = *val, p.accepter_span = span(x, pks);
+                           });
+                  if (pv.IsMap() && (!pv["requester"] || !pv["accepter"])) {
+                    d_.error(nks, "peering '" + n + "' needs a 'requester' and an 'accepter' VPC");
+                  }
+                  sc.peerings.emplace(n, std::move(p));
+                });
+          }
+        });
     if (!root["name"]) d_.error({1, 1}, "the scenario has no 'name'");
   }
 

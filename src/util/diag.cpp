@@ -14,7 +14,9 @@ void Diagnostics::warning(SourceSpan span, std::string message, std::vector<Note
   items_.push_back({Severity::kWarning, span, std::move(message), std::move(notes)});
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 size_t Diagnostics::error_count() const {
   return std::count_if(items_.begin(), items_.end(),

@@ -46,7 +46,9 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
   return Cidr{*ip, prefix};
 }
 
-std::string Cidr::str() const { return addr.str() + "/" + std::to_string(prefix); }
+std::string Cidr::str() const {
+  return addr.str() + "/" + std::to_string(prefix);
+}
 
 bool is_aws_reserved(const Cidr& subnet, Ipv4 ip) {
   if (!subnet.contains(ip)) return false;

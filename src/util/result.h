@@ -10,10 +10,10 @@
 namespace vpcemu {
 
 struct Error {
-  int err = 0;             // errno, 0 if not applicable
-  std::string op;          // "RTM_NEWLINK", "setns", "nft"
-  std::string object;      // "veth e-web-1 in ns demo.vpc.prod"
-  std::string detail;      // kernel extack text or tool output
+  int err = 0;         // errno, 0 if not applicable
+  std::string op;      // "RTM_NEWLINK", "setns", "nft"
+  std::string object;  // "veth e-web-1 in ns demo.vpc.prod"
+  std::string detail;  // kernel extack text or tool output
   std::string str() const {
     std::string s = op;
     if (!object.empty()) s += " " + object;

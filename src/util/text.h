@@ -10,7 +10,8 @@ namespace vpcemu {
 
 size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word`, if it is plausibly a typo of it.
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> nearest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 // Splits a command line into words with POSIX-shell quoting rules ('..', "..", \x) but no
 // expansion, pipes or redirection: vpcemu never runs a shell. Returns nullopt on an

@@ -34,9 +34,8 @@ std::vector<std::string> keys(const Map& m) {
   return out;
 }
 
-void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind,
-                 const std::string& name, const std::vector<std::string>& known,
-                 const std::string& where) {
+void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind, const std::string& name,
+                 const std::vector<std::string>& known, const std::string& where) {
   std::string msg = "unknown " + kind + " '" + name + "'" + where;
   if (auto near = nearest(name, known)) {
     msg += "; did you mean '" + *near + "'?";
@@ -64,10 +63,12 @@ void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>&
                            "0-65535 for all)");
   }
   if (!ported && ports_span.known()) {
-    d.error(ports_span, std::string(protocol_name(proto)) + " has no ports; remove 'ports' "
-                        "from this rule (" + (proto == Protocol::kAll ? "all covers every port"
-                                                                       : "icmp matches every type") +
-                        ")");
+    d.error(ports_span,
+            std::string(protocol_name(proto)) +
+                " has no ports; remove 'ports' "
+                "from this rule (" +
+                (proto == Protocol::kAll ? "all covers every port" : "icmp matches every type") +
+                ")");
   }
 }
 
@@ -154,7 +155,8 @@ void validate_acls(const Vpc& vpc, Diagnostics& d) {
     }
   }
   for (const auto& [_, s] : vpc.subnets) {
-    if (!s.network_acl.empty() && std::find(acls.begin(), acls.end(), s.network_acl) == acls.end()) {
+    if (!s.network_acl.empty() &&
+        std::find(acls.begin(), acls.end(), s.network_acl) == acls.end()) {
       unknown_ref(d, s.network_acl_span, "network ACL", s.network_acl, acls,
                   " in vpc '" + vpc.name + "'");
     }
@@ -180,18 +182,22 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
     }
     if (ep.type == "gateway") {
       if (!es.empty() || !sc.services.at(ep.service).gateway) {
-        d.error(ep.service_span, "gateway endpoints exist for S3 and DynamoDB only; use "
-                                 "'type: interface' for '" + ep.service + "'");
+        d.error(ep.service_span,
+                "gateway endpoints exist for S3 and DynamoDB only; use "
+                "'type: interface' for '" +
+                    ep.service + "'");
       }
       if (ep.route_tables.empty())
-        d.error(ep.span, "gateway endpoint '" + ep.name + "' needs 'route_tables' to add its route to");
+        d.error(ep.span,
+                "gateway endpoint '" + ep.name + "' needs 'route_tables' to add its route to");
       for (size_t i = 0; i < ep.route_tables.size(); ++i)
         if (!vpc.route_tables.count(ep.route_tables[i]))
           unknown_ref(d, ep.route_table_spans[i], "route table", ep.route_tables[i],
                       keys(vpc.route_tables), in_vpc);
       if (!ep.subnets.empty() || !ep.security_groups.empty() || ep.private_dns_span.known())
-        d.error(ep.span, "gateway endpoint '" + ep.name + "' takes route_tables only; subnets, "
-                         "security_groups and private_dns belong to interface endpoints");
+        d.error(ep.span, "gateway endpoint '" + ep.name +
+                             "' takes route_tables only; subnets, "
+                             "security_groups and private_dns belong to interface endpoints");
     } else {
       if (ep.subnets.empty())
         d.error(ep.span, "interface endpoint '" + ep.name + "' needs 'subnets' for its ENIs");
@@ -210,8 +216,10 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
       if (!ep.route_tables.empty())
         d.error(ep.span, "interface endpoint '" + ep.name + "' takes subnets, not route_tables");
       if (ep.private_dns && !es.empty())
-        d.error(ep.private_dns_span, "private_dns applies to AWS services, not to endpoint "
-                                     "service '" + es + "'");
+        d.error(ep.private_dns_span,
+                "private_dns applies to AWS services, not to endpoint "
+                "service '" +
+                    es + "'");
     }
   }
 }
@@ -237,8 +245,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
     for (const Subnet* other : subnets) {
       if (other->cidr->overlaps(*s.cidr)) {
         d.error(s.cidr_span,
-                "subnet '" + s.name + "' (" + s.cidr->str() + ") overlaps subnet '" +
-                    other->name + "' (" + other->cidr->str() + ")",
+                "subnet '" + s.name + "' (" + s.cidr->str() + ") overlaps subnet '" + other->name +
+                    "' (" + other->cidr->str() + ")",
                 {{other->cidr_span, "'" + other->name + "' is defined here"}});
       }
     }
@@ -269,17 +277,18 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                                           " conflicts with the local route of the VPC, which "
                                           "every route table has and which cannot be replaced");
         } else if (vpc.cidr && vpc.cidr->contains(*r.destination)) {
-          d.warning(r.destination_span,
-                    "route to " + r.destination->str() + " lies inside the VPC's CIDR " +
-                        vpc.cidr->str() + "; the local route wins over it (AWS rule 16)");
+          d.warning(r.destination_span, "route to " + r.destination->str() +
+                                            " lies inside the VPC's CIDR " + vpc.cidr->str() +
+                                            "; the local route wins over it (AWS rule 16)");
         }
       }
       if (r.target.empty()) continue;
       const std::string& t = r.target;
       if (t == "internet_gateway") {
         if (!vpc.internet_gateway) {
-          d.error(r.target_span, "route targets the internet gateway but vpc '" + vpc.name +
-                                     "' has none; set 'internet_gateway: true' on the VPC",
+          d.error(r.target_span,
+                  "route targets the internet gateway but vpc '" + vpc.name +
+                      "' has none; set 'internet_gateway: true' on the VPC",
                   {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
         }
       } else if (t == "blackhole") {
@@ -287,8 +296,10 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         bool attached = false;
         for (const auto& [_, c] : sc.vpn_connections) attached |= c.vpc == vpc.name;
         if (!attached) {
-          d.error(r.target_span, "route targets the VPN gateway but no VPN connection attaches to "
-                                 "vpc '" + vpc.name + "'; add one under vpn_connections:");
+          d.error(r.target_span,
+                  "route targets the VPN gateway but no VPN connection attaches to "
+                  "vpc '" +
+                      vpc.name + "'; add one under vpn_connections:");
         }
       } else if (t.rfind("peering/", 0) == 0) {
         std::string n = t.substr(8);
@@ -296,9 +307,9 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         if (pit == sc.peerings.end()) {
           unknown_ref(d, r.target_span, "peering", n, keys(sc.peerings), "");
         } else if (pit->second.requester != vpc.name && pit->second.accepter != vpc.name) {
-          d.error(r.target_span, "peering '" + n + "' connects '" + pit->second.requester +
-                                     "' and '" + pit->second.accepter + "', not vpc '" +
-                                     vpc.name + "'",
+          d.error(r.target_span,
+                  "peering '" + n + "' connects '" + pit->second.requester + "' and '" +
+                      pit->second.accepter + "', not vpc '" + vpc.name + "'",
                   {{pit->second.span, "the peering is defined here"}});
         } else if (r.destination) {
           const std::string& peer_name =
@@ -324,17 +335,16 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         }
       } else {
         static const std::vector<std::string> kKinds = {
-            "internet_gateway", "blackhole", "instance/<name>", "nat_gateway/<name>",
-            "peering/<name>", "vpn_gateway", "transit_gateway/<name>"};
+            "internet_gateway", "blackhole",   "instance/<name>",       "nat_gateway/<name>",
+            "peering/<name>",   "vpn_gateway", "transit_gateway/<name>"};
         auto slash = t.find('/');
         std::string kind = t.substr(0, slash);
-        if (kind == "transit_gateway" ||
-            kind == "endpoint") {
+        if (kind == "transit_gateway" || kind == "endpoint") {
           d.error(r.target_span, "route target '" + t + "' names a " + kind +
                                      ", which this scenario does not define");
         } else {
-          d.error(r.target_span, "unknown route target '" + t + "'; valid targets: " +
-                                     names_of(kKinds));
+          d.error(r.target_span,
+                  "unknown route target '" + t + "'; valid targets: " + names_of(kKinds));
         }
       }
     }
@@ -348,12 +358,13 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         unknown_ref(d, nat.subnet_span, "subnet", nat.subnet, keys(vpc.subnets), in_vpc);
       continue;
     }
-    const std::string rt = sit->second.route_table.empty() ? vpc.main_route_table
-                                                          : sit->second.route_table;
+    const std::string rt =
+        sit->second.route_table.empty() ? vpc.main_route_table : sit->second.route_table;
     bool public_subnet = false;
     if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
       for (const auto& r : rit->second.routes)
-        public_subnet |= r.destination && r.destination->prefix == 0 && r.target == "internet_gateway";
+        public_subnet |=
+            r.destination && r.destination->prefix == 0 && r.target == "internet_gateway";
     }
     if (!public_subnet) {
       d.error(nat.subnet_span,
@@ -367,8 +378,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         (!sit->second.cidr->contains(*nat.private_ip) ||
          is_aws_reserved(*sit->second.cidr, *nat.private_ip))) {
       d.error(nat.private_ip_span, "private_ip " + nat.private_ip->str() +
-                                       " is not a usable address of subnet '" + nat.subnet +
-                                       "' (" + sit->second.cidr->str() + ")");
+                                       " is not a usable address of subnet '" + nat.subnet + "' (" +
+                                       sit->second.cidr->str() + ")");
     }
   }
 
@@ -383,8 +394,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
       const Cidr& c = *sit->second.cidr;
       if (!c.contains(*in.private_ip)) {
         d.error(in.private_ip_span,
-                "private_ip " + in.private_ip->str() + " is outside subnet '" + in.subnet +
-                    "' (" + c.str() + ")",
+                "private_ip " + in.private_ip->str() + " is outside subnet '" + in.subnet + "' (" +
+                    c.str() + ")",
                 {{sit->second.cidr_span, "the subnet's CIDR is set here"}});
       } else if (is_aws_reserved(c, *in.private_ip)) {
         uint32_t off = in.private_ip->value - c.network().value;
@@ -394,9 +405,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                           : off == 3 ? "reserved by AWS for future use (base+3)"
                                      : "the broadcast address";
         d.error(in.private_ip_span, "private_ip " + in.private_ip->str() + " is reserved in " +
-                                        c.str() + ": it is " + why +
-                                        "; use one from " + c.at(4).str() + " to " +
-                                        Ipv4{c.last().value - 1}.str());
+                                        c.str() + ": it is " + why + "; use one from " +
+                                        c.at(4).str() + " to " + Ipv4{c.last().value - 1}.str());
       } else {
         auto [it, fresh] = ips.emplace(in.private_ip->value, &in);
         if (!fresh) {
@@ -410,7 +420,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
     if (in.public_ip || in.elastic_ip) {
       if (!vpc.internet_gateway) {
         d.error(in.public_span, "instance '" + in.name + "' has a public address but vpc '" +
-                                    vpc.name + "' has no internet gateway to map it; set "
+                                    vpc.name +
+                                    "' has no internet gateway to map it; set "
                                     "'internet_gateway: true' on the VPC");
       }
     }
@@ -426,10 +437,11 @@ void validate(const Scenario& sc, Diagnostics& d) {
   auto claim = [&](const std::string& name, SourceSpan span, const std::string& what) {
     auto [it, fresh] = endpoints.emplace(name, span);
     if (!fresh) {
-      d.error(span, what + " name '" + name + "' is already used",
-              {{it->second, it->second.known()
-                                ? "first used here; instances, hosts and services share one name space"
-                                : "a built-in AWS service has that name"}});
+      d.error(
+          span, what + " name '" + name + "' is already used",
+          {{it->second, it->second.known()
+                            ? "first used here; instances, hosts and services share one name space"
+                            : "a built-in AWS service has that name"}});
     }
   };
   // Services are reachable by name too (`vpcemu exec s3`, `to: s3`).
@@ -443,8 +455,9 @@ void validate(const Scenario& sc, Diagnostics& d) {
   std::map<uint32_t, std::pair<std::string, SourceSpan>> publics;
   auto claim_public = [&](Ipv4 ip, const std::string& owner, SourceSpan span) {
     if (unusable_public(ip)) {
-      d.error(span, ip.str() + " cannot be a public address (loopback, link-local, "
-                               "multicast and 0.0.0.0/8 are not routable)");
+      d.error(span, ip.str() +
+                        " cannot be a public address (loopback, link-local, "
+                        "multicast and 0.0.0.0/8 are not routable)");
       return;
     }
     for (const auto& [_, vpc] : sc.vpcs) {
@@ -466,18 +479,22 @@ void validate(const Scenario& sc, Diagnostics& d) {
   }
   // On-premises networks: a public router address, a private LAN, hosts inside it.
   for (const auto& [oname, o] : sc.onprem) {
-    if (o.public_ip) claim_public(*o.public_ip, "the router of on-premises network '" + oname + "'",
-                                  o.public_ip_span);
+    if (o.public_ip)
+      claim_public(*o.public_ip, "the router of on-premises network '" + oname + "'",
+                   o.public_ip_span);
     for (const auto& [hname, h] : o.hosts) {
       claim(hname, h.span, "on-premises host");
       if (h.ip && o.cidr && !o.cidr->contains(*h.ip)) {
-        d.error(h.ip_span, "on-premises host '" + hname + "' (" + h.ip->str() +
-                               ") is outside its network's CIDR " + o.cidr->str(),
+        d.error(h.ip_span,
+                "on-premises host '" + hname + "' (" + h.ip->str() +
+                    ") is outside its network's CIDR " + o.cidr->str(),
                 {{o.cidr_span, "the CIDR of '" + oname + "'"}});
       } else if (h.ip && o.cidr && (*h.ip == o.cidr->network() || *h.ip == o.cidr->last())) {
-        d.error(h.ip_span, h.ip->str() + " is the network or broadcast address of " + o.cidr->str());
+        d.error(h.ip_span,
+                h.ip->str() + " is the network or broadcast address of " + o.cidr->str());
       } else if (h.ip && o.cidr && *h.ip == o.cidr->at(1)) {
-        d.error(h.ip_span, h.ip->str() + " is the office router's own LAN address in " + o.cidr->str());
+        d.error(h.ip_span,
+                h.ip->str() + " is the office router's own LAN address in " + o.cidr->str());
       }
     }
   }
@@ -516,8 +533,9 @@ void validate(const Scenario& sc, Diagnostics& d) {
     auto key = std::minmax(p.requester, p.accepter);
     auto [it, fresh] = pairs.emplace(key, &p);
     if (!fresh) {
-      d.error(p.span, "vpc '" + p.requester + "' and vpc '" + p.accepter +
-                          "' are already peered by '" + it->second->name + "'",
+      d.error(p.span,
+              "vpc '" + p.requester + "' and vpc '" + p.accepter + "' are already peered by '" +
+                  it->second->name + "'",
               {{it->second->span, "the first peering"}});
     }
   }
@@ -532,13 +550,15 @@ void validate(const Scenario& sc, Diagnostics& d) {
       unknown_ref(d, c.customer_gateway_span, "on-premises network", c.customer_gateway,
                   keys(sc.onprem), " for the customer gateway");
     if (c.routing == "bgp") {
-      d.error(c.routing_span, "routing: bgp is not implemented yet in this version of vpcemu; "
-                              "use routing: static with static_routes");
+      d.error(c.routing_span,
+              "routing: bgp is not implemented yet in this version of vpcemu; "
+              "use routing: static with static_routes");
     } else if (c.routing != "static") {
       d.error(c.routing_span, "routing must be static or bgp, found '" + c.routing + "'");
     } else if (c.static_routes.empty()) {
-      d.error(c.span, "VPN connection '" + c.name + "' with static routing needs 'static_routes' "
-                      "(the on-premises prefixes)");
+      d.error(c.span, "VPN connection '" + c.name +
+                          "' with static routing needs 'static_routes' "
+                          "(the on-premises prefixes)");
     }
     if (vit == sc.vpcs.end()) continue;
     const auto& vc = vit->second.cidr;
@@ -549,9 +569,10 @@ void validate(const Scenario& sc, Diagnostics& d) {
     }
     if (oit == sc.onprem.end()) continue;
     if (vc && oit->second.cidr && vc->overlaps(*oit->second.cidr)) {
-      d.error(c.span, "on-premises network '" + oit->first + "' (" + oit->second.cidr->str() +
-                          ") overlaps vpc '" + vit->first + "' (" + vc->str() +
-                          "): routing over the VPN would be ambiguous",
+      d.error(c.span,
+              "on-premises network '" + oit->first + "' (" + oit->second.cidr->str() +
+                  ") overlaps vpc '" + vit->first + "' (" + vc->str() +
+                  "): routing over the VPN would be ambiguous",
               {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
     }
   }
@@ -560,7 +581,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
   for (const auto& [_, e] : sc.client_vpn_endpoints) {
     for (const auto& [cname, cspan] : e.clients) claim(cname, cspan, "client VPN client");
     if (e.transport != "openvpn" && e.transport != "wireguard") {
-      d.error(e.transport_span, "unknown transport '" + e.transport + "'; use openvpn or wireguard");
+      d.error(e.transport_span,
+              "unknown transport '" + e.transport + "'; use openvpn or wireguard");
     }
     auto vit = sc.vpcs.find(e.vpc);
     if (vit == sc.vpcs.end()) {
@@ -573,7 +595,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
                     " in vpc '" + e.vpc + "'");
     if (e.client_cidr) {
       if (e.transport == "wireguard" && e.clients.size() + 2 >= e.client_cidr->size()) {
-        d.error(e.client_cidr_span, "client_cidr " + e.client_cidr->str() + " has no address for every client");
+        d.error(e.client_cidr_span,
+                "client_cidr " + e.client_cidr->str() + " has no address for every client");
       }
       if (e.client_cidr->prefix < 12 || e.client_cidr->prefix > 22) {
         d.error(e.client_cidr_span, "client_cidr " + e.client_cidr->str() + " is a /" +
@@ -581,14 +604,16 @@ void validate(const Scenario& sc, Diagnostics& d) {
                                         "; AWS allows /12 to /22");
       }
       if (vit->second.cidr && vit->second.cidr->overlaps(*e.client_cidr)) {
-        d.error(e.client_cidr_span, "client_cidr " + e.client_cidr->str() + " overlaps vpc '" +
-                                        e.vpc + "' (" + vit->second.cidr->str() + ")",
+        d.error(e.client_cidr_span,
+                "client_cidr " + e.client_cidr->str() + " overlaps vpc '" + e.vpc + "' (" +
+                    vit->second.cidr->str() + ")",
                 {{vit->second.cidr_span, "the VPC's CIDR"}});
       }
     }
     if (e.authorization.empty()) {
-      d.warning(e.span, "client VPN endpoint '" + e.name + "' has no authorization rules: "
-                        "clients connect but reach nothing (rules only allow)");
+      d.warning(e.span, "client VPN endpoint '" + e.name +
+                            "' has no authorization rules: "
+                            "clients connect but reach nothing (rules only allow)");
     }
   }
 
@@ -638,8 +663,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
     }
     bool ported = e.protocol == Protocol::kTcp || e.protocol == Protocol::kUdp;
     if (ported && !e.port && e.protocol_span.known()) {
-      d.error(e.span, std::string("expect entry for ") + protocol_name(e.protocol) +
-                          " needs a 'port'");
+      d.error(e.span,
+              std::string("expect entry for ") + protocol_name(e.protocol) + " needs a 'port'");
     }
     if (!ported && e.port) {
       d.error(e.port_span, "icmp has no ports; remove 'port' from this expect entry");
