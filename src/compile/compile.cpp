@@ -550,7 +550,11 @@ class Compiler {
       server.push_back("--push");
       server.push_back("route " + a.network().str() + " " + Ipv4{a.mask()}.str());
     }
-    plan_.processes.push_back({ens, "cvpn-" + name + "-server", server, dir, "", {}, true});
+    ProcessPlan sp{ens, "cvpn-" + name + "-server", server, dir, "", {}, true};
+    // Clients start once the server listens: a first packet into nothing costs a 2 s retry.
+    sp.ready_file = "logs/cvpn-" + name + "-server.log";
+    sp.ready_text = "Initialization Sequence Completed";
+    plan_.processes.push_back(sp);
   }
 
   void openvpn_clients(const ClientVpnEndpoint& e, Ipv4 pub) {
