@@ -22,23 +22,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+source "$here/scripts/bench-lib.sh"
 
-gbps() {  # gbps NS_SERVER NS_CLIENT ADDR → median of 3 runs (a 2-core machine is noisy)
-  for _ in 1 2 3; do
-    ip netns exec "$1" iperf3 -s -1 -D -p 5201 >/dev/null
-    sleep 0.3
-    ip netns exec "$2" iperf3 -c "$3" -p 5201 -t "$secs" -J |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)'
-  done | sort -g | sed -n 2p | xargs printf '%.2f\n'
-}
 
-ip netns add "$bare_a"
-ip netns add "$bare_b"
-ip -n "$bare_a" link add eth0 type veth peer name eth0 netns "$bare_b"
-ip -n "$bare_a" addr add 192.0.2.1/24 dev eth0
-ip -n "$bare_b" addr add 192.0.2.2/24 dev eth0
-ip -n "$bare_a" link set eth0 up
-ip -n "$bare_b" link set eth0 up
+bare_veth "$bare_a" "$bare_b"
 bare=$(gbps "$bare_b" "$bare_a" 192.0.2.2)
 
 measure() {  # measure NAME SG_RULES NACL_RULES → Gbit/s from a to b across subnets

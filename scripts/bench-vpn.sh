@@ -20,6 +20,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+source "$here/scripts/bench-lib.sh"
 sed -e 's/^name: .*/name: bench-vpn/' \
     -e 's/          - { protocol: tcp, ports: 22, source: 192.168.0.0\/16 }/          - { protocol: all, source: 192.168.0.0\/16 }/' \
     "$here/scenarios/site-to-site-vpn.yaml" > "$work/s.yaml"
@@ -55,21 +56,7 @@ for _ in $(seq 500); do
 done
 tunnels_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 
-gbps() {  # NS_SERVER NS_CLIENT ADDR → median of 3 runs
-  for _ in 1 2 3; do
-    ip netns exec "$1" iperf3 -s -1 -D -p 5201 >/dev/null
-    sleep 0.3
-    ip netns exec "$2" iperf3 -c "$3" -p 5201 -t "$secs" -J |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)'
-  done | sort -g | sed -n 2p | xargs printf '%.2f\n'
-}
-ip netns add "$bare_a"
-ip netns add "$bare_b"
-ip -n "$bare_a" link add eth0 type veth peer name eth0 netns "$bare_b"
-ip -n "$bare_a" addr add 192.0.2.1/24 dev eth0
-ip -n "$bare_b" addr add 192.0.2.2/24 dev eth0
-ip -n "$bare_a" link set eth0 up
-ip -n "$bare_b" link set eth0 up
+bare_veth "$bare_a" "$bare_b"
 bare=$(gbps "$bare_b" "$bare_a" 192.0.2.2)
 vpn=$(gbps bench-vpn.app-1 bench-vpn.desk-1 10.0.2.10)
 ovpn=$(gbps bench-vpn.app-1 bench-vpn.laptop 10.0.2.10)

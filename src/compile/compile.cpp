@@ -43,6 +43,12 @@ std::string stable_mac(const std::string& seed) {
 
 namespace {
 
+// Both ends of an OpenVPN client VPN: a TUN over UDP, the scenario's CA, AES-GCM, and no
+// data-channel offload (the ovpn-dco module is not in this kernel).
+const std::vector<std::string> kOpenvpnCommon = {"--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
+                                                 "--ca", "ca.crt", "--data-ciphers", "AES-256-GCM",
+                                                 "--disable-dco"};
+
 struct EndpointEni {
   std::string port;
   std::string subnet;
@@ -509,43 +515,13 @@ class Compiler {
                               "-extfile", "ext.cnf", "-extensions", kind});
     }
     const Cidr pool = *e.client_cidr;
-    std::vector<std::string> server = {"openvpn",
-                                       "--dev",
-                                       "tun0",
-                                       "--dev-type",
-                                       "tun",
-                                       "--proto",
-                                       "udp",
-                                       "--local",
-                                       pub.str(),
-                                       "--port",
-                                       "1194",
-                                       "--server",
-                                       pool.network().str(),
-                                       Ipv4{pool.mask()}.str(),
-                                       "--topology",
-                                       "subnet",
-                                       "--ca",
-                                       "ca.crt",
-                                       "--cert",
-                                       "server.crt",
-                                       "--key",
-                                       "server.key",
-                                       "--dh",
-                                       "none",
-                                       "--verify-client-cert",
-                                       "require",
-                                       "--data-ciphers",
-                                       "AES-256-GCM",
-                                       "--disable-dco",
-                                       "--keepalive",
-                                       "1",
-                                       "5",
-                                       "--status",
-                                       "status.txt",
-                                       "1",
-                                       "--status-version",
-                                       "2"};
+    std::vector<std::string> server = {"openvpn", "--local", pub.str(), "--port", "1194",
+                                       "--server", pool.network().str(), Ipv4{pool.mask()}.str(),
+                                       "--topology", "subnet", "--cert", "server.crt",
+                                       "--key", "server.key", "--dh", "none",
+                                       "--verify-client-cert", "require", "--keepalive", "1", "5",
+                                       "--status", "status.txt", "1", "--status-version", "2"};
+    server.insert(server.end(), kOpenvpnCommon.begin(), kOpenvpnCommon.end());
     for (const auto& a : e.authorization) {
       server.push_back("--push");
       server.push_back("route " + a.network().str() + " " + Ipv4{a.mask()}.str());
@@ -561,38 +537,12 @@ class Compiler {
     const std::string dir = "@state/cvpn/" + e.name;
     for (const auto& [client, _] : e.clients) {
       std::string cns = endpoint_ns_name(sc_.name, client);
-      ProcessPlan p{cns,
-                    "cvpn-client-" + client,
-                    {"openvpn",
-                     "--client",
-                     "--dev",
-                     "tun0",
-                     "--dev-type",
-                     "tun",
-                     "--proto",
-                     "udp",
-                     "--remote",
-                     pub.str(),
-                     "1194",
-                     "--nobind",
-                     "--ca",
-                     "ca.crt",
-                     "--cert",
-                     client + ".crt",
-                     "--key",
-                     client + ".key",
-                     "--remote-cert-tls",
-                     "server",
-                     "--verify-x509-name",
-                     "server",
-                     "name",
-                     "--data-ciphers",
-                     "AES-256-GCM",
-                     "--disable-dco"},
-                    dir,
-                    "",
-                    {},
-                    true};
+      std::vector<std::string> argv = {"openvpn", "--client", "--remote", pub.str(), "1194",
+                                       "--nobind", "--cert", client + ".crt", "--key", client + ".key",
+                                       "--remote-cert-tls", "server", "--verify-x509-name", "server",
+                                       "name"};
+      argv.insert(argv.end(), kOpenvpnCommon.begin(), kOpenvpnCommon.end());
+      ProcessPlan p{cns, "cvpn-client-" + client, argv, dir, "", {}, true};
       p.ready_file = "logs/cvpn-client-" + client + ".log";
       p.ready_text = "Initialization Sequence Completed";
       plan_.processes.push_back(p);

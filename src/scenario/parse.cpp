@@ -48,6 +48,17 @@ class Parser {
   using KeyFn =
       std::function<void(const std::string& key, SourceSpan key_span, const YAML::Node& value)>;
 
+  // Each item of a list; nothing (null) is an empty list; anything else is `what`'s error.
+  void each_item(const YAML::Node& v, SourceSpan ks, const std::string& what,
+                 const std::function<void(const YAML::Node&)>& fn) {
+    if (v.IsNull()) return;
+    if (!v.IsSequence()) {
+      d_.error(span(v, ks), what + ", found " + kind(v));
+      return;
+    }
+    for (const auto& item : v) fn(item);
+  }
+
   // Walks a mapping, rejecting unknown and duplicate keys. A null node is an empty mapping.
   void each_key(const YAML::Node& node, const std::string& what,
                 const std::vector<std::string>& allowed, const KeyFn& fn) {
@@ -157,12 +168,7 @@ class Parser {
   void parse_route_table(RouteTable& rt, const YAML::Node& node) {
     each_key(node, "route table '" + rt.name + "'", {"routes"},
              [&](const std::string&, SourceSpan ks, const YAML::Node& v) {
-               if (v.IsNull()) return;
-               if (!v.IsSequence()) {
-                 d_.error(span(v, ks), "routes must be a list, found " + std::string(kind(v)));
-                 return;
-               }
-               for (const auto& r : v) {
+               each_item(v, ks, "routes must be a list", [&](const YAML::Node& r) {
                  Route route;
                  route.span = span(r, ks);
                  each_key(r, "route", {"destination", "target"},
@@ -180,7 +186,7 @@ class Parser {
                    if (!r["target"]) d_.error(route.span, "route has no 'target'");
                  }
                  rt.routes.push_back(std::move(route));
-               }
+               });
              });
   }
 
@@ -318,13 +324,8 @@ class Parser {
   template <typename Rule, typename Fn>
   std::vector<Rule> rule_list(const YAML::Node& v, SourceSpan ks, bool ingress, Fn one) {
     std::vector<Rule> out;
-    if (v.IsNull()) return out;
-    if (!v.IsSequence()) {
-      d_.error(span(v, ks), std::string(ingress ? "ingress" : "egress") +
-                                " must be a list of rules, found " + kind(v));
-      return out;
-    }
-    for (const auto& r : v) out.push_back(one(r, ingress ? "source" : "destination"));
+    each_item(v, ks, std::string(ingress ? "ingress" : "egress") + " must be a list of rules",
+              [&](const YAML::Node& r) { out.push_back(one(r, ingress ? "source" : "destination")); });
     return out;
   }
 
@@ -790,12 +791,7 @@ class Parser {
   }
 
   void parse_expect(Scenario& sc, const YAML::Node& node, SourceSpan ks) {
-    if (node.IsNull()) return;
-    if (!node.IsSequence()) {
-      d_.error(span(node, ks), "expect must be a list, found " + std::string(kind(node)));
-      return;
-    }
-    for (const auto& e : node) {
+    each_item(node, ks, "expect must be a list", [&](const YAML::Node& e) {
       Expect x;
       x.span = span(e, ks);
       bool has_result = false;
@@ -841,7 +837,7 @@ class Parser {
         if (!has_result) d_.error(x.span, "expect entry has no 'result' (allow or deny)");
       }
       sc.expects.push_back(std::move(x));
-    }
+    });
   }
 
   void parse(Scenario& sc, const YAML::Node& root) {
