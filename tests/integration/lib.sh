@@ -61,3 +61,15 @@ must() { "$@" >/dev/null 2>&1 || fail "expected success: $*"; }
 mustnt() { if "$@" >/dev/null 2>&1; then fail "expected failure: $*"; fi; }
 
 count_ns() { ip netns list | awk '{print $1}' | grep -c "^$1\." || true; }
+
+# Processes that still refer to a scenario's state directory (cwd, environment or command
+# line): daemons and their helpers. Prints their pids.
+scenario_pids() {
+  local dir=$RUN_DIR/$1 p
+  for p in /proc/[0-9]*; do
+    { [[ $(readlink "$p/cwd" 2>/dev/null) == "$dir"* ]] ||
+      tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -q "$dir" ||
+      tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q "$dir"; } && echo "${p#/proc/}"
+  done
+  return 0
+}

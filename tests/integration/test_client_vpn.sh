@@ -50,3 +50,8 @@ grep -q "Initialization Sequence Completed" bad.log && fail "a client with a for
 grep -qiE "certificate verify failed|VERIFY ERROR|TLS Error" "$RUN_DIR/$name/logs/cvpn-remote-server.log" ||
   fail "the server did not refuse the certificate: $(tail -3 "$RUN_DIR/$name/logs/cvpn-remote-server.log")"
 pass "a client whose certificate the scenario's CA did not sign is refused"
+
+[[ -n $(scenario_pids "$name") ]] || fail "no daemon of the scenario found before down"
+vpcemu down "$name" >/dev/null 2>&1
+[[ -z $(scenario_pids "$name") ]] || fail "daemons survived down: $(scenario_pids "$name")"
+pass "down leaves no OpenVPN daemon behind"

@@ -48,3 +48,10 @@ pass "status reports tunnel 1's daemon as not running, with the end of its log"
 bytes=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([t for t in json.load(sys.stdin)["tunnels"] if t["name"] == "office-vpn-2"][0]["bytes_in"])')
 (( bytes > 0 )) || fail "tunnel 2 carried no bytes"
 pass "status: tunnel 1 down, tunnel 2 up and carrying traffic ($bytes bytes in)"
+
+# down stops every daemon (by pid, SIGTERM then SIGKILL) before the namespaces go.
+[[ -n $(scenario_pids "$name") ]] || fail "no daemon of the scenario found before down"
+vpcemu down "$name" >/dev/null 2>&1
+[[ -z $(scenario_pids "$name") ]] || fail "daemons survived down: $(scenario_pids "$name")"
+[[ $(count_ns "$name") -eq 0 ]] || fail "namespaces survived down"
+pass "down leaves no strongSwan daemon and no namespace"
