@@ -448,14 +448,14 @@ DestroyReport destroy(StateDir& state, const Progress& progress) {
   // Journaled processes first (SIGTERM to all, then wait together), then anything else still
   // inside our namespaces, e.g. a `vpcemu exec` left running.
   for (const auto& [pid, start] : procs) {
-    if (process_matches(pid, start)) {
+    if (process_running(pid, start)) {
       kill(pid, SIGTERM);
       ++r.processes;
     }
   }
   auto deadline = Clock::now() + std::chrono::seconds(3);
   for (const auto& [pid, start] : procs) {
-    while (process_matches(pid, start) && Clock::now() < deadline) {
+    while (process_running(pid, start) && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     terminate_process(pid, start, 0);

@@ -248,7 +248,7 @@ json tunnel_json(const StateDir& state, const GatewayInfo& g) {
   bool running = false;
   for (const auto& e : state.read_journal())
     if (e.value("name", "") == "ipsec-" + g.name + "-vgw")
-      running = process_matches(e["process"], e.value("start", 0ull));
+      running = process_running(e["process"], e.value("start", 0ull));
   if (up && running) t["state"] = "up";
   if (!since.empty() && since.find_first_not_of("0123456789") == std::string::npos)
     t["since"] = std::stoll(since);  // epoch seconds
@@ -344,7 +344,7 @@ json status_json(const std::string& run_dir, const std::string& name) {
   for (const auto& e : state.read_journal()) {
     if (!e.contains("process")) continue;
     pid_t pid = e["process"];
-    bool running = process_matches(pid, e.value("start", 0ull));
+    bool running = process_running(pid, e.value("start", 0ull));
     json p = {{"name", e.value("name", "")}, {"pid", pid}, {"running", running}};
     if (!running) {
       // A daemon that died says why at the end of its log.

@@ -157,6 +157,15 @@ bool process_matches(pid_t pid, uint64_t start_time) {
   return pid > 0 && start_time != 0 && process_start_time(pid) == start_time;
 }
 
+bool process_running(pid_t pid, uint64_t start_time) {
+  if (!process_matches(pid, start_time)) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  auto c = line.rfind(')');
+  return !(c != std::string::npos && c + 2 < line.size() && line[c + 2] == 'Z');
+}
+
 int child_exit_status(pid_t pid) {
   int st = 0;
   if (waitpid(pid, &st, WNOHANG) == pid) {
@@ -172,16 +181,10 @@ void terminate_process(pid_t pid, uint64_t start_time, int grace_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
   while (std::chrono::steady_clock::now() < deadline) {
     waitpid(pid, nullptr, WNOHANG);  // reaps it if it is our own child
-    if (!process_matches(pid, start_time)) return;
-    // A zombie has exited already; its parent reaps it.
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    std::getline(in, line);
-    auto c = line.rfind(')');
-    if (c != std::string::npos && c + 2 < line.size() && line[c + 2] == 'Z') return;
+    if (!process_running(pid, start_time)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (process_matches(pid, start_time)) kill(pid, SIGKILL);
+  if (process_running(pid, start_time)) kill(pid, SIGKILL);
   waitpid(pid, nullptr, WNOHANG);
 }
 

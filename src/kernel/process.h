@@ -56,6 +56,8 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt);
 // Field 22 of /proc/PID/stat (clock ticks since boot); 0 if the process does not exist.
 uint64_t process_start_time(pid_t pid);
 bool process_matches(pid_t pid, uint64_t start_time);
+// Matches and has not exited: a zombie waits only for its parent (often a slow init) to reap it.
+bool process_running(pid_t pid, uint64_t start_time);
 
 // SIGTERM, wait up to `grace_ms`, then SIGKILL; only while pid still has `start_time`.
 void terminate_process(pid_t pid, uint64_t start_time, int grace_ms);
