@@ -122,9 +122,9 @@ Status sysctl_write(int nsfd, const std::string& ns_name, const std::string& key
   if (!g) return g.error();
   std::string path = "/proc/sys/" + key;
   Fd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd.valid()) return errno_error("sysctl", key + " in netns " + ns_name, errno);
+  if (!fd.valid()) return errno_error("open /proc/sys", key + " in netns " + ns_name, errno);
   if (write(fd.get(), value.data(), value.size()) < 0) {
-    return errno_error("sysctl", key + "=" + value + " in netns " + ns_name, errno);
+    return errno_error("write /proc/sys", key + "=" + value + " in netns " + ns_name, errno);
   }
   return {};
 }

@@ -20,7 +20,7 @@ Status run(const std::string& ns_name, const std::string& commands) {
   if (nft_run_cmd_from_buffer(ctx.get(), commands.c_str()) != 0) {
     std::string err = nft_ctx_get_error_buffer(ctx.get());
     while (!err.empty() && err.back() == '\n') err.pop_back();
-    return Error{0, "nft", "ruleset in ns " + ns_name, err};
+    return Error{0, "libnftables", "ruleset in ns " + ns_name, err};
   }
   return {};
 }

@@ -284,6 +284,24 @@ class Parser {
     return r;
   }
 
+  // `protocol` and `ports`, which security-group and NACL rules share. True if `k` was one.
+  template <typename Rule>
+  bool protocol_or_ports(const std::string& k, const YAML::Node& x, SourceSpan ks, Rule& rule,
+                         bool& has_proto) {
+    if (k == "protocol") {
+      rule.protocol_span = span(x, ks);
+      has_proto = true;
+      if (auto p = protocol(x, ks)) rule.protocol = *p;
+      return true;
+    }
+    if (k == "ports") {
+      rule.ports_span = span(x, ks);
+      rule.ports = ports(x, ks);
+      return true;
+    }
+    return false;
+  }
+
   // CIDR, sg/<name>, vpc/<vpc>/sg/<name> or pl/<name>.
   std::optional<Peer> peer(const YAML::Node& n, const std::string& what, SourceSpan fb,
                            const std::string& own_vpc) {
@@ -324,8 +342,9 @@ class Parser {
   template <typename Rule, typename Fn>
   std::vector<Rule> rule_list(const YAML::Node& v, SourceSpan ks, bool ingress, Fn one) {
     std::vector<Rule> out;
-    each_item(v, ks, std::string(ingress ? "ingress" : "egress") + " must be a list of rules",
-              [&](const YAML::Node& r) { out.push_back(one(r, ingress ? "source" : "destination")); });
+    each_item(
+        v, ks, std::string(ingress ? "ingress" : "egress") + " must be a list of rules",
+        [&](const YAML::Node& r) { out.push_back(one(r, ingress ? "source" : "destination")); });
     return out;
   }
 
@@ -337,14 +356,8 @@ class Parser {
       bool has_proto = false, has_peer = false;
       each_key(r, "security group rule", {"protocol", "ports", peer_key, "description"},
                [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
-                 if (k == "protocol") {
-                   rule.protocol_span = span(x, rks);
-                   has_proto = true;
-                   if (auto p = protocol(x, rks)) rule.protocol = *p;
-                 } else if (k == "ports") {
-                   rule.ports_span = span(x, rks);
-                   rule.ports = ports(x, rks);
-                 } else if (k == peer_key) {
+                 if (protocol_or_ports(k, x, rks, rule, has_proto)) return;
+                 if (k == peer_key) {
                    rule.peer_span = span(x, rks);
                    has_peer = true;
                    if (auto p = peer(x, k, rks, own_vpc))
@@ -381,16 +394,10 @@ class Parser {
           each_key(r, "network ACL rule",
                    {"rule", "protocol", "ports", peer_key, "action", "description"},
                    [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+                     if (protocol_or_ports(k, x, rks, rule, has_proto)) return;
                      if (k == "rule") {
                        rule.number_span = span(x, rks);
                        if (auto n = number(x, "rule", rks, INT32_MIN, INT32_MAX)) rule.number = *n;
-                     } else if (k == "protocol") {
-                       rule.protocol_span = span(x, rks);
-                       has_proto = true;
-                       if (auto p = protocol(x, rks)) rule.protocol = *p;
-                     } else if (k == "ports") {
-                       rule.ports_span = span(x, rks);
-                       rule.ports = ports(x, rks);
                      } else if (k == peer_key) {
                        rule.cidr_span = span(x, rks);
                        auto s = scalar(x, k, rks);
