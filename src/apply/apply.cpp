@@ -42,13 +42,8 @@ void raise_fd_limit() {
 }
 
 std::string tail_of(const std::string& path, size_t lines) {
-  std::ifstream in(path);
-  std::vector<std::string> all;
-  std::string l;
-  while (std::getline(in, l)) all.push_back(l);
   std::string out;
-  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
-    out += "    " + all[i] + "\n";
+  for (const auto& l : StateDir::tail_lines(path, lines)) out += "    " + l + "\n";
   return out;
 }
 

@@ -102,6 +102,14 @@ std::string StateDir::source_file() const {
   return j.value("source", "");
 }
 
+std::vector<std::string> StateDir::tail_lines(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string l; std::getline(in, l);) all.push_back(l);
+  if (all.size() > n) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(n));
+  return all;
+}
+
 bool StateDir::complete() const {
   return fs::exists(path_ + "/up.done");
 }

@@ -20,6 +20,8 @@ class StateDir {
   const std::string& path() const { return path_; }
   const std::string& scenario() const { return scenario_; }
   std::string log_path(const std::string& name) const { return path_ + "/logs/" + name + ".log"; }
+  // The last `n` lines of a file (a daemon's log), oldest first; none if it cannot be read.
+  static std::vector<std::string> tail_lines(const std::string& path, size_t n);
   bool exists() const;
 
   Status create();

@@ -348,12 +348,7 @@ json status_json(const std::string& run_dir, const std::string& name) {
     json p = {{"name", e.value("name", "")}, {"pid", pid}, {"running", running}};
     if (!running) {
       // A daemon that died says why at the end of its log.
-      std::ifstream in(state.log_path(e.value("name", "")));
-      std::vector<std::string> lines;
-      for (std::string l; std::getline(in, l);) lines.push_back(l);
-      json tail = json::array();
-      for (size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i)
-        tail.push_back(lines[i]);
+      json tail = StateDir::tail_lines(state.log_path(e.value("name", "")), 5);
       p["log_tail"] = tail;
     }
     j["processes"].push_back(p);

@@ -45,9 +45,9 @@ namespace {
 
 // Both ends of an OpenVPN client VPN: a TUN over UDP, the scenario's CA, AES-GCM, and no
 // data-channel offload (the ovpn-dco module is not in this kernel).
-const std::vector<std::string> kOpenvpnCommon = {"--dev", "tun0", "--dev-type", "tun", "--proto", "udp",
-                                                 "--ca", "ca.crt", "--data-ciphers", "AES-256-GCM",
-                                                 "--disable-dco"};
+const std::vector<std::string> kOpenvpnCommon = {
+    "--dev", "tun0",   "--dev-type",     "tun",         "--proto",      "udp",
+    "--ca",  "ca.crt", "--data-ciphers", "AES-256-GCM", "--disable-dco"};
 
 struct EndpointEni {
   std::string port;
@@ -163,21 +163,31 @@ class Compiler {
   }
 
   // A namespace on the emulated internet with one address (hosts, services).
+  // A namespace hanging off a router with one /32 address: the router's port holds `gateway`
+  // (the same on every port), the namespace's default route points at it, and both ends know
+  // each other's MAC. Internet hosts, services and office LAN hosts are all such stubs.
+  std::string stub_link(const std::string& router, const std::string& ns, const std::string& name,
+                        Ipv4 ip, Ipv4 gateway, const std::string& dev, const std::string& what,
+                        const std::string& default_why) {
+    std::string port = unique_ifname(router, "h-", name);
+    LinkEnd r = end(router, port);
+    LinkEnd e = end(ns, dev);
+    plan_.veths.push_back({r, e, what});
+    plan_.addrs.push_back({ns, dev, Cidr{ip, 32}});
+    plan_.addrs.push_back({router, port, Cidr{gateway, 32}});
+    plan_.neighs.push_back({ns, dev, gateway, r.mac});
+    plan_.neighs.push_back({router, port, ip, e.mac});
+    plan_.routes.push_back(
+        {ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gateway, dev, true, default_why});
+    plan_.routes.push_back(
+        {router, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port, false, what});
+    return port;
+  }
+
   std::string internet_stub(const std::string& ns, const std::string& name, Ipv4 ip,
                             const std::string& what, const std::string& dev = "eth0") {
-    std::string port = unique_ifname(inet_ns_, "h-", name);
-    LinkEnd inet = end(inet_ns_, port);
-    LinkEnd eth = end(ns, dev);
-    plan_.veths.push_back({inet, eth, what});
-    plan_.addrs.push_back({ns, dev, Cidr{ip, 32}});
-    plan_.addrs.push_back({inet_ns_, port, Cidr{kInternetSide, 32}});
-    plan_.neighs.push_back({ns, dev, kInternetSide, inet.mac});
-    plan_.neighs.push_back({inet_ns_, port, ip, eth.mac});
-    plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide, dev,
-                            true, "default route to the internet router"});
-    plan_.routes.push_back(
-        {inet_ns_, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port, false, what});
-    return port;
+    return stub_link(inet_ns_, ns, name, ip, kInternetSide, dev, what,
+                     "default route to the internet router");
   }
 
   // The VPC's virtual private gateway: between the VPC router and the tunnels' charons, with
@@ -290,17 +300,8 @@ class Compiler {
     for (const auto& [hname, h] : o.hosts) {
       std::string ns = endpoint_ns_name(sc_.name, hname);
       add_ns(ns, "onprem-host", "host " + hname + " of on-premises network " + o.name, false);
-      std::string port = unique_ifname(rns, "h-", hname);
-      LinkEnd r = end(rns, port), e = end(ns, "eth0");
-      plan_.veths.push_back({r, e, "LAN of " + o.name + ": " + hname});
-      plan_.addrs.push_back({ns, "eth0", Cidr{*h.ip, 32}});
-      plan_.addrs.push_back({rns, port, Cidr{kOnpremGateway, 32}});
-      plan_.neighs.push_back({ns, "eth0", kOnpremGateway, r.mac});
-      plan_.neighs.push_back({rns, port, *h.ip, e.mac});
-      plan_.routes.push_back({ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kOnpremGateway,
-                              "eth0", true, "default route to the office router"});
-      plan_.routes.push_back({rns, 254, Cidr{*h.ip, 32}, RouteType::kUnicast, std::nullopt, port,
-                              false, "LAN host " + hname});
+      stub_link(rns, ns, hname, *h.ip, kOnpremGateway, "eth0", "LAN of " + o.name + ": " + hname,
+                "default route to the office router");
       plan_.endpoints.push_back(
           {hname, "onprem-host", ns, "", o.name, *h.ip, std::nullopt, {}, ""});
     }
@@ -515,12 +516,32 @@ class Compiler {
                               "-extfile", "ext.cnf", "-extensions", kind});
     }
     const Cidr pool = *e.client_cidr;
-    std::vector<std::string> server = {"openvpn", "--local", pub.str(), "--port", "1194",
-                                       "--server", pool.network().str(), Ipv4{pool.mask()}.str(),
-                                       "--topology", "subnet", "--cert", "server.crt",
-                                       "--key", "server.key", "--dh", "none",
-                                       "--verify-client-cert", "require", "--keepalive", "1", "5",
-                                       "--status", "status.txt", "1", "--status-version", "2"};
+    std::vector<std::string> server = {"openvpn",
+                                       "--local",
+                                       pub.str(),
+                                       "--port",
+                                       "1194",
+                                       "--server",
+                                       pool.network().str(),
+                                       Ipv4{pool.mask()}.str(),
+                                       "--topology",
+                                       "subnet",
+                                       "--cert",
+                                       "server.crt",
+                                       "--key",
+                                       "server.key",
+                                       "--dh",
+                                       "none",
+                                       "--verify-client-cert",
+                                       "require",
+                                       "--keepalive",
+                                       "1",
+                                       "5",
+                                       "--status",
+                                       "status.txt",
+                                       "1",
+                                       "--status-version",
+                                       "2"};
     server.insert(server.end(), kOpenvpnCommon.begin(), kOpenvpnCommon.end());
     for (const auto& a : e.authorization) {
       server.push_back("--push");
@@ -537,10 +558,10 @@ class Compiler {
     const std::string dir = "@state/cvpn/" + e.name;
     for (const auto& [client, _] : e.clients) {
       std::string cns = endpoint_ns_name(sc_.name, client);
-      std::vector<std::string> argv = {"openvpn", "--client", "--remote", pub.str(), "1194",
-                                       "--nobind", "--cert", client + ".crt", "--key", client + ".key",
-                                       "--remote-cert-tls", "server", "--verify-x509-name", "server",
-                                       "name"};
+      std::vector<std::string> argv = {
+          "openvpn",           "--client", "--remote",           pub.str(), "1194",
+          "--nobind",          "--cert",   client + ".crt",      "--key",   client + ".key",
+          "--remote-cert-tls", "server",   "--verify-x509-name", "server",  "name"};
       argv.insert(argv.end(), kOpenvpnCommon.begin(), kOpenvpnCommon.end());
       ProcessPlan p{cns, "cvpn-client-" + client, argv, dir, "", {}, true};
       p.ready_file = "logs/cvpn-client-" + client + ".log";
