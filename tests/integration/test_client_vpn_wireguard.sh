@@ -36,7 +36,9 @@ ep=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([g
 in_ns "$name.tablet" ip link del wg0
 in_ns "$name.tablet" unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/wireguard && exec wireguard-go -f wg9" >/dev/null 2>&1 &
 for _ in $(seq 100); do in_ns "$name.tablet" ip link show wg9 >/dev/null 2>&1 && break; sleep 0.02; done
-pid=$(for p in $(ip netns pids "$name.tablet"); do grep -q wg9 /proc/$p/cmdline && echo $p; done | head -1)
+pid=""
+for p in $(ip netns pids "$name.tablet"); do grep -q wg9 "/proc/$p/cmdline" && { pid=$p; break; }; done
+[[ -n $pid ]] || fail "the rogue wireguard-go did not start"
 server_pub=$(python3 - "$RUN_DIR/$name/cvpn/remote/server.pub.pem" <<'PY'
 import base64, sys
 der = base64.b64decode("".join(l for l in open(sys.argv[1]) if not l.startswith("-----")))

@@ -3,7 +3,10 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for rt)
 f=$(scenario_copy routing.yaml "$name")
-vpcemu up "$f" 2>&1 | grep -q "is up" || fail "up failed"
+# Output captured first: `up ... | grep -q` would fail under pipefail when grep exits early
+# and up, still writing, gets SIGPIPE.
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+[[ $out == *"is up"* ]] || fail "up did not report the scenario up: $out"
 
 # Longest prefix: /32 to the gateway beats the /24 blackhole, which beats the /0.
 must vpcemu exec web -- ping -c1 -W1 198.51.100.20
