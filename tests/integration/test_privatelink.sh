@@ -30,7 +30,9 @@ kill $(jobs -p) 2>/dev/null || true
 pass "8 connections from a-1 (10.0.2.11, the same address as api-1) spread over api-1 and api-2, which see only the load balancer"
 
 # One way: the provider side cannot start anything towards a consumer's endpoint link.
-link=$(in_ns "$name.nlb.billing.lb-a" ip -4 -o route show table all | grep -o -m1 'via 169.254.64.[0-9]*' | awk 'NR==1{print $2}')
+# awk reads everything: an early exit (head, grep -m) would SIGPIPE ip and fail under pipefail.
+link=$(in_ns "$name.nlb.billing.lb-a" ip -4 -o route show table all |
+  awk '{for (i = 1; i < NF; i++) if ($i == "via" && $(i+1) ~ /^169\.254\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\./ && !f) f = $(i+1)} END {print f}')
 [[ -n $link ]] || fail "no consumer link found in the load balancer"
 mustnt in_ns "$name.nlb.billing.lb-a" ping -c1 -W1 "$link"
 mustnt vpcemu exec api-1 -- python3 -c "import socket; socket.create_connection(('$link', 22), 1.5)"
