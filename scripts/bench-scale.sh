@@ -21,7 +21,7 @@ read -r up_s up_kb < "$work/up.time"
 read -r down_s down_kb < "$work/down.time"
 echo "| instances | VPCs | namespaces | up (s) | up peak RSS (MiB) | down (s) | check |"
 echo "|---|---|---|---|---|---|---|"
-ns=$(grep -o '[0-9]* namespaces' "$work/up.log" | head -1 | cut -d' ' -f1)
+ns=$(grep -o -m1 '[0-9]* namespaces' "$work/up.log" | cut -d' ' -f1)
 echo "| $n | $m | $ns | $up_s | $((up_kb / 1024)) | $down_s | $(tail -1 "$work/check.log") |"
 echo
 echo "phases of up:"
