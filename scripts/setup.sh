@@ -9,7 +9,7 @@ apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config \
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libmnl-dev libnftables-dev catch2 \
   iproute2 nftables python3 curl iputils-ping procps util-linux iperf3 dnsmasq-base dnsutils \
-  charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins tcpdump \
+  charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins tcpdump bird2 \
   openvpn openssl wireguard-go wireguard-tools \
   >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -124,10 +124,11 @@ class Applier {
       x.dev = r.dev;
       x.oif = r.dev.empty() ? 0 : index(r.ns, r.dev);
       x.onlink = r.onlink;
+      x.metric = r.metric;
       sock(r.ns).route(x);
     }
     for (const auto& r : plan_.rules) {
-      sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.unreachable});
+      sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.unreachable, r.iif});
     }
     if (auto s = flush_all(); !s) return s;
     step("addresses, neighbours, routes and rules",
@@ -263,23 +264,59 @@ class Applier {
     std::string reply = n > 0 ? std::string(buf, n) : "";
     if (reply.find("errno=0") == std::string::npos)
       return Error{0, "wireguard UAPI set", p.name, "answered '" + reply + "'"};
-    auto nsfd = netns_open(p.ns);
+    return configure_device(p.ns, w.ifname, w.address, w.routes);
+  }
+
+  // A device a daemon made: its address, up, and routes through it.
+  Status configure_device(const std::string& ns, const std::string& ifname, const Cidr& address,
+                          const std::vector<Cidr>& routes) {
+    auto nsfd = netns_open(ns);
     if (!nsfd) return nsfd.error();
-    auto nl = NlSocket::open_in(nsfd->get(), p.ns);
+    auto nl = NlSocket::open_in(nsfd->get(), ns);
     if (!nl) return nl.error();
     auto idx = nl->link_indexes();
     if (!idx) return idx.error();
-    int ifindex = idx->count(w.ifname) ? idx->at(w.ifname) : 0;
-    nl->address(ifindex, w.ifname, w.address);
-    nl->link_up(w.ifname);
-    for (const auto& r : w.routes) {
+    int ifindex = idx->count(ifname) ? idx->at(ifname) : 0;
+    nl->address(ifindex, ifname, address);
+    nl->link_up(ifname);
+    for (const auto& r : routes) {
       NlSocket::Route x;
       x.dst = r;
       x.oif = ifindex;
-      x.dev = w.ifname;
+      x.dev = ifname;
       nl->route(x);
     }
     return nl->flush();
+  }
+
+  // The TUN device a daemon holds open: /proc/PID/fdinfo of its /dev/net/tun names it.
+  static std::string tun_of(pid_t pid) {
+    const std::string base = "/proc/" + std::to_string(pid);
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(base + "/fd", ec)) {
+      std::error_code ec2;
+      if (std::filesystem::read_symlink(e.path(), ec2) != "/dev/net/tun") continue;
+      std::ifstream in(base + "/fdinfo/" + e.path().filename().string());
+      for (std::string line; std::getline(in, line);)
+        if (line.rfind("iff:", 0) == 0) {
+          size_t b = line.find_first_not_of(" \t", 4);
+          return b == std::string::npos ? "" : line.substr(b);
+        }
+    }
+    return "";
+  }
+
+  Status configure_tun(const ProcessPlan& p, pid_t pid) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
+    std::string ifname;
+    while ((ifname = tun_of(pid)).empty()) {
+      if (Clock::now() > deadline || child_exit_status(pid) >= 0) {
+        return Error{0, "TUN device", p.name + " (" + p.argv[0] + " in " + p.ns + ")",
+                     "never opened one; end of its log:\n" + tail_of(state_.log_path(p.name), 5)};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return configure_device(p.ns, ifname, *p.tun_address, {});
   }
 
   // Observed readiness: the process wrote `text` into `path` (its own log).
@@ -358,6 +395,9 @@ class Applier {
           e.object = p.name + " (" + p.argv[0] + " in " + p.ns + ")";
           return e;
         }
+      }
+      if (p.tun_address) {
+        if (auto s = configure_tun(p, child->pid()); !s) return s;
       }
     }
     // Readiness is observed: each process either listens, exits, or the timeout passes.

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "compile/security.h"
+#include "daemons/bird.h"
 #include "daemons/strongswan.h"
 #include "model/addressing.h"
 #include "util/text.h"
@@ -203,8 +204,9 @@ class Compiler {
     add_ns(gns, "vpn-gateway", "virtual private gateway of vpc " + vpc.name, true);
     LinkEnd r = end(rns, "vgw"), g = end(gns, "vpc");
     plan_.veths.push_back({r, g, "vpc " + vpc.name + " ↔ virtual private gateway"});
-    plan_.addrs.push_back({rns, "vgw", Cidr{kRouterVgwSide, 32}});
-    plan_.addrs.push_back({gns, "vpc", Cidr{kVgwVpcSide, 32}});
+    // A /30, so the two birds of a BGP connection are direct neighbours.
+    plan_.addrs.push_back({rns, "vgw", Cidr{kRouterVgwSide, 30}});
+    plan_.addrs.push_back({gns, "vpc", Cidr{kVgwVpcSide, 30}});
     plan_.neighs.push_back({rns, "vgw", kVgwVpcSide, g.mac});
     plan_.neighs.push_back({gns, "vpc", kRouterVgwSide, r.mac});
     plan_.routes.push_back(
@@ -224,14 +226,29 @@ class Compiler {
   // Two tunnels per connection, a charon per tunnel end. The VGW side answers, the customer
   // gateway initiates (as AWS expects); both ends route the other side's prefixes into the
   // tunnel through the charon's own table.
+  //
+  // routing: bgp makes the tunnels route-based, as AWS's are: selectors 0.0.0.0/0, each
+  // tunnel an inside /30 on its charon's TUN device, and bird on both ends announcing the
+  // VPC's and the office's prefixes over each tunnel; the learned routes in main decide.
   void vpn_tunnels() {
     std::map<std::string, int> next;      // charons per namespace so far
     std::vector<ProcessPlan> initiators;  // started after every responder has its config
+    std::map<std::string, BirdConfig> birds;  // namespace → its bird (BGP connections only)
     for (const auto& [cname, c] : sc_.vpn_connections) {
       const Onprem& o = sc_.onprem.at(c.customer_gateway);
       const Vpc& vpc = sc_.vpcs.at(c.vpc);
       std::string gns = ns_name(sc_.name, "vgw", c.vpc);
       std::string ons = ns_name(sc_.name, "onprem", o.name);
+      const bool bgp = c.routing == "bgp";
+      const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
+      if (bgp) {
+        BirdConfig& g = birds[gns];
+        g.router_id = kVgwVpcSide, g.asn = kAmazonSideAsn, g.announce = {*vpc.cidr};
+        g.kernel = {{254, 0}};
+        BirdConfig& cg = birds[ons];
+        cg.router_id = o.cidr->at(1), cg.asn = o.asn, cg.announce = {*o.cidr};
+        cg.kernel = {{254, 0}};
+      }
       for (int t = 1; t <= 2; ++t) {
         const std::string tname = cname + "-" + std::to_string(t);
         int k = next[gns]++, j = next[ons]++;
@@ -244,26 +261,38 @@ class Compiler {
                         ike_port(k),
                         nat_t_port(k),
                         ike_port(j),
-                        {*vpc.cidr},
-                        c.static_routes,
+                        bgp ? any : std::vector<Cidr>{*vpc.cidr},
+                        bgp ? any : c.static_routes,
                         psk,
                         false,
-                        221u + k};
+                        221u + k,
+                        bgp ? 40000u + k : 0u};
         IpsecTunnel cgw{tname,        "@state/vpn/" + tname + "/cgw",
                         *o.public_ip, vgw.local,
                         ike_port(j),  nat_t_port(j),
-                        ike_port(k),  c.static_routes,
-                        {*vpc.cidr},  psk,
-                        true,         221u + j};
+                        ike_port(k),  vgw.remote_ts,
+                        vgw.local_ts, psk,
+                        true,         221u + j,
+                        bgp ? 40000u + j : 0u};
+        std::optional<Cidr> inside;
+        if (bgp) {
+          inside = addr_.tunnel_inside.at(cname + "/" + std::to_string(t));
+          birds[gns].sessions.push_back(
+              {bird_name(tname), inside->at(1), inside->at(2), o.asn});
+          birds[ons].sessions.push_back(
+              {bird_name(tname), inside->at(2), inside->at(1), kAmazonSideAsn});
+        }
         for (const auto& [side, ns, cfg] :
              {std::tuple{"vgw", gns, &vgw}, std::tuple{"cgw", ons, &cgw}}) {
           const std::string dir = std::string("vpn/") + tname + "/" + side;
           plan_.files.push_back({dir + "/strongswan.conf", strongswan_conf(*cfg)});
           plan_.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
-          plan_.rules.push_back({ns, cfg->table, std::nullopt, std::nullopt, cfg->table, false,
+          uint32_t prio = cfg->table_priority ? cfg->table_priority : cfg->table;
+          plan_.rules.push_back({ns, prio, std::nullopt, std::nullopt, cfg->table, false,
                                  "routes of tunnel " + tname + " (its charon's table)"});
           ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
           p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
+          if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
           if (std::string(side) == "vgw") {
             plan_.gateways.push_back({"vpn-tunnel", c.vpc, tname, ns, cfg->local, *o.public_ip});
           }
@@ -279,6 +308,29 @@ class Compiler {
       }
     }
     plan_.processes.insert(plan_.processes.end(), initiators.begin(), initiators.end());
+    for (auto& [ns, b] : birds) {
+      // The gateway hands what its tunnels learned on to its VPC router's bird, if a route
+      // table of the VPC propagates them.
+      if (bird_routers_.count(ns))
+        b.sessions.push_back({"vpc", kVgwVpcSide, kRouterVgwSide, kAmazonSideAsn,
+                              BgpSession::Export::kLearned, false});
+      bird(ns, b, ns.substr(sc_.name.size() + 1));
+    }
+  }
+
+  // bird in a namespace: config and control socket in the state directory; ready once it
+  // listens for BGP.
+  void bird(const std::string& ns, const BirdConfig& b, const std::string& label) {
+    const std::string dir = "bgp/" + label;
+    plan_.files.push_back({dir + "/bird.conf", bird_conf(b)});
+    plan_.processes.push_back({ns,
+                               "bird-" + label,
+                               {"bird", "-f", "-c", "@state/" + dir + "/bird.conf", "-s",
+                                "@state/" + dir + "/bird.ctl", "-P", "/run/bird.pid"},
+                               "/",
+                               "",
+                               {},
+                               true});
   }
 
   void host(const InternetHost& h) {
@@ -943,8 +995,47 @@ class Compiler {
         }
       }
     }
+    propagation(vpc, rns, table_id);
     router_rules(vpc, rns, table_id, port_of, nat_port, endpoint_enis, lb_enis, cvpn_enis);
     dns(vpc, rns);
+  }
+
+  // Route propagation from the VPN gateway into the tables that ask for it. A table's own
+  // routes win over propagated ones for the same prefix, and static VPN routes over BGP
+  // (AWS rule 17): the kernel picks the lowest metric among equal prefixes. Static VPN routes
+  // are known now; BGP routes arrive at run time through a bird in the router, learned from
+  // the gateway's bird.
+  void propagation(const Vpc& vpc, const std::string& rns,
+                   const std::map<std::string, uint32_t>& table_id) {
+    std::vector<uint32_t> tables;
+    for (const auto& [name, rt] : vpc.route_tables)
+      if (std::count(rt.propagations.begin(), rt.propagations.end(), "vpn_gateway"))
+        tables.push_back(table_id.at(name));
+    if (tables.empty()) return;
+    std::set<Cidr> statics;
+    bool bgp = false;
+    for (const auto& [cname, c] : sc_.vpn_connections) {
+      if (c.vpc != vpc.name) continue;
+      bgp |= c.routing == "bgp";
+      if (c.routing == "static") statics.insert(c.static_routes.begin(), c.static_routes.end());
+    }
+    for (uint32_t id : tables)
+      for (const auto& dst : statics)
+        plan_.routes.push_back({rns, id, dst, RouteType::kUnicast, kVgwVpcSide, "vgw", true,
+                                "propagated static VPN route " + dst.str(), kPropagatedStatic});
+    if (!bgp) return;
+    // The router's own BGP packets to its gateway (everything else it sends or forwards goes
+    // by route table, or nowhere).
+    plan_.rules.push_back({rns, kRulePrioLocal + 1, std::nullopt, Cidr{Cidr{kRouterVgwSide, 30}.network(), 30}, 254,
+                           false, "the router's BGP session with its VPN gateway", "lo"});
+    BirdConfig b;
+    b.router_id = kRouterVgwSide;
+    b.asn = kAmazonSideAsn;
+    b.sessions.push_back({"vgw", kRouterVgwSide, kVgwVpcSide, kAmazonSideAsn,
+                          BgpSession::Export::kNone, true});
+    for (uint32_t id : tables) b.kernel.push_back({id, kPropagatedBgp});
+    bird(rns, b, "vpc-" + vpc.name);
+    bird_routers_.insert(ns_name(sc_.name, "vgw", vpc.name));
   }
 
   // The VPC router's table: ingress port → route table mark, AWS's source/destination check
@@ -1106,6 +1197,7 @@ class Compiler {
   std::map<std::string, std::set<std::string>> ifnames_;
   std::vector<PeerLink> peer_links_;
   GroupMembers members_;
+  std::set<std::string> bird_routers_;  // VGW namespaces whose VPC router runs a bird
   std::map<std::string, std::vector<ReplyLink>> reply_links_;  // by namespace
   uint32_t next_link_ = 0;
   // (vpc, service) → interface endpoint addresses its private DNS name resolves to.

@@ -53,7 +53,13 @@ struct RoutePlan {
   std::string dev;  // empty for blackhole
   bool onlink = false;
   std::string why;  // which scenario line it stands for ("route table public: 0.0.0.0/0 → igw")
+  // For equal prefixes the lowest metric wins: a route table's own routes have 0, routes
+  // propagated from a VPN gateway more (static VPN routes kPropagatedStatic, BGP kPropagatedBgp).
+  uint32_t metric = 0;
 };
+
+inline constexpr uint32_t kPropagatedStatic = 100;
+inline constexpr uint32_t kPropagatedBgp = 200;
 
 struct RulePlan {
   std::string ns;
@@ -63,6 +69,7 @@ struct RulePlan {
   uint32_t table = 0;
   bool unreachable = false;  // FR_ACT_UNREACHABLE instead of a lookup
   std::string why;
+  std::string iif;  // "lo": only what the namespace itself sends
 };
 
 struct NeighPlan {
@@ -103,6 +110,10 @@ struct ProcessPlan {
   std::string ready_text;
   bool wait_exit = false;  // a one-shot step: must exit 0 before the next process starts
   std::optional<WireguardSetup> wireguard;
+  // A daemon that creates its own TUN device (charon with kernel-libipsec: "ipsec%d", its
+  // number known only once it runs): apply finds the device through the daemon's open
+  // /dev/net/tun and gives it this address.
+  std::optional<Cidr> tun_address;
 };
 
 // A file written into the state directory before processes start (path relative to it).

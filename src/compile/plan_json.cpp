@@ -54,6 +54,7 @@ json plan_to_json(const Plan& p) {
     if (r.via) x["via"] = r.via->str();
     if (!r.dev.empty()) x["dev"] = r.dev;
     if (r.onlink) x["onlink"] = true;
+    if (r.metric) x["metric"] = r.metric;
     j["routes"].push_back(x);
   }
   j["rules"] = json::array();
@@ -65,6 +66,7 @@ json plan_to_json(const Plan& p) {
       x["action"] = "unreachable";
     else
       x["table"] = r.table;
+    if (!r.iif.empty()) x["iif"] = r.iif;
     j["rules"].push_back(x);
   }
   j["nftables"] = json::array();
@@ -100,6 +102,7 @@ json plan_to_json(const Plan& p) {
                         {"address", pr.wireguard->address.str()},
                         {"routes", routes}};
     }
+    if (pr.tun_address) x["tun_address"] = pr.tun_address->str();
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
@@ -156,6 +159,7 @@ Plan plan_from_json(const json& j) {
     x.dev = r.value("dev", "");
     x.onlink = r.value("onlink", false);
     x.why = r.value("why", "");
+    x.metric = r.value("metric", 0u);
     p.routes.push_back(x);
   }
   for (const auto& r : j.at("rules")) {
@@ -167,6 +171,7 @@ Plan plan_from_json(const json& j) {
     x.unreachable = r.value("action", "") == "unreachable";
     x.table = r.value("table", 0u);
     x.why = r.value("why", "");
+    x.iif = r.value("iif", "");
     p.rules.push_back(x);
   }
   for (const auto& n : j.at("nftables")) {
@@ -202,6 +207,7 @@ Plan plan_from_json(const json& j) {
       for (const auto& r : w.at("routes")) ws.routes.push_back(cidr_from(r));
       x.wireguard = ws;
     }
+    if (pr.contains("tun_address")) x.tun_address = cidr_from(pr.at("tun_address"));
     p.processes.push_back(x);
   }
   for (const auto& e : j.at("endpoints")) {
@@ -250,12 +256,14 @@ std::string plan_to_text(const Plan& p) {
     if (r.via) out += " via " + r.via->str();
     if (!r.dev.empty()) out += " dev " + r.dev;
     if (r.onlink) out += " onlink";
+    if (r.metric) out += " metric " + std::to_string(r.metric);
     out += "  # " + r.why + "\n";
   }
   for (const auto& r : p.rules) {
     out += "rule    " + r.ns + "  pref " + std::to_string(r.priority);
     if (r.to) out += " to " + r.to->str();
     if (r.fwmark) out += " fwmark " + std::to_string(*r.fwmark);
+    if (!r.iif.empty()) out += " iif " + r.iif;
     out += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
     out += "  # " + r.why + "\n";
   }
@@ -284,6 +292,8 @@ std::string plan_to_text(const Plan& p) {
     out += "run     " + pr.ns + " ";
     for (const auto& a : pr.argv) out += " " + a;
     out += "\n";
+    if (pr.tun_address)
+      out += "addr    " + pr.ns + "  " + pr.tun_address->str() + " dev <TUN of " + pr.name + ">\n";
   }
   return out;
 }

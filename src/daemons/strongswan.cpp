@@ -29,7 +29,7 @@ std::string strongswan_conf(const IpsecTunnel& t) {
          table +
          "\n"
          "  routing_table_prio = " +
-         table +
+         std::to_string(t.table_priority ? t.table_priority : t.table) +
          "\n"
          // A dead peer is noticed in about two seconds, so the other tunnel takes over.
          "  retransmit_tries = 3\n"

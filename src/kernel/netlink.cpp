@@ -159,6 +159,7 @@ void NlSocket::route(const Route& r) {
   std::string what = "RTM_NEWROUTE " + std::string(r.blackhole ? "blackhole " : "") + r.dst.str();
   if (r.via) what += " via " + r.via->str();
   if (!r.dev.empty()) what += " dev " + r.dev;
+  if (r.metric) what += " metric " + std::to_string(r.metric);
   what += " table " + std::to_string(r.table) + " in ns " + ns_;
   nlmsghdr* nlh = begin(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, std::move(what));
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
@@ -174,6 +175,7 @@ void NlSocket::route(const Route& r) {
   if (r.dst.prefix > 0) mnl_attr_put_u32(nlh, RTA_DST, be(r.dst.network()));
   if (r.via) mnl_attr_put_u32(nlh, RTA_GATEWAY, be(*r.via));
   if (r.oif) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<uint32_t>(r.oif));
+  if (r.metric) mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
   end(nlh);
 }
 
@@ -181,6 +183,7 @@ void NlSocket::rule(const Rule& r) {
   std::string what = "RTM_NEWRULE pref " + std::to_string(r.priority);
   if (r.to) what += " to " + r.to->str();
   if (r.fwmark) what += " fwmark " + std::to_string(*r.fwmark);
+  if (!r.iif.empty()) what += " iif " + r.iif;
   what += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
   nlmsghdr* nlh = begin(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, what + " in ns " + ns_);
   auto* frh = static_cast<fib_rule_hdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
@@ -197,6 +200,7 @@ void NlSocket::rule(const Rule& r) {
     mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffff);
   }
   if (r.to && r.to->prefix > 0) mnl_attr_put_u32(nlh, FRA_DST, be(r.to->network()));
+  if (!r.iif.empty()) mnl_attr_put_strz(nlh, FRA_IIFNAME, r.iif.c_str());
   end(nlh);
 }
 

@@ -40,6 +40,7 @@ class NlSocket {
     int oif = 0;
     std::string dev;
     bool onlink = false;
+    uint32_t metric = 0;
   };
   void route(const Route& r);
   struct Rule {
@@ -48,6 +49,7 @@ class NlSocket {
     std::optional<Cidr> to;
     uint32_t table = 0;
     bool unreachable = false;
+    std::string iif;
   };
   void rule(const Rule& r);
 

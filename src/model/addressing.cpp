@@ -144,6 +144,12 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       a.tunnel_public[cname + "/" + std::to_string(t)] = kPublicPool.at(next++);
     }
   }
+  uint32_t inside = 0;
+  for (const auto& [cname, c] : sc.vpn_connections) {
+    if (c.routing != "bgp") continue;
+    for (int t = 1; t <= 2; ++t, inside += 4)
+      a.tunnel_inside[cname + "/" + std::to_string(t)] = Cidr{kTunnelInsidePool.at(inside), 30};
+  }
   // NAT gateways always have an Elastic IP: AWS allocates one when none is given.
   for (const auto& [vname, vpc] : sc.vpcs) {
     for (const auto& [nname, nat] : vpc.nat_gateways) {

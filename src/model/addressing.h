@@ -21,7 +21,13 @@ struct Addressing {
   // of endpoint services (eni_key("nlb", vpc, service, subnet)).
   std::map<std::string, Ipv4> eni_private;
   std::map<std::string, Ipv4> tunnel_public;  // "<vpn connection>/<1|2>" → VGW outside address
+  // "<vpn connection>/<1|2>" → the tunnel's inside /30 (BGP connections): the VGW has its
+  // first address, the customer gateway the second, as AWS assigns them.
+  std::map<std::string, Cidr> tunnel_inside;
 };
+
+// Inside addresses of BGP tunnels come from here, clear of vpcemu's own link addresses.
+inline const Cidr kTunnelInsidePool{Ipv4{0xA9FE8000}, 17};  // 169.254.128.0/17
 
 inline std::string eni_key(const std::string& kind, const std::string& vpc, const std::string& name,
                            const std::string& subnet) {

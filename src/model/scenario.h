@@ -22,6 +22,9 @@ struct RouteTable {
   std::string name;
   SourceSpan span;
   std::vector<Route> routes;
+  // Gateways whose routes propagate into this table (AWS "route propagation"): vpn_gateway.
+  std::vector<std::string> propagations;
+  std::vector<SourceSpan> propagation_spans;
 };
 
 enum class Protocol { kTcp, kUdp, kIcmp, kAll };
@@ -206,6 +209,9 @@ struct Onprem {
   SourceSpan asn_span;
   std::map<std::string, OnpremHost> hosts;
 };
+
+// The virtual private gateway's BGP ASN (AWS's default Amazon-side ASN).
+inline constexpr int kAmazonSideAsn = 64512;
 
 // A site-to-site VPN: two IPsec tunnels between the VPC's virtual private gateway and the
 // on-premises router (the customer gateway).

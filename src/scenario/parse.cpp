@@ -166,8 +166,12 @@ class Parser {
   }
 
   void parse_route_table(RouteTable& rt, const YAML::Node& node) {
-    each_key(node, "route table '" + rt.name + "'", {"routes"},
-             [&](const std::string&, SourceSpan ks, const YAML::Node& v) {
+    each_key(node, "route table '" + rt.name + "'", {"routes", "propagations"},
+             [&](const std::string& key, SourceSpan ks, const YAML::Node& v) {
+               if (key == "propagations") {
+                 names(v, ks, "propagations", rt.propagations, rt.propagation_spans);
+                 return;
+               }
                each_item(v, ks, "routes must be a list", [&](const YAML::Node& r) {
                  Route route;
                  route.span = span(r, ks);

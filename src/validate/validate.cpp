@@ -262,7 +262,21 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   }
 
   // Routes.
+  bool has_vgw = false;
+  for (const auto& [_, c] : sc.vpn_connections) has_vgw |= c.vpc == vpc.name;
   for (const auto& [_, rt] : vpc.route_tables) {
+    for (size_t i = 0; i < rt.propagations.size(); ++i) {
+      if (rt.propagations[i] != "vpn_gateway") {
+        d.error(rt.propagation_spans[i], "route table '" + rt.name + "' cannot propagate from '" +
+                                             rt.propagations[i] +
+                                             "'; route propagation comes from: vpn_gateway");
+      } else if (!has_vgw) {
+        d.error(rt.propagation_spans[i],
+                "route table '" + rt.name +
+                    "' propagates from the VPN gateway but no VPN connection attaches to "
+                    "vpc '" + vpc.name + "'; add one under vpn_connections:");
+      }
+    }
     std::map<Cidr, const Route*> seen;
     for (const auto& r : rt.routes) {
       if (r.destination) {
@@ -293,9 +307,7 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         }
       } else if (t == "blackhole") {
       } else if (t == "vpn_gateway") {
-        bool attached = false;
-        for (const auto& [_, c] : sc.vpn_connections) attached |= c.vpc == vpc.name;
-        if (!attached) {
+        if (!has_vgw) {
           d.error(r.target_span,
                   "route targets the VPN gateway but no VPN connection attaches to "
                   "vpc '" +
@@ -550,9 +562,16 @@ void validate(const Scenario& sc, Diagnostics& d) {
       unknown_ref(d, c.customer_gateway_span, "on-premises network", c.customer_gateway,
                   keys(sc.onprem), " for the customer gateway");
     if (c.routing == "bgp") {
-      d.error(c.routing_span,
-              "routing: bgp is not implemented yet in this version of vpcemu; "
-              "use routing: static with static_routes");
+      if (!c.static_routes.empty())
+        d.error(c.static_route_spans[0],
+                "VPN connection '" + c.name +
+                    "' uses BGP: the on-premises router announces its prefixes, so "
+                    "static_routes belong only to routing: static");
+      if (oit != sc.onprem.end() && oit->second.asn == kAmazonSideAsn)
+        d.error(oit->second.asn_span.known() ? oit->second.asn_span : c.span,
+                "the customer gateway's ASN " + std::to_string(kAmazonSideAsn) +
+                    " is the virtual private gateway's own (Amazon side) ASN; BGP over the VPN "
+                    "needs two different ASNs, e.g. 65000");
     } else if (c.routing != "static") {
       d.error(c.routing_span, "routing must be static or bgp, found '" + c.routing + "'");
     } else if (c.static_routes.empty()) {

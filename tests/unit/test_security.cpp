@@ -5,6 +5,8 @@
 #include "compile/intervals.h"
 #include "compile/nft_text.h"
 #include "compile/security.h"
+#include "compile/plan.h"
+#include "daemons/bird.h"
 #include "daemons/strongswan.h"
 #include "helpers.h"
 
@@ -360,12 +362,68 @@ TEST_CASE("VPN and on-premises mistakes name the line") {
   CHECK(has(d, Severity::kError, 14, "no VPN connection attaches to vpc 'other'"));
   CHECK(has(d, Severity::kError, 20, "is the office router's own LAN address"));
   CHECK(has(d, Severity::kError, 21, "is outside its network's CIDR"));
-  CHECK(has(d, Severity::kError, 23, "routing: bgp is not implemented yet"));
+  CHECK_FALSE(has(d, Severity::kError, 23, "not implemented"));
   CHECK(has(d, Severity::kError, 23, "overlaps vpc 'prod' (10.0.0.0/16): routing over the VPN would be ambiguous"));
   CHECK(has(d, Severity::kError, 24, "unknown on-premises network 'ofice'"));
   CHECK(has(d, Severity::kError, 24, "static route 10.0.5.0/24 overlaps the VPC's own CIDR"));
   CHECK(has(d, Severity::kError, 25, "needs 'static_routes'"));
   CHECK_FALSE(has(d, Severity::kError, 8, "no VPN connection"));
+}
+
+TEST_CASE("BGP VPN and route propagation mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n"
+      "        propagations: [vpn_gateway, internet_gateway]\n"                 // 7
+      "  other:\n    cidr: 10.1.0.0/16\n    route_tables:\n      r:\n"
+      "        propagations: [vpn_gateway]\n"                                   // 12
+      "onprem:\n  office:\n    cidr: 192.168.0.0/16\n"
+      "    router: { public_ip: 198.51.100.50, asn: 64512 }\n"                  // 16
+      "vpn_connections:\n"
+      "  a: { vpn_gateway: prod, customer_gateway: office, routing: bgp,\n"     // 18
+      "       static_routes: [192.168.0.0/16] }\n"                              // 19
+      "  b: { vpn_gateway: prod, customer_gateway: office, routing: ospf }\n"); // 20
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 7, "cannot propagate from 'internet_gateway'"));
+  CHECK_FALSE(has(d, Severity::kError, 7, "no VPN connection"));
+  CHECK(has(d, Severity::kError, 12, "propagates from the VPN gateway but no VPN connection attaches to vpc 'other'"));
+  CHECK(has(d, Severity::kError, 16, "ASN 64512 is the virtual private gateway's own"));
+  CHECK(has(d, Severity::kError, 19, "static_routes belong only to routing: static"));
+  CHECK(has(d, Severity::kError, 20, "routing must be static or bgp, found 'ospf'"));
+}
+
+TEST_CASE("bird configuration for a gateway") {
+  BirdConfig c;
+  c.router_id = *Ipv4::parse("169.254.3.2");
+  c.asn = 64512;
+  c.announce = {*Cidr::parse("10.0.0.0/16")};
+  c.sessions.push_back({bird_name("office-vpn-1"), *Ipv4::parse("169.254.128.1"),
+                        *Ipv4::parse("169.254.128.2"), 65000});
+  c.sessions.push_back({"vpc", *Ipv4::parse("169.254.3.2"), *Ipv4::parse("169.254.3.1"), 64512,
+                        BgpSession::Export::kLearned, false});
+  c.kernel.push_back({254, 0});
+  c.kernel.push_back({101, kPropagatedBgp});
+  std::string conf = bird_conf(c);
+  INFO(conf);
+  CHECK(conf.find("router id 169.254.3.2;") != std::string::npos);
+  CHECK(conf.find("route 10.0.0.0/16 unreachable;") != std::string::npos);
+  CHECK(conf.find("protocol bgp p_office_vpn_1 {\n  local 169.254.128.1 as 64512;\n"
+                  "  neighbor 169.254.128.2 as 65000;") != std::string::npos);
+  // eBGP: what we originate; iBGP to the router: what the tunnels taught us, via us.
+  CHECK(conf.find("import all;\n    export where source = RTS_STATIC;\n  };") != std::string::npos);
+  CHECK(conf.find("import none;\n    export where source = RTS_BGP;\n    next hop self;") !=
+        std::string::npos);
+  CHECK(conf.find("kernel table 101;\n  metric 200;") != std::string::npos);
+  CHECK(conf.find("kernel table 254;\n  ipv4") != std::string::npos);
+  CHECK(conf.find("hold time 3;") != std::string::npos);
+}
+
+TEST_CASE("strongSwan configuration for a route-based tunnel") {
+  IpsecTunnel t{"vpn-1", "/run/x", *Ipv4::parse("203.0.113.2"), *Ipv4::parse("198.51.100.50"),
+                500, 4500, 500, {*Cidr::parse("0.0.0.0/0")}, {*Cidr::parse("0.0.0.0/0")},
+                "secret", false, 221, 40000};
+  std::string conf = strongswan_conf(t), ctl = swanctl_conf(t);
+  CHECK(conf.find("routing_table = 221\n  routing_table_prio = 40000\n") != std::string::npos);
+  CHECK(ctl.find("local_ts = 0.0.0.0/0\n        remote_ts = 0.0.0.0/0") != std::string::npos);
 }
 
 TEST_CASE("strongSwan configuration for a tunnel") {

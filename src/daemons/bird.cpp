@@ -1,0 +1,55 @@
+// bird2 configuration rendering.
+#include "daemons/bird.h"
+
+#include <cctype>
+
+namespace vpcemu {
+
+std::string bird_name(const std::string& s) {
+  std::string out = "p_";
+  for (char ch : s) out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return out;
+}
+
+std::string bird_conf(const BirdConfig& c) {
+  std::string s;
+  s += "# rendered by vpcemu\n";
+  s += "router id " + c.router_id.str() + ";\n";
+  s += "log stderr all;\n";
+  // Interfaces come and go with the tunnels' TUN devices: bird follows netlink events.
+  s += "protocol device {\n  scan time 5;\n}\n";
+  if (!c.announce.empty()) {
+    s += "protocol static originated {\n  ipv4;\n";
+    for (const auto& a : c.announce) s += "  route " + a.str() + " unreachable;\n";
+    s += "}\n";
+  }
+  for (const auto& k : c.kernel) {
+    s += "protocol kernel kernel_" + std::to_string(k.table) + " {\n";
+    s += "  kernel table " + std::to_string(k.table) + ";\n";
+    if (k.metric) s += "  metric " + std::to_string(k.metric) + ";\n";
+    // Only what BGP learned: originated prefixes are announcements, not paths.
+    s += "  ipv4 {\n    import none;\n    export where source = RTS_BGP;\n  };\n}\n";
+  }
+  for (const auto& b : c.sessions) {
+    const bool internal = b.neighbor_asn == c.asn;
+    s += "protocol bgp " + b.name + " {\n";
+    s += "  local " + b.local.str() + " as " + std::to_string(c.asn) + ";\n";
+    s += "  neighbor " + b.neighbor.str() + " as " + std::to_string(b.neighbor_asn) + ";\n";
+    // iBGP defaults to multihop with recursive next hops; ours is one veth away.
+    if (internal) s += "  direct;\n";
+    s += "  hold time 3;\n  keepalive time 1;\n  connect retry time 1;\n"
+         "  connect delay time 0;\n  error wait time 1, 4;\n";
+    s += "  ipv4 {\n";
+    s += std::string("    import ") + (b.import ? "all" : "none") + ";\n";
+    switch (b.exports) {
+      case BgpSession::Export::kNone: s += "    export none;\n"; break;
+      case BgpSession::Export::kOriginated: s += "    export where source = RTS_STATIC;\n"; break;
+      case BgpSession::Export::kLearned: s += "    export where source = RTS_BGP;\n"; break;
+    }
+    if (internal) s += "    next hop self;\n    gateway direct;\n";
+    s += "  };\n}\n";
+  }
+  return s;
+}
+
+}  // namespace vpcemu

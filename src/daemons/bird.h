@@ -1,0 +1,42 @@
+// bird2 configuration for BGP over site-to-site VPN tunnels (pure). One bird per namespace:
+// the virtual private gateway (eBGP to each tunnel, iBGP to the VPC router), the VPC router
+// (iBGP from its gateway; learned routes into the route tables that propagate them) and the
+// customer gateway (eBGP to each tunnel). Timers are short so a lost tunnel is noticed in
+// seconds, not AWS's 30.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/net.h"
+
+namespace vpcemu {
+
+struct BgpSession {
+  std::string name;  // bird protocol name: letters, digits and '_'
+  Ipv4 local, neighbor;
+  int neighbor_asn = 0;
+  // What goes to the peer: the routes this bird originates (`announce`), or what it learned
+  // over BGP (a gateway passing tunnel routes on to its VPC router).
+  enum class Export { kNone, kOriginated, kLearned } exports = Export::kOriginated;
+  bool import = true;  // take the peer's routes
+};
+
+struct KernelExport {
+  uint32_t table = 254;
+  uint32_t metric = 0;  // 0: the kernel's default
+};
+
+struct BirdConfig {
+  Ipv4 router_id;
+  int asn = 0;
+  std::vector<Cidr> announce;          // originated (never installed in the kernel)
+  std::vector<BgpSession> sessions;
+  std::vector<KernelExport> kernel;    // where learned routes are installed
+};
+
+// "office-vpn-1" → "office_vpn_1": a valid bird protocol name.
+std::string bird_name(const std::string& s);
+std::string bird_conf(const BirdConfig& c);
+
+}  // namespace vpcemu
