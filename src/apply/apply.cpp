@@ -409,7 +409,9 @@ class Applier {
         const auto& s = started[*it];
         int status = child_exit_status(s.pid);
         if (status > 0) {
-          return Error{0, "run", s.plan->argv[0] + " in instance " + s.plan->name,
+          return Error{0, "run",
+                       s.plan->argv[0] + (s.plan->daemon ? " (" : " in instance ") + s.plan->name +
+                           (s.plan->daemon ? " in " + s.plan->ns + ")" : ""),
                        "exited with status " + std::to_string(status) + "; end of " +
                            state_.log_path(s.plan->name) + ":\n" +
                            tail_of(state_.log_path(s.plan->name), 5)};

@@ -23,12 +23,18 @@ std::string bird_conf(const BirdConfig& c) {
     for (const auto& a : c.announce) s += "  route " + a.str() + " unreachable;\n";
     s += "}\n";
   }
+  // A bird table may feed one kernel table only: each kernel table gets a bird table of its
+  // own, filled by a pipe with what BGP learned (originated prefixes are announcements, not
+  // paths).
   for (const auto& k : c.kernel) {
-    s += "protocol kernel kernel_" + std::to_string(k.table) + " {\n";
-    s += "  kernel table " + std::to_string(k.table) + ";\n";
+    const std::string id = std::to_string(k.table);
+    s += "ipv4 table t_" + id + ";\n";
+    s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
+         ";\n  import none;\n  export where source = RTS_BGP;\n}\n";
+    s += "protocol kernel kernel_" + id + " {\n";
+    s += "  kernel table " + id + ";\n";
     if (k.metric) s += "  metric " + std::to_string(k.metric) + ";\n";
-    // Only what BGP learned: originated prefixes are announcements, not paths.
-    s += "  ipv4 {\n    import none;\n    export where source = RTS_BGP;\n  };\n}\n";
+    s += "  ipv4 {\n    table t_" + id + ";\n    import none;\n    export all;\n  };\n}\n";
   }
   for (const auto& b : c.sessions) {
     const bool internal = b.neighbor_asn == c.asn;

@@ -412,8 +412,10 @@ TEST_CASE("bird configuration for a gateway") {
   CHECK(conf.find("import all;\n    export where source = RTS_STATIC;\n  };") != std::string::npos);
   CHECK(conf.find("import none;\n    export where source = RTS_BGP;\n    next hop self;") !=
         std::string::npos);
-  CHECK(conf.find("kernel table 101;\n  metric 200;") != std::string::npos);
-  CHECK(conf.find("kernel table 254;\n  ipv4") != std::string::npos);
+  CHECK(conf.find("kernel table 101;\n  metric 200;\n  ipv4 {\n    table t_101;") != std::string::npos);
+  CHECK(conf.find("kernel table 254;\n  ipv4 {\n    table t_254;") != std::string::npos);
+  CHECK(conf.find("peer table t_101;\n  import none;\n  export where source = RTS_BGP;") !=
+        std::string::npos);
   CHECK(conf.find("hold time 3;") != std::string::npos);
 }
 
