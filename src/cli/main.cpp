@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,7 @@
 #include "compile/compile.h"
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
+#include "daemons/bird.h"
 #include "kernel/netns.h"
 #include "kernel/process.h"
 #include "probe/probe.h"
@@ -223,6 +225,64 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
   return kExitOk;
 }
 
+// One command to a bird through its control socket: the reply's lines without their codes
+// ("1002-text" / " text" continuations), up to the final "0000". Empty when bird is not there.
+std::vector<std::string> bird_query(const std::string& socket_path, const std::string& cmd) {
+  std::vector<std::string> lines;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return lines;
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path.c_str());
+  timeval tv{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
+    close(fd);
+    return lines;
+  }
+  std::string buf, line;
+  bool greeted = false, done = false;
+  const std::string req = cmd + "\n";
+  char chunk[4096];
+  while (!done) {
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n <= 0) break;
+    buf.append(chunk, n);
+    for (size_t nl; !done && (nl = buf.find('\n')) != std::string::npos; buf.erase(0, nl + 1)) {
+      line = buf.substr(0, nl);
+      bool coded = line.size() >= 5 && isdigit(static_cast<unsigned char>(line[0]));
+      if (!greeted) {  // "0001 BIRD x.y ready."
+        greeted = true;
+        if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) done = true;
+        continue;
+      }
+      if (coded && line[4] == ' ' && (line[0] == '0' || line[0] >= '8')) done = true;
+      if (!done) lines.push_back(coded ? line.substr(5) : line.substr(std::min<size_t>(1, line.size())));
+    }
+  }
+  close(fd);
+  return lines;
+}
+
+// A BGP tunnel's session as the gateway's bird sees it, and the prefixes it learned over it.
+void bgp_json(const StateDir& state, const GatewayInfo& g, json& t) {
+  const std::string ctl = state.path() + "/bgp/vgw." + g.vpc + "/bird.ctl";
+  if (access(ctl.c_str(), F_OK) != 0) return;
+  json b = {{"session", "down"}, {"prefixes", json::array()}};
+  for (const auto& l : bird_query(ctl, "show protocols all " + bird_name(g.name))) {
+    auto at = l.find("BGP state:");
+    if (at != std::string::npos) {
+      std::string v = l.substr(at + 10);
+      b["session"] = v.substr(v.find_first_not_of(' '));
+    }
+  }
+  for (const auto& l : bird_query(ctl, "show route protocol " + bird_name(g.name))) {
+    if (!l.empty() && isdigit(static_cast<unsigned char>(l[0])))
+      b["prefixes"].push_back(l.substr(0, l.find(' ')));
+  }
+  t["bgp"] = b;
+}
+
 // A tunnel's state as its VGW-side charon reports it in its log (epoch timestamps), and the
 // bytes its TUN device carried, read inside the gateway's namespace.
 json tunnel_json(const StateDir& state, const GatewayInfo& g) {
@@ -272,6 +332,7 @@ json tunnel_json(const StateDir& state, const GatewayInfo& g) {
       }
     }
   }
+  bgp_json(state, g, t);
   return t;
 }
 
@@ -420,6 +481,12 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              t["outside_ip"].get<std::string>().c_str(),
              t["customer_gateway"].get<std::string>().c_str(),
              t["state"].get<std::string>().c_str(), since.c_str(), bytes.c_str());
+      if (t.contains("bgp")) {
+        std::string prefixes;
+        for (const auto& x : t["bgp"]["prefixes"]) prefixes += " " + x.get<std::string>();
+        printf("      bgp %s, learned:%s\n", t["bgp"]["session"].get<std::string>().c_str(),
+               prefixes.empty() ? " nothing" : prefixes.c_str());
+      }
     }
     for (const auto& c : s["vpn_clients"]) {
       printf("  vpn client %s  %s  (endpoint %s, connected from %s)\n",

@@ -48,6 +48,10 @@ for _ in $(seq 100); do [[ $(sessions) == "$all_up" ]] && break; sleep 0.05; don
 [[ $(sessions) == "$all_up" ]] ||
   fail "the gateway's BGP sessions: $(sessions)"
 pass "the gateway's bird: both tunnel sessions and the one to its VPC router established"
+bgp_status() { vpcemu status "$name" --format json | python3 -c 'import json,sys; print(" ".join(t["name"] + "=" + t["bgp"]["session"] + ":" + ",".join(t["bgp"]["prefixes"]) for t in json.load(sys.stdin)["tunnels"]))'; }
+[[ $(bgp_status) == "office-vpn-1=Established:192.168.0.0/16 office-vpn-2=Established:192.168.0.0/16" ]] ||
+  fail "status: $(bgp_status)"
+pass "status shows each tunnel's BGP session and the prefix learned over it"
 
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "$(tail -1 <<<"$out")"
@@ -88,6 +92,10 @@ tail_ok=$(tail -n 25 "$WORK/ping" | grep -c 'bytes from' || true)
 route=$(in_ns "$name.onprem.office" ip route show 10.0.0.0/16)
 [[ $route == *"via 169.254.128.5 dev ipsec"* ]] || fail "the office does not route through tunnel 2: $route"
 pass "tunnel 1's customer daemon stopped: $received/100 pings answered, the last ones through tunnel 2 ($route)"
+after=$(bgp_status)
+[[ $after != "office-vpn-1=Established"* && $after == "office-vpn-1="*": office-vpn-2=Established:192.168.0.0/16" ]] ||
+  fail "status after the stop: $after"
+pass "status: tunnel 1's BGP session is down and learned nothing, tunnel 2's carries the prefix"
 
 vpcemu down "$name" >/dev/null 2>&1
 [[ -z $(scenario_pids "$name") ]] || fail "daemons survived down: $(scenario_pids "$name")"
