@@ -175,3 +175,52 @@ TEST_CASE("plan output of the sample scenarios matches the reviewed listings") {
     CHECK(plan_to_text(p) == ss.str());
   }
 }
+
+TEST_CASE("route propagation: static VPN routes below a table's own, BGP through a bird") {
+  const std::string head =
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n"
+      "      a: { cidr: 10.0.1.0/24, route_table: prop }\n      b: { cidr: 10.0.2.0/24, route_table: own }\n"
+      "    route_tables:\n      own:\n        routes:\n"
+      "          - { destination: 192.168.0.0/16, target: blackhole }\n"
+      "      prop:\n        propagations: [vpn_gateway]\n"
+      "onprem:\n  office:\n    cidr: 192.168.0.0/16\n    router: { public_ip: 198.51.100.50 }\n"
+      "vpn_connections:\n  v: { vpn_gateway: prod, customer_gateway: office, ";
+  SECTION("static") {
+    Plan p = plan_of(head + "routing: static, static_routes: [192.168.0.0/16] }\n");
+    // Tables in name order: own 100, prop 101.
+    auto in = [&](uint32_t table) {
+      return std::count_if(p.routes.begin(), p.routes.end(), [&](const RoutePlan& r) {
+        return r.table == table && r.dst.str() == "192.168.0.0/16" && r.metric == kPropagatedStatic;
+      });
+    };
+    CHECK(in(101) == 1);
+    CHECK(in(100) == 0);
+    CHECK(std::none_of(p.processes.begin(), p.processes.end(),
+                       [](const ProcessPlan& x) { return x.argv[0] == "bird"; }));
+  }
+  SECTION("bgp") {
+    Plan p = plan_of(head + "routing: bgp }\n");
+    std::vector<std::string> birds;
+    for (const auto& x : p.processes)
+      if (x.argv[0] == "bird") birds.push_back(x.ns);
+    CHECK(birds == std::vector<std::string>{"t.vpc.prod", "t.onprem.office", "t.vgw.prod"});
+    auto file = [&](const std::string& path) {
+      for (const auto& f : p.files)
+        if (f.path == path) return f.content;
+      return std::string();
+    };
+    CHECK(file("bgp/vpc-prod/bird.conf").find("kernel table 101;\n  metric 200;") != std::string::npos);
+    CHECK(file("bgp/vpc-prod/bird.conf").find("kernel table 100;") == std::string::npos);
+    CHECK(file("bgp/onprem.office/bird.conf").find("route 192.168.0.0/16 unreachable;") !=
+          std::string::npos);
+    CHECK(file("bgp/vgw.prod/bird.conf").find("neighbor 169.254.128.6 as 65000;") !=
+          std::string::npos);
+    CHECK(file("vpn/v-1/vgw/swanctl.conf").find("local_ts = 0.0.0.0/0") != std::string::npos);
+    // Each charon's own table after main; inside addresses on their TUN devices.
+    int after_main = 0, tuns = 0;
+    for (const auto& r : p.rules) after_main += r.priority >= 40000;
+    for (const auto& x : p.processes) tuns += x.tun_address.has_value();
+    CHECK(after_main == 4);
+    CHECK(tuns == 4);
+  }
+}
