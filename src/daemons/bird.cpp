@@ -43,8 +43,9 @@ std::string bird_conf(const BirdConfig& c) {
     s += "  neighbor " + b.neighbor.str() + " as " + std::to_string(b.neighbor_asn) + ";\n";
     // iBGP defaults to multihop with recursive next hops; ours is one veth away.
     if (internal) s += "  direct;\n";
+    // bird's floor: a session's first connect waits a second (its connect delay).
     s += "  hold time 3;\n  keepalive time 1;\n  connect retry time 1;\n"
-         "  connect delay time 0;\n  error wait time 1, 4;\n";
+         "  connect delay time 1;\n  error wait time 1, 4;\n";
     s += "  ipv4 {\n";
     s += std::string("    import ") + (b.import ? "all" : "none") + ";\n";
     switch (b.exports) {

@@ -49,8 +49,9 @@ for _ in $(seq 100); do [[ $(sessions) == "$all_up" ]] && break; sleep 0.05; don
   fail "the gateway's BGP sessions: $(sessions)"
 pass "the gateway's bird: both tunnel sessions and the one to its VPC router established"
 bgp_status() { vpcemu status "$name" --format json | python3 -c 'import json,sys; print(" ".join(t["name"] + "=" + t["bgp"]["session"] + ":" + ",".join(t["bgp"]["prefixes"]) for t in json.load(sys.stdin)["tunnels"]))'; }
-[[ $(bgp_status) == "office-vpn-1=Established:192.168.0.0/16 office-vpn-2=Established:192.168.0.0/16" ]] ||
-  fail "status: $(bgp_status)"
+both="office-vpn-1=Established:192.168.0.0/16 office-vpn-2=Established:192.168.0.0/16"
+for _ in $(seq 40); do [[ $(bgp_status) == "$both" ]] && break; sleep 0.05; done
+[[ $(bgp_status) == "$both" ]] || fail "status: $(bgp_status)"
 pass "status shows each tunnel's BGP session and the prefix learned over it"
 
 out=$(vpcemu check "$name") || fail "check: $out"
