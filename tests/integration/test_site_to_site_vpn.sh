@@ -17,6 +17,14 @@ tunnel_states() { vpcemu status "$name" --format json | python3 -c 'import json,
 [[ $(tunnel_states) == "office-vpn-1=up office-vpn-2=up" ]] || fail "status: $(tunnel_states)"
 pass "status shows both tunnels up"
 
+# Route propagation: the 'propagated' table (Linux table 101, tables in name order) holds the
+# connection's static route at metric 100, below any route of the table's own.
+route=$(in_ns "$name.vpc.prod" ip route show table 101)
+[[ $route == "192.168.0.0/16 via 169.254.3.2 dev vgw proto static metric 100 onlink"* ]] ||
+  fail "the static VPN route did not propagate: $route"
+must vpcemu exec app-2 -- ping -c1 -W1 192.168.1.10
+pass "the static VPN route propagated into the table that asks for it: $route"
+
 # On the internet, only UDP between the outside addresses: never the inner addresses.
 in_ns "$name.net.internet" timeout 4 tcpdump -lnni any -c 200 ip > "$WORK/cap" 2>/dev/null &
 cap=$!
