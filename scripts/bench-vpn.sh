@@ -3,7 +3,7 @@
 # with one site-to-site connection (two IPsec tunnels) and one client VPN client, and iperf3 TCP
 # throughput through each kind of tunnel (IPsec with kernel-libipsec, OpenVPN, WireGuard)
 # beside a bare veth pair, in one run (medians of 3). Needs root, strongSwan, OpenVPN and
-# wireguard-go. Usage: scripts/bench-vpn.sh [seconds]
+# wireguard-go; then the same for a BGP connection (bird2). Usage: scripts/bench-vpn.sh [seconds]
 set -euo pipefail
 secs=${1:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +15,7 @@ bare_b=bench-vpn-b-$$
 cleanup() {
   "$vpcemu" --run-dir "$run" down bench-vpn >/dev/null 2>&1 || true
   "$vpcemu" --run-dir "$run" down bench-wg >/dev/null 2>&1 || true
+  "$vpcemu" --run-dir "$run" down bench-bgp >/dev/null 2>&1 || true
   ip netns del "$bare_a" 2>/dev/null || true
   ip netns del "$bare_b" 2>/dev/null || true
   rm -rf "$work"
@@ -66,6 +67,20 @@ sed -e 's/^name: .*/name: bench-wg/' -e 's/    transport: openvpn/    transport:
 "$vpcemu" --run-dir "$run" up "$work/wg.yaml" >/dev/null 2>&1
 for _ in $(seq 200); do ip netns exec bench-wg.laptop ping -c1 -W1 10.0.2.10 >/dev/null 2>&1 && break; sleep 0.01; done
 wg=$(gbps bench-wg.app-1 bench-wg.laptop 10.0.2.10)
+"$vpcemu" --run-dir "$run" down bench-wg >/dev/null 2>&1
+
+# BGP: route-based tunnels; traffic flows once bird has learned and installed the routes.
+sed -e 's/^name: .*/name: bench-bgp/' \
+    -e 's/          - { protocol: tcp, ports: 22, source: 192.168.0.0\/16 }/          - { protocol: all, source: 192.168.0.0\/16 }/' \
+    "$here/scenarios/site-to-site-vpn-bgp.yaml" > "$work/bgp.yaml"
+t0=$(date +%s%N)
+"$vpcemu" --run-dir "$run" up "$work/bgp.yaml" >/dev/null 2>&1
+for _ in $(seq 1000); do
+  ip netns exec bench-bgp.desk-1 ping -c1 -W1 10.0.2.10 >/dev/null 2>&1 && break
+  sleep 0.01
+done
+bgp_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+bgp=$(gbps bench-bgp.app-1 bench-bgp.desk-1 10.0.2.10)
 
 echo "| measure | value |"
 echo "|---|---|"
@@ -76,3 +91,5 @@ echo "| iperf3 TCP, bare veth pair | ${bare} Gbit/s |"
 echo "| iperf3 TCP, office host → VPC instance through IPsec (kernel-libipsec) | $(mbit "$vpn") |"
 echo "| iperf3 TCP, laptop → VPC instance through OpenVPN | $(mbit "$ovpn") |"
 echo "| iperf3 TCP, laptop → VPC instance through WireGuard (wireguard-go) | $(mbit "$wg") |"
+echo "| BGP connection: from \`up\` starting to the first packet over the learned routes | ${bgp_ms} ms |"
+echo "| iperf3 TCP, office host → VPC instance through a route-based (BGP) IPsec tunnel | $(mbit "$bgp") |"
