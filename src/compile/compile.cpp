@@ -243,7 +243,10 @@ class Compiler {
       const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
       if (bgp) {
         BirdConfig& g = birds[gns];
-        g.router_id = kVgwVpcSide, g.asn = kAmazonSideAsn, g.announce = {*vpc.cidr};
+        // Router IDs: unique among the peers of each bird (a gateway's first outside address,
+        // an office router's first LAN address).
+        if (g.router_id.value == 0) g.router_id = addr_.tunnel_public.at(cname + "/1");
+        g.asn = kAmazonSideAsn, g.announce = {*vpc.cidr};
         g.kernel = {{254, 0}};
         BirdConfig& cg = birds[ons];
         cg.router_id = o.cidr->at(1), cg.asn = o.asn, cg.announce = {*o.cidr};
@@ -1034,7 +1037,7 @@ class Compiler {
     b.sessions.push_back({"vgw", kRouterVgwSide, kVgwVpcSide, kAmazonSideAsn,
                           BgpSession::Export::kNone, true});
     for (uint32_t id : tables) b.kernel.push_back({id, kPropagatedBgp});
-    bird(rns, b, "vpc-" + vpc.name);
+    bird(rns, b, rns.substr(sc_.name.size() + 1));
     bird_routers_.insert(ns_name(sc_.name, "vgw", vpc.name));
   }
 
