@@ -101,6 +101,12 @@ class Applier {
       if (!idx) return idx.error();
       ifindex_[name] = std::move(*idx);
     }
+    for (const auto& v : plan_.veths) {
+      if (!v.rate_bps) continue;
+      for (const auto* e : {&v.a, &v.b})
+        sock(e->ns).rate_limit(index(e->ns, e->ifname), e->ifname, v.rate_bps);
+    }
+    if (auto s = flush_all(); !s) return s;
     for (const auto& s : plan_.sysctls) {
       if (!s.after_links) continue;
       if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;

@@ -265,22 +265,30 @@ std::vector<std::string> bird_query(const std::string& socket_path, const std::s
 }
 
 // A BGP tunnel's session as the gateway's bird sees it, and the prefixes it learned over it.
-void bgp_json(const StateDir& state, const GatewayInfo& g, json& t) {
+void bgp_json(const StateDir& state, const GatewayInfo& g, const std::string& protocol, json& t) {
   const std::string ctl = state.path() + "/bgp/vgw." + g.vpc + "/bird.ctl";
   if (access(ctl.c_str(), F_OK) != 0) return;
   json b = {{"session", "down"}, {"prefixes", json::array()}};
-  for (const auto& l : bird_query(ctl, "show protocols all " + bird_name(g.name))) {
+  for (const auto& l : bird_query(ctl, "show protocols all " + protocol)) {
     auto at = l.find("BGP state:");
     if (at != std::string::npos) {
       std::string v = l.substr(at + 10);
       b["session"] = v.substr(v.find_first_not_of(' '));
     }
   }
-  for (const auto& l : bird_query(ctl, "show route protocol " + bird_name(g.name))) {
+  for (const auto& l : bird_query(ctl, "show route protocol " + protocol)) {
     if (!l.empty() && isdigit(static_cast<unsigned char>(l[0])))
       b["prefixes"].push_back(l.substr(0, l.find(' ')));
   }
   t["bgp"] = b;
+}
+
+void print_bgp(const json& t) {
+  if (!t.contains("bgp")) return;
+  std::string prefixes;
+  for (const auto& x : t["bgp"]["prefixes"]) prefixes += " " + x.get<std::string>();
+  printf("      bgp %s, learned:%s\n", t["bgp"]["session"].get<std::string>().c_str(),
+         prefixes.empty() ? " nothing" : prefixes.c_str());
 }
 
 // A tunnel's state as its VGW-side charon reports it in its log (epoch timestamps), and the
@@ -332,7 +340,7 @@ json tunnel_json(const StateDir& state, const GatewayInfo& g) {
       }
     }
   }
-  bgp_json(state, g, t);
+  bgp_json(state, g, bird_name(g.name), t);
   return t;
 }
 
@@ -385,13 +393,14 @@ json status_json(const std::string& run_dir, const std::string& name) {
   j["gateways"] = json::array();
   for (const auto& g : plan->gateways) {
     if (g.kind == "vpn-tunnel" || g.kind == "wireguard-client") continue;
-    j["gateways"].push_back(
-        {{"kind", g.kind},
-         {"vpc", g.vpc},
-         {"name", g.name},
-         {"netns", g.ns},
-         {"private_ip", g.private_ip.str()},
-         {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}});
+    json x = {{"kind", g.kind},
+              {"vpc", g.vpc},
+              {"name", g.name},
+              {"netns", g.ns},
+              {"private_ip", g.private_ip.str()},
+              {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}};
+    if (g.kind == "direct-connect") bgp_json(state, g, bird_name("dx-" + g.name), x);
+    j["gateways"].push_back(x);
   }
   j["subnets"] = json::array();
   for (const auto& sn : plan->subnets) {
@@ -463,6 +472,7 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              g["private_ip"].get<std::string>().c_str(),
              g["public_ip"].is_null() ? "-" : g["public_ip"].get<std::string>().c_str(),
              g["netns"].get<std::string>().c_str());
+      print_bgp(g);
     }
     for (const auto& t : s["tunnels"]) {
       std::string since;
@@ -481,12 +491,7 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              t["outside_ip"].get<std::string>().c_str(),
              t["customer_gateway"].get<std::string>().c_str(),
              t["state"].get<std::string>().c_str(), since.c_str(), bytes.c_str());
-      if (t.contains("bgp")) {
-        std::string prefixes;
-        for (const auto& x : t["bgp"]["prefixes"]) prefixes += " " + x.get<std::string>();
-        printf("      bgp %s, learned:%s\n", t["bgp"]["session"].get<std::string>().c_str(),
-               prefixes.empty() ? " nothing" : prefixes.c_str());
-      }
+      print_bgp(t);
     }
     for (const auto& c : s["vpn_clients"]) {
       printf("  vpn client %s  %s  (endpoint %s, connected from %s)\n",

@@ -79,6 +79,8 @@ class Compiler {
     for (const auto& [_, h] : sc_.hosts) host(h);
     for (const auto& [_, o] : sc_.onprem) onprem(o);
     vpn_tunnels();
+    for (const auto& [_, x] : sc_.direct_connects) direct_connect(x);
+    birds();
     if (need_internet)
       for (const auto& [_, svc] : sc_.services) service(svc);
     for (const auto& [_, es] : sc_.endpoint_services) load_balancer_rules(es);
@@ -199,7 +201,7 @@ class Compiler {
       if (c.vpc == vpc.name)
         for (int t = 1; t <= 2; ++t)
           outside.push_back(addr_.tunnel_public.at(cname + "/" + std::to_string(t)));
-    if (outside.empty()) return;
+    if (!sc_.has_vpn_gateway(vpc.name)) return;
     std::string gns = ns_name(sc_.name, "vgw", vpc.name);
     add_ns(gns, "vpn-gateway", "virtual private gateway of vpc " + vpc.name, true);
     LinkEnd r = end(rns, "vgw"), g = end(gns, "vpc");
@@ -214,6 +216,7 @@ class Compiler {
     // charon routes into the tunnel from an address of its own side: VPC base + 3, which AWS
     // reserves and no ENI ever has.
     plan_.addrs.push_back({gns, "lo", Cidr{vpc.cidr->at(3), 32}});
+    if (outside.empty()) return;  // Direct Connect only: no tunnels, no internet
     std::string port = internet_stub(gns, "vgw-" + vpc.name, outside[0],
                                      "VPN tunnel endpoints of vpc " + vpc.name);
     for (size_t i = 1; i < outside.size(); ++i) {
@@ -233,7 +236,6 @@ class Compiler {
   void vpn_tunnels() {
     std::map<std::string, int> next;      // charons per namespace so far
     std::vector<ProcessPlan> initiators;  // started after every responder has its config
-    std::map<std::string, BirdConfig> birds;  // namespace → its bird (BGP connections only)
     for (const auto& [cname, c] : sc_.vpn_connections) {
       const Onprem& o = sc_.onprem.at(c.customer_gateway);
       const Vpc& vpc = sc_.vpcs.at(c.vpc);
@@ -242,15 +244,8 @@ class Compiler {
       const bool bgp = c.routing == "bgp";
       const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
       if (bgp) {
-        BirdConfig& g = birds[gns];
-        // Router IDs: unique among the peers of each bird (a gateway's first outside address,
-        // an office router's first LAN address).
-        if (g.router_id.value == 0) g.router_id = addr_.tunnel_public.at(cname + "/1");
-        g.asn = kAmazonSideAsn, g.announce = {*vpc.cidr};
-        g.kernel = {{254, 0}};
-        BirdConfig& cg = birds[ons];
-        cg.router_id = o.cidr->at(1), cg.asn = o.asn, cg.announce = {*o.cidr};
-        cg.kernel = {{254, 0}};
+        gateway_bird(vpc, addr_.tunnel_public.at(cname + "/1"));
+        office_bird(o);
       }
       for (int t = 1; t <= 2; ++t) {
         const std::string tname = cname + "-" + std::to_string(t);
@@ -280,9 +275,9 @@ class Compiler {
         std::optional<Cidr> inside;
         if (bgp) {
           inside = addr_.tunnel_inside.at(cname + "/" + std::to_string(t));
-          birds[gns].sessions.push_back(
+          birds_[gns].sessions.push_back(
               {bird_name(tname), inside->at(1), inside->at(2), o.asn});
-          birds[ons].sessions.push_back(
+          birds_[ons].sessions.push_back(
               {bird_name(tname), inside->at(2), inside->at(1), kAmazonSideAsn});
         }
         for (const auto& [side, ns, cfg] :
@@ -311,9 +306,53 @@ class Compiler {
       }
     }
     plan_.processes.insert(plan_.processes.end(), initiators.begin(), initiators.end());
-    for (auto& [ns, b] : birds) {
-      // The gateway hands what its tunnels learned on to its VPC router's bird, if a route
-      // table of the VPC propagates them.
+  }
+
+  // The BGP speakers: a virtual private gateway (AS 64512, announcing its VPC) and an office
+  // router (its own AS, announcing its network). Router IDs are unique among each bird's
+  // peers: a gateway takes an address of its first tunnel or link (its VPC-side address is
+  // the same in every VPC), an office router its first LAN address.
+  void gateway_bird(const Vpc& vpc, Ipv4 id) {
+    BirdConfig& g = birds_[ns_name(sc_.name, "vgw", vpc.name)];
+    if (g.router_id.value == 0) g.router_id = id;
+    g.asn = kAmazonSideAsn, g.announce = {*vpc.cidr};
+    g.kernel = {{254, 0}};
+  }
+  void office_bird(const Onprem& o) {
+    BirdConfig& b = birds_[ns_name(sc_.name, "onprem", o.name)];
+    b.router_id = o.cidr->at(1), b.asn = o.asn, b.announce = {*o.cidr};
+    b.kernel = {{254, 0}};
+  }
+
+  // Direct Connect: a veth between the office router and the VPC's gateway at the port's
+  // speed, never the internet, never encrypted; BGP over its /30, preferred at both ends over
+  // VPN routes to the same prefixes (AWS rule 17).
+  void direct_connect(const DirectConnect& x) {
+    const Onprem& o = sc_.onprem.at(x.onprem);
+    const Vpc& vpc = sc_.vpcs.at(x.vpc);
+    const std::string gns = ns_name(sc_.name, "vgw", vpc.name);
+    const std::string ons = ns_name(sc_.name, "onprem", o.name);
+    const std::string dev = short_ifname("dx-", x.name);
+    LinkEnd g = end(gns, dev), c = end(ons, dev);
+    plan_.veths.push_back({g, c, "Direct Connect " + x.name + ": vpc " + vpc.name + " ↔ " + o.name,
+                           x.bandwidth_bps});
+    const Cidr link = addr_.dx_link.at(x.name);
+    plan_.addrs.push_back({gns, dev, Cidr{link.at(1), 30}});
+    plan_.addrs.push_back({ons, dev, Cidr{link.at(2), 30}});
+    gateway_bird(vpc, link.at(1));
+    office_bird(o);
+    birds_[gns].sessions.push_back({bird_name("dx-" + x.name), link.at(1), link.at(2), o.asn,
+                                    BgpSession::Export::kOriginated, true, kDirectConnectPreference});
+    birds_[ons].sessions.push_back({bird_name("dx-" + x.name), link.at(2), link.at(1),
+                                    kAmazonSideAsn, BgpSession::Export::kOriginated, true,
+                                    kDirectConnectPreference});
+    plan_.gateways.push_back({"direct-connect", vpc.name, x.name, gns, link.at(1), std::nullopt});
+  }
+
+  void birds() {
+    for (auto& [ns, b] : birds_) {
+      // The gateway hands what it learned on to its VPC router's bird, if a route table of
+      // the VPC propagates it.
       if (bird_routers_.count(ns))
         b.sessions.push_back({"vpc", kVgwVpcSide, kRouterVgwSide, kAmazonSideAsn,
                               BgpSession::Export::kLearned, false});
@@ -1022,6 +1061,7 @@ class Compiler {
       bgp |= c.routing == "bgp";
       if (c.routing == "static") statics.insert(c.static_routes.begin(), c.static_routes.end());
     }
+    for (const auto& [_, x] : sc_.direct_connects) bgp |= x.vpc == vpc.name;
     for (uint32_t id : tables)
       for (const auto& dst : statics)
         plan_.routes.push_back({rns, id, dst, RouteType::kUnicast, kVgwVpcSide, "vgw", true,
@@ -1201,6 +1241,7 @@ class Compiler {
   std::vector<PeerLink> peer_links_;
   GroupMembers members_;
   std::set<std::string> bird_routers_;  // VGW namespaces whose VPC router runs a bird
+  std::map<std::string, BirdConfig> birds_;  // namespace → its bird (BGP speakers only)
   std::map<std::string, std::vector<ReplyLink>> reply_links_;  // by namespace
   uint32_t next_link_ = 0;
   // (vpc, service) → interface endpoint addresses its private DNS name resolves to.

@@ -34,6 +34,9 @@ struct VethPlan {
   LinkEnd a;  // created here; b is the peer moved into its namespace at creation
   LinkEnd b;
   std::string purpose;
+  // Non-zero: each end sends at most this many bits per second (a tbf qdisc on both ends), as
+  // a Direct Connect port of that speed does.
+  uint64_t rate_bps = 0;
 };
 
 struct AddrPlan {

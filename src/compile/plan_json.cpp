@@ -36,8 +36,11 @@ json plan_to_json(const Plan& p) {
     j["sysctls"].push_back(
         {{"ns", s.ns}, {"key", s.key}, {"value", s.value}, {"after_links", s.after_links}});
   j["veths"] = json::array();
-  for (const auto& v : p.veths)
-    j["veths"].push_back({{"a", end_j(v.a)}, {"b", end_j(v.b)}, {"purpose", v.purpose}});
+  for (const auto& v : p.veths) {
+    json x = {{"a", end_j(v.a)}, {"b", end_j(v.b)}, {"purpose", v.purpose}};
+    if (v.rate_bps) x["rate_bps"] = v.rate_bps;
+    j["veths"].push_back(x);
+  }
   j["addresses"] = json::array();
   for (const auto& a : p.addrs)
     j["addresses"].push_back({{"ns", a.ns}, {"dev", a.dev}, {"address", cidr_j(a.addr)}});
@@ -144,7 +147,8 @@ Plan plan_from_json(const json& j) {
   for (const auto& s : j.at("sysctls"))
     p.sysctls.push_back({s.at("ns"), s.at("key"), s.at("value"), s.at("after_links")});
   for (const auto& v : j.at("veths"))
-    p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose")});
+    p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose"),
+                       v.value("rate_bps", uint64_t{0})});
   for (const auto& a : j.at("addresses"))
     p.addrs.push_back({a.at("ns"), a.at("dev"), cidr_from(a.at("address"))});
   for (const auto& n : j.at("neighbours"))
@@ -243,7 +247,9 @@ std::string plan_to_text(const Plan& p) {
   for (const auto& s : p.sysctls) out += "sysctl  " + s.ns + "  " + s.key + " = " + s.value + "\n";
   for (const auto& v : p.veths)
     out += "veth    " + v.a.ns + "/" + v.a.ifname + " " + v.a.mac + "  <->  " + v.b.ns + "/" +
-           v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")\n";
+           v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")" +
+           (v.rate_bps ? "  rate " + std::to_string(v.rate_bps / 1000000) + " Mbit/s each way" : "") +
+           "\n";
   for (const auto& a : p.addrs)
     out += "addr    " + a.ns + "  " + a.addr.str() + " dev " + a.dev + "\n";
   for (const auto& n : p.neighs)

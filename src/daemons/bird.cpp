@@ -48,6 +48,7 @@ std::string bird_conf(const BirdConfig& c) {
          "  connect delay time 1;\n  error wait time 1, 4;\n";
     s += "  ipv4 {\n";
     s += std::string("    import ") + (b.import ? "all" : "none") + ";\n";
+    if (b.preference) s += "    preference " + std::to_string(b.preference) + ";\n";
     switch (b.exports) {
       case BgpSession::Export::kNone: s += "    export none;\n"; break;
       case BgpSession::Export::kOriginated: s += "    export where source = RTS_STATIC;\n"; break;

@@ -20,7 +20,11 @@ struct BgpSession {
   // over BGP (a gateway passing tunnel routes on to its VPC router).
   enum class Export { kNone, kOriginated, kLearned } exports = Export::kOriginated;
   bool import = true;  // take the peer's routes
+  int preference = 0;  // bird's route preference for what this session learns; 0: BGP's 100
 };
+
+// Direct Connect's routes win over VPN routes to the same prefix (AWS rule 17).
+inline constexpr int kDirectConnectPreference = 150;
 
 struct KernelExport {
   uint32_t table = 254;

@@ -32,6 +32,8 @@ class NlSocket {
   void link_up(const std::string& name);
   void address(int ifindex, const std::string& dev, const Cidr& addr);
   void neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std::string& mac);
+  // A token-bucket filter as the device's root qdisc: at most rate_bps leave through it.
+  void rate_limit(int ifindex, const std::string& dev, uint64_t rate_bps);
   struct Route {
     uint32_t table = 254;
     Cidr dst;

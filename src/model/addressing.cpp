@@ -150,6 +150,10 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     for (int t = 1; t <= 2; ++t, inside += 4)
       a.tunnel_inside[cname + "/" + std::to_string(t)] = Cidr{kTunnelInsidePool.at(inside), 30};
   }
+  for (const auto& [xname, _] : sc.direct_connects) {
+    a.dx_link[xname] = Cidr{kTunnelInsidePool.at(inside), 30};
+    inside += 4;
+  }
   // NAT gateways always have an Elastic IP: AWS allocates one when none is given.
   for (const auto& [vname, vpc] : sc.vpcs) {
     for (const auto& [nname, nat] : vpc.nat_gateways) {

@@ -24,6 +24,9 @@ struct Addressing {
   // "<vpn connection>/<1|2>" → the tunnel's inside /30 (BGP connections): the VGW has its
   // first address, the customer gateway the second, as AWS assigns them.
   std::map<std::string, Cidr> tunnel_inside;
+  // "<direct connect>" → its link's /30, from the same pool (Amazon side first, as AWS's
+  // private virtual interfaces).
+  std::map<std::string, Cidr> dx_link;
 };
 
 // Inside addresses of BGP tunnels come from here, clear of vpcemu's own link addresses.

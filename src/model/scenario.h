@@ -228,6 +228,20 @@ struct VpnConnection {
   std::vector<SourceSpan> static_route_spans;
 };
 
+// Direct Connect: a private link (not the internet, not encrypted) between an on-premises
+// router and a VPC's virtual private gateway, with BGP over it; at the gateway its routes are
+// preferred over VPN routes for the same prefix.
+struct DirectConnect {
+  std::string name;
+  SourceSpan span;
+  std::string onprem;
+  SourceSpan onprem_span;
+  std::string vpc;  // gateway: <vpc> (its virtual private gateway)
+  SourceSpan vpc_span;
+  uint64_t bandwidth_bps = 1000000000;
+  SourceSpan bandwidth_span;
+};
+
 // Client VPN: remote users' devices connect with mutual TLS; their traffic enters the VPC
 // through an ENI in an associated subnet, source-NATed to that ENI's address.
 struct ClientVpnEndpoint {
@@ -284,6 +298,7 @@ struct Scenario {
   std::map<std::string, Peering> peerings;
   std::map<std::string, Onprem> onprem;
   std::map<std::string, VpnConnection> vpn_connections;
+  std::map<std::string, DirectConnect> direct_connects;
   std::map<std::string, ClientVpnEndpoint> client_vpn_endpoints;
   std::map<std::string, Service> services;  // built-ins plus the file's own
   std::map<std::string, EndpointService> endpoint_services;
@@ -294,6 +309,15 @@ struct Scenario {
     for (const auto& [_, p] : peerings)
       if ((p.requester == a && p.accepter == b) || (p.requester == b && p.accepter == a)) return &p;
     return nullptr;
+  }
+
+  // Whether the VPC has a virtual private gateway (a VPN connection or a Direct Connect).
+  bool has_vpn_gateway(const std::string& vpc) const {
+    for (const auto& [_, c] : vpn_connections)
+      if (c.vpc == vpc) return true;
+    for (const auto& [_, d] : direct_connects)
+      if (d.vpc == vpc) return true;
+    return false;
   }
 
   // Instances across all VPCs, by name (names are unique across the scenario).

@@ -18,7 +18,7 @@ namespace vpcemu {
 namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
-const std::set<std::string> kNotYet = {"direct_connects", "transit_gateways"};
+const std::set<std::string> kNotYet = {"transit_gateways"};
 
 class Parser {
  public:
@@ -543,6 +543,51 @@ class Parser {
         });
   }
 
+  // AWS's port speeds (dedicated 1/10/100 Gbps; hosted from 50 Mbps).
+  std::optional<uint64_t> bandwidth(const YAML::Node& x, SourceSpan fallback) {
+    static const std::vector<std::pair<std::string, uint64_t>> kSpeeds = {
+        {"50Mbps", 50000000},    {"100Mbps", 100000000}, {"200Mbps", 200000000},
+        {"300Mbps", 300000000},  {"400Mbps", 400000000}, {"500Mbps", 500000000},
+        {"1Gbps", 1000000000},   {"2Gbps", 2000000000},  {"5Gbps", 5000000000},
+        {"10Gbps", 10000000000}, {"25Gbps", 25000000000}, {"100Gbps", 100000000000}};
+    auto s = scalar(x, "bandwidth", fallback);
+    if (!s) return std::nullopt;
+    std::string list;
+    for (const auto& [name, bps] : kSpeeds) {
+      if (*s == name) return bps;
+      list += (list.empty() ? "" : ", ") + name;
+    }
+    d_.error(span(x, fallback), "bandwidth '" + *s + "' is not a Direct Connect port speed; use one of " + list);
+    return std::nullopt;
+  }
+
+  void parse_direct_connects(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "direct_connects", [&](const std::string& n, SourceSpan nks, const YAML::Node& dv) {
+      DirectConnect dx;
+      dx.name = n;
+      dx.span = nks;
+      each_key(dv, "Direct Connect '" + n + "'", {"onprem", "gateway", "bandwidth"},
+               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                 if (k == "bandwidth") {
+                   dx.bandwidth_span = span(x, ks);
+                   if (auto b = bandwidth(x, ks)) dx.bandwidth_bps = *b;
+                   return;
+                 }
+                 auto val = scalar(x, k, ks);
+                 if (!val) return;
+                 if (k == "onprem")
+                   dx.onprem = *val, dx.onprem_span = span(x, ks);
+                 else
+                   dx.vpc = *val, dx.vpc_span = span(x, ks);
+               });
+      if (dv.IsMap()) {
+        if (!dv["onprem"]) d_.error(nks, "Direct Connect '" + n + "' needs 'onprem: <on-premises network>'");
+        if (!dv["gateway"]) d_.error(nks, "Direct Connect '" + n + "' needs 'gateway: <vpc>' (its virtual private gateway)");
+      }
+      sc.direct_connects.emplace(n, std::move(dx));
+    });
+  }
+
   void parse_vpns(Scenario& sc, const YAML::Node& v) {
     each_named(
         v, "vpn_connections", [&](const std::string& n, SourceSpan nks, const YAML::Node& cv) {
@@ -861,7 +906,7 @@ class Parser {
     each_key(
         root, "the scenario",
         {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
-         "vpn_connections", "client_vpn_endpoints", "expect"},
+         "vpn_connections", "direct_connects", "client_vpn_endpoints", "expect"},
         [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
           if (k == "name") {
             sc.name_span = span(v, ks);
@@ -908,6 +953,8 @@ class Parser {
             parse_client_vpns(sc, v);
           } else if (k == "vpn_connections") {
             parse_vpns(sc, v);
+          } else if (k == "direct_connects") {
+            parse_direct_connects(sc, v);
           } else if (k == "onprem") {
             parse_onprem(sc, v);
           } else if (k == "services") {

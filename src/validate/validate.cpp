@@ -262,8 +262,7 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   }
 
   // Routes.
-  bool has_vgw = false;
-  for (const auto& [_, c] : sc.vpn_connections) has_vgw |= c.vpc == vpc.name;
+  const bool has_vgw = sc.has_vpn_gateway(vpc.name);
   for (const auto& [_, rt] : vpc.route_tables) {
     for (size_t i = 0; i < rt.propagations.size(); ++i) {
       if (rt.propagations[i] != "vpn_gateway") {
@@ -273,8 +272,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
       } else if (!has_vgw) {
         d.error(rt.propagation_spans[i],
                 "route table '" + rt.name +
-                    "' propagates from the VPN gateway but no VPN connection attaches to "
-                    "vpc '" + vpc.name + "'; add one under vpn_connections:");
+                    "' propagates from the VPN gateway but no VPN connection or Direct Connect "
+                    "attaches to vpc '" + vpc.name + "'; add one under vpn_connections:");
       }
     }
     std::map<Cidr, const Route*> seen;
@@ -309,8 +308,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
       } else if (t == "vpn_gateway") {
         if (!has_vgw) {
           d.error(r.target_span,
-                  "route targets the VPN gateway but no VPN connection attaches to "
-                  "vpc '" +
+                  "route targets the VPN gateway but no VPN connection or Direct Connect "
+                  "attaches to vpc '" +
                       vpc.name + "'; add one under vpn_connections:");
         }
       } else if (t.rfind("peering/", 0) == 0) {
@@ -594,6 +593,34 @@ void validate(const Scenario& sc, Diagnostics& d) {
                   "): routing over the VPN would be ambiguous",
               {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
     }
+  }
+
+  // Direct Connect: an existing VPC and on-premises network, distinct ASNs, no overlap; one
+  // connection per pair (a second would be a second BGP session between the same routers).
+  std::set<std::pair<std::string, std::string>> dx_pairs;
+  for (const auto& [_, x] : sc.direct_connects) {
+    auto vit = sc.vpcs.find(x.vpc);
+    auto oit = sc.onprem.find(x.onprem);
+    if (!x.vpc.empty() && vit == sc.vpcs.end())
+      unknown_ref(d, x.vpc_span, "vpc", x.vpc, keys(sc.vpcs), " for the Direct Connect gateway");
+    if (!x.onprem.empty() && oit == sc.onprem.end())
+      unknown_ref(d, x.onprem_span, "on-premises network", x.onprem, keys(sc.onprem), "");
+    if (vit == sc.vpcs.end() || oit == sc.onprem.end()) continue;
+    if (!dx_pairs.insert({x.vpc, x.onprem}).second)
+      d.error(x.span, "a second Direct Connect between '" + x.onprem + "' and vpc '" + x.vpc +
+                          "'; one per pair (AWS would need a second virtual interface)");
+    if (oit->second.asn == kAmazonSideAsn)
+      d.error(oit->second.asn_span.known() ? oit->second.asn_span : x.span,
+              "the on-premises router's ASN " + std::to_string(kAmazonSideAsn) +
+                  " is the virtual private gateway's own (Amazon side) ASN; BGP over Direct "
+                  "Connect needs two different ASNs, e.g. 65000");
+    const auto& vc = vit->second.cidr;
+    if (vc && oit->second.cidr && vc->overlaps(*oit->second.cidr))
+      d.error(x.span,
+              "on-premises network '" + oit->first + "' (" + oit->second.cidr->str() +
+                  ") overlaps vpc '" + vit->first + "' (" + vc->str() +
+                  "): routing over Direct Connect would be ambiguous",
+              {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
   }
 
   // Client VPN endpoints.

@@ -359,7 +359,7 @@ TEST_CASE("VPN and on-premises mistakes name the line") {
       "  b: { vpn_gateway: prod, customer_gateway: ofice, routing: static, static_routes: [10.0.5.0/24] }\n"  // 24
       "  c: { vpn_gateway: prod, customer_gateway: office, routing: static }\n");  // 25
   INFO(dump(d));
-  CHECK(has(d, Severity::kError, 14, "no VPN connection attaches to vpc 'other'"));
+  CHECK(has(d, Severity::kError, 14, "no VPN connection or Direct Connect attaches to vpc 'other'"));
   CHECK(has(d, Severity::kError, 20, "is the office router's own LAN address"));
   CHECK(has(d, Severity::kError, 21, "is outside its network's CIDR"));
   CHECK_FALSE(has(d, Severity::kError, 23, "not implemented"));
@@ -385,10 +385,43 @@ TEST_CASE("BGP VPN and route propagation mistakes name the line") {
   INFO(dump(d));
   CHECK(has(d, Severity::kError, 7, "cannot propagate from 'internet_gateway'"));
   CHECK_FALSE(has(d, Severity::kError, 7, "no VPN connection"));
-  CHECK(has(d, Severity::kError, 12, "propagates from the VPN gateway but no VPN connection attaches to vpc 'other'"));
+  CHECK(has(d, Severity::kError, 12, "propagates from the VPN gateway but no VPN connection or Direct Connect attaches to vpc 'other'"));
   CHECK(has(d, Severity::kError, 16, "ASN 64512 is the virtual private gateway's own"));
   CHECK(has(d, Severity::kError, 19, "static_routes belong only to routing: static"));
   CHECK(has(d, Severity::kError, 20, "routing must be static or bgp, found 'ospf'"));
+}
+
+TEST_CASE("Direct Connect mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n"
+      "onprem:\n  office:\n    cidr: 10.0.128.0/17\n    router: { public_ip: 198.51.100.50 }\n"  // 5-8
+      "  branch:\n    cidr: 192.168.0.0/16\n"
+      "    router: { public_ip: 198.51.100.51, asn: 64512 }\n"                       // 11
+      "direct_connects:\n"
+      "  a: { onprem: office, gateway: prod }\n"                                    // 13
+      "  b: { onprem: branch, gateway: prod, bandwidth: 3Gbps }\n"                  // 14
+      "  c: { onprem: ofice, gateway: prd }\n"                                      // 15
+      "  d: { onprem: office, gateway: prod, bandwidth: 10Gbps }\n"                 // 16
+      "  e: { gateway: prod }\n");                                                  // 17
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 13, "overlaps vpc 'prod' (10.0.0.0/16): routing over Direct Connect would be ambiguous"));
+  CHECK(has(d, Severity::kError, 14, "bandwidth '3Gbps' is not a Direct Connect port speed; use one of 50Mbps"));
+  CHECK(has(d, Severity::kError, 11, "ASN 64512 is the virtual private gateway's own"));
+  CHECK(has(d, Severity::kError, 15, "unknown on-premises network 'ofice'"));
+  CHECK(has(d, Severity::kError, 15, "unknown vpc 'prd'"));
+  CHECK(has(d, Severity::kError, 16, "a second Direct Connect between 'office' and vpc 'prod'"));
+  CHECK(has(d, Severity::kError, 17, "needs 'onprem: <on-premises network>'"));
+}
+
+TEST_CASE("a route to the VPN gateway is valid with a Direct Connect alone") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n"
+      "        propagations: [vpn_gateway]\n        routes:\n"
+      "          - { destination: 172.16.0.0/12, target: vpn_gateway }\n"
+      "onprem:\n  office:\n    cidr: 192.168.0.0/16\n    router: { public_ip: 198.51.100.50 }\n"
+      "direct_connects:\n  a: { onprem: office, gateway: prod }\n");
+  INFO(dump(d));
+  CHECK_FALSE(d.has_errors());
 }
 
 TEST_CASE("bird configuration for a gateway") {
