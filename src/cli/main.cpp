@@ -605,10 +605,12 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
       bool vpn = false;  // an office reaches a VPC it has a VPN to at private addresses
       for (const auto& [_, c] : sc->vpn_connections)
         vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && c.vpc == dst->vpc;
+      for (const auto& [_, x] : sc->direct_connects)
+        vpn |= src->kind == "onprem-host" && x.onprem == src->subnet && x.vpc == dst->vpc;
       vpn |= src->kind == "vpn-client" && src->vpc == dst->vpc;
       bool outside =
           (src->kind != "instance" && !vpn) || (src->kind == "instance" && src->vpc != dst->vpc &&
-                                                !sc->peering_between(src->vpc, dst->vpc));
+                                                !sc->privately_connected(src->vpc, dst->vpc));
       s.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
     } else if (auto ip = Ipv4::parse(e.to)) {
       s.dst = *ip;

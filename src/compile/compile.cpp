@@ -71,6 +71,7 @@ class Compiler {
       need_internet |= vpc.internet_gateway || !vpc.endpoints.empty();
     if (need_internet) internet();
     plan_peerings();
+    plan_tgw_links();
     for (const auto& [vname, vpc] : sc_.vpcs)
       for (const auto& [iname, in] : vpc.instances)
         for (const auto& g : effective_groups(in))
@@ -85,6 +86,7 @@ class Compiler {
       for (const auto& [_, svc] : sc_.services) service(svc);
     for (const auto& [_, es] : sc_.endpoint_services) load_balancer_rules(es);
     for (const auto& l : peer_links_) peering(l);
+    for (const auto& [_, t] : sc_.transit_gateways) transit_gateway(t);
     return std::move(plan_);
   }
 
@@ -142,6 +144,78 @@ class Compiler {
       peer_links_.push_back(l);
       ++k;
     }
+  }
+
+  // A VPC attachment to a transit gateway: a veth between the VPC router and the hub, a /30
+  // (router first).
+  struct TgwLink {
+    std::string tgw, attachment, vpc, subnet, router_port, hub_port;
+    Cidr link;
+  };
+
+  void plan_tgw_links() {
+    for (const auto& [tname, t] : sc_.transit_gateways)
+      for (const auto& [aname, a] : t.attachments)
+        tgw_links_.push_back({tname, aname, a.vpc, a.subnets.at(0),
+                              unique_ifname(ns_name(sc_.name, "vpc", a.vpc), "t-", tname),
+                              unique_ifname(ns_name(sc_.name, "tgw", tname), "a-", aname),
+                              addr_.tgw_link.at(tname + "/" + aname)});
+  }
+
+  const TgwLink& tgw_link(const std::string& tgw, const std::string& vpc) const {
+    for (const auto& l : tgw_links_)
+      if (l.tgw == tgw && l.vpc == vpc) return l;
+    throw std::logic_error("vpc " + vpc + " has no attachment to " + tgw);  // validated
+  }
+
+  // The hub: one Linux table per route table of its own; an attachment's traffic is looked up
+  // in the table it is associated with (a rule on its port), and nowhere else. Propagated
+  // routes (each attached VPC's CIDR) sit below static ones for the same prefix (AWS rule 32).
+  void transit_gateway(const TransitGateway& t) {
+    const std::string tns = ns_name(sc_.name, "tgw", t.name);
+    add_ns(tns, "transit-gateway", "transit gateway " + t.name, true);
+    std::map<std::string, const TgwLink*> links;
+    for (const auto& l : tgw_links_) {
+      if (l.tgw != t.name) continue;
+      links[l.attachment] = &l;
+      const std::string rns = ns_name(sc_.name, "vpc", l.vpc);
+      LinkEnd r = end(rns, l.router_port), h = end(tns, l.hub_port);
+      plan_.veths.push_back({r, h, "transit gateway " + t.name + " attachment " + l.attachment +
+                                       " (vpc " + l.vpc + ")"});
+      plan_.addrs.push_back({rns, l.router_port, Cidr{l.link.at(1), 30}});
+      plan_.addrs.push_back({tns, l.hub_port, Cidr{l.link.at(2), 30}});
+      plan_.neighs.push_back({rns, l.router_port, l.link.at(2), h.mac});
+      plan_.neighs.push_back({tns, l.hub_port, l.link.at(1), r.mac});
+    }
+    uint32_t id = kTableBase, n = 0;
+    for (const auto& [rname, rt] : t.route_tables) {
+      for (const auto& a : rt.associations)
+        plan_.rules.push_back({tns, kRulePrioTables + n++, std::nullopt, std::nullopt, id, false,
+                               "attachment " + a + " is associated with route table " + rname,
+                               links.at(a)->hub_port});
+      for (const auto& a : rt.propagations) {
+        const TgwLink& l = *links.at(a);
+        plan_.routes.push_back({tns, id, *sc_.vpcs.at(l.vpc).cidr, RouteType::kUnicast,
+                                l.link.at(1), l.hub_port, true,
+                                "route table " + rname + ": propagated from attachment " + a,
+                                kPropagatedStatic});
+      }
+      for (const auto& r : rt.routes) {
+        const std::string why = "route table " + rname + ": " + r.destination->str() + " → " +
+                                (r.blackhole ? std::string("blackhole") : r.attachment);
+        if (r.blackhole) {
+          plan_.routes.push_back(
+              {tns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
+        } else {
+          const TgwLink& l = *links.at(r.attachment);
+          plan_.routes.push_back({tns, id, *r.destination, RouteType::kUnicast, l.link.at(1),
+                                  l.hub_port, true, why});
+        }
+      }
+      ++id;
+    }
+    plan_.rules.push_back({tns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
+                           "no route in the attachment's route table: drop"});
   }
 
   const PeerLink& peer_link(const std::string& name) const {
@@ -1027,6 +1101,10 @@ class Compiler {
         } else if (r.target == "vpn_gateway") {
           plan_.routes.push_back(
               {rns, id, *r.destination, RouteType::kUnicast, kVgwVpcSide, "vgw", true, why});
+        } else if (r.target.rfind("transit_gateway/", 0) == 0) {
+          const TgwLink& l = tgw_link(r.target.substr(16), vpc.name);
+          plan_.routes.push_back({rns, id, *r.destination, RouteType::kUnicast, l.link.at(2),
+                                  l.router_port, true, why});
         } else if (r.target == "blackhole") {
           plan_.routes.push_back(
               {rns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
@@ -1139,6 +1217,9 @@ class Compiler {
       subnet_mark(e.port, e.subnet);
       enis.push_back({e.port, "client VPN endpoint", e.subnet, e.ip, {kDefaultGroup}});
     }
+    // What arrives from a transit gateway is routed by its attachment subnet's table.
+    for (const auto& l : tgw_links_)
+      if (l.vpc == vpc.name) subnet_mark(l.router_port, l.subnet);
     t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
     t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
     std::vector<std::string> pre = {
@@ -1239,6 +1320,7 @@ class Compiler {
   std::string inet_ns_;
   std::map<std::string, std::set<std::string>> ifnames_;
   std::vector<PeerLink> peer_links_;
+  std::vector<TgwLink> tgw_links_;
   GroupMembers members_;
   std::set<std::string> bird_routers_;  // VGW namespaces whose VPC router runs a bird
   std::map<std::string, BirdConfig> birds_;  // namespace → its bird (BGP speakers only)

@@ -150,6 +150,10 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     for (int t = 1; t <= 2; ++t, inside += 4)
       a.tunnel_inside[cname + "/" + std::to_string(t)] = Cidr{kTunnelInsidePool.at(inside), 30};
   }
+  uint32_t tgw = 0;
+  for (const auto& [tname, t] : sc.transit_gateways)
+    for (const auto& [aname, _] : t.attachments)
+      a.tgw_link[tname + "/" + aname] = Cidr{Ipv4{0xA9FE2000 + 4 * tgw++}, 30};
   for (const auto& [xname, _] : sc.direct_connects) {
     a.dx_link[xname] = Cidr{kTunnelInsidePool.at(inside), 30};
     inside += 4;

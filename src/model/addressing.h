@@ -27,6 +27,9 @@ struct Addressing {
   // "<direct connect>" → its link's /30, from the same pool (Amazon side first, as AWS's
   // private virtual interfaces).
   std::map<std::string, Cidr> dx_link;
+  // "<transit gateway>/<attachment>" → the /30 between the VPC router (first address) and the
+  // hub (second), from 169.254.32.0/20.
+  std::map<std::string, Cidr> tgw_link;
 };
 
 // Inside addresses of BGP tunnels come from here, clear of vpcemu's own link addresses.

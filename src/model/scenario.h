@@ -242,6 +242,40 @@ struct DirectConnect {
   SourceSpan bandwidth_span;
 };
 
+// Transit gateway: a regional router (a hub) with attachments and route tables of its own.
+struct TgwAttachment {
+  std::string name;
+  SourceSpan span;
+  std::string vpc;  // a VPC attachment (VPN attachments are not built yet)
+  SourceSpan vpc_span;
+  std::vector<std::string> subnets;  // its ENIs' subnets; the first one's route table routes
+  std::vector<SourceSpan> subnet_spans;  // what arrives from the hub
+};
+
+struct TgwRoute {
+  SourceSpan span;
+  std::optional<Cidr> destination;
+  SourceSpan destination_span;
+  std::string attachment;  // or blackhole
+  SourceSpan attachment_span;
+  bool blackhole = false;
+};
+
+struct TgwRouteTable {
+  std::string name;
+  SourceSpan span;
+  std::vector<std::string> associations, propagations;  // attachment names
+  std::vector<SourceSpan> association_spans, propagation_spans;
+  std::vector<TgwRoute> routes;
+};
+
+struct TransitGateway {
+  std::string name;
+  SourceSpan span;
+  std::map<std::string, TgwAttachment> attachments;
+  std::map<std::string, TgwRouteTable> route_tables;
+};
+
 // Client VPN: remote users' devices connect with mutual TLS; their traffic enters the VPC
 // through an ENI in an associated subnet, source-NATed to that ENI's address.
 struct ClientVpnEndpoint {
@@ -299,6 +333,7 @@ struct Scenario {
   std::map<std::string, Onprem> onprem;
   std::map<std::string, VpnConnection> vpn_connections;
   std::map<std::string, DirectConnect> direct_connects;
+  std::map<std::string, TransitGateway> transit_gateways;
   std::map<std::string, ClientVpnEndpoint> client_vpn_endpoints;
   std::map<std::string, Service> services;  // built-ins plus the file's own
   std::map<std::string, EndpointService> endpoint_services;
@@ -309,6 +344,17 @@ struct Scenario {
     for (const auto& [_, p] : peerings)
       if ((p.requester == a && p.accepter == b) || (p.requester == b && p.accepter == a)) return &p;
     return nullptr;
+  }
+
+  // Whether two VPCs reach each other's private addresses: peered, or attached to one hub.
+  bool privately_connected(const std::string& a, const std::string& b) const {
+    if (peering_between(a, b)) return true;
+    for (const auto& [_, t] : transit_gateways) {
+      bool has_a = false, has_b = false;
+      for (const auto& [_, x] : t.attachments) has_a |= x.vpc == a, has_b |= x.vpc == b;
+      if (has_a && has_b) return true;
+    }
+    return false;
   }
 
   // Whether the VPC has a virtual private gateway (a VPN connection or a Direct Connect).

@@ -18,7 +18,7 @@ namespace vpcemu {
 namespace {
 
 // Keys of the scenario format that later versions implement: a clear error, not "unknown key".
-const std::set<std::string> kNotYet = {"transit_gateways"};
+const std::set<std::string> kNotYet = {};
 
 class Parser {
  public:
@@ -588,6 +588,84 @@ class Parser {
     });
   }
 
+  void parse_transit_gateways(Scenario& sc, const YAML::Node& v) {
+    each_named(v, "transit_gateways", [&](const std::string& n, SourceSpan nks, const YAML::Node& tv) {
+      TransitGateway tgw;
+      tgw.name = n;
+      tgw.span = nks;
+      each_key(tv, "transit gateway '" + n + "'", {"attachments", "route_tables"},
+               [&](const std::string& k, SourceSpan, const YAML::Node& x) {
+                 if (k == "attachments") {
+                   each_named(x, "attachments", [&](const std::string& an, SourceSpan aks,
+                                                    const YAML::Node& av) {
+                     TgwAttachment a;
+                     a.name = an;
+                     a.span = aks;
+                     each_key(av, "attachment '" + an + "'", {"vpc", "subnets", "vpn"},
+                              [&](const std::string& ak, SourceSpan kks, const YAML::Node& y) {
+                                if (ak == "subnets") {
+                                  names(y, kks, "subnets", a.subnets, a.subnet_spans);
+                                } else if (ak == "vpn") {
+                                  d_.error(span(y, kks),
+                                           "VPN attachments to a transit gateway are not "
+                                           "implemented yet in this version of vpcemu; attach "
+                                           "the VPN to a VPC's gateway (vpn_gateway: <vpc>)");
+                                } else if (auto s = scalar(y, "vpc", kks)) {
+                                  a.vpc = *s, a.vpc_span = span(y, kks);
+                                }
+                              });
+                     if (av.IsMap() && !av["vpc"] && !av["vpn"])
+                       d_.error(aks, "attachment '" + an + "' needs 'vpc: <vpc>' and 'subnets'");
+                     tgw.attachments.emplace(an, std::move(a));
+                   });
+                   return;
+                 }
+                 each_named(x, "route_tables", [&](const std::string& rn, SourceSpan rks,
+                                                   const YAML::Node& rv) {
+                   TgwRouteTable rt;
+                   rt.name = rn;
+                   rt.span = rks;
+                   each_key(rv, "transit gateway route table '" + rn + "'",
+                            {"associations", "propagations", "routes"},
+                            [&](const std::string& rk, SourceSpan kks, const YAML::Node& y) {
+                              if (rk == "associations") {
+                                names(y, kks, "associations", rt.associations, rt.association_spans);
+                              } else if (rk == "propagations") {
+                                names(y, kks, "propagations", rt.propagations, rt.propagation_spans);
+                              } else {
+                                each_item(y, kks, "routes must be a list", [&](const YAML::Node& r) {
+                                  TgwRoute route;
+                                  route.span = span(r, kks);
+                                  each_key(r, "route", {"destination", "attachment", "blackhole"},
+                                           [&](const std::string& k2, SourceSpan s2, const YAML::Node& z) {
+                                             if (k2 == "destination") {
+                                               route.destination_span = span(z, s2);
+                                               route.destination = cidr(z, "destination", s2);
+                                             } else if (k2 == "attachment") {
+                                               route.attachment_span = span(z, s2);
+                                               if (auto s = scalar(z, "attachment", s2)) route.attachment = *s;
+                                             } else if (auto b = boolean(z, "blackhole", s2)) {
+                                               route.blackhole = *b;
+                                             }
+                                           });
+                                  if (r.IsMap()) {
+                                    if (!r["destination"]) d_.error(route.span, "route has no 'destination'");
+                                    if (!r["attachment"] && !route.blackhole)
+                                      d_.error(route.span, "a transit gateway route needs 'attachment: <name>' or 'blackhole: true'");
+                                    if (r["attachment"] && route.blackhole)
+                                      d_.error(route.span, "a transit gateway route has either an attachment or 'blackhole: true', not both");
+                                  }
+                                  rt.routes.push_back(std::move(route));
+                                });
+                              }
+                            });
+                   tgw.route_tables.emplace(rn, std::move(rt));
+                 });
+               });
+      sc.transit_gateways.emplace(n, std::move(tgw));
+    });
+  }
+
   void parse_vpns(Scenario& sc, const YAML::Node& v) {
     each_named(
         v, "vpn_connections", [&](const std::string& n, SourceSpan nks, const YAML::Node& cv) {
@@ -906,7 +984,8 @@ class Parser {
     each_key(
         root, "the scenario",
         {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
-         "vpn_connections", "direct_connects", "client_vpn_endpoints", "expect"},
+         "vpn_connections", "direct_connects", "transit_gateways", "client_vpn_endpoints",
+         "expect"},
         [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
           if (k == "name") {
             sc.name_span = span(v, ks);
@@ -955,6 +1034,8 @@ class Parser {
             parse_vpns(sc, v);
           } else if (k == "direct_connects") {
             parse_direct_connects(sc, v);
+          } else if (k == "transit_gateways") {
+            parse_transit_gateways(sc, v);
           } else if (k == "onprem") {
             parse_onprem(sc, v);
           } else if (k == "services") {

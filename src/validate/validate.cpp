@@ -344,6 +344,19 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         if (!vpc.instances.count(n)) {
           unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
         }
+      } else if (t.rfind("transit_gateway/", 0) == 0 && !sc.transit_gateways.empty()) {
+        std::string n = t.substr(16);
+        auto tit = sc.transit_gateways.find(n);
+        if (tit == sc.transit_gateways.end()) {
+          unknown_ref(d, r.target_span, "transit gateway", n, keys(sc.transit_gateways), "");
+        } else {
+          bool attached = false;
+          for (const auto& [_, a] : tit->second.attachments) attached |= a.vpc == vpc.name;
+          if (!attached)
+            d.error(r.target_span, "route targets transit gateway '" + n + "' but vpc '" +
+                                       vpc.name + "' has no attachment to it",
+                    {{tit->second.span, "the transit gateway is defined here"}});
+        }
       } else {
         static const std::vector<std::string> kKinds = {
             "internet_gateway", "blackhole",   "instance/<name>",       "nat_gateway/<name>",
@@ -593,6 +606,65 @@ void validate(const Scenario& sc, Diagnostics& d) {
                   "): routing over the VPN would be ambiguous",
               {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
     }
+  }
+
+  // Transit gateways: VPC attachments with subnets of their VPC, one per VPC; every
+  // attachment associated with exactly one route table (AWS rule 32); routes to an attachment
+  // of this hub or blackholes.
+  for (const auto& [tname, tgw] : sc.transit_gateways) {
+    std::map<std::string, const TgwAttachment*> by_vpc;
+    for (const auto& [aname, a] : tgw.attachments) {
+      auto vit = sc.vpcs.find(a.vpc);
+      if (a.vpc.empty()) continue;  // the parser reported it
+      if (vit == sc.vpcs.end()) {
+        unknown_ref(d, a.vpc_span, "vpc", a.vpc, keys(sc.vpcs), "");
+        continue;
+      }
+      if (auto [it, fresh] = by_vpc.emplace(a.vpc, &a); !fresh)
+        d.error(a.vpc_span, "vpc '" + a.vpc + "' is attached to transit gateway '" + tname +
+                                "' twice; one attachment per VPC",
+                {{it->second->span, "the first attachment"}});
+      if (a.subnets.empty())
+        d.error(a.span, "attachment '" + aname + "' needs 'subnets' (where its ENIs are)");
+      for (size_t i = 0; i < a.subnets.size(); ++i)
+        if (!vit->second.subnets.count(a.subnets[i]))
+          unknown_ref(d, a.subnet_spans[i], "subnet", a.subnets[i], keys(vit->second.subnets),
+                      " in vpc '" + a.vpc + "'");
+    }
+    std::map<std::string, const TgwRouteTable*> associated;
+    for (const auto& [rname, rt] : tgw.route_tables) {
+      auto check = [&](const std::vector<std::string>& list, const std::vector<SourceSpan>& spans) {
+        for (size_t i = 0; i < list.size(); ++i)
+          if (!tgw.attachments.count(list[i]))
+            unknown_ref(d, spans[i], "attachment", list[i], keys(tgw.attachments),
+                        " of transit gateway '" + tname + "'");
+      };
+      check(rt.associations, rt.association_spans);
+      check(rt.propagations, rt.propagation_spans);
+      for (size_t i = 0; i < rt.associations.size(); ++i) {
+        auto [it, fresh] = associated.emplace(rt.associations[i], &rt);
+        if (!fresh)
+          d.error(rt.association_spans[i],
+                  "attachment '" + rt.associations[i] + "' is already associated with route table '" +
+                      it->second->name + "'; an attachment has exactly one",
+                  {{it->second->span, "that route table"}});
+      }
+      std::map<Cidr, const TgwRoute*> seen;
+      for (const auto& r : rt.routes) {
+        if (!r.attachment.empty() && !tgw.attachments.count(r.attachment))
+          unknown_ref(d, r.attachment_span, "attachment", r.attachment, keys(tgw.attachments),
+                      " of transit gateway '" + tname + "'");
+        if (!r.destination) continue;
+        if (auto [it, fresh] = seen.emplace(*r.destination, &r); !fresh)
+          d.error(r.destination_span, "route table '" + rname + "' has two routes to " +
+                                          r.destination->str(),
+                  {{it->second->destination_span, "the first one is here"}});
+      }
+    }
+    for (const auto& [aname, a] : tgw.attachments)
+      if (!associated.count(aname) && !a.vpc.empty())
+        d.warning(a.span, "attachment '" + aname + "' is associated with no route table of '" +
+                              tname + "': the hub drops everything it sends");
   }
 
   // Direct Connect: an existing VPC and on-premises network, distinct ASNs, no overlap; one

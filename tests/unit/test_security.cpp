@@ -424,6 +424,40 @@ TEST_CASE("a route to the VPN gateway is valid with a Direct Connect alone") {
   CHECK_FALSE(d.has_errors());
 }
 
+TEST_CASE("transit gateway mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n"
+      "  a:\n    cidr: 10.0.0.0/16\n    subnets:\n      s: { cidr: 10.0.1.0/24, route_table: r }\n"  // 3-6
+      "    route_tables:\n      r:\n        routes:\n"
+      "          - { destination: 10.1.0.0/16, target: transit_gateway/hbu }\n"        // 10
+      "  b:\n    cidr: 10.1.0.0/16\n    subnets:\n      s: { cidr: 10.1.1.0/24, route_table: r }\n"  // 11-14
+      "    route_tables:\n      r:\n        routes:\n"
+      "          - { destination: 10.0.0.0/16, target: transit_gateway/hub }\n"        // 18
+      "transit_gateways:\n  hub:\n    attachments:\n"
+      "      one: { vpc: a, subnets: [s] }\n"                                          // 22
+      "      two: { vpc: a, subnets: [x] }\n"                                          // 23
+      "      three: { vpc: c }\n"                                                      // 24
+      "    route_tables:\n"
+      "      rt1: { associations: [one, four], propagations: [two] }\n"               // 26
+      "      rt2:\n        associations: [one]\n"                                    // 27-28
+      "        routes:\n"
+      "          - { destination: 10.9.0.0/16 }\n"                                     // 30
+      "          - { destination: 10.8.0.0/16, attachment: one, blackhole: true }\n"   // 31
+      "          - { destination: 10.7.0.0/16, attachment: five }\n");                 // 32
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 10, "unknown transit gateway 'hbu'"));
+  CHECK(has(d, Severity::kError, 18, "route targets transit gateway 'hub' but vpc 'b' has no attachment to it"));
+  CHECK(has(d, Severity::kError, 23, "vpc 'a' is attached to transit gateway 'hub' twice"));
+  CHECK(has(d, Severity::kError, 23, "unknown subnet 'x' in vpc 'a'"));
+  CHECK(has(d, Severity::kError, 24, "unknown vpc 'c'"));
+  CHECK(has(d, Severity::kError, 26, "unknown attachment 'four' of transit gateway 'hub'"));
+  CHECK(has(d, Severity::kError, 28, "attachment 'one' is already associated with route table 'rt1'"));
+  CHECK(has(d, Severity::kError, 30, "needs 'attachment: <name>' or 'blackhole: true'"));
+  CHECK(has(d, Severity::kError, 31, "either an attachment or 'blackhole: true', not both"));
+  CHECK(has(d, Severity::kError, 32, "unknown attachment 'five'"));
+  CHECK(has(d, Severity::kWarning, 23, "associated with no route table"));
+}
+
 TEST_CASE("bird configuration for a gateway") {
   BirdConfig c;
   c.router_id = *Ipv4::parse("169.254.3.2");
