@@ -186,6 +186,8 @@ class Compiler {
       plan_.addrs.push_back({tns, l.hub_port, Cidr{l.link.at(2), 30}});
       plan_.neighs.push_back({rns, l.router_port, l.link.at(2), h.mac});
       plan_.neighs.push_back({tns, l.hub_port, l.link.at(1), r.mac});
+      plan_.gateways.push_back({"tgw-attachment", l.vpc, t.name + "/" + l.attachment, tns,
+                                l.link.at(2), std::nullopt});
     }
     uint32_t id = kTableBase, n = 0;
     for (const auto& [rname, rt] : t.route_tables) {

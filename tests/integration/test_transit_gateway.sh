@@ -17,6 +17,9 @@ spokes=$(in_ns "$name.tgw.hub" ip route show table 101)
 services=$(in_ns "$name.tgw.hub" ip route show table 100)
 [[ $services == *"10.0.0.0/16 via"*"10.1.0.0/16 via"* ]] || fail "services table: $services"
 pass "propagation: shared's CIDR into spokes, prod's and dev's into services, nothing else"
+atts=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print(" ".join(g["vpc"] + ":" + g["name"] for g in json.load(sys.stdin)["gateways"] if g["kind"] == "tgw-attachment"))')
+[[ $atts == "dev:hub/dev prod:hub/prod shared:hub/shared" ]] || fail "status: attachments $atts"
+pass "status lists the hub's attachments"
 
 # Transitivity is the point of a hub: dev reaches shared through it while shared reaches prod.
 must vpcemu exec dev-1 -- ping -c1 -W1 10.2.1.10
