@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "apply/bird_ctl.h"
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
 #include "kernel/nft.h"
@@ -434,7 +435,34 @@ class Applier {
     if (!waiting.empty()) note = ", " + std::to_string(waiting.size()) + " not listening yet";
     progress_("  " + std::to_string(started.size()) + " processes started (" +
               std::to_string(ms_since(t)) + " ms" + note + ")");
+    wait_for_bgp();
     return {};
+  }
+
+  // BGP: the routes a scenario relies on exist only once bird's sessions have exchanged them
+  // (a second or so: bird's first connect waits one). Not converging is reported, not fatal:
+  // `status` shows the sessions.
+  void wait_for_bgp() {
+    std::vector<std::string> sockets;
+    for (const auto& p : plan_.processes)
+      if (!p.bgp_socket.empty()) sockets.push_back(state_.path() + "/" + p.bgp_socket);
+    if (sockets.empty()) return;
+    auto t = Clock::now();
+    auto deadline = t + std::chrono::milliseconds(opt_.ready_timeout_ms * 3);
+    std::string pending;
+    for (size_t i = 0; i < sockets.size();) {
+      if (bird_converged(sockets[i], &pending)) {
+        ++i;
+        continue;
+      }
+      if (Clock::now() > deadline) {
+        progress_("  BGP has not converged after " + std::to_string(ms_since(t)) +
+                  " ms (still waiting: " + pending + "); see vpcemu status");
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    progress_("  BGP converged (" + std::to_string(ms_since(t)) + " ms)");
   }
 
   const Plan& plan_;

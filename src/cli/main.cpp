@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "apply/apply.h"
+#include "apply/bird_ctl.h"
 #include "apply/state.h"
 #include "cli/load.h"
 #include "compile/compile.h"
@@ -223,45 +224,6 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
     log(line);
   }
   return kExitOk;
-}
-
-// One command to a bird through its control socket: the reply's lines without their codes
-// ("1002-text" / " text" continuations), up to the final "0000". Empty when bird is not there.
-std::vector<std::string> bird_query(const std::string& socket_path, const std::string& cmd) {
-  std::vector<std::string> lines;
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return lines;
-  sockaddr_un sa{};
-  sa.sun_family = AF_UNIX;
-  std::snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path.c_str());
-  timeval tv{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
-    close(fd);
-    return lines;
-  }
-  std::string buf, line;
-  bool greeted = false, done = false;
-  const std::string req = cmd + "\n";
-  char chunk[4096];
-  while (!done) {
-    ssize_t n = read(fd, chunk, sizeof(chunk));
-    if (n <= 0) break;
-    buf.append(chunk, n);
-    for (size_t nl; !done && (nl = buf.find('\n')) != std::string::npos; buf.erase(0, nl + 1)) {
-      line = buf.substr(0, nl);
-      bool coded = line.size() >= 5 && isdigit(static_cast<unsigned char>(line[0]));
-      if (!greeted) {  // "0001 BIRD x.y ready."
-        greeted = true;
-        if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) done = true;
-        continue;
-      }
-      if (coded && line[4] == ' ' && (line[0] == '0' || line[0] >= '8')) done = true;
-      if (!done) lines.push_back(coded ? line.substr(5) : line.substr(std::min<size_t>(1, line.size())));
-    }
-  }
-  close(fd);
-  return lines;
 }
 
 // A BGP tunnel's session as the gateway's bird sees it, and the prefixes it learned over it.

@@ -436,19 +436,21 @@ class Compiler {
     }
   }
 
-  // bird in a namespace: config and control socket in the state directory; ready once it
-  // listens for BGP.
+  // bird in a namespace: config and control socket in the state directory; `up` waits until
+  // its sessions have learned their routes.
   void bird(const std::string& ns, const BirdConfig& b, const std::string& label) {
     const std::string dir = "bgp/" + label;
     plan_.files.push_back({dir + "/bird.conf", bird_conf(b)});
-    plan_.processes.push_back({ns,
-                               "bird-" + label,
-                               {"bird", "-f", "-c", "@state/" + dir + "/bird.conf", "-s",
-                                "@state/" + dir + "/bird.ctl", "-P", "/run/bird.pid"},
-                               "/",
-                               "",
-                               {},
-                               true});
+    ProcessPlan p{ns,
+                  "bird-" + label,
+                  {"bird", "-f", "-c", "@state/" + dir + "/bird.conf", "-s",
+                   "@state/" + dir + "/bird.ctl", "-P", "/run/bird.pid"},
+                  "/",
+                  "",
+                  {},
+                  true};
+    p.bgp_socket = dir + "/bird.ctl";
+    plan_.processes.push_back(p);
   }
 
   void host(const InternetHost& h) {

@@ -117,6 +117,8 @@ struct ProcessPlan {
   // number known only once it runs): apply finds the device through the daemon's open
   // /dev/net/tun and gives it this address.
   std::optional<Cidr> tun_address;
+  // bird: its control socket (plan path); `up` returns once its BGP sessions have converged.
+  std::string bgp_socket;
 };
 
 // A file written into the state directory before processes start (path relative to it).

@@ -106,6 +106,7 @@ json plan_to_json(const Plan& p) {
                         {"routes", routes}};
     }
     if (pr.tun_address) x["tun_address"] = pr.tun_address->str();
+    if (!pr.bgp_socket.empty()) x["bgp_socket"] = pr.bgp_socket;
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
@@ -212,6 +213,7 @@ Plan plan_from_json(const json& j) {
       x.wireguard = ws;
     }
     if (pr.contains("tun_address")) x.tun_address = cidr_from(pr.at("tun_address"));
+    x.bgp_socket = pr.value("bgp_socket", "");
     p.processes.push_back(x);
   }
   for (const auto& e : j.at("endpoints")) {

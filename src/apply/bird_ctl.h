@@ -1,0 +1,17 @@
+// bird's control socket: what `vpcemu status` shows of BGP sessions, and how `up` knows BGP
+// has converged.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace vpcemu {
+
+// One command; the reply's lines without their codes ("1002-text" or " text" continuations)
+// up to the final "0000". Empty when no bird answers.
+std::vector<std::string> bird_query(const std::string& socket_path, const std::string& cmd);
+
+// Every BGP session of that bird is Established and has learned a route (or learns none by
+// design). Otherwise *pending names the sessions still on their way.
+bool bird_converged(const std::string& socket_path, std::string* pending = nullptr);
+
+}  // namespace vpcemu
