@@ -323,7 +323,14 @@ class Applier {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    return configure_device(p.ns, ifname, *p.tun_address, {});
+    if (auto s = configure_device(p.ns, ifname, *p.tun_address, {}); !s) return s;
+    if (!p.tun_rule_table) return {};
+    auto nsfd = netns_open(p.ns);
+    if (!nsfd) return nsfd.error();
+    auto nl = NlSocket::open_in(nsfd->get(), p.ns);
+    if (!nl) return nl.error();
+    nl->rule({p.tun_rule_priority, std::nullopt, std::nullopt, p.tun_rule_table, false, ifname});
+    return nl->flush();
   }
 
   // Observed readiness: the process wrote `text` into `path` (its own log).

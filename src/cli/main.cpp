@@ -228,7 +228,8 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
 
 // A BGP tunnel's session as the gateway's bird sees it, and the prefixes it learned over it.
 void bgp_json(const StateDir& state, const GatewayInfo& g, const std::string& protocol, json& t) {
-  const std::string ctl = state.path() + "/bgp/vgw." + g.vpc + "/bird.ctl";
+  // The bird of the gateway's namespace ("<scenario>.vgw.<vpc>", "<scenario>.tgw.<hub>").
+  const std::string ctl = state.path() + "/bgp/" + g.ns.substr(g.ns.find('.') + 1) + "/bird.ctl";
   if (access(ctl.c_str(), F_OK) != 0) return;
   json b = {{"session", "down"}, {"prefixes", json::array()}};
   for (const auto& l : bird_query(ctl, "show protocols all " + protocol)) {
@@ -565,8 +566,12 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
       // From outside the destination's VPC a real client uses its public address; from a
       // peered VPC it uses the private one, as it would in AWS.
       bool vpn = false;  // an office reaches a VPC it has a VPN to at private addresses
-      for (const auto& [_, c] : sc->vpn_connections)
-        vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && c.vpc == dst->vpc;
+      for (const auto& [_, c] : sc->vpn_connections) {
+        bool reaches = c.vpc == dst->vpc;
+        if (auto t = sc->transit_gateways.find(c.tgw); t != sc->transit_gateways.end())
+          for (const auto& [_, a] : t->second.attachments) reaches |= a.vpc == dst->vpc;
+        vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && reaches;
+      }
       for (const auto& [_, x] : sc->direct_connects)
         vpn |= src->kind == "onprem-host" && x.onprem == src->subnet && x.vpc == dst->vpc;
       vpn |= src->kind == "vpn-client" && src->vpc == dst->vpc;

@@ -156,7 +156,8 @@ class Compiler {
   void plan_tgw_links() {
     for (const auto& [tname, t] : sc_.transit_gateways)
       for (const auto& [aname, a] : t.attachments)
-        tgw_links_.push_back({tname, aname, a.vpc, a.subnets.at(0),
+        if (!a.vpc.empty())
+          tgw_links_.push_back({tname, aname, a.vpc, a.subnets.at(0),
                               unique_ifname(ns_name(sc_.name, "vpc", a.vpc), "t-", tname),
                               unique_ifname(ns_name(sc_.name, "tgw", tname), "a-", aname),
                               addr_.tgw_link.at(tname + "/" + aname)});
@@ -174,6 +175,15 @@ class Compiler {
   void transit_gateway(const TransitGateway& t) {
     const std::string tns = ns_name(sc_.name, "tgw", t.name);
     add_ns(tns, "transit-gateway", "transit gateway " + t.name, true);
+    std::vector<Ipv4> outside;
+    for (const auto& [cname, c] : sc_.vpn_connections)
+      if (c.tgw == t.name)
+        for (int i = 1; i <= 2; ++i)
+          outside.push_back(addr_.tunnel_public.at(cname + "/" + std::to_string(i)));
+    vpn_endpoints(tns, "tgw-" + t.name, outside, "transit gateway " + t.name);
+    // What the hub sends itself (IKE, BGP) goes by main; everything else by attachment.
+    plan_.rules.push_back({tns, kRulePrioUnreachable - 1, std::nullopt, std::nullopt, 254, false,
+                           "the hub's own packets (IKE, BGP)", "lo"});
     std::map<std::string, const TgwLink*> links;
     for (const auto& l : tgw_links_) {
       if (l.tgw != t.name) continue;
@@ -191,11 +201,14 @@ class Compiler {
     }
     uint32_t id = kTableBase, n = 0;
     for (const auto& [rname, rt] : t.route_tables) {
-      for (const auto& a : rt.associations)
+      for (const auto& a : rt.associations) {
+        if (!links.count(a)) continue;  // a VPN attachment: a rule on its TUN devices
         plan_.rules.push_back({tns, kRulePrioTables + n++, std::nullopt, std::nullopt, id, false,
                                "attachment " + a + " is associated with route table " + rname,
                                links.at(a)->hub_port});
+      }
       for (const auto& a : rt.propagations) {
+        if (!links.count(a)) continue;  // a VPN attachment: its bird installs what it learns
         const TgwLink& l = *links.at(a);
         plan_.routes.push_back({tns, id, *sc_.vpcs.at(l.vpc).cidr, RouteType::kUnicast,
                                 l.link.at(1), l.hub_port, true,
@@ -292,13 +305,19 @@ class Compiler {
     // charon routes into the tunnel from an address of its own side: VPC base + 3, which AWS
     // reserves and no ENI ever has.
     plan_.addrs.push_back({gns, "lo", Cidr{vpc.cidr->at(3), 32}});
+    vpn_endpoints(gns, "vgw-" + vpc.name, outside, "vpc " + vpc.name);
+  }
+
+  // The outside addresses of an AWS-side VPN end (a virtual private gateway or a transit
+  // gateway) on the emulated internet, if it has tunnels.
+  void vpn_endpoints(const std::string& ns, const std::string& label,
+                     const std::vector<Ipv4>& outside, const std::string& of) {
     if (outside.empty()) return;  // Direct Connect only: no tunnels, no internet
-    std::string port = internet_stub(gns, "vgw-" + vpc.name, outside[0],
-                                     "VPN tunnel endpoints of vpc " + vpc.name);
+    std::string port = internet_stub(ns, label, outside[0], "VPN tunnel endpoints of " + of);
     for (size_t i = 1; i < outside.size(); ++i) {
-      plan_.addrs.push_back({gns, "eth0", Cidr{outside[i], 32}});
+      plan_.addrs.push_back({ns, "eth0", Cidr{outside[i], 32}});
       plan_.routes.push_back({inet_ns_, 254, Cidr{outside[i], 32}, RouteType::kUnicast, outside[0],
-                              port, true, "VPN tunnel endpoint of vpc " + vpc.name});
+                              port, true, "VPN tunnel endpoint of " + of});
     }
   }
 
@@ -314,13 +333,18 @@ class Compiler {
     std::vector<ProcessPlan> initiators;  // started after every responder has its config
     for (const auto& [cname, c] : sc_.vpn_connections) {
       const Onprem& o = sc_.onprem.at(c.customer_gateway);
-      const Vpc& vpc = sc_.vpcs.at(c.vpc);
-      std::string gns = ns_name(sc_.name, "vgw", c.vpc);
+      const bool to_tgw = !c.tgw.empty();  // validate: then routing is bgp
+      std::string gns = to_tgw ? ns_name(sc_.name, "tgw", c.tgw) : ns_name(sc_.name, "vgw", c.vpc);
       std::string ons = ns_name(sc_.name, "onprem", o.name);
       const bool bgp = c.routing == "bgp";
       const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
+      const std::vector<Cidr> aws_side =
+          to_tgw ? any : std::vector<Cidr>{*sc_.vpcs.at(c.vpc).cidr};
       if (bgp) {
-        gateway_bird(vpc, addr_.tunnel_public.at(cname + "/1"));
+        if (to_tgw)
+          tgw_bird(c, addr_.tunnel_public.at(cname + "/1"));
+        else
+          gateway_bird(sc_.vpcs.at(c.vpc), addr_.tunnel_public.at(cname + "/1"));
         office_bird(o);
       }
       for (int t = 1; t <= 2; ++t) {
@@ -335,7 +359,7 @@ class Compiler {
                         ike_port(k),
                         nat_t_port(k),
                         ike_port(j),
-                        bgp ? any : std::vector<Cidr>{*vpc.cidr},
+                        bgp ? any : aws_side,
                         bgp ? any : c.static_routes,
                         psk,
                         false,
@@ -367,8 +391,15 @@ class Compiler {
           ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
           p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
           if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
+          if (to_tgw && !cfg->initiator) {
+            // The VPN attachment's association: what comes out of its tunnels is looked up in
+            // that route table.
+            auto [prio, table] = tgw_association(c);
+            p.tun_rule_priority = prio, p.tun_rule_table = table;
+          }
           if (std::string(side) == "vgw") {
-            plan_.gateways.push_back({"vpn-tunnel", c.vpc, tname, ns, cfg->local, *o.public_ip});
+            plan_.gateways.push_back(
+                {"vpn-tunnel", to_tgw ? c.tgw : c.vpc, tname, ns, cfg->local, *o.public_ip});
           }
           if (cfg->initiator) {
             initiators.push_back(p);
@@ -398,6 +429,62 @@ class Compiler {
     BirdConfig& b = birds_[ns_name(sc_.name, "onprem", o.name)];
     b.router_id = o.cidr->at(1), b.asn = o.asn, b.announce = {*o.cidr};
     b.kernel = {{254, 0}};
+  }
+
+  // A transit gateway's route tables as Linux tables, in name order; the table a VPN
+  // attachment is associated with (0: none) and the priority of its rule.
+  uint32_t tgw_table(const TransitGateway& t, const std::string& rt) const {
+    uint32_t id = kTableBase;
+    for (const auto& [name, _] : t.route_tables) {
+      if (name == rt) return id;
+      ++id;
+    }
+    return 0;
+  }
+  static std::string vpn_attachment(const TransitGateway& t, const std::string& conn) {
+    for (const auto& [name, a] : t.attachments)
+      if (a.vpn == conn) return name;
+    return "";
+  }
+  std::pair<uint32_t, uint32_t> tgw_association(const VpnConnection& c) const {
+    const TransitGateway& t = sc_.transit_gateways.at(c.tgw);
+    const std::string att = vpn_attachment(t, c.name);
+    uint32_t n = 0;
+    for (const auto& [name, rt] : t.route_tables) {
+      for (const auto& a : rt.associations) {
+        if (a == att) return {kRulePrioTables + 500 + n, tgw_table(t, name)};
+        ++n;
+      }
+    }
+    return {0, 0};
+  }
+
+  // The hub's bird for a VPN attachment: it announces the VPC routes of the attachment's
+  // associated table, and installs what the office announces into the tables the attachment
+  // propagates into (AWS rule 32), below their static routes.
+  void tgw_bird(const VpnConnection& c, Ipv4 id) {
+    const TransitGateway& t = sc_.transit_gateways.at(c.tgw);
+    BirdConfig& b = birds_[ns_name(sc_.name, "tgw", t.name)];
+    if (b.router_id.value == 0) b.router_id = id;
+    b.asn = kAmazonSideAsn;
+    const std::string att = vpn_attachment(t, c.name);
+    std::set<Cidr> announce(b.announce.begin(), b.announce.end());
+    for (const auto& [name, rt] : t.route_tables) {
+      if (std::count(rt.associations.begin(), rt.associations.end(), att)) {
+        for (const auto& p : rt.propagations)
+          if (!t.attachments.at(p).vpc.empty()) announce.insert(*sc_.vpcs.at(t.attachments.at(p).vpc).cidr);
+        for (const auto& r : rt.routes)
+          if (!r.blackhole) announce.insert(*r.destination);
+      }
+      if (std::count(rt.propagations.begin(), rt.propagations.end(), att)) {
+        const uint32_t table = tgw_table(t, name);
+        auto k = std::find_if(b.kernel.begin(), b.kernel.end(),
+                              [&](const KernelExport& x) { return x.table == table; });
+        if (k == b.kernel.end()) k = b.kernel.insert(b.kernel.end(), {table, kPropagatedStatic, {}});
+        for (int i = 1; i <= 2; ++i) k->protocols.push_back(bird_name(c.name + "-" + std::to_string(i)));
+      }
+    }
+    b.announce.assign(announce.begin(), announce.end());
   }
 
   // Direct Connect: a veth between the office router and the VPC's gateway at the port's

@@ -119,6 +119,9 @@ struct ProcessPlan {
   std::optional<Cidr> tun_address;
   // bird: its control socket (plan path); `up` returns once its BGP sessions have converged.
   std::string bgp_socket;
+  // With tun_address: a policy rule "iif <that TUN> lookup tun_rule_table" (a transit
+  // gateway's association of a VPN attachment). 0: none.
+  uint32_t tun_rule_priority = 0, tun_rule_table = 0;
 };
 
 // A file written into the state directory before processes start (path relative to it).

@@ -107,6 +107,7 @@ json plan_to_json(const Plan& p) {
     }
     if (pr.tun_address) x["tun_address"] = pr.tun_address->str();
     if (!pr.bgp_socket.empty()) x["bgp_socket"] = pr.bgp_socket;
+    if (pr.tun_rule_table) x["tun_rule"] = {pr.tun_rule_priority, pr.tun_rule_table};
     j["processes"].push_back(x);
   }
   j["endpoints"] = json::array();
@@ -214,6 +215,8 @@ Plan plan_from_json(const json& j) {
     }
     if (pr.contains("tun_address")) x.tun_address = cidr_from(pr.at("tun_address"));
     x.bgp_socket = pr.value("bgp_socket", "");
+    if (pr.contains("tun_rule"))
+      x.tun_rule_priority = pr.at("tun_rule")[0], x.tun_rule_table = pr.at("tun_rule")[1];
     p.processes.push_back(x);
   }
   for (const auto& e : j.at("endpoints")) {
@@ -302,6 +305,9 @@ std::string plan_to_text(const Plan& p) {
     out += "\n";
     if (pr.tun_address)
       out += "addr    " + pr.ns + "  " + pr.tun_address->str() + " dev <TUN of " + pr.name + ">\n";
+    if (pr.tun_rule_table)
+      out += "rule    " + pr.ns + "  pref " + std::to_string(pr.tun_rule_priority) + " iif <TUN of " +
+             pr.name + "> lookup " + std::to_string(pr.tun_rule_table) + "\n";
   }
   return out;
 }

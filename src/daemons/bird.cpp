@@ -29,8 +29,11 @@ std::string bird_conf(const BirdConfig& c) {
   for (const auto& k : c.kernel) {
     const std::string id = std::to_string(k.table);
     s += "ipv4 table t_" + id + ";\n";
+    std::string from;
+    for (const auto& p : k.protocols) from += (from.empty() ? "" : " || ") + ("proto = \"" + p + "\"");
     s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
-         ";\n  import none;\n  export where source = RTS_BGP;\n}\n";
+         ";\n  import none;\n  export where source = RTS_BGP" +
+         (from.empty() ? "" : " && (" + from + ")") + ";\n}\n";
     s += "protocol kernel kernel_" + id + " {\n";
     s += "  kernel table " + id + ";\n";
     if (k.metric) s += "  metric " + std::to_string(k.metric) + ";\n";

@@ -29,6 +29,7 @@ inline constexpr int kDirectConnectPreference = 150;
 struct KernelExport {
   uint32_t table = 254;
   uint32_t metric = 0;  // 0: the kernel's default
+  std::vector<std::string> protocols;  // only what these sessions learned; empty: all of BGP
 };
 
 struct BirdConfig {

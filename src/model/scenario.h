@@ -220,6 +220,8 @@ struct VpnConnection {
   SourceSpan span;
   std::string vpc;  // vpn_gateway: <vpc>
   SourceSpan vpc_span;
+  std::string tgw;  // or transit_gateway: <name>
+  SourceSpan tgw_span;
   std::string customer_gateway;  // an onprem network
   SourceSpan customer_gateway_span;
   std::string routing = "static";
@@ -246,8 +248,10 @@ struct DirectConnect {
 struct TgwAttachment {
   std::string name;
   SourceSpan span;
-  std::string vpc;  // a VPC attachment (VPN attachments are not built yet)
+  std::string vpc;  // a VPC attachment
   SourceSpan vpc_span;
+  std::string vpn;  // or a VPN attachment: the connection's name
+  SourceSpan vpn_span;
   std::vector<std::string> subnets;  // its ENIs' subnets; the first one's route table routes
   std::vector<SourceSpan> subnet_spans;  // what arrives from the hub
 };

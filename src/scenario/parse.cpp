@@ -606,10 +606,8 @@ class Parser {
                                 if (ak == "subnets") {
                                   names(y, kks, "subnets", a.subnets, a.subnet_spans);
                                 } else if (ak == "vpn") {
-                                  d_.error(span(y, kks),
-                                           "VPN attachments to a transit gateway are not "
-                                           "implemented yet in this version of vpcemu; attach "
-                                           "the VPN to a VPC's gateway (vpn_gateway: <vpc>)");
+                                  if (auto s = scalar(y, "vpn", kks))
+                                    a.vpn = *s, a.vpn_span = span(y, kks);
                                 } else if (auto s = scalar(y, "vpc", kks)) {
                                   a.vpc = *s, a.vpc_span = span(y, kks);
                                 }
@@ -698,13 +696,15 @@ class Parser {
                 else if (k == "routing")
                   c.routing = *val, c.routing_span = span(x, ks);
                 else
-                  d_.error(span(x, ks),
-                           "VPN connections to a transit gateway are not implemented yet in this "
-                           "version of vpcemu");
+                  c.tgw = *val, c.tgw_span = span(x, ks);
               });
           if (cv.IsMap()) {
             if (!cv["vpn_gateway"] && !cv["transit_gateway"])
-              d_.error(nks, "VPN connection '" + n + "' needs 'vpn_gateway: <vpc>'");
+              d_.error(nks, "VPN connection '" + n +
+                                "' needs 'vpn_gateway: <vpc>' or 'transit_gateway: <name>'");
+            if (cv["vpn_gateway"] && cv["transit_gateway"])
+              d_.error(nks, "VPN connection '" + n +
+                                "' ends at a VPC's gateway or at a transit gateway, not both");
             if (!cv["customer_gateway"])
               d_.error(nks,
                        "VPN connection '" + n + "' needs 'customer_gateway: <onprem network>'");

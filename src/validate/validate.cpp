@@ -573,6 +573,32 @@ void validate(const Scenario& sc, Diagnostics& d) {
     if (!c.customer_gateway.empty() && oit == sc.onprem.end())
       unknown_ref(d, c.customer_gateway_span, "on-premises network", c.customer_gateway,
                   keys(sc.onprem), " for the customer gateway");
+    if (!c.tgw.empty()) {
+      auto tit = sc.transit_gateways.find(c.tgw);
+      if (tit == sc.transit_gateways.end()) {
+        unknown_ref(d, c.tgw_span, "transit gateway", c.tgw, keys(sc.transit_gateways), "");
+      } else {
+        bool attached = false;
+        for (const auto& [_, a] : tit->second.attachments) attached |= a.vpn == c.name;
+        if (!attached)
+          d.error(c.tgw_span, "VPN connection '" + c.name + "' ends at transit gateway '" + c.tgw +
+                                  "' but none of its attachments names it; add one such as '" +
+                                  c.name + ": { vpn: " + c.name + " }'");
+        if (oit != sc.onprem.end() && oit->second.cidr)
+          for (const auto& [_, a] : tit->second.attachments) {
+            auto v = sc.vpcs.find(a.vpc);
+            if (v != sc.vpcs.end() && v->second.cidr && v->second.cidr->overlaps(*oit->second.cidr))
+              d.error(c.span, "on-premises network '" + oit->first + "' (" +
+                                  oit->second.cidr->str() + ") overlaps vpc '" + v->first +
+                                  "' (" + v->second.cidr->str() + "), attached to '" + c.tgw +
+                                  "': routing over the VPN would be ambiguous");
+          }
+      }
+      if (c.routing == "static")
+        d.error(c.routing_span.known() ? c.routing_span : c.span,
+                "a VPN connection to a transit gateway with static routing is not implemented "
+                "yet in this version of vpcemu; use routing: bgp");
+    }
     if (c.routing == "bgp") {
       if (!c.static_routes.empty())
         d.error(c.static_route_spans[0],
@@ -614,6 +640,18 @@ void validate(const Scenario& sc, Diagnostics& d) {
   for (const auto& [tname, tgw] : sc.transit_gateways) {
     std::map<std::string, const TgwAttachment*> by_vpc;
     for (const auto& [aname, a] : tgw.attachments) {
+      if (!a.vpn.empty()) {
+        auto cit = sc.vpn_connections.find(a.vpn);
+        if (!a.vpc.empty())
+          d.error(a.span, "attachment '" + aname + "' is for a VPC or for a VPN, not both");
+        if (cit == sc.vpn_connections.end())
+          unknown_ref(d, a.vpn_span, "VPN connection", a.vpn, keys(sc.vpn_connections), "");
+        else if (cit->second.tgw != tname)
+          d.error(a.vpn_span, "VPN connection '" + a.vpn + "' does not end at transit gateway '" +
+                                  tname + "'; give it 'transit_gateway: " + tname + "'",
+                  {{cit->second.span, "the connection is defined here"}});
+        continue;
+      }
       auto vit = sc.vpcs.find(a.vpc);
       if (a.vpc.empty()) continue;  // the parser reported it
       if (vit == sc.vpcs.end()) {
@@ -654,6 +692,10 @@ void validate(const Scenario& sc, Diagnostics& d) {
         if (!r.attachment.empty() && !tgw.attachments.count(r.attachment))
           unknown_ref(d, r.attachment_span, "attachment", r.attachment, keys(tgw.attachments),
                       " of transit gateway '" + tname + "'");
+        else if (!r.attachment.empty() && !tgw.attachments.at(r.attachment).vpn.empty())
+          d.error(r.attachment_span,
+                  "static routes to a VPN attachment are not implemented yet in this version of "
+                  "vpcemu; its BGP routes propagate into the tables that ask for them");
         if (!r.destination) continue;
         if (auto [it, fresh] = seen.emplace(*r.destination, &r); !fresh)
           d.error(r.destination_span, "route table '" + rname + "' has two routes to " +
@@ -662,7 +704,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
       }
     }
     for (const auto& [aname, a] : tgw.attachments)
-      if (!associated.count(aname) && !a.vpc.empty())
+      if (!associated.count(aname) && (!a.vpc.empty() || !a.vpn.empty()))
         d.warning(a.span, "attachment '" + aname + "' is associated with no route table of '" +
                               tname + "': the hub drops everything it sends");
   }

@@ -73,3 +73,21 @@ scenario_pids() {
   done
   return 0
 }
+
+# stop_during_ping SCENARIO PROCESS FROM TO COUNT: FROM pings TO every 0.1 s, COUNT times;
+# a second in, the scenario's daemon PROCESS (its name in `status`) is killed. Sets
+# `received` (answered pings) and fails unless most of the last 25 were answered: the traffic
+# found another way.
+stop_during_ping() {
+  local scenario=$1 process=$2 from=$3 to=$4 count=$5 pid png tail_ok
+  pid=$(vpcemu status "$scenario" --format json | python3 -c 'import json,sys; print([p["pid"] for p in json.load(sys.stdin)["processes"] if p["name"] == sys.argv[1]][0])' "$process")
+  vpcemu exec "$from" -- ping -i 0.1 -c "$count" -W 1 "$to" > "$WORK/ping" 2>&1 &
+  png=$!
+  sleep 1
+  kill "$pid"
+  wait $png || true
+  received=$(grep -o '[0-9]* received' "$WORK/ping" | awk '{print $1}')
+  tail_ok=$(tail -n 25 "$WORK/ping" | grep -c 'bytes from' || true)
+  (( tail_ok >= 15 )) || fail "after $process (pid $pid) stopped, traffic from $from to $to did not resume: $(tail -3 "$WORK/ping")"
+  STOPPED_PID=$pid
+}

@@ -80,15 +80,7 @@ pass "the internet sees $(wc -l < "$WORK/cap") packets, none with an inner or in
 
 # The customer gateway's daemon for tunnel 1 stops: its TUN goes, BGP withdraws, tunnel 2
 # carries the traffic.
-pid=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([p["pid"] for p in json.load(sys.stdin)["processes"] if p["name"] == "ipsec-office-vpn-1-cgw"][0])')
-vpcemu exec desk-1 -- ping -i 0.1 -c 100 -W 1 10.0.2.10 > "$WORK/ping" 2>&1 &
-png=$!
-sleep 1
-kill "$pid"
-wait $png || true
-received=$(grep -o '[0-9]* received' "$WORK/ping" | awk '{print $1}')
-tail_ok=$(tail -n 25 "$WORK/ping" | grep -c 'bytes from' || true)
-(( tail_ok >= 15 )) || fail "after tunnel 1's customer daemon stopped, traffic did not resume: $(tail -3 "$WORK/ping")"
+stop_during_ping "$name" ipsec-office-vpn-1-cgw desk-1 10.0.2.10 100
 route=$(in_ns "$name.onprem.office" ip route show 10.0.0.0/16)
 [[ $route == *"via 169.254.128.5 dev ipsec"* ]] || fail "the office does not route through tunnel 2: $route"
 pass "tunnel 1's customer daemon stopped: $received/100 pings answered, the last ones through tunnel 2 ($route)"

@@ -39,15 +39,8 @@ leak=$(grep -vE 'UDP|udp|NONESP-encap|ESP' "$WORK/cap" | grep -E ' > ' || true)
 pass "the internet sees $(wc -l < "$WORK/cap") packets, all UDP-encapsulated between 198.51.100.50 and the tunnel endpoints"
 
 # One tunnel's daemon stops: traffic keeps flowing through the other.
-pid=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([p["pid"] for p in json.load(sys.stdin)["processes"] if p["name"] == "ipsec-office-vpn-1-vgw"][0])')
-vpcemu exec desk-1 -- ping -i 0.1 -c 80 -W 1 10.0.2.10 > "$WORK/ping" 2>&1 &
-png=$!
-sleep 1
-kill "$pid"
-wait $png || true
-received=$(grep -o '[0-9]* received' "$WORK/ping" | awk '{print $1}')
-tail_ok=$(tail -n 25 "$WORK/ping" | grep -c 'bytes from' || true)
-(( tail_ok >= 15 )) || fail "after tunnel 1's daemon stopped, traffic did not resume: $(tail -3 "$WORK/ping")"
+stop_during_ping "$name" ipsec-office-vpn-1-vgw desk-1 10.0.2.10 80
+pid=$STOPPED_PID
 pass "tunnel 1's VGW daemon stopped: $received/80 pings answered, the last ones through tunnel 2"
 [[ -z $(in_ns "$name.vgw.prod" ip route show table 221) ]] || fail "tunnel 1's routes outlived its daemon"
 status=$(vpcemu status "$name")

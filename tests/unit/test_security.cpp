@@ -458,6 +458,30 @@ TEST_CASE("transit gateway mistakes name the line") {
   CHECK(has(d, Severity::kWarning, 23, "associated with no route table"));
 }
 
+TEST_CASE("transit gateway VPN attachment mistakes name the line") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n    subnets:\n      s: { cidr: 10.0.1.0/24 }\n"
+      "onprem:\n  office:\n    cidr: 192.168.0.0/16\n    router: { public_ip: 198.51.100.50 }\n"
+      "vpn_connections:\n"
+      "  v1: { transit_gateway: hub, customer_gateway: office, routing: static, static_routes: [192.168.0.0/16] }\n"  // 12
+      "  v2: { transit_gateway: hub, customer_gateway: office, routing: bgp }\n"  // 13
+      "  v3: { vpn_gateway: a, customer_gateway: office, routing: bgp }\n"         // 14
+      "  v4: { vpn_gateway: a, transit_gateway: hub, customer_gateway: office, routing: bgp }\n"  // 15
+      "transit_gateways:\n  hub:\n    attachments:\n"
+      "      x1: { vpn: v1 }\n"                                                     // 19
+      "      x3: { vpn: v3 }\n"                                                     // 20
+      "      x4: { vpc: a, vpn: v1, subnets: [s] }\n"                               // 21
+      "    route_tables:\n      r:\n        associations: [x1]\n        routes:\n"
+      "          - { destination: 10.9.0.0/16, attachment: x1 }\n");                // 26
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 12, "with static routing is not implemented yet"));
+  CHECK(has(d, Severity::kError, 13, "none of its attachments names it"));
+  CHECK(has(d, Severity::kError, 15, "not both"));
+  CHECK(has(d, Severity::kError, 20, "VPN connection 'v3' does not end at transit gateway 'hub'"));
+  CHECK(has(d, Severity::kError, 21, "for a VPC or for a VPN, not both"));
+  CHECK(has(d, Severity::kError, 26, "static routes to a VPN attachment are not implemented yet"));
+}
+
 TEST_CASE("bird configuration for a gateway") {
   BirdConfig c;
   c.router_id = *Ipv4::parse("169.254.3.2");
@@ -469,7 +493,11 @@ TEST_CASE("bird configuration for a gateway") {
                         BgpSession::Export::kLearned, false});
   c.kernel.push_back({254, 0});
   c.kernel.push_back({101, kPropagatedBgp});
+  c.kernel.push_back({102, kPropagatedStatic, {"p_v_1", "p_v_2"}});
   std::string conf = bird_conf(c);
+  // A transit gateway's table takes only what its VPN attachment's sessions learned.
+  CHECK(conf.find("peer table t_102;\n  import none;\n  export where source = RTS_BGP && "
+                  "(proto = \"p_v_1\" || proto = \"p_v_2\");") != std::string::npos);
   INFO(conf);
   CHECK(conf.find("router id 169.254.3.2;") != std::string::npos);
   CHECK(conf.find("route 10.0.0.0/16 unreachable;") != std::string::npos);

@@ -223,9 +223,9 @@ const Case kCases[] = {
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
      "    instances:\n      a: { subnet: pub, run: \"echo 'oops\" }\n",
      8, "unterminated quote"},
-    {"a VPN attachment to a transit gateway is not built yet",
+    {"a VPN attachment names a connection that exists",
      "name: t\ntransit_gateways:\n  hub:\n    attachments:\n      office: { vpn: office-vpn }\n", 5,
-     "VPN attachments to a transit gateway are not implemented yet"},
+     "unknown VPN connection 'office-vpn'"},
 };
 
 }  // namespace

@@ -1,0 +1,30 @@
+# AWS rule 32 with a VPN attachment (scenarios/transit-gateway-vpn.yaml): the office's BGP VPN
+# ends at the hub; the hub announces the VPC routes of the attachment's associated table; what
+# it learns propagates only into the tables that ask; either tunnel alone keeps it flowing.
+source "$(dirname "$0")/lib.sh"
+command -v charon-systemd >/dev/null || { echo "SKIPPED: strongSwan (charon-systemd) is not installed"; exit 77; }
+command -v bird >/dev/null || { echo "SKIPPED: bird2 is not installed"; exit 77; }
+name=$(uname_for tgwv)
+f=$(scenario_copy transit-gateway-vpn.yaml "$name")
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+[[ $out == *"BGP converged"* ]] || fail "up did not wait for BGP: $out"
+out=$(vpcemu check "$name") || fail "check: $out"
+pass "the office reaches prod and shared through the hub, never dev: $(tail -1 <<<"$out")"
+
+learned=$(in_ns "$name.onprem.office" ip route show proto bird | awk '{print $1}' | sort | tr '\n' ' ')
+[[ $learned == "10.0.0.0/16 10.2.0.0/16 " ]] || fail "the office learned: $learned"
+pass "over BGP the hub announces exactly its onprem table's VPCs: $learned"
+
+# Hub tables in name order: development 100, onprem 101, production 102, services 103.
+for t in 102 103; do
+  [[ $(in_ns "$name.tgw.hub" ip route show table $t proto bird) == "192.168.0.0/16 via 169.254.128."*" metric 100 "* ]] ||
+    fail "table $t lacks the office's propagated prefix: $(in_ns "$name.tgw.hub" ip route show table $t)"
+done
+[[ -z $(in_ns "$name.tgw.hub" ip route show table 100 proto bird) ]] || fail "development got the office's prefix"
+rules=$(in_ns "$name.tgw.hub" ip rule show | grep -c 'iif ipsec[0-9] lookup 101' || true)
+[[ $rules -eq 2 ]] || fail "the VPN attachment's association: $(in_ns "$name.tgw.hub" ip rule show)"
+pass "192.168.0.0/16 propagated into production and services only; both tunnels associated with onprem"
+
+# The hub's daemon for tunnel 1 stops: tunnel 2 carries the traffic.
+stop_during_ping "$name" ipsec-office-vpn-1-vgw desk-1 10.0.1.10 80
+pass "the hub's tunnel 1 daemon stopped: $received/80 pings answered, the last ones through tunnel 2"
