@@ -87,6 +87,7 @@ class Compiler {
     for (const auto& [_, es] : sc_.endpoint_services) load_balancer_rules(es);
     for (const auto& l : peer_links_) peering(l);
     for (const auto& [_, t] : sc_.transit_gateways) transit_gateway(t);
+    tgw_peerings();
     return std::move(plan_);
   }
 
@@ -184,10 +185,25 @@ class Compiler {
     // What the hub sends itself (IKE, BGP) goes by main; everything else by attachment.
     plan_.rules.push_back({tns, kRulePrioUnreachable - 1, std::nullopt, std::nullopt, 254, false,
                            "the hub's own packets (IKE, BGP)", "lo"});
-    std::map<std::string, const TgwLink*> links;
+    // Where each attachment's traffic leaves the hub: its port and the next hop behind it.
+    struct HubPort {
+      std::string port;
+      Ipv4 next_hop;
+      std::string vpc;  // empty for a peering
+    };
+    std::map<std::string, HubPort> links;
+    for (const auto& [aname, a] : t.attachments) {
+      if (a.peering.empty()) continue;
+      const bool first = t.name < a.peering;
+      const Cidr link = addr_.tgw_link.at(first ? t.name + "|" + a.peering : a.peering + "|" + t.name);
+      const std::string port = unique_ifname(tns, "p-", aname);
+      links[aname] = {port, link.at(first ? 2 : 1), ""};
+      plan_.addrs.push_back({tns, port, Cidr{link.at(first ? 1 : 2), 30}});
+      tgw_peer_ends_[{t.name, a.peering}] = end(tns, port);
+    }
     for (const auto& l : tgw_links_) {
       if (l.tgw != t.name) continue;
-      links[l.attachment] = &l;
+      links[l.attachment] = {l.hub_port, l.link.at(1), l.vpc};
       const std::string rns = ns_name(sc_.name, "vpc", l.vpc);
       LinkEnd r = end(rns, l.router_port), h = end(tns, l.hub_port);
       plan_.veths.push_back({r, h, "transit gateway " + t.name + " attachment " + l.attachment +
@@ -205,13 +221,13 @@ class Compiler {
         if (!links.count(a)) continue;  // a VPN attachment: a rule on its TUN devices
         plan_.rules.push_back({tns, kRulePrioTables + n++, std::nullopt, std::nullopt, id, false,
                                "attachment " + a + " is associated with route table " + rname,
-                               links.at(a)->hub_port});
+                               links.at(a).port});
       }
       for (const auto& a : rt.propagations) {
         if (!links.count(a)) continue;  // a VPN attachment: its bird installs what it learns
-        const TgwLink& l = *links.at(a);
+        const HubPort& l = links.at(a);
         plan_.routes.push_back({tns, id, *sc_.vpcs.at(l.vpc).cidr, RouteType::kUnicast,
-                                l.link.at(1), l.hub_port, true,
+                                l.next_hop, l.port, true,
                                 "route table " + rname + ": propagated from attachment " + a,
                                 kPropagatedStatic});
       }
@@ -222,15 +238,28 @@ class Compiler {
           plan_.routes.push_back(
               {tns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
         } else {
-          const TgwLink& l = *links.at(r.attachment);
-          plan_.routes.push_back({tns, id, *r.destination, RouteType::kUnicast, l.link.at(1),
-                                  l.hub_port, true, why});
+          const HubPort& l = links.at(r.attachment);
+          plan_.routes.push_back({tns, id, *r.destination, RouteType::kUnicast, l.next_hop, l.port,
+                                  true, why});
         }
       }
       ++id;
     }
     plan_.rules.push_back({tns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
                            "no route in the attachment's route table: drop"});
+  }
+
+  // Each peering between two hubs is one veth, made once both ends are known.
+  void tgw_peerings() {
+    for (const auto& [pair, a] : tgw_peer_ends_) {
+      if (pair.first > pair.second) continue;
+      const LinkEnd& b = tgw_peer_ends_.at({pair.second, pair.first});
+      plan_.veths.push_back({a, b, "transit gateway peering " + pair.first + " ↔ " + pair.second});
+      plan_.neighs.push_back(
+          {a.ns, a.ifname, addr_.tgw_link.at(pair.first + "|" + pair.second).at(2), b.mac});
+      plan_.neighs.push_back(
+          {b.ns, b.ifname, addr_.tgw_link.at(pair.first + "|" + pair.second).at(1), a.mac});
+    }
   }
 
   const PeerLink& peer_link(const std::string& name) const {
@@ -1412,6 +1441,7 @@ class Compiler {
   std::map<std::string, std::set<std::string>> ifnames_;
   std::vector<PeerLink> peer_links_;
   std::vector<TgwLink> tgw_links_;
+  std::map<std::pair<std::string, std::string>, LinkEnd> tgw_peer_ends_;  // (hub, peer) → hub's end
   GroupMembers members_;
   std::set<std::string> bird_routers_;  // VGW namespaces whose VPC router runs a bird
   std::map<std::string, BirdConfig> birds_;  // namespace → its bird (BGP speakers only)

@@ -154,6 +154,12 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
   for (const auto& [tname, t] : sc.transit_gateways)
     for (const auto& [aname, _] : t.attachments)
       a.tgw_link[tname + "/" + aname] = Cidr{Ipv4{0xA9FE2000 + 4 * tgw++}, 30};
+  // A peering between two hubs: one /30 under the name of the pair, the lesser name first
+  // (it takes the first address).
+  for (const auto& [tname, t] : sc.transit_gateways)
+    for (const auto& [_, x] : t.attachments)
+      if (!x.peering.empty() && tname < x.peering && !a.tgw_link.count(tname + "|" + x.peering))
+        a.tgw_link[tname + "|" + x.peering] = Cidr{Ipv4{0xA9FE2000 + 4 * tgw++}, 30};
   for (const auto& [xname, _] : sc.direct_connects) {
     a.dx_link[xname] = Cidr{kTunnelInsidePool.at(inside), 30};
     inside += 4;

@@ -252,6 +252,8 @@ struct TgwAttachment {
   SourceSpan vpc_span;
   std::string vpn;  // or a VPN attachment: the connection's name
   SourceSpan vpn_span;
+  std::string peering;  // or a peering attachment: the other transit gateway
+  SourceSpan peering_span;
   std::vector<std::string> subnets;  // its ENIs' subnets; the first one's route table routes
   std::vector<SourceSpan> subnet_spans;  // what arrives from the hub
 };
@@ -350,14 +352,23 @@ struct Scenario {
     return nullptr;
   }
 
-  // Whether two VPCs reach each other's private addresses: peered, or attached to one hub.
+  // Whether two VPCs reach each other's private addresses: peered, or attached to one hub or
+  // to two peered hubs.
   bool privately_connected(const std::string& a, const std::string& b) const {
     if (peering_between(a, b)) return true;
-    for (const auto& [_, t] : transit_gateways) {
-      bool has_a = false, has_b = false;
-      for (const auto& [_, x] : t.attachments) has_a |= x.vpc == a, has_b |= x.vpc == b;
-      if (has_a && has_b) return true;
-    }
+    auto hubs_of = [&](const std::string& vpc) {
+      std::vector<std::string> hubs;
+      for (const auto& [name, t] : transit_gateways)
+        for (const auto& [_, x] : t.attachments)
+          if (x.vpc == vpc) hubs.push_back(name);
+      return hubs;
+    };
+    for (const auto& ha : hubs_of(a))
+      for (const auto& hb : hubs_of(b)) {
+        if (ha == hb) return true;
+        for (const auto& [_, x] : transit_gateways.at(ha).attachments)
+          if (x.peering == hb) return true;
+      }
     return false;
   }
 

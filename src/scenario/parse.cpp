@@ -601,19 +601,27 @@ class Parser {
                      TgwAttachment a;
                      a.name = an;
                      a.span = aks;
-                     each_key(av, "attachment '" + an + "'", {"vpc", "subnets", "vpn"},
+                     each_key(av, "attachment '" + an + "'", {"vpc", "subnets", "vpn", "peering"},
                               [&](const std::string& ak, SourceSpan kks, const YAML::Node& y) {
                                 if (ak == "subnets") {
                                   names(y, kks, "subnets", a.subnets, a.subnet_spans);
                                 } else if (ak == "vpn") {
                                   if (auto s = scalar(y, "vpn", kks))
                                     a.vpn = *s, a.vpn_span = span(y, kks);
+                                } else if (ak == "peering") {
+                                  if (auto s = scalar(y, "peering", kks))
+                                    a.peering = *s, a.peering_span = span(y, kks);
                                 } else if (auto s = scalar(y, "vpc", kks)) {
                                   a.vpc = *s, a.vpc_span = span(y, kks);
                                 }
                               });
-                     if (av.IsMap() && !av["vpc"] && !av["vpn"])
-                       d_.error(aks, "attachment '" + an + "' needs 'vpc: <vpc>' and 'subnets'");
+                     if (av.IsMap() && !av["vpc"] && !av["vpn"] && !av["peering"])
+                       d_.error(aks, "attachment '" + an +
+                                         "' needs 'vpc: <vpc>' and 'subnets', 'vpn: <connection>' "
+                                         "or 'peering: <transit gateway>'");
+                     if (av.IsMap() && (!!av["vpc"] + !!av["vpn"] + !!av["peering"]) > 1)
+                       d_.error(aks, "attachment '" + an +
+                                         "' is for one VPC, one VPN or one peering, not several");
                      tgw.attachments.emplace(an, std::move(a));
                    });
                    return;

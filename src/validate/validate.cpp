@@ -640,10 +640,30 @@ void validate(const Scenario& sc, Diagnostics& d) {
   for (const auto& [tname, tgw] : sc.transit_gateways) {
     std::map<std::string, const TgwAttachment*> by_vpc;
     for (const auto& [aname, a] : tgw.attachments) {
+      if (!a.peering.empty()) {
+        auto pit = sc.transit_gateways.find(a.peering);
+        if (a.peering == tname) {
+          d.error(a.peering_span, "transit gateway '" + tname + "' cannot peer with itself");
+        } else if (pit == sc.transit_gateways.end()) {
+          unknown_ref(d, a.peering_span, "transit gateway", a.peering, keys(sc.transit_gateways), "");
+        } else {
+          int back = 0;
+          for (const auto& [_, b] : pit->second.attachments) back += b.peering == tname;
+          if (back == 0)
+            d.error(a.peering_span, "transit gateway '" + a.peering +
+                                        "' has no peering attachment back to '" + tname +
+                                        "'; a peering needs one on each side",
+                    {{pit->second.span, "add '<name>: { peering: " + tname + " }' there"}});
+          int here = 0;
+          for (const auto& [_, b] : tgw.attachments) here += b.peering == a.peering;
+          if (here > 1 || back > 1)
+            d.error(a.peering_span, "transit gateways '" + tname + "' and '" + a.peering +
+                                        "' are peered twice; one peering per pair");
+        }
+        continue;
+      }
       if (!a.vpn.empty()) {
         auto cit = sc.vpn_connections.find(a.vpn);
-        if (!a.vpc.empty())
-          d.error(a.span, "attachment '" + aname + "' is for a VPC or for a VPN, not both");
         if (cit == sc.vpn_connections.end())
           unknown_ref(d, a.vpn_span, "VPN connection", a.vpn, keys(sc.vpn_connections), "");
         else if (cit->second.tgw != tname)
@@ -679,6 +699,15 @@ void validate(const Scenario& sc, Diagnostics& d) {
       };
       check(rt.associations, rt.association_spans);
       check(rt.propagations, rt.propagation_spans);
+      for (size_t i = 0; i < rt.propagations.size(); ++i) {
+        auto ait = tgw.attachments.find(rt.propagations[i]);
+        if (ait != tgw.attachments.end() && !ait->second.peering.empty())
+          d.error(rt.propagation_spans[i],
+                  "peering attachment '" + rt.propagations[i] +
+                      "' cannot propagate (AWS allows only static routes over a transit gateway "
+                      "peering); add routes: [ { destination: ..., attachment: " +
+                      rt.propagations[i] + " } ]");
+      }
       for (size_t i = 0; i < rt.associations.size(); ++i) {
         auto [it, fresh] = associated.emplace(rt.associations[i], &rt);
         if (!fresh)
@@ -704,7 +733,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
       }
     }
     for (const auto& [aname, a] : tgw.attachments)
-      if (!associated.count(aname) && (!a.vpc.empty() || !a.vpn.empty()))
+      if (!associated.count(aname) && (!a.vpc.empty() || !a.vpn.empty() || !a.peering.empty()))
         d.warning(a.span, "attachment '" + aname + "' is associated with no route table of '" +
                               tname + "': the hub drops everything it sends");
   }

@@ -42,3 +42,20 @@ pass "static beats propagated: the blackhole for 10.2.0.0/16 wins over shared's 
 must vpcemu exec prod-1 -- ping -c1 -W1 10.1.1.10
 must vpcemu exec dev-1 -- ping -c1 -W1 10.0.1.10
 pass "static routes to the spokes' attachments let prod and dev reach each other"
+vpcemu down "$name" >/dev/null 2>&1
+
+# Two hubs joined by a peering attachment: static routes carry traffic across; without the
+# static route back, replies have no way home (propagation never crosses a peering).
+name=$(uname_for tgwp)
+f=$(scenario_copy transit-gateway-peering.yaml "$name")
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+out=$(vpcemu check "$name") || fail "check: $out"
+east=$(in_ns "$name.tgw.hub-east" ip route show table 100)
+[[ $east == *"10.9.0.0/16 via 169.254.32."*" dev p-to-west proto static onlink"* && $east != *"10.9.0.0/16"*"metric 100"* ]] ||
+  fail "hub-east's table: $east"
+pass "peered hubs: east-1 and west-1 reach each other over the static routes: $(tail -1 <<<"$out")"
+vpcemu down "$name" >/dev/null 2>&1
+sed -i '/destination: 10.0.0.0\/16, attachment: to-east/d' "$f"
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+mustnt vpcemu exec east-1 -- ping -c1 -W1 10.9.1.10
+pass "without hub-west's static route back to east, nothing crosses the peering"

@@ -478,8 +478,27 @@ TEST_CASE("transit gateway VPN attachment mistakes name the line") {
   CHECK(has(d, Severity::kError, 13, "none of its attachments names it"));
   CHECK(has(d, Severity::kError, 15, "not both"));
   CHECK(has(d, Severity::kError, 20, "VPN connection 'v3' does not end at transit gateway 'hub'"));
-  CHECK(has(d, Severity::kError, 21, "for a VPC or for a VPN, not both"));
+  CHECK(has(d, Severity::kError, 21, "is for one VPC, one VPN or one peering, not several"));
   CHECK(has(d, Severity::kError, 26, "static routes to a VPN attachment are not implemented yet"));
+}
+
+TEST_CASE("transit gateway peering mistakes name the line") {
+  auto d = diagnose(
+      "name: t\ntransit_gateways:\n"
+      "  a:\n    attachments:\n"
+      "      to-b: { peering: b }\n"                          // 5
+      "      to-self: { peering: a }\n"                       // 6
+      "      to-x: { peering: x }\n"                          // 7
+      "    route_tables:\n      r:\n        associations: [to-b]\n"
+      "        propagations: [to-b]\n"                        // 11
+      "  b:\n    attachments:\n      nothing: { vpc: v, peering: a }\n"  // 12-14
+      "  c:\n    attachments:\n      to-a: { peering: a }\n");          // 15-17
+  INFO(dump(d));
+  CHECK(has(d, Severity::kError, 6, "cannot peer with itself"));
+  CHECK(has(d, Severity::kError, 7, "unknown transit gateway 'x'"));
+  CHECK(has(d, Severity::kError, 11, "peering attachment 'to-b' cannot propagate"));
+  CHECK(has(d, Severity::kError, 14, "one VPC, one VPN or one peering, not several"));
+  CHECK(has(d, Severity::kError, 17, "transit gateway 'a' has no peering attachment back to 'c'"));
 }
 
 TEST_CASE("bird configuration for a gateway") {
