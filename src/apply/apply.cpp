@@ -430,7 +430,12 @@ class Applier {
                            state_.log_path(s.plan->name) + ":\n" +
                            tail_of(state_.log_path(s.plan->name), 5)};
         }
-        if (status == 0 || process_listens(s.pid)) {
+        // bird is ready when its control socket is there (with no BGP session it never
+        // listens on a port).
+        const bool bird_ready =
+            !s.plan->bgp_socket.empty() &&
+            access((state_.path() + "/" + s.plan->bgp_socket).c_str(), F_OK) == 0;
+        if (status == 0 || bird_ready || process_listens(s.pid)) {
           it = waiting.erase(it);
         } else {
           ++it;
@@ -457,8 +462,11 @@ class Applier {
     auto t = Clock::now();
     auto deadline = t + std::chrono::milliseconds(opt_.ready_timeout_ms * 3);
     std::string pending;
+    int total = 0;
     for (size_t i = 0; i < sockets.size();) {
-      if (bird_converged(sockets[i], &pending)) {
+      int sessions = 0;
+      if (bird_converged(sockets[i], &pending, &sessions)) {
+        total += sessions;
         ++i;
         continue;
       }
@@ -469,7 +477,9 @@ class Applier {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    progress_("  BGP converged (" + std::to_string(ms_since(t)) + " ms)");
+    if (total > 0)
+      progress_("  BGP converged: " + std::to_string(total) + " sessions (" +
+                std::to_string(ms_since(t)) + " ms)");
   }
 
   const Plan& plan_;

@@ -49,7 +49,7 @@ std::vector<std::string> bird_query(const std::string& socket_path, const std::s
   return lines;
 }
 
-bool bird_converged(const std::string& socket_path, std::string* pending) {
+bool bird_converged(const std::string& socket_path, std::string* pending, int* sessions) {
   auto lines = bird_query(socket_path, "show protocols all");
   if (lines.empty()) {
     if (pending) *pending = "no answer on " + socket_path;
@@ -61,7 +61,9 @@ bool bird_converged(const std::string& socket_path, std::string* pending) {
   bool bgp = false, rejects = false;
   long imported = 0;
   bool ok = true;
+  if (sessions) *sessions = 0;
   auto close_block = [&] {
+    if (bgp && sessions) ++*sessions;
     if (bgp && !(state == "Established" && (imported > 0 || rejects))) {
       ok = false;
       if (pending) *pending += (pending->empty() ? "" : ", ") + name + " " + (state.empty() ? "down" : state);

@@ -12,6 +12,8 @@ std::vector<std::string> bird_query(const std::string& socket_path, const std::s
 
 // Every BGP session of that bird is Established and has learned a route (or learns none by
 // design). Otherwise *pending names the sessions still on their way.
-bool bird_converged(const std::string& socket_path, std::string* pending = nullptr);
+// *sessions counts its BGP sessions.
+bool bird_converged(const std::string& socket_path, std::string* pending = nullptr,
+                    int* sessions = nullptr);
 
 }  // namespace vpcemu

@@ -352,7 +352,10 @@ class Compiler {
 
   // Two tunnels per connection, a charon per tunnel end. The VGW side answers, the customer
   // gateway initiates (as AWS expects); both ends route the other side's prefixes into the
-  // tunnel through the charon's own table.
+  // tunnel through the charon's own table. At the AWS end those tables come after main: for a
+  // static connection the gateway's bird learns their routes into main, where they meet Direct
+  // Connect's and BGP's routes by preference, longest prefix first (AWS rule 17), and leave
+  // with the tunnel's SA.
   //
   // routing: bgp makes the tunnels route-based, as AWS's are: selectors 0.0.0.0/0, each
   // tunnel an inside /30 on its charon's TUN device, and bird on both ends announcing the
@@ -369,11 +372,11 @@ class Compiler {
       const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
       const std::vector<Cidr> aws_side =
           to_tgw ? any : std::vector<Cidr>{*sc_.vpcs.at(c.vpc).cidr};
+      // Every virtual private gateway with tunnels has a bird: for a static connection it
+      // learns the charons' routes, so they meet BGP's in one table (AWS rule 17).
+      if (!to_tgw) gateway_bird(sc_.vpcs.at(c.vpc), addr_.tunnel_public.at(cname + "/1"));
       if (bgp) {
-        if (to_tgw)
-          tgw_bird(c, addr_.tunnel_public.at(cname + "/1"));
-        else
-          gateway_bird(sc_.vpcs.at(c.vpc), addr_.tunnel_public.at(cname + "/1"));
+        if (to_tgw) tgw_bird(c, addr_.tunnel_public.at(cname + "/1"));
         office_bird(o);
       }
       for (int t = 1; t <= 2; ++t) {
@@ -393,7 +396,7 @@ class Compiler {
                         psk,
                         false,
                         221u + k,
-                        bgp ? 40000u + k : 0u};
+                        40000u + k};
         IpsecTunnel cgw{tname,        "@state/vpn/" + tname + "/cgw",
                         *o.public_ip, vgw.local,
                         ike_port(j),  nat_t_port(j),
@@ -420,6 +423,8 @@ class Compiler {
           ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
           p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
           if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
+          if (!bgp && !cfg->initiator && !to_tgw)
+            birds_[gns].learn.push_back({cfg->table, kStaticVpnPreference});
           if (to_tgw && !cfg->initiator) {
             // The VPN attachment's association: what comes out of its tunnels is looked up in
             // that route table.
@@ -452,7 +457,7 @@ class Compiler {
     BirdConfig& g = birds_[ns_name(sc_.name, "vgw", vpc.name)];
     if (g.router_id.value == 0) g.router_id = id;
     g.asn = kAmazonSideAsn, g.announce = {*vpc.cidr};
-    g.kernel = {{254, 0}};
+    g.kernel = {{254, 0, {}, true}};
   }
   void office_bird(const Onprem& o) {
     BirdConfig& b = birds_[ns_name(sc_.name, "onprem", o.name)];

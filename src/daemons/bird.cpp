@@ -31,13 +31,25 @@ std::string bird_conf(const BirdConfig& c) {
     s += "ipv4 table t_" + id + ";\n";
     std::string from;
     for (const auto& p : k.protocols) from += (from.empty() ? "" : " || ") + ("proto = \"" + p + "\"");
+    const std::string sources =
+        k.with_learned ? "(source = RTS_BGP || source = RTS_INHERIT)" : "source = RTS_BGP";
     s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
-         ";\n  import none;\n  export where source = RTS_BGP" +
+         ";\n  import none;\n  export where " + sources +
          (from.empty() ? "" : " && (" + from + ")") + ";\n}\n";
     s += "protocol kernel kernel_" + id + " {\n";
     s += "  kernel table " + id + ";\n";
     if (k.metric) s += "  metric " + std::to_string(k.metric) + ";\n";
     s += "  ipv4 {\n    table t_" + id + ";\n    import none;\n    export all;\n  };\n}\n";
+  }
+  for (const auto& l : c.learn) {
+    const std::string id = std::to_string(l.table);
+    s += "ipv4 table l_" + id + ";\n";
+    s += "protocol kernel learn_" + id + " {\n  kernel table " + id +
+         ";\n  learn;\n  scan time 10;\n  ipv4 {\n    table l_" + id +
+         ";\n    import all;\n    export none;\n    preference " +
+         std::to_string(l.preference) + ";\n  };\n}\n";
+    s += "protocol pipe pipe_l_" + id + " {\n  table master4;\n  peer table l_" + id +
+         ";\n  import all;\n  export none;\n}\n";
   }
   for (const auto& b : c.sessions) {
     const bool internal = b.neighbor_asn == c.asn;

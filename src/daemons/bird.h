@@ -30,6 +30,14 @@ struct KernelExport {
   uint32_t table = 254;
   uint32_t metric = 0;  // 0: the kernel's default
   std::vector<std::string> protocols;  // only what these sessions learned; empty: all of BGP
+  bool with_learned = false;           // also the routes learned from kernel tables (`learn`)
+};
+
+// A kernel table another daemon fills (a static VPN tunnel's charon): bird learns its routes
+// with this preference, so they compete with BGP's in one table and leave with the tunnel.
+struct KernelLearn {
+  uint32_t table = 0;
+  int preference = 0;
 };
 
 struct BirdConfig {
@@ -38,7 +46,12 @@ struct BirdConfig {
   std::vector<Cidr> announce;          // originated (never installed in the kernel)
   std::vector<BgpSession> sessions;
   std::vector<KernelExport> kernel;    // where learned routes are installed
+  std::vector<KernelLearn> learn;
 };
+
+// At a virtual private gateway, for the same prefix (AWS rule 17): Direct Connect (150) over
+// static VPN routes (120) over VPN BGP (bird's BGP default, 100).
+inline constexpr int kStaticVpnPreference = 120;
 
 // "office-vpn-1" → "office_vpn_1": a valid bird protocol name.
 std::string bird_name(const std::string& s);

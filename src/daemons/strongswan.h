@@ -22,7 +22,8 @@ struct IpsecTunnel {
   // TUN device and routes) is gone, traffic falls through to the next tunnel.
   uint32_t table = 221;
   // The priority of that table's policy rule. Policy-based (static) tunnels: before main, so
-  // the selectors decide. Route-based (BGP, selectors 0.0.0.0/0): after main (40000+), where
+  // the selectors decide (or after it, where a bird copies the table's routes into main).
+  // Route-based (BGP, selectors 0.0.0.0/0): after main (40000+), where
   // the learned routes decide; before main its default route would swallow everything.
   // 0: the table's number.
   uint32_t table_priority = 0;

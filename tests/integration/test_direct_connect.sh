@@ -63,6 +63,30 @@ must vpcemu exec desk-1 -- ping -c1 -W1 10.0.2.10
 pass "link up: traffic returns to Direct Connect"
 vpcemu down "$name" >/dev/null 2>&1
 
+# A static VPN as the backup: at the gateway Direct Connect's BGP route (preference 150) beats
+# the static VPN route (120) for the same prefix (AWS rule 17), and the static one takes over
+# when the link fails.
+name=$(uname_for dxs)
+f=$(scenario_copy direct-connect.yaml "$name")
+sed -i 's/    routing: bgp/    routing: static\n    static_routes: [192.168.0.0\/16]/' "$f"
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+for _ in $(seq 100); do
+  [[ $(route_to "$name.vgw.prod" 192.168.1.10) == *"dev $dev"* ]] &&
+    in_ns "$name.vgw.prod" ip route show table 221 | grep -q 192.168 && break
+  sleep 0.05
+done
+[[ $(route_to "$name.vgw.prod" 192.168.1.10) == *"dev $dev"* ]] ||
+  fail "with a static VPN beside it, the gateway routes $(route_to "$name.vgw.prod" 192.168.1.10)"
+[[ -n $(in_ns "$name.vgw.prod" ip route show table 221 192.168.0.0/16) ]] || fail "the static tunnel is not up"
+pass "Direct Connect beats the static VPN for 192.168.0.0/16 at the gateway"
+in_ns "$name.onprem.office" ip link set "$dev" down
+for _ in $(seq 100); do [[ $(route_to "$name.vgw.prod" 192.168.1.10) == *"dev ipsec"* ]] && break; sleep 0.05; done
+[[ $(route_to "$name.vgw.prod" 192.168.1.10) == *"dev ipsec"* ]] ||
+  fail "with the link down the gateway routes $(route_to "$name.vgw.prod" 192.168.1.10)"
+must vpcemu exec desk-1 -- ping -c1 -W1 10.0.2.10
+pass "link down: the static VPN route takes over ($(route_to "$name.vgw.prod" 192.168.1.10 | cut -d' ' -f1-5))"
+vpcemu down "$name" >/dev/null 2>&1
+
 # Direct Connect alone: a gateway with no tunnels has no place on the internet.
 name=$(uname_for dxo)
 f=$(scenario_copy direct-connect.yaml "$name")

@@ -195,8 +195,19 @@ TEST_CASE("route propagation: static VPN routes below a table's own, BGP through
     };
     CHECK(in(101) == 1);
     CHECK(in(100) == 0);
-    CHECK(std::none_of(p.processes.begin(), p.processes.end(),
-                       [](const ProcessPlan& x) { return x.argv[0] == "bird"; }));
+    // Only the gateway runs a bird: it learns the two charons' tables into main. No BGP, so
+    // the router has none.
+    std::vector<std::string> birds;
+    std::string conf;
+    for (const auto& x : p.processes)
+      if (x.argv[0] == "bird") birds.push_back(x.ns);
+    for (const auto& f : p.files)
+      if (f.path == "bgp/vgw.prod/bird.conf") conf = f.content;
+    CHECK(birds == std::vector<std::string>{"t.vgw.prod"});
+    CHECK(conf.find("kernel table 221;\n  learn;") != std::string::npos);
+    CHECK(conf.find("kernel table 222;\n  learn;") != std::string::npos);
+    CHECK(conf.find("preference 120;") != std::string::npos);
+    CHECK(conf.find("protocol bgp") == std::string::npos);
   }
   SECTION("bgp") {
     Plan p = plan_of(head + "routing: bgp }\n");

@@ -510,7 +510,8 @@ TEST_CASE("bird configuration for a gateway") {
                         *Ipv4::parse("169.254.128.2"), 65000});
   c.sessions.push_back({"vpc", *Ipv4::parse("169.254.3.2"), *Ipv4::parse("169.254.3.1"), 64512,
                         BgpSession::Export::kLearned, false});
-  c.kernel.push_back({254, 0});
+  c.kernel.push_back({254, 0, {}, true});
+  c.learn.push_back({221, kStaticVpnPreference});
   c.kernel.push_back({101, kPropagatedBgp});
   c.kernel.push_back({102, kPropagatedStatic, {"p_v_1", "p_v_2"}});
   std::string conf = bird_conf(c);
@@ -531,6 +532,11 @@ TEST_CASE("bird configuration for a gateway") {
   CHECK(conf.find("peer table t_101;\n  import none;\n  export where source = RTS_BGP;") !=
         std::string::npos);
   CHECK(conf.find("hold time 3;") != std::string::npos);
+  // A static tunnel's table: learned, and exported to main with the BGP routes.
+  CHECK(conf.find("protocol kernel learn_221 {\n  kernel table 221;\n  learn;") != std::string::npos);
+  CHECK(conf.find("peer table l_221;\n  import all;\n  export none;") != std::string::npos);
+  CHECK(conf.find("peer table t_254;\n  import none;\n  export where (source = RTS_BGP || "
+                  "source = RTS_INHERIT);") != std::string::npos);
 }
 
 TEST_CASE("strongSwan configuration for a route-based tunnel") {
