@@ -365,20 +365,23 @@ class Compiler {
     std::vector<ProcessPlan> initiators;  // started after every responder has its config
     for (const auto& [cname, c] : sc_.vpn_connections) {
       const Onprem& o = sc_.onprem.at(c.customer_gateway);
-      const bool to_tgw = !c.tgw.empty();  // validate: then routing is bgp
+      const bool to_tgw = !c.tgw.empty();
       std::string gns = to_tgw ? ns_name(sc_.name, "tgw", c.tgw) : ns_name(sc_.name, "vgw", c.vpc);
       std::string ons = ns_name(sc_.name, "onprem", o.name);
       const bool bgp = c.routing == "bgp";
       const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
-      const std::vector<Cidr> aws_side =
-          to_tgw ? any : std::vector<Cidr>{*sc_.vpcs.at(c.vpc).cidr};
-      // Every virtual private gateway with tunnels has a bird: for a static connection it
-      // learns the charons' routes, so they meet BGP's in one table (AWS rule 17).
+      // The AWS side's prefixes, for a static connection's selectors: the VPC, or the VPCs a
+      // transit gateway attachment's table reaches. charon routes into the tunnel from an
+      // address inside them: base + 3, which AWS reserves and no ENI has.
+      const std::vector<Cidr> aws_side = to_tgw ? tgw_reachable(c) : std::vector<Cidr>{*sc_.vpcs.at(c.vpc).cidr};
+      if (to_tgw && !bgp)
+        for (const auto& p : aws_side)
+          if (tgw_lo_.insert({gns, p}).second) plan_.addrs.push_back({gns, "lo", Cidr{p.at(3), 32}});
+      std::vector<std::string> learned_by;  // a transit gateway's bird: what this VPN feeds it
+      // Every gateway with tunnels has a bird: for a static connection it learns the charons'
+      // routes, so they meet BGP's in one table (AWS rule 17).
       if (!to_tgw) gateway_bird(sc_.vpcs.at(c.vpc), addr_.tunnel_public.at(cname + "/1"));
-      if (bgp) {
-        if (to_tgw) tgw_bird(c, addr_.tunnel_public.at(cname + "/1"));
-        office_bird(o);
-      }
+      if (bgp) office_bird(o);
       for (int t = 1; t <= 2; ++t) {
         const std::string tname = cname + "-" + std::to_string(t);
         int k = next[gns]++, j = next[ons]++;
@@ -405,8 +408,11 @@ class Compiler {
                         true,         221u + j,
                         bgp ? 40000u + j : 0u};
         std::optional<Cidr> inside;
+        if (auto in = addr_.tunnel_inside.find(cname + "/" + std::to_string(t));
+            in != addr_.tunnel_inside.end())
+          inside = in->second;
+        if (to_tgw) learned_by.push_back(bgp ? bird_name(tname) : "learn_" + std::to_string(vgw.table));
         if (bgp) {
-          inside = addr_.tunnel_inside.at(cname + "/" + std::to_string(t));
           birds_[gns].sessions.push_back(
               {bird_name(tname), inside->at(1), inside->at(2), o.asn});
           birds_[ons].sessions.push_back(
@@ -423,7 +429,7 @@ class Compiler {
           ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
           p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
           if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
-          if (!bgp && !cfg->initiator && !to_tgw)
+          if (!bgp && !cfg->initiator)
             birds_[gns].learn.push_back({cfg->table, kStaticVpnPreference});
           if (to_tgw && !cfg->initiator) {
             // The VPN attachment's association: what comes out of its tunnels is looked up in
@@ -445,6 +451,7 @@ class Compiler {
           }
         }
       }
+      if (to_tgw) tgw_bird(c, addr_.tunnel_public.at(cname + "/1"), learned_by, !bgp);
     }
     plan_.processes.insert(plan_.processes.end(), initiators.begin(), initiators.end());
   }
@@ -475,6 +482,19 @@ class Compiler {
     }
     return 0;
   }
+  // The VPC CIDRs propagated into the table a VPN attachment is associated with: what a static
+  // connection to the hub reaches.
+  std::vector<Cidr> tgw_reachable(const VpnConnection& c) const {
+    const TransitGateway& t = sc_.transit_gateways.at(c.tgw);
+    const std::string att = vpn_attachment(t, c.name);
+    std::set<Cidr> out;
+    for (const auto& [_, rt] : t.route_tables)
+      if (std::count(rt.associations.begin(), rt.associations.end(), att))
+        for (const auto& p : rt.propagations)
+          if (!t.attachments.at(p).vpc.empty()) out.insert(*sc_.vpcs.at(t.attachments.at(p).vpc).cidr);
+    return {out.begin(), out.end()};
+  }
+
   static std::string vpn_attachment(const TransitGateway& t, const std::string& conn) {
     for (const auto& [name, a] : t.attachments)
       if (a.vpn == conn) return name;
@@ -496,7 +516,10 @@ class Compiler {
   // The hub's bird for a VPN attachment: it announces the VPC routes of the attachment's
   // associated table, and installs what the office announces into the tables the attachment
   // propagates into (AWS rule 32), below their static routes.
-  void tgw_bird(const VpnConnection& c, Ipv4 id) {
+  // protocols: the bird protocols carrying this VPN's routes (its BGP sessions, or for a
+  // static connection the kernel protocols learning its charons' tables).
+  void tgw_bird(const VpnConnection& c, Ipv4 id, const std::vector<std::string>& protocols,
+                bool learned) {
     const TransitGateway& t = sc_.transit_gateways.at(c.tgw);
     BirdConfig& b = birds_[ns_name(sc_.name, "tgw", t.name)];
     if (b.router_id.value == 0) b.router_id = id;
@@ -515,7 +538,8 @@ class Compiler {
         auto k = std::find_if(b.kernel.begin(), b.kernel.end(),
                               [&](const KernelExport& x) { return x.table == table; });
         if (k == b.kernel.end()) k = b.kernel.insert(b.kernel.end(), {table, kPropagatedStatic, {}});
-        for (int i = 1; i <= 2; ++i) k->protocols.push_back(bird_name(c.name + "-" + std::to_string(i)));
+        k->protocols.insert(k->protocols.end(), protocols.begin(), protocols.end());
+        k->with_learned |= learned;
       }
     }
     b.announce.assign(announce.begin(), announce.end());
@@ -1446,7 +1470,8 @@ class Compiler {
   std::map<std::string, std::set<std::string>> ifnames_;
   std::vector<PeerLink> peer_links_;
   std::vector<TgwLink> tgw_links_;
-  std::map<std::pair<std::string, std::string>, LinkEnd> tgw_peer_ends_;  // (hub, peer) → hub's end
+  std::map<std::pair<std::string, std::string>, LinkEnd> tgw_peer_ends_;
+  std::set<std::pair<std::string, Cidr>> tgw_lo_;  // (hub namespace, prefix) with a lo address  // (hub, peer) → hub's end
   GroupMembers members_;
   std::set<std::string> bird_routers_;  // VGW namespaces whose VPC router runs a bird
   std::map<std::string, BirdConfig> birds_;  // namespace → its bird (BGP speakers only)

@@ -146,7 +146,7 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
   }
   uint32_t inside = 0;
   for (const auto& [cname, c] : sc.vpn_connections) {
-    if (c.routing != "bgp") continue;
+    if (c.routing != "bgp" && c.tgw.empty()) continue;  // static to a VGW: no inside addresses
     for (int t = 1; t <= 2; ++t, inside += 4)
       a.tunnel_inside[cname + "/" + std::to_string(t)] = Cidr{kTunnelInsidePool.at(inside), 30};
   }

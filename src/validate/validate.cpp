@@ -594,10 +594,6 @@ void validate(const Scenario& sc, Diagnostics& d) {
                                   "': routing over the VPN would be ambiguous");
           }
       }
-      if (c.routing == "static")
-        d.error(c.routing_span.known() ? c.routing_span : c.span,
-                "a VPN connection to a transit gateway with static routing is not implemented "
-                "yet in this version of vpcemu; use routing: bgp");
     }
     if (c.routing == "bgp") {
       if (!c.static_routes.empty())

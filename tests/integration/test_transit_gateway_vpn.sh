@@ -1,6 +1,7 @@
 # AWS rule 32 with a VPN attachment (scenarios/transit-gateway-vpn.yaml): the office's BGP VPN
 # ends at the hub; the hub announces the VPC routes of the attachment's associated table; what
 # it learns propagates only into the tables that ask; either tunnel alone keeps it flowing.
+# Then the same with static routing.
 source "$(dirname "$0")/lib.sh"
 command -v charon-systemd >/dev/null || { echo "SKIPPED: strongSwan (charon-systemd) is not installed"; exit 77; }
 command -v bird >/dev/null || { echo "SKIPPED: bird2 is not installed"; exit 77; }
@@ -28,3 +29,21 @@ pass "192.168.0.0/16 propagated into production and services only; both tunnels 
 # The hub's daemon for tunnel 1 stops: tunnel 2 carries the traffic.
 stop_during_ping "$name" ipsec-office-vpn-1-vgw desk-1 10.0.1.10 80
 pass "the hub's tunnel 1 daemon stopped: $received/80 pings answered, the last ones through tunnel 2"
+vpcemu down "$name" >/dev/null 2>&1
+
+# The same attachment with static routing: the hub's bird learns its charons' tables and puts
+# the office's static prefix into the tables the attachment propagates into.
+name=$(uname_for tgwvs)
+f=$(scenario_copy transit-gateway-vpn.yaml "$name")
+sed -i 's/    routing: bgp/    routing: static\n    static_routes: [192.168.0.0\/16]/' "$f"
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+for _ in $(seq 100); do [[ -n $(in_ns "$name.tgw.hub" ip route show table 102 proto bird) ]] && break; sleep 0.05; done
+out=$(vpcemu check "$name") || fail "check with static routing: $out"
+for t in 102 103; do
+  [[ $(in_ns "$name.tgw.hub" ip route show table $t proto bird) == "192.168.0.0/16 dev ipsec"*" metric 100 "* ]] ||
+    fail "static: table $t: $(in_ns "$name.tgw.hub" ip route show table $t)"
+done
+[[ -z $(in_ns "$name.tgw.hub" ip route show table 100 proto bird) ]] || fail "static: development got the office's prefix"
+pass "static routing: the office's static prefix propagated into production and services only; $(tail -1 <<<"$out")"
+stop_during_ping "$name" ipsec-office-vpn-1-vgw desk-1 10.0.1.10 60
+pass "static routing: the hub's tunnel 1 daemon stopped, $received/60 pings answered, the last ones through tunnel 2"
