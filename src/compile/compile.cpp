@@ -237,7 +237,7 @@ class Compiler {
         if (r.blackhole) {
           plan_.routes.push_back(
               {tns, id, *r.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
-        } else {
+        } else if (links.count(r.attachment)) {  // a VPN attachment's: its bird installs them
           const HubPort& l = links.at(r.attachment);
           plan_.routes.push_back({tns, id, *r.destination, RouteType::kUnicast, l.next_hop, l.port,
                                   true, why});
@@ -530,16 +530,32 @@ class Compiler {
       if (std::count(rt.associations.begin(), rt.associations.end(), att)) {
         for (const auto& p : rt.propagations)
           if (!t.attachments.at(p).vpc.empty()) announce.insert(*sc_.vpcs.at(t.attachments.at(p).vpc).cidr);
-        for (const auto& r : rt.routes)
-          if (!r.blackhole) announce.insert(*r.destination);
+        for (const auto& r : rt.routes)  // not back to the office what points to it
+          if (!r.blackhole && r.attachment != att) announce.insert(*r.destination);
       }
-      if (std::count(rt.propagations.begin(), rt.propagations.end(), att)) {
-        const uint32_t table = tgw_table(t, name);
+      const uint32_t table = tgw_table(t, name);
+      auto kernel = [&] {
         auto k = std::find_if(b.kernel.begin(), b.kernel.end(),
                               [&](const KernelExport& x) { return x.table == table; });
-        if (k == b.kernel.end()) k = b.kernel.insert(b.kernel.end(), {table, kPropagatedStatic, {}});
+        if (k == b.kernel.end())
+          k = b.kernel.insert(b.kernel.end(), {table, kPropagatedStatic, {}, false, false});
+        return k;
+      };
+      if (std::count(rt.propagations.begin(), rt.propagations.end(), att)) {
+        auto k = kernel();
         k->protocols.insert(k->protocols.end(), protocols.begin(), protocols.end());
         k->with_learned |= learned;
+        k->from_master = true;
+      }
+      // The table's static routes to this VPN: via either tunnel's inside peer, the first
+      // preferred; they beat propagated routes for the same prefix (AWS rule 32).
+      for (const auto& r : rt.routes) {
+        if (r.attachment != att) continue;
+        kernel();
+        for (int i = 1; i <= 2; ++i)
+          b.statics.push_back({table, *r.destination,
+                               addr_.tunnel_inside.at(c.name + "/" + std::to_string(i)).at(2),
+                               202 - i});  // above every learned route (100-150)
       }
     }
     b.announce.assign(announce.begin(), announce.end());

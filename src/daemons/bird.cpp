@@ -2,6 +2,7 @@
 #include "daemons/bird.h"
 
 #include <cctype>
+#include <map>
 
 namespace vpcemu {
 
@@ -33,13 +34,29 @@ std::string bird_conf(const BirdConfig& c) {
     for (const auto& p : k.protocols) from += (from.empty() ? "" : " || ") + ("proto = \"" + p + "\"");
     const std::string sources =
         k.with_learned ? "(source = RTS_BGP || source = RTS_INHERIT)" : "source = RTS_BGP";
-    s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
-         ";\n  import none;\n  export where " + sources +
-         (from.empty() ? "" : " && (" + from + ")") + ";\n}\n";
+    const std::string cond = sources + (from.empty() ? "" : " && (" + from + ")");
+    // With a metric, each route carries its own (krt_metric; the kernel protocol's `metric 0`
+    // lets it through): what the pipe brings gets the table's, static routes their own.
+    if (k.from_master && k.metric)
+      s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
+           ";\n  import none;\n  export filter {\n    if " + cond + " then {\n      krt_metric = " +
+           std::to_string(k.metric) + ";\n      accept;\n    }\n    reject;\n  };\n}\n";
+    else if (k.from_master)
+      s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
+           ";\n  import none;\n  export where " + cond + ";\n}\n";
     s += "protocol kernel kernel_" + id + " {\n";
     s += "  kernel table " + id + ";\n";
-    if (k.metric) s += "  metric " + std::to_string(k.metric) + ";\n";
+    if (k.metric) s += "  metric 0;\n";
     s += "  ipv4 {\n    table t_" + id + ";\n    import none;\n    export all;\n  };\n}\n";
+  }
+  std::map<std::pair<uint32_t, int>, std::string> statics;  // (table, preference) → routes
+  for (const auto& r : c.statics)
+    statics[{r.table, r.preference}] += "  route " + r.dst.str() + " via " + r.via.str() + ";\n";
+  for (const auto& [key, routes] : statics) {
+    const std::string id = std::to_string(key.first), pref = std::to_string(key.second);
+    s += "protocol static static_" + id + "_" + pref + " {\n  ipv4 {\n    table t_" + id +
+         ";\n    preference " + pref + ";\n    import filter { krt_metric = 1; accept; };\n  };\n" +
+         routes + "}\n";
   }
   for (const auto& l : c.learn) {
     const std::string id = std::to_string(l.table);

@@ -31,6 +31,18 @@ struct KernelExport {
   uint32_t metric = 0;  // 0: the kernel's default
   std::vector<std::string> protocols;  // only what these sessions learned; empty: all of BGP
   bool with_learned = false;           // also the routes learned from kernel tables (`learn`)
+  bool from_master = true;             // false: only this table's own static routes
+};
+
+// A static route into one kernel table via a neighbour (a tunnel's inside peer): bird keeps
+// it while the neighbour is reachable, so it leaves with the tunnel's TUN device. Among equal
+// prefixes the highest preference wins; it is installed at kernel metric 1, ahead of
+// propagated routes.
+struct StaticVia {
+  uint32_t table = 0;
+  Cidr dst;
+  Ipv4 via;
+  int preference = 200;
 };
 
 // A kernel table another daemon fills (a static VPN tunnel's charon): bird learns its routes
@@ -47,6 +59,7 @@ struct BirdConfig {
   std::vector<BgpSession> sessions;
   std::vector<KernelExport> kernel;    // where learned routes are installed
   std::vector<KernelLearn> learn;
+  std::vector<StaticVia> statics;
 };
 
 // At a virtual private gateway, for the same prefix (AWS rule 17): Direct Connect (150) over

@@ -717,10 +717,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
         if (!r.attachment.empty() && !tgw.attachments.count(r.attachment))
           unknown_ref(d, r.attachment_span, "attachment", r.attachment, keys(tgw.attachments),
                       " of transit gateway '" + tname + "'");
-        else if (!r.attachment.empty() && !tgw.attachments.at(r.attachment).vpn.empty())
-          d.error(r.attachment_span,
-                  "static routes to a VPN attachment are not implemented yet in this version of "
-                  "vpcemu; its BGP routes propagate into the tables that ask for them");
+
         if (!r.destination) continue;
         if (auto [it, fresh] = seen.emplace(*r.destination, &r); !fresh)
           d.error(r.destination_span, "route table '" + rname + "' has two routes to " +

@@ -47,3 +47,48 @@ done
 pass "static routing: the office's static prefix propagated into production and services only; $(tail -1 <<<"$out")"
 stop_during_ping "$name" ipsec-office-vpn-1-vgw desk-1 10.0.1.10 60
 pass "static routing: the hub's tunnel 1 daemon stopped, $received/60 pings answered, the last ones through tunnel 2"
+vpcemu down "$name" >/dev/null 2>&1
+
+# Static routes with a VPN attachment (BGP again): development gets a static route to the
+# office (and the office's table dev's CIDR, so replies return); production a blackhole for
+# exactly the prefix the office propagates there, which beats it.
+name=$(uname_for tgwvr)
+f=$(scenario_copy transit-gateway-vpn.yaml "$name")
+python3 - "$f" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+s = s.replace("""      production:
+        associations: [prod]
+        propagations: [shared, office]
+""", """      production:
+        associations: [prod]
+        propagations: [shared, office]
+        routes:
+          - { destination: 192.168.0.0/16, blackhole: true }
+""")
+s = s.replace("""      development:
+        associations: [dev]
+        propagations: [shared]
+""", """      development:
+        associations: [dev]
+        propagations: [shared]
+        routes:
+          - { destination: 192.168.0.0/16, attachment: office }
+""")
+s = s.replace("""      onprem:
+        associations: [office]
+        propagations: [prod, shared]""", """      onprem:
+        associations: [office]
+        propagations: [prod, shared, dev]""")
+open(sys.argv[1], "w").write(s)
+PY
+out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
+[[ $(in_ns "$name.tgw.hub" ip route show table 100 192.168.0.0/16) == *"via 169.254.128."*"proto bird metric 1"* ]] ||
+  fail "development's static route to the office: $(in_ns "$name.tgw.hub" ip route show table 100)"
+must vpcemu exec dev-1 -- ping -c1 -W1 192.168.1.10
+must vpcemu exec desk-1 -- ping -c1 -W1 10.1.1.10
+pass "a static route to the VPN attachment joins dev and the office"
+prod=$(in_ns "$name.tgw.hub" ip route show table 102 192.168.0.0/16)
+[[ $prod == *"blackhole 192.168.0.0/16"* && $prod == *"metric 100"* ]] || fail "production: $prod"
+mustnt vpcemu exec prod-1 -- ping -c1 -W1 192.168.1.10
+pass "static beats propagated: production's blackhole wins over the office's propagated 192.168.0.0/16"

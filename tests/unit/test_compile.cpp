@@ -220,7 +220,8 @@ TEST_CASE("route propagation: static VPN routes below a table's own, BGP through
         if (f.path == path) return f.content;
       return std::string();
     };
-    CHECK(file("bgp/vpc.prod/bird.conf").find("kernel table 101;\n  metric 200;") != std::string::npos);
+    CHECK(file("bgp/vpc.prod/bird.conf").find("krt_metric = 200;") != std::string::npos);
+    CHECK(file("bgp/vpc.prod/bird.conf").find("kernel table 101;\n  metric 0;") != std::string::npos);
     CHECK(file("bgp/vpc.prod/bird.conf").find("kernel table 100;") == std::string::npos);
     CHECK(file("bgp/onprem.office/bird.conf").find("route 192.168.0.0/16 unreachable;") !=
           std::string::npos);
