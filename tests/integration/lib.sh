@@ -91,3 +91,20 @@ stop_during_ping() {
   (( tail_ok >= 15 )) || fail "after $process (pid $pid) stopped, traffic from $from to $to did not resume: $(tail -3 "$WORK/ping")"
   STOPPED_PID=$pid
 }
+
+# capture NS IFACE COUNT SECONDS FILTER... -- COMMAND...: tcpdump in NS on IFACE (at most COUNT
+# packets, SECONDS long) into $WORK/cap while COMMAND runs; COMMAND starts once tcpdump says it
+# is listening, and capture returns once tcpdump has ended.
+capture() {
+  local ns=$1 iface=$2 count=$3 secs=$4 cap
+  shift 4
+  local filter=()
+  while [[ $1 != -- ]]; do filter+=("$1"); shift; done
+  shift
+  : > "$WORK/cap.err"
+  in_ns "$ns" timeout "$secs" tcpdump -lnni "$iface" -c "$count" "${filter[@]}" > "$WORK/cap" 2> "$WORK/cap.err" &
+  cap=$!
+  for _ in $(seq 200); do grep -q "listening on" "$WORK/cap.err" && break; sleep 0.01; done
+  "$@"
+  wait $cap || true
+}

@@ -27,11 +27,7 @@ for _ in $(seq 40); do [[ $(dxs) == "dx-1 Established 192.168.0.0/16" ]] && brea
 pass "status: dx-1's BGP session established, 192.168.0.0/16 learned over it"
 
 # Not encrypted, and not on the internet: the link itself shows the inner addresses.
-in_ns "$name.onprem.office" timeout 3 tcpdump -lnni "$dev" -c 4 icmp > "$WORK/cap" 2>/dev/null &
-cap=$!
-sleep 0.5
-vpcemu exec desk-1 -- ping -c 3 -i 0.1 10.0.2.10 >/dev/null || fail "desk-1 cannot ping app-1"
-wait $cap || true
+capture "$name.onprem.office" "$dev" 4 3 icmp -- must vpcemu exec desk-1 -- ping -c 3 -i 0.1 10.0.2.10
 grep -q '192.168.1.10 > 10.0.2.10: ICMP echo request' "$WORK/cap" ||
   fail "the Direct Connect link did not carry desk-1's pings in the clear: $(cat "$WORK/cap")"
 pass "desk-1's pings cross the Direct Connect link unencrypted: $(head -1 "$WORK/cap" | cut -c1-80)"

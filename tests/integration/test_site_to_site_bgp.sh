@@ -68,11 +68,7 @@ must vpcemu exec app-1 -- ping -c1 -W1 192.168.1.10
 pass "static beats BGP: the pinned table's own blackhole wins over the propagated 192.168.0.0/16"
 
 # On the internet, only UDP between the outside addresses.
-in_ns "$name.net.internet" timeout 3 tcpdump -lnni any -c 100 ip > "$WORK/cap" 2>/dev/null &
-cap=$!
-sleep 0.5
-vpcemu exec desk-1 -- ping -c 5 -i 0.1 10.0.2.10 >/dev/null || fail "desk-1 cannot ping app-1"
-wait $cap || true
+capture "$name.net.internet" any 100 3 ip -- must vpcemu exec desk-1 -- ping -c 5 -i 0.1 10.0.2.10
 [[ -s $WORK/cap ]] || fail "nothing captured on the internet"
 leak=$(grep -E '192\.168\.|10\.0\.|169\.254\.12[89]\.' "$WORK/cap" || true)
 [[ -z $leak ]] || fail "inner or inside addresses visible on the internet: $(head -2 <<<"$leak")"

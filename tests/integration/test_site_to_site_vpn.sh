@@ -26,12 +26,11 @@ must vpcemu exec app-2 -- ping -c1 -W1 192.168.1.10
 pass "the static VPN route propagated into the table that asks for it: $route"
 
 # On the internet, only UDP between the outside addresses: never the inner addresses.
-in_ns "$name.net.internet" timeout 4 tcpdump -lnni any -c 200 ip > "$WORK/cap" 2>/dev/null &
-cap=$!
-sleep 0.5
-vpcemu exec desk-1 -- ping -c 5 -i 0.1 10.0.2.10 >/dev/null || fail "desk-1 cannot ping app-1"
-vpcemu exec desk-1 -- curl -s -m 2 telnet://10.0.2.10:22 </dev/null >/dev/null 2>&1 || true
-wait $cap || true
+office_traffic() {  # an ICMP echo exchange and a TCP connection from the office
+  must vpcemu exec desk-1 -- ping -c 5 -i 0.1 10.0.2.10
+  vpcemu exec desk-1 -- curl -s -m 2 telnet://10.0.2.10:22 </dev/null >/dev/null 2>&1 || true
+}
+capture "$name.net.internet" any 200 4 ip -- office_traffic
 [[ -s $WORK/cap ]] || fail "nothing captured on the internet"
 grep -qE '192\.168\.|10\.0\.2\.' "$WORK/cap" && fail "inner addresses visible on the internet: $(grep -E '192\.168\.|10\.0\.2\.' "$WORK/cap" | head -2)"
 leak=$(grep -vE 'UDP|udp|NONESP-encap|ESP' "$WORK/cap" | grep -E ' > ' || true)
