@@ -411,7 +411,7 @@ class Compiler {
         if (auto in = addr_.tunnel_inside.find(cname + "/" + std::to_string(t));
             in != addr_.tunnel_inside.end())
           inside = in->second;
-        if (to_tgw) learned_by.push_back(bgp ? bird_name(tname) : "learn_" + std::to_string(vgw.table));
+        if (to_tgw) learned_by.push_back(bgp ? bird_name(tname) : bird_learn_name(vgw.table));
         if (bgp) {
           birds_[gns].sessions.push_back(
               {bird_name(tname), inside->at(1), inside->at(2), o.asn});
@@ -434,8 +434,7 @@ class Compiler {
           if (to_tgw && !cfg->initiator) {
             // The VPN attachment's association: what comes out of its tunnels is looked up in
             // that route table.
-            auto [prio, table] = tgw_association(c);
-            p.tun_rule_priority = prio, p.tun_rule_table = table;
+            std::tie(p.tun_rule_priority, p.tun_rule_table) = tgw_association(c);
           }
           if (std::string(side) == "vgw") {
             plan_.gateways.push_back(

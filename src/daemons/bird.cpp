@@ -12,6 +12,10 @@ std::string bird_name(const std::string& s) {
   return out;
 }
 
+std::string bird_learn_name(uint32_t table) {
+  return "learn_" + std::to_string(table);
+}
+
 std::string bird_conf(const BirdConfig& c) {
   std::string s;
   s += "# rendered by vpcemu\n";
@@ -61,7 +65,7 @@ std::string bird_conf(const BirdConfig& c) {
   for (const auto& l : c.learn) {
     const std::string id = std::to_string(l.table);
     s += "ipv4 table l_" + id + ";\n";
-    s += "protocol kernel learn_" + id + " {\n  kernel table " + id +
+    s += "protocol kernel " + bird_learn_name(l.table) + " {\n  kernel table " + id +
          ";\n  learn;\n  scan time 10;\n  ipv4 {\n    table l_" + id +
          ";\n    import all;\n    export none;\n    preference " +
          std::to_string(l.preference) + ";\n  };\n}\n";

@@ -68,6 +68,8 @@ inline constexpr int kStaticVpnPreference = 120;
 
 // "office-vpn-1" → "office_vpn_1": a valid bird protocol name.
 std::string bird_name(const std::string& s);
+// The kernel protocol that learns kernel table `table` (KernelLearn).
+std::string bird_learn_name(uint32_t table);
 std::string bird_conf(const BirdConfig& c);
 
 }  // namespace vpcemu
