@@ -274,9 +274,11 @@ class Applier {
     return configure_device(p.ns, w.ifname, w.address, w.routes);
   }
 
-  // A device a daemon made: its address, up, and routes through it.
+  // A device a daemon made: its address, up, routes through it, and a policy rule on what
+  // arrives through it.
   Status configure_device(const std::string& ns, const std::string& ifname, const Cidr& address,
-                          const std::vector<Cidr>& routes) {
+                          const std::vector<Cidr>& routes,
+                          std::optional<NlSocket::Rule> rule = std::nullopt) {
     auto nsfd = netns_open(ns);
     if (!nsfd) return nsfd.error();
     auto nl = NlSocket::open_in(nsfd->get(), ns);
@@ -293,6 +295,7 @@ class Applier {
       x.dev = ifname;
       nl->route(x);
     }
+    if (rule) nl->rule(*rule);
     return nl->flush();
   }
 
@@ -323,14 +326,11 @@ class Applier {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    if (auto s = configure_device(p.ns, ifname, *p.tun_address, {}); !s) return s;
-    if (!p.tun_rule_table) return {};
-    auto nsfd = netns_open(p.ns);
-    if (!nsfd) return nsfd.error();
-    auto nl = NlSocket::open_in(nsfd->get(), p.ns);
-    if (!nl) return nl.error();
-    nl->rule({p.tun_rule_priority, std::nullopt, std::nullopt, p.tun_rule_table, false, ifname});
-    return nl->flush();
+    std::optional<NlSocket::Rule> rule;
+    if (p.tun_rule_table)
+      rule = NlSocket::Rule{p.tun_rule_priority, std::nullopt, std::nullopt, p.tun_rule_table,
+                            false, ifname};
+    return configure_device(p.ns, ifname, *p.tun_address, {}, rule);
   }
 
   // Observed readiness: the process wrote `text` into `path` (its own log).
