@@ -47,6 +47,26 @@ void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind, const
   d.error(span, msg);
 }
 
+// An on-premises network reached over `via` must not overlap a VPC it reaches.
+void check_onprem_overlap(Diagnostics& d, SourceSpan at, const Onprem& o, const Vpc& v,
+                          const std::string& via, const std::string& how = "") {
+  if (!v.cidr || !o.cidr || !v.cidr->overlaps(*o.cidr)) return;
+  d.error(at,
+          "on-premises network '" + o.name + "' (" + o.cidr->str() + ") overlaps vpc '" + v.name +
+              "' (" + v.cidr->str() + ")" + how + ": routing over " + via + " would be ambiguous",
+          {{o.cidr_span, "on-premises CIDR"}, {v.cidr_span, "VPC CIDR"}});
+}
+
+// BGP between an on-premises router (`who`) and a virtual private gateway needs two ASNs.
+void check_bgp_asn(Diagnostics& d, SourceSpan fallback, const Onprem& o, const std::string& who,
+                   const std::string& over) {
+  if (o.asn != kAmazonSideAsn) return;
+  d.error(o.asn_span.known() ? o.asn_span : fallback,
+          who + "'s ASN " + std::to_string(kAmazonSideAsn) +
+              " is the virtual private gateway's own (Amazon side) ASN; BGP over " + over +
+              " needs two different ASNs, e.g. 65000");
+}
+
 void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::string& what) {
   if (c.prefix < 16 || c.prefix > 28) {
     d.error(span, what + " " + c.str() + " is a /" + std::to_string(c.prefix) +
@@ -584,15 +604,11 @@ void validate(const Scenario& sc, Diagnostics& d) {
           d.error(c.tgw_span, "VPN connection '" + c.name + "' ends at transit gateway '" + c.tgw +
                                   "' but none of its attachments names it; add one such as '" +
                                   c.name + ": { vpn: " + c.name + " }'");
-        if (oit != sc.onprem.end() && oit->second.cidr)
-          for (const auto& [_, a] : tit->second.attachments) {
-            auto v = sc.vpcs.find(a.vpc);
-            if (v != sc.vpcs.end() && v->second.cidr && v->second.cidr->overlaps(*oit->second.cidr))
-              d.error(c.span, "on-premises network '" + oit->first + "' (" +
-                                  oit->second.cidr->str() + ") overlaps vpc '" + v->first +
-                                  "' (" + v->second.cidr->str() + "), attached to '" + c.tgw +
-                                  "': routing over the VPN would be ambiguous");
-          }
+        if (oit != sc.onprem.end())
+          for (const auto& [_, a] : tit->second.attachments)
+            if (auto v = sc.vpcs.find(a.vpc); v != sc.vpcs.end())
+              check_onprem_overlap(d, c.span, oit->second, v->second, "the VPN",
+                                   ", attached to '" + c.tgw + "'");
       }
     }
     if (c.routing == "bgp") {
@@ -601,11 +617,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
                 "VPN connection '" + c.name +
                     "' uses BGP: the on-premises router announces its prefixes, so "
                     "static_routes belong only to routing: static");
-      if (oit != sc.onprem.end() && oit->second.asn == kAmazonSideAsn)
-        d.error(oit->second.asn_span.known() ? oit->second.asn_span : c.span,
-                "the customer gateway's ASN " + std::to_string(kAmazonSideAsn) +
-                    " is the virtual private gateway's own (Amazon side) ASN; BGP over the VPN "
-                    "needs two different ASNs, e.g. 65000");
+      if (oit != sc.onprem.end())
+        check_bgp_asn(d, c.span, oit->second, "the customer gateway", "the VPN");
     } else if (c.routing != "static") {
       d.error(c.routing_span, "routing must be static or bgp, found '" + c.routing + "'");
     } else if (c.static_routes.empty()) {
@@ -620,14 +633,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
         d.error(c.static_route_spans[i], "static route " + c.static_routes[i].str() +
                                              " overlaps the VPC's own CIDR " + vc->str());
     }
-    if (oit == sc.onprem.end()) continue;
-    if (vc && oit->second.cidr && vc->overlaps(*oit->second.cidr)) {
-      d.error(c.span,
-              "on-premises network '" + oit->first + "' (" + oit->second.cidr->str() +
-                  ") overlaps vpc '" + vit->first + "' (" + vc->str() +
-                  "): routing over the VPN would be ambiguous",
-              {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
-    }
+    if (oit != sc.onprem.end()) check_onprem_overlap(d, c.span, oit->second, vit->second, "the VPN");
   }
 
   // Transit gateways: VPC attachments with subnets of their VPC, one per VPC; every
@@ -745,18 +751,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
     if (!dx_pairs.insert({x.vpc, x.onprem}).second)
       d.error(x.span, "a second Direct Connect between '" + x.onprem + "' and vpc '" + x.vpc +
                           "'; one per pair (AWS would need a second virtual interface)");
-    if (oit->second.asn == kAmazonSideAsn)
-      d.error(oit->second.asn_span.known() ? oit->second.asn_span : x.span,
-              "the on-premises router's ASN " + std::to_string(kAmazonSideAsn) +
-                  " is the virtual private gateway's own (Amazon side) ASN; BGP over Direct "
-                  "Connect needs two different ASNs, e.g. 65000");
-    const auto& vc = vit->second.cidr;
-    if (vc && oit->second.cidr && vc->overlaps(*oit->second.cidr))
-      d.error(x.span,
-              "on-premises network '" + oit->first + "' (" + oit->second.cidr->str() +
-                  ") overlaps vpc '" + vit->first + "' (" + vc->str() +
-                  "): routing over Direct Connect would be ambiguous",
-              {{oit->second.cidr_span, "on-premises CIDR"}, {vit->second.cidr_span, "VPC CIDR"}});
+    check_bgp_asn(d, x.span, oit->second, "the on-premises router", "Direct Connect");
+    check_onprem_overlap(d, x.span, oit->second, vit->second, "Direct Connect");
   }
 
   // Client VPN endpoints.
