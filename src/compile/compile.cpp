@@ -525,13 +525,11 @@ class Compiler {
     b.asn = kAmazonSideAsn;
     const std::string att = vpn_attachment(t, c.name);
     std::set<Cidr> announce(b.announce.begin(), b.announce.end());
+    for (const auto& p : tgw_reachable(c)) announce.insert(p);
     for (const auto& [name, rt] : t.route_tables) {
-      if (std::count(rt.associations.begin(), rt.associations.end(), att)) {
-        for (const auto& p : rt.propagations)
-          if (!t.attachments.at(p).vpc.empty()) announce.insert(*sc_.vpcs.at(t.attachments.at(p).vpc).cidr);
+      if (std::count(rt.associations.begin(), rt.associations.end(), att))
         for (const auto& r : rt.routes)  // not back to the office what points to it
           if (!r.blackhole && r.attachment != att) announce.insert(*r.destination);
-      }
       const uint32_t table = tgw_table(t, name);
       auto kernel = [&] {
         auto k = std::find_if(b.kernel.begin(), b.kernel.end(),
