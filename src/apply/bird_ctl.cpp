@@ -49,47 +49,54 @@ std::vector<std::string> bird_query(const std::string& socket_path, const std::s
   return lines;
 }
 
-bool bird_converged(const std::string& socket_path, std::string* pending, int* sessions) {
-  auto lines = bird_query(socket_path, "show protocols all");
-  if (lines.empty()) {
-    if (pending) *pending = "no answer on " + socket_path;
-    return false;
-  }
-  // Blocks start with "<name> <proto> ..." lines; a BGP session is done once it is
-  // Established and has either taken a route or takes none.
-  std::string name, state;
-  bool bgp = false, rejects = false;
-  long imported = 0;
-  bool ok = true;
-  if (sessions) *sessions = 0;
-  auto close_block = [&] {
-    if (bgp && sessions) ++*sessions;
-    if (bgp && !(state == "Established" && (imported > 0 || rejects))) {
-      ok = false;
-      if (pending) *pending += (pending->empty() ? "" : ", ") + name + " " + (state.empty() ? "down" : state);
-    }
-  };
-  if (pending) pending->clear();
+std::optional<std::vector<BirdSessionState>> bird_sessions(const std::string& socket_path,
+                                                           const std::string& protocol) {
+  auto lines = bird_query(socket_path, "show protocols all " + protocol);
+  if (lines.empty()) return std::nullopt;
+  std::vector<BirdSessionState> out;
+  bool bgp = false;
+  // Blocks start with "<name> <proto> ..." lines; their details are indented.
   for (const auto& l : lines) {
     if (!l.empty() && !std::isspace(static_cast<unsigned char>(l[0]))) {
-      close_block();
       char n[64] = "", proto[32] = "";
       std::sscanf(l.c_str(), "%63s %31s", n, proto);
-      name = n, bgp = std::string(proto) == "BGP", state.clear(), imported = 0, rejects = false;
+      bgp = std::string(proto) == "BGP";
+      if (bgp) out.push_back({n, "", 0, false});
       continue;
     }
+    if (!bgp) continue;
+    BirdSessionState& s = out.back();
     if (auto at = l.find("BGP state:"); at != std::string::npos) {
       std::string v = l.substr(at + 10);
       v.erase(0, v.find_first_not_of(' '));
       v.erase(v.find_last_not_of(' ') + 1);
-      state = v;
+      s.state = v;
     } else if (l.find("Input filter:") != std::string::npos) {
-      rejects = l.find("REJECT") != std::string::npos;
+      s.rejects = l.find("REJECT") != std::string::npos;
     } else if (auto r = l.find("Routes:"); r != std::string::npos) {
-      imported = std::strtol(l.c_str() + r + 7, nullptr, 10);
+      s.imported = std::strtol(l.c_str() + r + 7, nullptr, 10);
     }
   }
-  close_block();
+  return out;
+}
+
+bool bird_converged(const std::string& socket_path, std::string* pending, int* sessions) {
+  if (pending) pending->clear();
+  if (sessions) *sessions = 0;
+  auto all = bird_sessions(socket_path);
+  if (!all) {
+    if (pending) *pending = "no answer on " + socket_path;
+    return false;
+  }
+  // A BGP session is done once it is Established and has either taken a route or takes none.
+  bool ok = true;
+  for (const auto& s : *all) {
+    if (sessions) ++*sessions;
+    if (s.state == "Established" && (s.imported > 0 || s.rejects)) continue;
+    ok = false;
+    if (pending)
+      *pending += (pending->empty() ? "" : ", ") + s.name + " " + (s.state.empty() ? "down" : s.state);
+  }
   return ok;
 }
 

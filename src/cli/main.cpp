@@ -232,13 +232,9 @@ void bgp_json(const StateDir& state, const GatewayInfo& g, const std::string& pr
   const std::string ctl = state.path() + "/bgp/" + g.ns.substr(g.ns.find('.') + 1) + "/bird.ctl";
   if (access(ctl.c_str(), F_OK) != 0) return;
   json b = {{"session", "down"}, {"prefixes", json::array()}};
-  for (const auto& l : bird_query(ctl, "show protocols all " + protocol)) {
-    auto at = l.find("BGP state:");
-    if (at != std::string::npos) {
-      std::string v = l.substr(at + 10);
-      b["session"] = v.substr(v.find_first_not_of(' '));
-    }
-  }
+  if (auto sessions = bird_sessions(ctl, protocol))
+    for (const auto& s : *sessions)
+      if (!s.state.empty()) b["session"] = s.state;
   for (const auto& l : bird_query(ctl, "show route protocol " + protocol)) {
     if (!l.empty() && isdigit(static_cast<unsigned char>(l[0])))
       b["prefixes"].push_back(l.substr(0, l.find(' ')));
