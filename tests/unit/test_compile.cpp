@@ -1,5 +1,7 @@
 // Compilation: route tables → Linux tables and rules, naming, determinism, plan output.
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -19,13 +21,6 @@ Plan plan_of(const std::string& yaml) {
   INFO(dump(r.diags));
   REQUIRE_FALSE(r.diags.has_errors());
   return compile(r.scenario, "/tmp");
-}
-
-Plan plan_of_file(const std::string& name) {
-  auto r = parse_scenario_file(std::string(VPCEMU_SOURCE_DIR) + "/scenarios/" + name);
-  validate(r.scenario, r.diags);
-  REQUIRE_FALSE(r.diags.has_errors());
-  return compile(r.scenario, "/scenarios");
 }
 
 const char* kRouting = R"(name: rt
@@ -163,16 +158,36 @@ TEST_CASE("automatic addresses skip reserved and taken ones") {
   CHECK_FALSE(p.endpoint("db")->public_ip);
 }
 
-TEST_CASE("plan output of the sample scenarios matches the reviewed listings") {
-  for (const char* name : {"basic-vpc", "routing", "two-vpcs"}) {
-    Plan p = plan_of_file(std::string(name) + ".yaml");
-    std::string golden_path = std::string(VPCEMU_SOURCE_DIR) + "/tests/unit/golden/" + name + ".plan";
-    std::ifstream in(golden_path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    INFO("regenerate with: vpcemu plan scenarios/" << name << ".yaml after review; golden "
-                                                  << golden_path);
-    CHECK(plan_to_text(p) == ss.str());
+// Every scenario a user can run, as the text `vpcemu plan` prints and as the complete JSON plan
+// (processes' environment, readiness, endpoints and gateways included): a restructuring of
+// compile/ must leave both byte for byte. VPCEMU_UPDATE_GOLDEN=1 rewrites them for review.
+TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed listings") {
+  namespace fs = std::filesystem;
+  const fs::path src(VPCEMU_SOURCE_DIR);
+  std::vector<fs::path> files;
+  for (const char* dir : {"scenarios", "tests/integration/scenarios"})
+    for (const auto& e : fs::directory_iterator(src / dir))
+      if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 16);
+  const bool update = std::getenv("VPCEMU_UPDATE_GOLDEN") != nullptr;
+  for (const auto& f : files) {
+    auto r = parse_scenario_file(f.string());
+    validate(r.scenario, r.diags);
+    INFO(f.string() << "\n" << dump(r.diags));
+    REQUIRE_FALSE(r.diags.has_errors());
+    Plan p = compile(r.scenario, "/scenarios");
+    const std::string stem = f.stem().string();
+    for (const auto& [ext, text] : {std::pair<std::string, std::string>{".plan", plan_to_text(p)},
+                                    {".json", plan_to_json(p).dump(1) + "\n"}}) {
+      const fs::path golden = src / "tests/unit/golden" / (stem + ext);
+      if (update) std::ofstream(golden) << text;
+      std::ifstream in(golden);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      INFO("golden " << golden.string() << "; after review: VPCEMU_UPDATE_GOLDEN=1 ./unit_tests");
+      CHECK(text == ss.str());
+    }
   }
 }
 
