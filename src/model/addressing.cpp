@@ -14,14 +14,16 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       std::optional<Ipv4> wanted;
       SourceSpan span;
       Ipv4* out;
+      SourceSpan wanted_span;
     };
     std::vector<Taker> takers;
     for (const auto& [iname, in] : vpc.instances)
       takers.push_back(
-          {"instance '" + iname + "'", in.subnet, in.private_ip, in.span, &a.private_ip[iname]});
+          {"instance '" + iname + "'", in.subnet, in.private_ip, in.span, &a.private_ip[iname],
+           in.private_ip_span});
     for (const auto& [nname, nat] : vpc.nat_gateways)
       takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
-                        &a.nat_private[nat_key(vname, nname)]});
+                        &a.nat_private[nat_key(vname, nname)], nat.private_ip_span});
     for (const auto& [ename, ep] : vpc.endpoints) {
       if (ep.type != "interface") continue;
       for (const auto& sub : ep.subnets)
@@ -41,7 +43,7 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
                           &a.eni_private[eni_key("nlb", vname, sname, sub)]});
     }
     // Explicit addresses first, so automatic ones never take an address somebody asked for.
-    std::map<std::string, std::set<uint32_t>> used;  // subnet → addresses
+    std::map<std::string, std::map<uint32_t, size_t>> used;  // subnet → address → taker
     std::vector<bool> placed(takers.size(), false);
     for (size_t i = 0; i < takers.size(); ++i) {
       const auto& t = takers[i];
@@ -50,7 +52,14 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
       const Cidr& c = *sit->second.cidr;
       if (!c.contains(*t.wanted) || is_aws_reserved(c, *t.wanted)) continue;
-      if (!used[t.subnet].insert(t.wanted->value).second) continue;  // validate reports
+      // Two ENIs asking for one address: the second is refused, citing the first.
+      if (auto [it, fresh] = used[t.subnet].emplace(t.wanted->value, i); !fresh) {
+        const Taker& first = takers[it->second];
+        d.error(t.wanted_span,
+                "private_ip " + t.wanted->str() + " is already taken by " + first.what,
+                {{first.wanted_span, first.what + " takes it here"}});
+        continue;
+      }
       *t.out = *t.wanted;
       placed[i] = true;
     }
@@ -64,7 +73,7 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       for (uint64_t off = 4; off + 1 < c.size() && !placed[i]; ++off) {
         Ipv4 ip = c.at(off);
         if (u.count(ip.value)) continue;
-        u.insert(ip.value);
+        u.emplace(ip.value, i);
         *t.out = ip;
         placed[i] = true;
       }

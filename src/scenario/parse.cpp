@@ -30,6 +30,9 @@ class Parser {
     return SourceSpan{m.line + 1, m.column + 1};
   }
 
+  // A mapping, or nothing at all (`prod:` alone): either way its required keys are missing.
+  static bool mapping_or_empty(const YAML::Node& n) { return n.IsMap() || n.IsNull(); }
+
   static const char* kind(const YAML::Node& n) {
     switch (n.Type()) {
       case YAML::NodeType::Map:
@@ -116,6 +119,11 @@ class Parser {
       d_.error(span(n, fallback), what + " must be a single value, found " + kind(n));
       return std::nullopt;
     }
+    // An empty name would mean "not given" to every later stage: refuse it here, once.
+    if (n.Scalar().empty()) {
+      d_.error(span(n, fallback), what + " must not be empty");
+      return std::nullopt;
+    }
     return n.Scalar();
   }
 
@@ -185,7 +193,7 @@ class Parser {
                               if (auto s = scalar(rv, "target", rks)) route.target = *s;
                             }
                           });
-                 if (r.IsMap()) {
+                 if (mapping_or_empty(r)) {
                    if (!r["destination"]) d_.error(route.span, "route has no 'destination'");
                    if (!r["target"]) d_.error(route.span, "route has no 'target'");
                  }
@@ -232,7 +240,7 @@ class Parser {
                  }
                }
              });
-    if (node.IsMap() && !node["subnet"]) {
+    if (mapping_or_empty(node) && !node["subnet"]) {
       d_.error(in.span, "instance '" + in.name + "' has no 'subnet'");
     }
   }
@@ -370,7 +378,7 @@ class Parser {
                      has_peer = false, rule.peer.cidr.reset();
                  }
                });
-      if (r.IsMap()) {
+      if (mapping_or_empty(r)) {
         if (!has_proto) d_.error(rule.span, "security group rule has no 'protocol'");
         if (!has_peer && !r[peer_key])
           d_.error(rule.span, "security group rule has no '" + peer_key + "'");
@@ -423,7 +431,7 @@ class Parser {
                          d_.error(span(x, rks), "action must be allow or deny, found '" + *s + "'");
                      }
                    });
-          if (r.IsMap()) {
+          if (mapping_or_empty(r)) {
             if (!r["rule"]) d_.error(rule.span, "network ACL rule has no 'rule' number");
             if (!has_proto) d_.error(rule.span, "network ACL rule has no 'protocol'");
             if (!r[peer_key]) d_.error(rule.span, "network ACL rule has no '" + peer_key + "'");
@@ -483,7 +491,7 @@ class Parser {
                  if (auto b = boolean(v, "private_dns", ks)) ep.private_dns = *b;
                }
              });
-    if (node.IsMap()) {
+    if (mapping_or_empty(node)) {
       if (!node["type"])
         d_.error(ep.span, "endpoint '" + ep.name + "' has no 'type' (gateway or interface)");
       if (!node["service"]) d_.error(ep.span, "endpoint '" + ep.name + "' has no 'service'");
@@ -535,7 +543,7 @@ class Parser {
                              });
                 }
               });
-          if (ev.IsMap()) {
+          if (mapping_or_empty(ev)) {
             for (const char* key : {"vpc", "subnets", "client_cidr"})
               if (!ev[key]) d_.error(nks, "client VPN endpoint '" + n + "' has no '" + key + "'");
           }
@@ -580,7 +588,7 @@ class Parser {
                  else
                    dx.vpc = *val, dx.vpc_span = span(x, ks);
                });
-      if (dv.IsMap()) {
+      if (mapping_or_empty(dv)) {
         if (!dv["onprem"]) d_.error(nks, "Direct Connect '" + n + "' needs 'onprem: <on-premises network>'");
         if (!dv["gateway"]) d_.error(nks, "Direct Connect '" + n + "' needs 'gateway: <vpc>' (its virtual private gateway)");
       }
@@ -615,11 +623,11 @@ class Parser {
                                   a.vpc = *s, a.vpc_span = span(y, kks);
                                 }
                               });
-                     if (av.IsMap() && !av["vpc"] && !av["vpn"] && !av["peering"])
+                     if (mapping_or_empty(av) && !av["vpc"] && !av["vpn"] && !av["peering"])
                        d_.error(aks, "attachment '" + an +
                                          "' needs 'vpc: <vpc>' and 'subnets', 'vpn: <connection>' "
                                          "or 'peering: <transit gateway>'");
-                     if (av.IsMap() && (!!av["vpc"] + !!av["vpn"] + !!av["peering"]) > 1)
+                     if (mapping_or_empty(av) && (!!av["vpc"] + !!av["vpn"] + !!av["peering"]) > 1)
                        d_.error(aks, "attachment '" + an +
                                          "' is for one VPC, one VPN or one peering, not several");
                      tgw.attachments.emplace(an, std::move(a));
@@ -654,7 +662,7 @@ class Parser {
                                                route.blackhole = *b;
                                              }
                                            });
-                                  if (r.IsMap()) {
+                                  if (mapping_or_empty(r)) {
                                     if (!r["destination"]) d_.error(route.span, "route has no 'destination'");
                                     if (!r["attachment"] && !route.blackhole)
                                       d_.error(route.span, "a transit gateway route needs 'attachment: <name>' or 'blackhole: true'");
@@ -706,7 +714,7 @@ class Parser {
                 else
                   c.tgw = *val, c.tgw_span = span(x, ks);
               });
-          if (cv.IsMap()) {
+          if (mapping_or_empty(cv)) {
             if (!cv["vpn_gateway"] && !cv["transit_gateway"])
               d_.error(nks, "VPN connection '" + n +
                                 "' needs 'vpn_gateway: <vpc>' or 'transit_gateway: <name>'");
@@ -742,7 +750,7 @@ class Parser {
                                 if (auto a = number(rv, "asn", rks, 1, 2147483647)) o.asn = *a;
                               }
                             });
-                   if (x.IsMap() && !x["public_ip"])
+                   if (mapping_or_empty(x) && !x["public_ip"])
                      d_.error(span(x, ks), "router has no 'public_ip'");
                  } else {
                    each_named(x, "on-premises hosts",
@@ -760,7 +768,7 @@ class Parser {
                               });
                  }
                });
-      if (ov.IsMap()) {
+      if (mapping_or_empty(ov)) {
         if (!ov["cidr"]) d_.error(nks, "on-premises network '" + n + "' has no 'cidr'");
         if (!ov["router"]) d_.error(nks, "on-premises network '" + n + "' has no 'router'");
       }
@@ -814,11 +822,11 @@ class Parser {
                                   if (auto p = number(lv, "port", lks, 1, 65535)) es.port = *p;
                                 }
                               });
-                     if (x.IsMap() && (!x["subnets"] || !x["port"] || !x["targets"])) {
+                     if (mapping_or_empty(x) && (!x["subnets"] || !x["port"] || !x["targets"])) {
                        d_.error(span(x, ks), "load_balancer needs 'subnets', 'port' and 'targets'");
                      }
                    });
-          if (sv.IsMap() && (!sv["vpc"] || !sv["load_balancer"])) {
+          if (mapping_or_empty(sv) && (!sv["vpc"] || !sv["load_balancer"])) {
             d_.error(nks, "endpoint service '" + n + "' needs a 'vpc' and a 'load_balancer'");
           }
           sc.endpoint_services.emplace(n, std::move(es));
@@ -859,7 +867,7 @@ class Parser {
                                         s.network_acl = *r;
                                     }
                                   });
-                         if (sv.IsMap() && !sv["cidr"])
+                         if (mapping_or_empty(sv) && !sv["cidr"])
                            d_.error(nks, "subnet '" + n + "' has no 'cidr'");
                          vpc.subnets.emplace(n, std::move(s));
                        });
@@ -905,7 +913,7 @@ class Parser {
                                nat.elastic_ip = address(x, "elastic_ip", nkks);
                              }
                            });
-                  if (nv.IsMap() && !nv["subnet"]) {
+                  if (mapping_or_empty(nv) && !nv["subnet"]) {
                     d_.error(nks, "NAT gateway '" + n + "' has no 'subnet' (a public subnet)");
                   }
                   vpc.nat_gateways.emplace(n, std::move(nat));
@@ -929,7 +937,7 @@ class Parser {
                        });
           }
         });
-    if (node.IsMap() && !node["cidr"]) d_.error(vpc.span, what + " has no 'cidr'");
+    if (mapping_or_empty(node) && !node["cidr"]) d_.error(vpc.span, what + " has no 'cidr'");
   }
 
   void parse_expect(Scenario& sc, const YAML::Node& node, SourceSpan ks) {
@@ -972,7 +980,7 @@ class Parser {
                      d_.error(vs, "result must be allow or deny, found '" + *s + "'");
                  }
                });
-      if (e.IsMap()) {
+      if (mapping_or_empty(e)) {
         if (x.from.empty()) d_.error(x.span, "expect entry has no 'from'");
         if (x.to.empty()) d_.error(x.span, "expect entry has no 'to'");
         if (!e["protocol"]) d_.error(x.span, "expect entry has no 'protocol'");
@@ -1063,7 +1071,7 @@ class Parser {
                              else
                                p.accepter = *val, p.accepter_span = span(x, pks);
                            });
-                  if (pv.IsMap() && (!pv["requester"] || !pv["accepter"])) {
+                  if (mapping_or_empty(pv) && (!pv["requester"] || !pv["accepter"])) {
                     d_.error(nks, "peering '" + n + "' needs a 'requester' and an 'accepter' VPC");
                   }
                   sc.peerings.emplace(n, std::move(p));

@@ -110,6 +110,8 @@ void validate_groups(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         d.error(r.peer_span, "vpc '" + vpc.name + "' is not peered with vpc '" + r.peer.vpc +
                                  "'; a rule can reference a group of another VPC only across a "
                                  "peering (AWS rule 25)");
+      } else if (r.peer.vpc != vpc.name && !sc.vpcs.count(r.peer.vpc)) {
+        unknown_ref(d, r.peer_span, "vpc", r.peer.vpc, keys(sc.vpcs), "");
       } else if (r.peer.vpc != vpc.name) {
         const Vpc& other = sc.vpcs.at(r.peer.vpc);
         auto names = group_names(other);
@@ -428,7 +430,6 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   }
 
   // Instances.
-  std::map<uint32_t, const Instance*> ips;
   for (const auto& [_, in] : vpc.instances) {
     auto sit = vpc.subnets.find(in.subnet);
     if (!in.subnet.empty() && sit == vpc.subnets.end()) {
@@ -451,14 +452,6 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         d.error(in.private_ip_span, "private_ip " + in.private_ip->str() + " is reserved in " +
                                         c.str() + ": it is " + why + "; use one from " +
                                         c.at(4).str() + " to " + Ipv4{c.last().value - 1}.str());
-      } else {
-        auto [it, fresh] = ips.emplace(in.private_ip->value, &in);
-        if (!fresh) {
-          d.error(in.private_ip_span,
-                  "private_ip " + in.private_ip->str() + " is already taken by instance '" +
-                      it->second->name + "'",
-                  {{it->second->private_ip_span, "'" + it->second->name + "' takes it here"}});
-        }
       }
     }
     if (in.public_ip || in.elastic_ip) {
