@@ -251,10 +251,11 @@ std::string plan_to_text(const Plan& p) {
     out += "netns   " + n.name + "  (" + n.role + ": " + n.owner + ")\n";
   for (const auto& s : p.sysctls) out += "sysctl  " + s.ns + "  " + s.key + " = " + s.value + "\n";
   for (const auto& v : p.veths)
-    out += "veth    " + v.a.ns + "/" + v.a.ifname + " " + v.a.mac + "  <->  " + v.b.ns + "/" +
-           v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")" +
-           (v.rate_bps ? "  rate " + std::to_string(v.rate_bps / 1000000) + " Mbit/s each way" : "") +
-           "\n";
+    out +=
+        "veth    " + v.a.ns + "/" + v.a.ifname + " " + v.a.mac + "  <->  " + v.b.ns + "/" +
+        v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")" +
+        (v.rate_bps ? "  rate " + std::to_string(v.rate_bps / 1000000) + " Mbit/s each way" : "") +
+        "\n";
   for (const auto& a : p.addrs)
     out += "addr    " + a.ns + "  " + a.addr.str() + " dev " + a.dev + "\n";
   for (const auto& n : p.neighs)
@@ -306,8 +307,8 @@ std::string plan_to_text(const Plan& p) {
     if (pr.tun_address)
       out += "addr    " + pr.ns + "  " + pr.tun_address->str() + " dev <TUN of " + pr.name + ">\n";
     if (pr.tun_rule_table)
-      out += "rule    " + pr.ns + "  pref " + std::to_string(pr.tun_rule_priority) + " iif <TUN of " +
-             pr.name + "> lookup " + std::to_string(pr.tun_rule_table) + "\n";
+      out += "rule    " + pr.ns + "  pref " + std::to_string(pr.tun_rule_priority) +
+             " iif <TUN of " + pr.name + "> lookup " + std::to_string(pr.tun_rule_table) + "\n";
   }
   return out;
 }

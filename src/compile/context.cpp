@@ -1,0 +1,159 @@
+// The shared helpers of compilation: kernel objects of one shape, named and addressed alike.
+#include "compile/context.h"
+
+namespace vpcemu::compiling {
+
+CompileContext::CompileContext(const Scenario& scenario, std::string scenario_dir)
+    : sc(scenario), dir(std::move(scenario_dir)) {
+  Diagnostics ignored;  // validate already reported them
+  addr = assign_addresses(sc, ignored);
+  plan.scenario = sc.name;
+}
+
+void CompileContext::add_ns(const std::string& name, const std::string& role,
+                            const std::string& owner, bool forwarding) {
+  plan.namespaces.push_back({name, role, owner});
+  // IPv6 stays off: the scenario format is IPv4, and DAD/RS traffic would only add noise.
+  sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1");
+  sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1");
+  if (forwarding) {
+    sysctl(name, "net/ipv4/ip_forward", "1");
+    // rp_filter breaks fwmark policy routing of replies; anti-spoofing is done in nft.
+    sysctl(name, "net/ipv4/conf/all/rp_filter", "0");
+    sysctl(name, "net/ipv4/conf/default/rp_filter", "0");
+  }
+}
+
+void CompileContext::sysctl(const std::string& ns, std::string key, std::string value, bool after) {
+  plan.sysctls.push_back({ns, std::move(key), std::move(value), after});
+}
+
+LinkEnd CompileContext::end(const std::string& ns, const std::string& ifname) {
+  return LinkEnd{ns, ifname, stable_mac(ns + "/" + ifname)};
+}
+
+// A deterministic name unique within `ns`.
+std::string CompileContext::unique_ifname(const std::string& ns, const std::string& prefix,
+                                          const std::string& name) {
+  auto& taken = ifnames[ns];
+  for (int salt = 0;; ++salt) {
+    std::string n = short_ifname(prefix, name, salt);
+    if (taken.insert(n).second) return n;
+  }
+}
+
+// A namespace on the emulated internet with one address (hosts, services).
+// A namespace hanging off a router with one /32 address: the router's port holds `gateway`
+// (the same on every port), the namespace's default route points at it, and both ends know
+// each other's MAC. Internet hosts, services and office LAN hosts are all such stubs.
+std::string CompileContext::stub_link(const std::string& router, const std::string& ns,
+                                      const std::string& name, Ipv4 ip, Ipv4 gateway,
+                                      const std::string& dev, const std::string& what,
+                                      const std::string& default_why) {
+  std::string port = unique_ifname(router, "h-", name);
+  LinkEnd r = end(router, port);
+  LinkEnd e = end(ns, dev);
+  plan.veths.push_back({r, e, what});
+  plan.addrs.push_back({ns, dev, Cidr{ip, 32}});
+  plan.addrs.push_back({router, port, Cidr{gateway, 32}});
+  plan.neighs.push_back({ns, dev, gateway, r.mac});
+  plan.neighs.push_back({router, port, ip, e.mac});
+  plan.routes.push_back(
+      {ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, gateway, dev, true, default_why});
+  plan.routes.push_back(
+      {router, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port, false, what});
+  return port;
+}
+
+std::string CompileContext::internet_stub(const std::string& ns, const std::string& name, Ipv4 ip,
+                                          const std::string& what, const std::string& dev) {
+  return stub_link(inet_ns, ns, name, ip, kInternetSide, dev, what,
+                   "default route to the internet router");
+}
+
+// bird in a namespace: config and control socket in the state directory; `up` waits until
+// its sessions have learned their routes.
+void CompileContext::bird(const std::string& ns, const BirdConfig& b, const std::string& label) {
+  const std::string dir = "bgp/" + label;
+  plan.files.push_back({dir + "/bird.conf", bird_conf(b)});
+  ProcessPlan p{ns,
+                "bird-" + label,
+                {"bird", "-f", "-c", "@state/" + dir + "/bird.conf", "-s",
+                 "@state/" + dir + "/bird.ctl", "-P", "/run/bird.pid"},
+                "/",
+                "",
+                {},
+                true};
+  p.bgp_socket = dir + "/bird.ctl";
+  plan.processes.push_back(p);
+}
+
+void CompileContext::reply_paths(const std::string& ns, NftTable& t) {
+  using Kind = NftObject::Kind;
+  auto it = reply_links.find(ns);
+  if (it == reply_links.end()) return;
+  std::vector<std::string> marks;
+  uint32_t mark = 1;
+  for (const auto& l : it->second) {
+    marks.push_back("\"" + l.port + "\" : " + std::to_string(mark));
+    plan.rules.push_back({ns, kRulePrioTables + mark, mark, std::nullopt, kTableBase + mark, false,
+                          "replies to connections that came in on " + l.port});
+    plan.routes.push_back({ns, kTableBase + mark, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, l.peer,
+                           l.port, true, "back out through " + l.port});
+    ++mark;
+  }
+  t.objects.push_back({Kind::kMap, "reply-link", "type ifname : mark;", marks});
+  t.objects.push_back({Kind::kChain,
+                       "mark-prerouting",
+                       "type filter hook prerouting priority mangle; policy accept;",
+                       {"ct state new ct mark set iifname map @reply-link",
+                        "ct direction reply meta mark set ct mark"}});
+  t.objects.push_back({Kind::kChain,
+                       "mark-output",
+                       "type route hook output priority mangle; policy accept;",
+                       {"ct direction reply meta mark set ct mark"}});
+}
+
+// The next /30 of 169.254.64.0/18 for an endpoint link: .1 on the VPC side, .2 beyond.
+std::pair<Ipv4, Ipv4> CompileContext::link_pair() {
+  uint32_t base = 0xA9FE4000 + 4 * next_link++;
+  return {Ipv4{base + 1}, Ipv4{base + 2}};
+}
+
+// A namespace with an ENI in a subnet (NAT gateway, endpoint, load balancer node).
+void CompileContext::eni_namespace(const std::string& rns, const std::string& ns,
+                                   const std::string& port, const Cidr& subnet, Ipv4 ip,
+                                   const std::string& what, Cidr via_vpc) {
+  const Ipv4 gw = subnet.at(1);
+  LinkEnd r = end(rns, port);
+  LinkEnd e = end(ns, "eth0");
+  plan.veths.push_back({r, e, what});
+  plan.addrs.push_back({ns, "eth0", Cidr{ip, subnet.prefix}});
+  plan.addrs.push_back({rns, port, Cidr{gw, 32}});
+  plan.neighs.push_back({ns, "eth0", gw, r.mac});
+  plan.neighs.push_back({rns, port, ip, e.mac});
+  plan.routes.push_back({ns, 254, via_vpc, RouteType::kUnicast, gw, "eth0", false,
+                         (via_vpc.prefix == 0 ? "default route" : "the VPC") +
+                             std::string(" via the VPC router ") + gw.str()});
+  plan.routes.push_back(
+      {rns, 254, Cidr{ip, 32}, RouteType::kUnicast, std::nullopt, port, false, what});
+  sysctl(rns, "net/ipv4/conf/" + port + "/proxy_arp", "1", true);
+  sysctl(rns, "net/ipv4/neigh/" + port + "/proxy_delay", "0", true);
+}
+
+// A veth from `ns` (port `port`, address a) to `far_ns` (address b): endpoint links.
+std::string CompileContext::far_link(const std::string& ns, const std::string& port, Ipv4 a,
+                                     const std::string& far_ns, const std::string& far_seed, Ipv4 b,
+                                     const std::string& what) {
+  std::string far_port = unique_ifname(far_ns, "c-", far_seed);
+  LinkEnd x = end(ns, port), y = end(far_ns, far_port);
+  plan.veths.push_back({x, y, what});
+  plan.addrs.push_back({ns, port, Cidr{a, 32}});
+  plan.addrs.push_back({far_ns, far_port, Cidr{b, 32}});
+  plan.neighs.push_back({ns, port, b, y.mac});
+  plan.neighs.push_back({far_ns, far_port, a, x.mac});
+  reply_links[far_ns].push_back({far_port, a});
+  return far_port;
+}
+
+}  // namespace vpcemu::compiling

@@ -1,0 +1,39 @@
+// The emulated internet: its router namespace, the hosts on it, and the emulated AWS public
+// services (an HTTP responder each, reached through links that remember where a request came in).
+#include "compile/constructs.h"
+
+namespace vpcemu::compiling {
+
+void internet(CompileContext& cx) {
+  cx.inet_ns = ns_name(cx.sc.name, "net", "internet");
+  cx.add_ns(cx.inet_ns, "internet", "the emulated internet", true);
+}
+
+void host(CompileContext& cx, const InternetHost& h) {
+  std::string ns = endpoint_ns_name(cx.sc.name, h.name);
+  cx.add_ns(ns, "host", "internet host " + h.name, false);
+  cx.internet_stub(ns, h.name, *h.ip, "internet host " + h.name);
+  cx.plan.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}, ""});
+}
+
+// An emulated AWS service: answers HTTP on 80 and 443 with the source address it saw.
+void service(CompileContext& cx, const Service& svc) {
+  std::string ns = ns_name(cx.sc.name, "svc", svc.name);
+  cx.add_ns(ns, "service", "emulated AWS service " + svc.name, true);
+  cx.internet_stub(ns, svc.name, svc.address(), "AWS service " + svc.name);
+  cx.plan.processes.push_back(
+      {ns,
+       "service-" + svc.name,
+       {"@self", "service-responder", "--name", svc.name, "--port", "80", "--port", "443"},
+       "/",
+       "",
+       {},
+       true});
+  cx.plan.endpoints.push_back(
+      {svc.name, "service", ns, "", "", svc.address(), std::nullopt, {}, ""});
+  NftTable t;
+  cx.reply_paths(ns, t);
+  if (!t.objects.empty()) cx.plan.nft.push_back({ns, std::move(t)});
+}
+
+}  // namespace vpcemu::compiling

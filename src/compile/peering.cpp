@@ -1,0 +1,41 @@
+// VPC peering: a veth between two VPC routers with a /30 of its own; what may cross it is decided
+// in vpc_router (routes of each table, and nothing that transits).
+#include <stdexcept>
+
+#include "compile/constructs.h"
+
+namespace vpcemu::compiling {
+
+void plan_peerings(CompileContext& cx) {
+  uint32_t k = 0;
+  for (const auto& [name, p] : cx.sc.peerings) {
+    PeerLink l;
+    l.name = name;
+    l.vpc_a = p.requester;
+    l.vpc_b = p.accepter;
+    l.port_a = cx.unique_ifname(ns_name(cx.sc.name, "vpc", l.vpc_a), "p-", name);
+    l.port_b = cx.unique_ifname(ns_name(cx.sc.name, "vpc", l.vpc_b), "p-", name);
+    l.addr_a = Ipv4{0xA9FE1000 + 4 * k + 1};
+    l.addr_b = Ipv4{0xA9FE1000 + 4 * k + 2};
+    cx.peer_links.push_back(l);
+    ++k;
+  }
+}
+
+const PeerLink& peer_link(CompileContext& cx, const std::string& name) {
+  for (const auto& l : cx.peer_links)
+    if (l.name == name) return l;
+  throw std::logic_error("unknown peering " + name);  // validate rules this out
+}
+
+void peering(CompileContext& cx, const PeerLink& l) {
+  std::string ra = ns_name(cx.sc.name, "vpc", l.vpc_a), rb = ns_name(cx.sc.name, "vpc", l.vpc_b);
+  LinkEnd a = cx.end(ra, l.port_a), b = cx.end(rb, l.port_b);
+  cx.plan.veths.push_back({a, b, "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")"});
+  cx.plan.addrs.push_back({ra, l.port_a, Cidr{l.addr_a, 32}});
+  cx.plan.addrs.push_back({rb, l.port_b, Cidr{l.addr_b, 32}});
+  cx.plan.neighs.push_back({ra, l.port_a, l.addr_b, b.mac});
+  cx.plan.neighs.push_back({rb, l.port_b, l.addr_a, a.mac});
+}
+
+}  // namespace vpcemu::compiling

@@ -1,0 +1,212 @@
+// The VPC router: its namespace, the local route, route tables as Linux tables chosen by fwmark,
+// every ENI's port, and its nftables table (route-table marks, source/destination check, groups,
+// NACLs).
+#include <algorithm>
+#include <set>
+
+#include "compile/constructs.h"
+
+namespace vpcemu::compiling {
+
+// The router's namespace, the local route ahead of every route table, a rule per table (chosen by
+// the fwmark of the ingress port) and the drop when a table has no route.
+VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc) {
+  VpcRouter r{vpc, ns_name(cx.sc.name, "vpc", vpc.name)};
+  cx.add_ns(r.ns, "router", "vpc " + vpc.name, true);
+  const Cidr vcidr = *vpc.cidr;
+
+  // Route tables: Linux table (and fwmark) 100 + index in name order.
+  uint32_t next = kTableBase;
+  for (const auto& [name, _] : vpc.route_tables) r.table_id[name] = next++;
+
+  // The local route: VPC destinations are looked up in main, ahead of every route table.
+  cx.plan.rules.push_back({r.ns, kRulePrioLocal, std::nullopt, vcidr, 254, false,
+                           "local route " + vcidr.str() + " wins over every route table"});
+  cx.plan.routes.push_back({r.ns, 254, vcidr, RouteType::kBlackhole, std::nullopt, "", false,
+                            "addresses of the VPC without an ENI"});
+  for (const auto& [name, id] : r.table_id) {
+    cx.plan.rules.push_back({r.ns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id, false,
+                             "route table " + name});
+  }
+  cx.plan.rules.push_back({r.ns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
+                           "no route in the subnet's route table: drop"});
+
+  return r;
+}
+
+// What each subnet uses (for status and check): its route table and NACL.
+void subnets(CompileContext& cx, const VpcRouter& r) {
+  const Vpc& vpc = r.vpc;
+  for (const auto& [sname, sub] : vpc.subnets) {
+    std::string rt = !sub.route_table.empty()        ? sub.route_table
+                     : !vpc.main_route_table.empty() ? vpc.main_route_table
+                                                     : "main";
+    cx.plan.subnets.push_back({vpc.name, sname, *sub.cidr, rt, effective_acl(sub)});
+  }
+}
+
+// An instance: a namespace whose eth0 is an ENI in its subnet, and its `run:` command.
+void instances(CompileContext& cx, VpcRouter& r) {
+  const Vpc& vpc = r.vpc;
+  for (const auto& [iname, in] : vpc.instances) {
+    const Subnet& sub = vpc.subnets.at(in.subnet);
+    const Cidr scidr = *sub.cidr;
+    const Ipv4 ip = cx.addr.private_ip.at(iname);
+    std::string ins = endpoint_ns_name(cx.sc.name, iname);
+    cx.add_ns(ins, "instance", "instance " + iname, false);
+    std::string port = cx.unique_ifname(r.ns, "e-", iname);
+    r.port_of[iname] = port;
+    // Same-subnet peers resolve to the router (proxy ARP), so every packet crosses it as in AWS.
+    cx.eni_namespace(r.ns, ins, port, scidr, ip, "ENI of " + iname);
+    std::optional<Ipv4> pub;
+    if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end()) pub = p->second;
+    const std::string resolv = "etc/vpc-" + vpc.name + "/resolv.conf";
+    cx.plan.endpoints.push_back(
+        {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv});
+    if (!in.run.empty()) cx.plan.processes.push_back({ins, iname, in.run, cx.dir, resolv});
+  }
+}
+
+// The routes of each route table, to the targets they name.
+void route_table_routes(CompileContext& cx, const VpcRouter& r) {
+  const Vpc& vpc = r.vpc;
+  for (const auto& [name, rt] : vpc.route_tables) {
+    uint32_t id = r.table_id.at(name);
+    for (const auto& route : rt.routes) {
+      std::string why =
+          "route table " + name + ": " + route.destination->str() + " → " + route.target;
+      if (route.target == "internet_gateway") {
+        cx.plan.routes.push_back(
+            {r.ns, id, *route.destination, RouteType::kUnicast, kIgwVpcSide, "igw", true, why});
+      } else if (route.target.rfind("peering/", 0) == 0) {
+        const PeerLink& l = peer_link(cx, route.target.substr(8));
+        bool a_side = l.vpc_a == vpc.name;
+        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast,
+                                  a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b, true,
+                                  why});
+      } else if (route.target.rfind("nat_gateway/", 0) == 0) {
+        std::string n = route.target.substr(12);
+        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast,
+                                  cx.addr.nat_private.at(nat_key(vpc.name, n)), r.nat_port.at(n),
+                                  true, why});
+      } else if (route.target == "vpn_gateway") {
+        cx.plan.routes.push_back(
+            {r.ns, id, *route.destination, RouteType::kUnicast, kVgwVpcSide, "vgw", true, why});
+      } else if (route.target.rfind("transit_gateway/", 0) == 0) {
+        const TgwLink& l = tgw_link(cx, route.target.substr(16), vpc.name);
+        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast, l.link.at(2),
+                                  l.router_port, true, why});
+      } else if (route.target == "blackhole") {
+        cx.plan.routes.push_back(
+            {r.ns, id, *route.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
+      } else if (route.target.rfind("instance/", 0) == 0) {
+        std::string n = route.target.substr(9);
+        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast,
+                                  cx.addr.private_ip.at(n), r.port_of.at(n), true, why});
+      }
+    }
+  }
+}
+
+// One VPC: its router, then each construct that hangs an ENI or a link off it, then the
+// routes and rules that refer to all of them.
+void compile_vpc(CompileContext& cx, const Vpc& vpc) {
+  VpcRouter r = vpc_router(cx, vpc);
+  vpn_gateway(cx, vpc, r.ns);
+  internet_gateway(cx, r);
+  subnets(cx, r);
+  instances(cx, r);
+  nat_gateways(cx, r);
+  for (const auto& [_, ep] : vpc.endpoints) {
+    if (ep.type == "gateway")
+      gateway_endpoint(cx, vpc, ep, r.ns, r.table_id);
+    else
+      interface_endpoint(cx, vpc, ep, r.ns, r.endpoint_enis);
+  }
+  load_balancer_nodes(cx, vpc, r.ns, r.lb_enis);
+  client_vpn(cx, vpc, r.ns, r.cvpn_enis);
+  route_table_routes(cx, r);
+  propagation(cx, vpc, r.ns, r.table_id);
+  router_rules(cx, r);
+  dns(cx, vpc, r.ns);
+}
+
+// The VPC router's table: ingress port → route table mark, AWS's source/destination check
+// (an ENI may only send from its own address), then security groups and NACLs.
+void router_rules(CompileContext& cx, const VpcRouter& r) {
+  const Vpc& vpc = r.vpc;
+  const std::string& rns = r.ns;
+  using Kind = NftObject::Kind;
+  NftTable t;
+  std::vector<std::string> marks, sources;
+  std::vector<EniPort> enis;
+  for (const auto& [iname, in] : vpc.instances) {
+    const std::string& port = r.port_of.at(iname);
+    const Subnet& sub = vpc.subnets.at(in.subnet);
+    std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
+    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
+    sources.push_back("\"" + port + "\" . " + cx.addr.private_ip.at(iname).str());
+    enis.push_back({port, iname, in.subnet, cx.addr.private_ip.at(iname), effective_groups(in)});
+  }
+  // NAT gateways: routed by their subnet's table and judged by its NACL, but they carry no
+  // security groups and forward others' packets, so the source check does not apply.
+  for (const auto& [nname, nat] : vpc.nat_gateways) {
+    const std::string& port = r.nat_port.at(nname);
+    const Subnet& sub = vpc.subnets.at(nat.subnet);
+    std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
+    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
+    enis.push_back({port,
+                    "nat-gateway " + nname,
+                    nat.subnet,
+                    cx.addr.nat_private.at(nat_key(vpc.name, nname)),
+                    {}});
+  }
+  auto subnet_mark = [&](const std::string& port, const std::string& subnet) {
+    const Subnet& sub = vpc.subnets.at(subnet);
+    std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
+    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
+  };
+  // Interface endpoints carry security groups (AWS rule 27); load balancer nodes do not.
+  for (const auto& [ename, ep] : vpc.endpoints) {
+    if (ep.type != "interface") continue;
+    std::vector<std::string> groups =
+        ep.security_groups.empty() ? std::vector<std::string>{kDefaultGroup} : ep.security_groups;
+    for (const auto& e : r.endpoint_enis) {
+      if (e.ip != cx.addr.eni_private.at(eni_key("vpce", vpc.name, ename, e.subnet))) continue;
+      subnet_mark(e.port, e.subnet);
+      enis.push_back({e.port, "endpoint " + ename, e.subnet, e.ip, groups});
+    }
+  }
+  for (const auto& e : r.lb_enis) {
+    subnet_mark(e.port, e.subnet);
+    enis.push_back({e.port, "load balancer", e.subnet, e.ip, {}});
+  }
+  for (const auto& e : r.cvpn_enis) {
+    subnet_mark(e.port, e.subnet);
+    enis.push_back({e.port, "client VPN endpoint", e.subnet, e.ip, {kDefaultGroup}});
+  }
+  // What arrives from a transit gateway is routed by its attachment subnet's table.
+  for (const auto& l : cx.tgw_links)
+    if (l.vpc == vpc.name) subnet_mark(l.router_port, l.subnet);
+  t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
+  t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
+  std::vector<std::string> pre = {
+      "iifname \"e-*\" iifname . ip saddr != @eni-source counter drop comment "
+      "\"source/destination check\""};
+  // A peering carries only the two VPCs' own traffic: nothing transits (AWS rules 23, 24).
+  for (const auto& l : cx.peer_links) {
+    if (l.vpc_a != vpc.name && l.vpc_b != vpc.name) continue;
+    bool a_side = l.vpc_a == vpc.name;
+    const Cidr& peer_cidr = *cx.sc.vpcs.at(a_side ? l.vpc_b : l.vpc_a).cidr;
+    pre.push_back("iifname \"" + (a_side ? l.port_a : l.port_b) +
+                  "\" ip saddr != " + peer_cidr.str() + " counter drop comment \"peering " +
+                  l.name + ": not from the peer VPC\"");
+  }
+  pre.push_back("meta mark set iifname map @route-table");
+  t.objects.push_back({Kind::kChain, "prerouting",
+                       "type filter hook prerouting priority mangle; policy accept;", pre});
+  security_objects(vpc, enis, cx.members, cx.sc.services, t);
+  cx.plan.nft.push_back({rns, std::move(t)});
+}
+
+}  // namespace vpcemu::compiling
