@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  build-essential cmake pkg-config \
+  build-essential cmake pkg-config clang-format \
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libmnl-dev libnftables-dev catch2 \
   iproute2 nftables python3 curl iputils-ping procps util-linux iperf3 dnsmasq-base dnsutils \
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins tcpdump bird2 \

@@ -328,8 +328,8 @@ class Applier {
     }
     std::optional<NlSocket::Rule> rule;
     if (p.tun_rule_table)
-      rule = NlSocket::Rule{p.tun_rule_priority, std::nullopt, std::nullopt, p.tun_rule_table,
-                            false, ifname};
+      rule = NlSocket::Rule{p.tun_rule_priority, std::nullopt, std::nullopt,
+                            p.tun_rule_table,    false,        ifname};
     return configure_device(p.ns, ifname, *p.tun_address, {}, rule);
   }
 

@@ -42,7 +42,8 @@ std::vector<std::string> bird_query(const std::string& socket_path, const std::s
         continue;
       }
       if (coded && line[4] == ' ' && (line[0] == '0' || line[0] >= '8')) done = true;
-      if (!done) lines.push_back(coded ? line.substr(5) : line.substr(std::min<size_t>(1, line.size())));
+      if (!done)
+        lines.push_back(coded ? line.substr(5) : line.substr(std::min<size_t>(1, line.size())));
     }
   }
   close(fd);
@@ -95,7 +96,8 @@ bool bird_converged(const std::string& socket_path, std::string* pending, int* s
     if (s.state == "Established" && (s.imported > 0 || s.rejects)) continue;
     ok = false;
     if (pending)
-      *pending += (pending->empty() ? "" : ", ") + s.name + " " + (s.state.empty() ? "down" : s.state);
+      *pending +=
+          (pending->empty() ? "" : ", ") + s.name + " " + (s.state.empty() ? "down" : s.state);
   }
   return ok;
 }

@@ -14,8 +14,8 @@ std::vector<std::string> bird_query(const std::string& socket_path, const std::s
 // A BGP session as `show protocols all` reports it.
 struct BirdSessionState {
   std::string name;
-  std::string state;  // "Established", "Active", ...; empty when bird reports none
-  long imported = 0;  // routes taken from the peer
+  std::string state;     // "Established", "Active", ...; empty when bird reports none
+  long imported = 0;     // routes taken from the peer
   bool rejects = false;  // takes no routes by design (import none)
 };
 // The BGP sessions of that bird (only `protocol`'s, if given); nullopt when no bird answers.

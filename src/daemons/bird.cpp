@@ -35,7 +35,8 @@ std::string bird_conf(const BirdConfig& c) {
     const std::string id = std::to_string(k.table);
     s += "ipv4 table t_" + id + ";\n";
     std::string from;
-    for (const auto& p : k.protocols) from += (from.empty() ? "" : " || ") + ("proto = \"" + p + "\"");
+    for (const auto& p : k.protocols)
+      from += (from.empty() ? "" : " || ") + ("proto = \"" + p + "\"");
     const std::string sources =
         k.with_learned ? "(source = RTS_BGP || source = RTS_INHERIT)" : "source = RTS_BGP";
     const std::string cond = sources + (from.empty() ? "" : " && (" + from + ")");
@@ -43,8 +44,9 @@ std::string bird_conf(const BirdConfig& c) {
     // lets it through): what the pipe brings gets the table's, static routes their own.
     if (k.from_master && k.metric)
       s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
-           ";\n  import none;\n  export filter {\n    if " + cond + " then {\n      krt_metric = " +
-           std::to_string(k.metric) + ";\n      accept;\n    }\n    reject;\n  };\n}\n";
+           ";\n  import none;\n  export filter {\n    if " + cond +
+           " then {\n      krt_metric = " + std::to_string(k.metric) +
+           ";\n      accept;\n    }\n    reject;\n  };\n}\n";
     else if (k.from_master)
       s += "protocol pipe pipe_" + id + " {\n  table master4;\n  peer table t_" + id +
            ";\n  import none;\n  export where " + cond + ";\n}\n";
@@ -67,8 +69,8 @@ std::string bird_conf(const BirdConfig& c) {
     s += "ipv4 table l_" + id + ";\n";
     s += "protocol kernel " + bird_learn_name(l.table) + " {\n  kernel table " + id +
          ";\n  learn;\n  scan time 10;\n  ipv4 {\n    table l_" + id +
-         ";\n    import all;\n    export none;\n    preference " +
-         std::to_string(l.preference) + ";\n  };\n}\n";
+         ";\n    import all;\n    export none;\n    preference " + std::to_string(l.preference) +
+         ";\n  };\n}\n";
     s += "protocol pipe pipe_l_" + id + " {\n  table master4;\n  peer table l_" + id +
          ";\n  import all;\n  export none;\n}\n";
   }
@@ -86,9 +88,15 @@ std::string bird_conf(const BirdConfig& c) {
     s += std::string("    import ") + (b.import ? "all" : "none") + ";\n";
     if (b.preference) s += "    preference " + std::to_string(b.preference) + ";\n";
     switch (b.exports) {
-      case BgpSession::Export::kNone: s += "    export none;\n"; break;
-      case BgpSession::Export::kOriginated: s += "    export where source = RTS_STATIC;\n"; break;
-      case BgpSession::Export::kLearned: s += "    export where source = RTS_BGP;\n"; break;
+      case BgpSession::Export::kNone:
+        s += "    export none;\n";
+        break;
+      case BgpSession::Export::kOriginated:
+        s += "    export where source = RTS_STATIC;\n";
+        break;
+      case BgpSession::Export::kLearned:
+        s += "    export where source = RTS_BGP;\n";
+        break;
     }
     if (internal) s += "    next hop self;\n    gateway direct;\n";
     s += "  };\n}\n";

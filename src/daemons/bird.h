@@ -28,7 +28,7 @@ inline constexpr int kDirectConnectPreference = 150;
 
 struct KernelExport {
   uint32_t table = 254;
-  uint32_t metric = 0;  // 0: the kernel's default
+  uint32_t metric = 0;                 // 0: the kernel's default
   std::vector<std::string> protocols;  // only what these sessions learned; empty: all of BGP
   bool with_learned = false;           // also the routes learned from kernel tables (`learn`)
   bool from_master = true;             // false: only this table's own static routes
@@ -55,9 +55,9 @@ struct KernelLearn {
 struct BirdConfig {
   Ipv4 router_id;
   int asn = 0;
-  std::vector<Cidr> announce;          // originated (never installed in the kernel)
+  std::vector<Cidr> announce;  // originated (never installed in the kernel)
   std::vector<BgpSession> sessions;
-  std::vector<KernelExport> kernel;    // where learned routes are installed
+  std::vector<KernelExport> kernel;  // where learned routes are installed
   std::vector<KernelLearn> learn;
   std::vector<StaticVia> statics;
 };

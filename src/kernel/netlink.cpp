@@ -7,8 +7,8 @@
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
-#include <linux/pkt_sched.h>
 #include <linux/netlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -158,9 +158,9 @@ void NlSocket::neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std
 }
 
 void NlSocket::rate_limit(int ifindex, const std::string& dev, uint64_t rate_bps) {
-  nlmsghdr* nlh = begin(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL,
-                        "RTM_NEWQDISC tbf rate " + std::to_string(rate_bps) + "bit dev " + dev +
-                            " in ns " + ns_);
+  nlmsghdr* nlh = begin(
+      RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL,
+      "RTM_NEWQDISC tbf rate " + std::to_string(rate_bps) + "bit dev " + dev + " in ns " + ns_);
   auto* tcm = static_cast<tcmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(tcmsg)));
   tcm->tcm_family = AF_UNSPEC;
   tcm->tcm_ifindex = ifindex;

@@ -18,9 +18,8 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     };
     std::vector<Taker> takers;
     for (const auto& [iname, in] : vpc.instances)
-      takers.push_back(
-          {"instance '" + iname + "'", in.subnet, in.private_ip, in.span, &a.private_ip[iname],
-           in.private_ip_span});
+      takers.push_back({"instance '" + iname + "'", in.subnet, in.private_ip, in.span,
+                        &a.private_ip[iname], in.private_ip_span});
     for (const auto& [nname, nat] : vpc.nat_gateways)
       takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
                         &a.nat_private[nat_key(vname, nname)], nat.private_ip_span});

@@ -254,7 +254,7 @@ struct TgwAttachment {
   SourceSpan vpn_span;
   std::string peering;  // or a peering attachment: the other transit gateway
   SourceSpan peering_span;
-  std::vector<std::string> subnets;  // its ENIs' subnets; the first one's route table routes
+  std::vector<std::string> subnets;      // its ENIs' subnets; the first one's route table routes
   std::vector<SourceSpan> subnet_spans;  // what arrives from the hub
 };
 

@@ -554,9 +554,9 @@ class Parser {
   // AWS's port speeds (dedicated 1/10/100 Gbps; hosted from 50 Mbps).
   std::optional<uint64_t> bandwidth(const YAML::Node& x, SourceSpan fallback) {
     static const std::vector<std::pair<std::string, uint64_t>> kSpeeds = {
-        {"50Mbps", 50000000},    {"100Mbps", 100000000}, {"200Mbps", 200000000},
-        {"300Mbps", 300000000},  {"400Mbps", 400000000}, {"500Mbps", 500000000},
-        {"1Gbps", 1000000000},   {"2Gbps", 2000000000},  {"5Gbps", 5000000000},
+        {"50Mbps", 50000000},    {"100Mbps", 100000000},  {"200Mbps", 200000000},
+        {"300Mbps", 300000000},  {"400Mbps", 400000000},  {"500Mbps", 500000000},
+        {"1Gbps", 1000000000},   {"2Gbps", 2000000000},   {"5Gbps", 5000000000},
         {"10Gbps", 10000000000}, {"25Gbps", 25000000000}, {"100Gbps", 100000000000}};
     auto s = scalar(x, "bandwidth", fallback);
     if (!s) return std::nullopt;
@@ -565,119 +565,140 @@ class Parser {
       if (*s == name) return bps;
       list += (list.empty() ? "" : ", ") + name;
     }
-    d_.error(span(x, fallback), "bandwidth '" + *s + "' is not a Direct Connect port speed; use one of " + list);
+    d_.error(span(x, fallback),
+             "bandwidth '" + *s + "' is not a Direct Connect port speed; use one of " + list);
     return std::nullopt;
   }
 
   void parse_direct_connects(Scenario& sc, const YAML::Node& v) {
-    each_named(v, "direct_connects", [&](const std::string& n, SourceSpan nks, const YAML::Node& dv) {
-      DirectConnect dx;
-      dx.name = n;
-      dx.span = nks;
-      each_key(dv, "Direct Connect '" + n + "'", {"onprem", "gateway", "bandwidth"},
-               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
-                 if (k == "bandwidth") {
-                   dx.bandwidth_span = span(x, ks);
-                   if (auto b = bandwidth(x, ks)) dx.bandwidth_bps = *b;
-                   return;
-                 }
-                 auto val = scalar(x, k, ks);
-                 if (!val) return;
-                 if (k == "onprem")
-                   dx.onprem = *val, dx.onprem_span = span(x, ks);
-                 else
-                   dx.vpc = *val, dx.vpc_span = span(x, ks);
-               });
-      if (mapping_or_empty(dv)) {
-        if (!dv["onprem"]) d_.error(nks, "Direct Connect '" + n + "' needs 'onprem: <on-premises network>'");
-        if (!dv["gateway"]) d_.error(nks, "Direct Connect '" + n + "' needs 'gateway: <vpc>' (its virtual private gateway)");
-      }
-      sc.direct_connects.emplace(n, std::move(dx));
-    });
+    each_named(
+        v, "direct_connects", [&](const std::string& n, SourceSpan nks, const YAML::Node& dv) {
+          DirectConnect dx;
+          dx.name = n;
+          dx.span = nks;
+          each_key(dv, "Direct Connect '" + n + "'", {"onprem", "gateway", "bandwidth"},
+                   [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                     if (k == "bandwidth") {
+                       dx.bandwidth_span = span(x, ks);
+                       if (auto b = bandwidth(x, ks)) dx.bandwidth_bps = *b;
+                       return;
+                     }
+                     auto val = scalar(x, k, ks);
+                     if (!val) return;
+                     if (k == "onprem")
+                       dx.onprem = *val, dx.onprem_span = span(x, ks);
+                     else
+                       dx.vpc = *val, dx.vpc_span = span(x, ks);
+                   });
+          if (mapping_or_empty(dv)) {
+            if (!dv["onprem"])
+              d_.error(nks, "Direct Connect '" + n + "' needs 'onprem: <on-premises network>'");
+            if (!dv["gateway"])
+              d_.error(nks, "Direct Connect '" + n +
+                                "' needs 'gateway: <vpc>' (its virtual private gateway)");
+          }
+          sc.direct_connects.emplace(n, std::move(dx));
+        });
   }
 
   void parse_transit_gateways(Scenario& sc, const YAML::Node& v) {
-    each_named(v, "transit_gateways", [&](const std::string& n, SourceSpan nks, const YAML::Node& tv) {
-      TransitGateway tgw;
-      tgw.name = n;
-      tgw.span = nks;
-      each_key(tv, "transit gateway '" + n + "'", {"attachments", "route_tables"},
-               [&](const std::string& k, SourceSpan, const YAML::Node& x) {
-                 if (k == "attachments") {
-                   each_named(x, "attachments", [&](const std::string& an, SourceSpan aks,
-                                                    const YAML::Node& av) {
-                     TgwAttachment a;
-                     a.name = an;
-                     a.span = aks;
-                     each_key(av, "attachment '" + an + "'", {"vpc", "subnets", "vpn", "peering"},
-                              [&](const std::string& ak, SourceSpan kks, const YAML::Node& y) {
-                                if (ak == "subnets") {
-                                  names(y, kks, "subnets", a.subnets, a.subnet_spans);
-                                } else if (ak == "vpn") {
-                                  if (auto s = scalar(y, "vpn", kks))
-                                    a.vpn = *s, a.vpn_span = span(y, kks);
-                                } else if (ak == "peering") {
-                                  if (auto s = scalar(y, "peering", kks))
-                                    a.peering = *s, a.peering_span = span(y, kks);
-                                } else if (auto s = scalar(y, "vpc", kks)) {
-                                  a.vpc = *s, a.vpc_span = span(y, kks);
+    each_named(
+        v, "transit_gateways", [&](const std::string& n, SourceSpan nks, const YAML::Node& tv) {
+          TransitGateway tgw;
+          tgw.name = n;
+          tgw.span = nks;
+          each_key(
+              tv, "transit gateway '" + n + "'", {"attachments", "route_tables"},
+              [&](const std::string& k, SourceSpan, const YAML::Node& x) {
+                if (k == "attachments") {
+                  each_named(
+                      x, "attachments",
+                      [&](const std::string& an, SourceSpan aks, const YAML::Node& av) {
+                        TgwAttachment a;
+                        a.name = an;
+                        a.span = aks;
+                        each_key(av, "attachment '" + an + "'",
+                                 {"vpc", "subnets", "vpn", "peering"},
+                                 [&](const std::string& ak, SourceSpan kks, const YAML::Node& y) {
+                                   if (ak == "subnets") {
+                                     names(y, kks, "subnets", a.subnets, a.subnet_spans);
+                                   } else if (ak == "vpn") {
+                                     if (auto s = scalar(y, "vpn", kks))
+                                       a.vpn = *s, a.vpn_span = span(y, kks);
+                                   } else if (ak == "peering") {
+                                     if (auto s = scalar(y, "peering", kks))
+                                       a.peering = *s, a.peering_span = span(y, kks);
+                                   } else if (auto s = scalar(y, "vpc", kks)) {
+                                     a.vpc = *s, a.vpc_span = span(y, kks);
+                                   }
+                                 });
+                        if (mapping_or_empty(av) && !av["vpc"] && !av["vpn"] && !av["peering"])
+                          d_.error(aks,
+                                   "attachment '" + an +
+                                       "' needs 'vpc: <vpc>' and 'subnets', 'vpn: <connection>' "
+                                       "or 'peering: <transit gateway>'");
+                        if (mapping_or_empty(av) &&
+                            (!!av["vpc"] + !!av["vpn"] + !!av["peering"]) > 1)
+                          d_.error(aks,
+                                   "attachment '" + an +
+                                       "' is for one VPC, one VPN or one peering, not several");
+                        tgw.attachments.emplace(an, std::move(a));
+                      });
+                  return;
+                }
+                each_named(
+                    x, "route_tables",
+                    [&](const std::string& rn, SourceSpan rks, const YAML::Node& rv) {
+                      TgwRouteTable rt;
+                      rt.name = rn;
+                      rt.span = rks;
+                      each_key(
+                          rv, "transit gateway route table '" + rn + "'",
+                          {"associations", "propagations", "routes"},
+                          [&](const std::string& rk, SourceSpan kks, const YAML::Node& y) {
+                            if (rk == "associations") {
+                              names(y, kks, "associations", rt.associations, rt.association_spans);
+                            } else if (rk == "propagations") {
+                              names(y, kks, "propagations", rt.propagations, rt.propagation_spans);
+                            } else {
+                              each_item(y, kks, "routes must be a list", [&](const YAML::Node& r) {
+                                TgwRoute route;
+                                route.span = span(r, kks);
+                                each_key(
+                                    r, "route", {"destination", "attachment", "blackhole"},
+                                    [&](const std::string& k2, SourceSpan s2, const YAML::Node& z) {
+                                      if (k2 == "destination") {
+                                        route.destination_span = span(z, s2);
+                                        route.destination = cidr(z, "destination", s2);
+                                      } else if (k2 == "attachment") {
+                                        route.attachment_span = span(z, s2);
+                                        if (auto s = scalar(z, "attachment", s2))
+                                          route.attachment = *s;
+                                      } else if (auto b = boolean(z, "blackhole", s2)) {
+                                        route.blackhole = *b;
+                                      }
+                                    });
+                                if (mapping_or_empty(r)) {
+                                  if (!r["destination"])
+                                    d_.error(route.span, "route has no 'destination'");
+                                  if (!r["attachment"] && !route.blackhole)
+                                    d_.error(route.span,
+                                             "a transit gateway route needs 'attachment: <name>' "
+                                             "or 'blackhole: true'");
+                                  if (r["attachment"] && route.blackhole)
+                                    d_.error(route.span,
+                                             "a transit gateway route has either an attachment or "
+                                             "'blackhole: true', not both");
                                 }
+                                rt.routes.push_back(std::move(route));
                               });
-                     if (mapping_or_empty(av) && !av["vpc"] && !av["vpn"] && !av["peering"])
-                       d_.error(aks, "attachment '" + an +
-                                         "' needs 'vpc: <vpc>' and 'subnets', 'vpn: <connection>' "
-                                         "or 'peering: <transit gateway>'");
-                     if (mapping_or_empty(av) && (!!av["vpc"] + !!av["vpn"] + !!av["peering"]) > 1)
-                       d_.error(aks, "attachment '" + an +
-                                         "' is for one VPC, one VPN or one peering, not several");
-                     tgw.attachments.emplace(an, std::move(a));
-                   });
-                   return;
-                 }
-                 each_named(x, "route_tables", [&](const std::string& rn, SourceSpan rks,
-                                                   const YAML::Node& rv) {
-                   TgwRouteTable rt;
-                   rt.name = rn;
-                   rt.span = rks;
-                   each_key(rv, "transit gateway route table '" + rn + "'",
-                            {"associations", "propagations", "routes"},
-                            [&](const std::string& rk, SourceSpan kks, const YAML::Node& y) {
-                              if (rk == "associations") {
-                                names(y, kks, "associations", rt.associations, rt.association_spans);
-                              } else if (rk == "propagations") {
-                                names(y, kks, "propagations", rt.propagations, rt.propagation_spans);
-                              } else {
-                                each_item(y, kks, "routes must be a list", [&](const YAML::Node& r) {
-                                  TgwRoute route;
-                                  route.span = span(r, kks);
-                                  each_key(r, "route", {"destination", "attachment", "blackhole"},
-                                           [&](const std::string& k2, SourceSpan s2, const YAML::Node& z) {
-                                             if (k2 == "destination") {
-                                               route.destination_span = span(z, s2);
-                                               route.destination = cidr(z, "destination", s2);
-                                             } else if (k2 == "attachment") {
-                                               route.attachment_span = span(z, s2);
-                                               if (auto s = scalar(z, "attachment", s2)) route.attachment = *s;
-                                             } else if (auto b = boolean(z, "blackhole", s2)) {
-                                               route.blackhole = *b;
-                                             }
-                                           });
-                                  if (mapping_or_empty(r)) {
-                                    if (!r["destination"]) d_.error(route.span, "route has no 'destination'");
-                                    if (!r["attachment"] && !route.blackhole)
-                                      d_.error(route.span, "a transit gateway route needs 'attachment: <name>' or 'blackhole: true'");
-                                    if (r["attachment"] && route.blackhole)
-                                      d_.error(route.span, "a transit gateway route has either an attachment or 'blackhole: true', not both");
-                                  }
-                                  rt.routes.push_back(std::move(route));
-                                });
-                              }
-                            });
-                   tgw.route_tables.emplace(rn, std::move(rt));
-                 });
-               });
-      sc.transit_gateways.emplace(n, std::move(tgw));
-    });
+                            }
+                          });
+                      tgw.route_tables.emplace(rn, std::move(rt));
+                    });
+              });
+          sc.transit_gateways.emplace(n, std::move(tgw));
+        });
   }
 
   void parse_vpns(Scenario& sc, const YAML::Node& v) {

@@ -295,7 +295,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         d.error(rt.propagation_spans[i],
                 "route table '" + rt.name +
                     "' propagates from the VPN gateway but no VPN connection or Direct Connect "
-                    "attaches to vpc '" + vpc.name + "'; add one under vpn_connections:");
+                    "attaches to vpc '" +
+                    vpc.name + "'; add one under vpn_connections:");
       }
     }
     std::map<Cidr, const Route*> seen;
@@ -375,8 +376,9 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
           bool attached = false;
           for (const auto& [_, a] : tit->second.attachments) attached |= a.vpc == vpc.name;
           if (!attached)
-            d.error(r.target_span, "route targets transit gateway '" + n + "' but vpc '" +
-                                       vpc.name + "' has no attachment to it",
+            d.error(r.target_span,
+                    "route targets transit gateway '" + n + "' but vpc '" + vpc.name +
+                        "' has no attachment to it",
                     {{tit->second.span, "the transit gateway is defined here"}});
         }
       } else {
@@ -626,7 +628,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
         d.error(c.static_route_spans[i], "static route " + c.static_routes[i].str() +
                                              " overlaps the VPC's own CIDR " + vc->str());
     }
-    if (oit != sc.onprem.end()) check_onprem_overlap(d, c.span, oit->second, vit->second, "the VPN");
+    if (oit != sc.onprem.end())
+      check_onprem_overlap(d, c.span, oit->second, vit->second, "the VPN");
   }
 
   // Transit gateways: VPC attachments with subnets of their VPC, one per VPC; every
@@ -640,14 +643,15 @@ void validate(const Scenario& sc, Diagnostics& d) {
         if (a.peering == tname) {
           d.error(a.peering_span, "transit gateway '" + tname + "' cannot peer with itself");
         } else if (pit == sc.transit_gateways.end()) {
-          unknown_ref(d, a.peering_span, "transit gateway", a.peering, keys(sc.transit_gateways), "");
+          unknown_ref(d, a.peering_span, "transit gateway", a.peering, keys(sc.transit_gateways),
+                      "");
         } else {
           int back = 0;
           for (const auto& [_, b] : pit->second.attachments) back += b.peering == tname;
           if (back == 0)
-            d.error(a.peering_span, "transit gateway '" + a.peering +
-                                        "' has no peering attachment back to '" + tname +
-                                        "'; a peering needs one on each side",
+            d.error(a.peering_span,
+                    "transit gateway '" + a.peering + "' has no peering attachment back to '" +
+                        tname + "'; a peering needs one on each side",
                     {{pit->second.span, "add '<name>: { peering: " + tname + " }' there"}});
           int here = 0;
           for (const auto& [_, b] : tgw.attachments) here += b.peering == a.peering;
@@ -662,8 +666,9 @@ void validate(const Scenario& sc, Diagnostics& d) {
         if (cit == sc.vpn_connections.end())
           unknown_ref(d, a.vpn_span, "VPN connection", a.vpn, keys(sc.vpn_connections), "");
         else if (cit->second.tgw != tname)
-          d.error(a.vpn_span, "VPN connection '" + a.vpn + "' does not end at transit gateway '" +
-                                  tname + "'; give it 'transit_gateway: " + tname + "'",
+          d.error(a.vpn_span,
+                  "VPN connection '" + a.vpn + "' does not end at transit gateway '" + tname +
+                      "'; give it 'transit_gateway: " + tname + "'",
                   {{cit->second.span, "the connection is defined here"}});
         continue;
       }
@@ -674,8 +679,9 @@ void validate(const Scenario& sc, Diagnostics& d) {
         continue;
       }
       if (auto [it, fresh] = by_vpc.emplace(a.vpc, &a); !fresh)
-        d.error(a.vpc_span, "vpc '" + a.vpc + "' is attached to transit gateway '" + tname +
-                                "' twice; one attachment per VPC",
+        d.error(a.vpc_span,
+                "vpc '" + a.vpc + "' is attached to transit gateway '" + tname +
+                    "' twice; one attachment per VPC",
                 {{it->second->span, "the first attachment"}});
       if (a.subnets.empty())
         d.error(a.span, "attachment '" + aname + "' needs 'subnets' (where its ENIs are)");
@@ -707,8 +713,9 @@ void validate(const Scenario& sc, Diagnostics& d) {
         auto [it, fresh] = associated.emplace(rt.associations[i], &rt);
         if (!fresh)
           d.error(rt.association_spans[i],
-                  "attachment '" + rt.associations[i] + "' is already associated with route table '" +
-                      it->second->name + "'; an attachment has exactly one",
+                  "attachment '" + rt.associations[i] +
+                      "' is already associated with route table '" + it->second->name +
+                      "'; an attachment has exactly one",
                   {{it->second->span, "that route table"}});
       }
       std::map<Cidr, const TgwRoute*> seen;
@@ -719,8 +726,8 @@ void validate(const Scenario& sc, Diagnostics& d) {
 
         if (!r.destination) continue;
         if (auto [it, fresh] = seen.emplace(*r.destination, &r); !fresh)
-          d.error(r.destination_span, "route table '" + rname + "' has two routes to " +
-                                          r.destination->str(),
+          d.error(r.destination_span,
+                  "route table '" + rname + "' has two routes to " + r.destination->str(),
                   {{it->second->destination_span, "the first one is here"}});
       }
     }

@@ -64,8 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
 #ifndef VPCEMU_LIBFUZZER
 // A sanitizer report ends in abort(), which on_fatal below turns into a saved input.
-extern "C" const char* __ubsan_default_options() { return "abort_on_error=1:print_stacktrace=1"; }
-extern "C" const char* __asan_default_options() { return "abort_on_error=1"; }
+extern "C" const char* __ubsan_default_options() {
+  return "abort_on_error=1:print_stacktrace=1";
+}
+extern "C" const char* __asan_default_options() {
+  return "abort_on_error=1";
+}
 
 namespace {
 
@@ -87,15 +91,51 @@ std::string join(const std::vector<std::string>& lines) {
 // Values a user might write in the wrong place: empty, huge, negative, other types, the
 // corpus's own names and addresses (collected from every `key: value` of the seeds).
 std::vector<std::string> base_dictionary() {
-  return {"''",        "\"\"",          "0",          "-1",          "65536",
-          "4294967296", "99999999999999999999", "null", "~",          "[]",
-          "{}",        "[a, b]",       "true",       "false",       "0.0.0.0/0",
-          "10.0.0.0/8", "10.0.0.0/33", "10.0.0.1",   "255.255.255.255", "::/0",
-          "1.2.3",     "a/b/c",        "sg/",        "pl/",         "instance/",
-          "peering/",  "nat_gateway/", "transit_gateway/", "endpoint_service/", "vpc//sg/x",
-          "*",         "&a",           "*a",         "!!binary x",  "\"\\u0000\"",
-          "tcp",       "udp",          "icmp",       "all",         "1-0",
-          "0-65535",   "bgp",          "static",     "wireguard",   "openvpn"};
+  return {"''",
+          "\"\"",
+          "0",
+          "-1",
+          "65536",
+          "4294967296",
+          "99999999999999999999",
+          "null",
+          "~",
+          "[]",
+          "{}",
+          "[a, b]",
+          "true",
+          "false",
+          "0.0.0.0/0",
+          "10.0.0.0/8",
+          "10.0.0.0/33",
+          "10.0.0.1",
+          "255.255.255.255",
+          "::/0",
+          "1.2.3",
+          "a/b/c",
+          "sg/",
+          "pl/",
+          "instance/",
+          "peering/",
+          "nat_gateway/",
+          "transit_gateway/",
+          "endpoint_service/",
+          "vpc//sg/x",
+          "*",
+          "&a",
+          "*a",
+          "!!binary x",
+          "\"\\u0000\"",
+          "tcp",
+          "udp",
+          "icmp",
+          "all",
+          "1-0",
+          "0-65535",
+          "bgp",
+          "static",
+          "wireguard",
+          "openvpn"};
 }
 
 struct Corpus {
@@ -259,8 +299,7 @@ int main(int argc, char** argv) {
   ::signal(SIGBUS, on_fatal);
   ::signal(SIGFPE, on_fatal);
   std::mt19937_64 rng(seed);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   uint64_t runs = 0, found = 0;
   std::vector<std::string> seen;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -279,8 +318,8 @@ int main(int argc, char** argv) {
     std::ofstream(path) << g_current;
     std::cerr << "fuzz: " << problem << "\n  input: " << path << "\n";
   }
-  std::cerr << "fuzz: " << runs << " inputs in " << seconds << " s (seed " << seed << "), "
-            << found << " distinct problems\n";
+  std::cerr << "fuzz: " << runs << " inputs in " << seconds << " s (seed " << seed << "), " << found
+            << " distinct problems\n";
   return found ? 1 : 0;
 }
 #endif

@@ -105,8 +105,8 @@ TEST_CASE("without main_route_table unassociated subnets get no mark (local rout
 
 TEST_CASE("the internet gateway maps public to private addresses 1:1") {
   Plan p = plan_of(kRouting);
-  auto it = std::find_if(p.nft.begin(), p.nft.end(),
-                         [](const NftPlan& n) { return n.ns == "rt.igw.v"; });
+  auto it =
+      std::find_if(p.nft.begin(), p.nft.end(), [](const NftPlan& n) { return n.ns == "rt.igw.v"; });
   REQUIRE(it != p.nft.end());
   const auto nft = nft_full_script(it->table);
   CHECK(nft.find("203.0.113.1 : 10.0.1.4") != std::string::npos);
@@ -128,9 +128,11 @@ TEST_CASE("every object carries the scenario name and interface names fit 15 cha
 }
 
 TEST_CASE("long instance names get short unique interface names") {
-  std::string yaml = "name: long\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n"
-                     "      a: { cidr: 10.0.0.0/20 }\n    instances:\n";
-  for (int i = 0; i < 300; ++i) yaml += "      application-server-" + std::to_string(i) + ": { subnet: a }\n";
+  std::string yaml =
+      "name: long\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n"
+      "      a: { cidr: 10.0.0.0/20 }\n    instances:\n";
+  for (int i = 0; i < 300; ++i)
+    yaml += "      application-server-" + std::to_string(i) + ": { subnet: a }\n";
   Plan p = plan_of(yaml);
   std::set<std::string> names;
   for (const auto& v : p.veths) {
@@ -194,7 +196,8 @@ TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed l
 TEST_CASE("route propagation: static VPN routes below a table's own, BGP through a bird") {
   const std::string head =
       "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n"
-      "      a: { cidr: 10.0.1.0/24, route_table: prop }\n      b: { cidr: 10.0.2.0/24, route_table: own }\n"
+      "      a: { cidr: 10.0.1.0/24, route_table: prop }\n      b: { cidr: 10.0.2.0/24, "
+      "route_table: own }\n"
       "    route_tables:\n      own:\n        routes:\n"
       "          - { destination: 192.168.0.0/16, target: blackhole }\n"
       "      prop:\n        propagations: [vpn_gateway]\n"
@@ -236,7 +239,8 @@ TEST_CASE("route propagation: static VPN routes below a table's own, BGP through
       return std::string();
     };
     CHECK(file("bgp/vpc.prod/bird.conf").find("krt_metric = 200;") != std::string::npos);
-    CHECK(file("bgp/vpc.prod/bird.conf").find("kernel table 101;\n  metric 0;") != std::string::npos);
+    CHECK(file("bgp/vpc.prod/bird.conf").find("kernel table 101;\n  metric 0;") !=
+          std::string::npos);
     CHECK(file("bgp/vpc.prod/bird.conf").find("kernel table 100;") == std::string::npos);
     CHECK(file("bgp/onprem.office/bird.conf").find("route 192.168.0.0/16 unreachable;") !=
           std::string::npos);

@@ -67,10 +67,12 @@ TEST_CASE("inputs that once crashed are diagnostics at their line") {
 TEST_CASE("a scenario that validates always compiles") {
   // The same shapes, corrected: compile must produce a plan without throwing.
   const std::vector<std::string> valid = {
-      kVpc + "    instances:\n      a: { subnet: pub, private_ip: 10.0.1.10 }\n"
-             "    nat_gateways:\n      n: { subnet: pub, private_ip: 10.0.1.11 }\n",
-      kVpc + kOffice + "vpn_connections:\n  x: { vpn_gateway: v, customer_gateway: office,"
-                       " static_routes: [192.168.0.0/16] }\n",
+      kVpc +
+          "    instances:\n      a: { subnet: pub, private_ip: 10.0.1.10 }\n"
+          "    nat_gateways:\n      n: { subnet: pub, private_ip: 10.0.1.11 }\n",
+      kVpc + kOffice +
+          "vpn_connections:\n  x: { vpn_gateway: v, customer_gateway: office,"
+          " static_routes: [192.168.0.0/16] }\n",
   };
   for (const auto& y : valid) {
     auto r = parse_scenario_text(y, "t.yaml");

@@ -62,18 +62,21 @@ const Case kCases[] = {
      "is a /8; AWS allows /16"},
     {"vpc too small", "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/29\n", 4, "is a /29"},
     {"subnet outside vpc",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.1.0.0/24 }\n",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.1.0.0/24 "
+     "}\n",
      6, "is not inside its VPC's CIDR 10.0.0.0/16"},
     {"subnets overlap",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.0.0/20 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.0.0/20 "
+     "}\n"
      "      b: { cidr: 10.0.1.0/24 }\n",
      7, "overlaps subnet 'a'"},
     {"subnet too small",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/30 }\n",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/30 "
+     "}\n",
      6, "is a /30"},
     {"subnet missing cidr",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { route_table: x }\n", 6,
-     "subnet 'a' has no 'cidr'"},
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { route_table: x }\n",
+     6, "subnet 'a' has no 'cidr'"},
     {"unknown route table on subnet",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24, "
      "route_table: publik }\n    route_tables:\n      public: {}\n",
@@ -86,72 +89,89 @@ const Case kCases[] = {
      "10.0.1.0/24 }\n",
      6, "invalid name 'Public_A'"},
     {"route to internet gateway without one",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 0.0.0.0/0, target: internet_gateway }\n",
      8, "has none; set 'internet_gateway: true'"},
     {"unknown route target",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 0.0.0.0/0, target: internet }\n",
      8, "unknown route target 'internet'"},
     {"route to undefined nat gateway",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 0.0.0.0/0, target: nat_gateway/nat-a }\n",
      8, "unknown NAT gateway 'nat-a' in vpc 'prod'; none is defined"},
     {"route to unknown instance",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 0.0.0.0/0, target: instance/fw }\n",
      8, "unknown instance 'fw'"},
     {"duplicate route destination",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 192.0.2.0/24, target: blackhole }\n"
      "          - { destination: 192.0.2.0/24, target: blackhole }\n",
      9, "has two routes to 192.0.2.0/24"},
     {"route replacing the local route",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 10.0.0.0/16, target: blackhole }\n",
      8, "conflicts with the local route"},
     {"route without target",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+     "routes:\n"
      "          - { destination: 0.0.0.0/0 }\n",
      8, "route has no 'target'"},
     {"instance in unknown subnet",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pbu }\n",
      8, "unknown subnet 'pbu' in vpc 'prod'; did you mean 'pub'?"},
     {"instance without subnet",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    instances:\n      web: { public_ip: false }\n",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    instances:\n      web: { public_ip: "
+     "false }\n",
      6, "instance 'web' has no 'subnet'"},
     {"private ip outside subnet",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pub, private_ip: 10.0.2.10 }\n",
      8, "private_ip 10.0.2.10 is outside subnet 'pub'"},
     {"private ip is the router address",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pub, private_ip: 10.0.1.1 }\n",
      8, "is reserved in 10.0.1.0/24: it is the VPC router (base+1)"},
     {"private ip is the DNS address",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pub, private_ip: 10.0.1.2 }\n",
      8, "the DNS server (base+2)"},
     {"private ip is base+3",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pub, private_ip: 10.0.1.3 }\n",
      8, "reserved by AWS for future use"},
     {"private ip is the network address",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pub, private_ip: 10.0.1.0 }\n",
      8, "the network address"},
     {"private ip is the broadcast address",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      web: { subnet: pub, private_ip: 10.0.1.255 }\n",
      8, "the broadcast address"},
     {"private ip taken twice",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      a: { subnet: pub, private_ip: 10.0.1.9 }\n"
      "      b: { subnet: pub, private_ip: 10.0.1.9 }\n",
      9, "is already taken by instance 'a'"},
     {"malformed private ip",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      a: { subnet: pub, private_ip: 10.0.1.300 }\n",
      8, "'10.0.1.300' is not an IPv4 address"},
     {"public_ip not a boolean",
@@ -159,32 +179,39 @@ const Case kCases[] = {
      "      pub: { cidr: 10.0.1.0/24 }\n    instances:\n      a: { subnet: pub, public_ip: yes }\n",
      9, "public_ip must be true or false, found 'yes'"},
     {"public address without internet gateway",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      a: { subnet: pub, public_ip: true }\n",
      8, "has no internet gateway to map it"},
     {"subnet full",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      tiny: { cidr: 10.0.1.0/28 }\n"
-     "    instances:\n      a: { subnet: tiny }\n      b: { subnet: tiny }\n      c: { subnet: tiny }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      tiny: { cidr: "
+     "10.0.1.0/28 }\n"
+     "    instances:\n      a: { subnet: tiny }\n      b: { subnet: tiny }\n      c: { subnet: "
+     "tiny }\n"
      "      d: { subnet: tiny }\n      e: { subnet: tiny }\n      f: { subnet: tiny }\n"
      "      g: { subnet: tiny }\n      h: { subnet: tiny }\n      i: { subnet: tiny }\n"
      "      j: { subnet: tiny }\n      k: { subnet: tiny }\n      l: { subnet: tiny }\n",
      19, "has no free address left for instance 'l'"},
     {"elastic ip inside a vpc",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    internet_gateway: true\n    subnets:\n"
-     "      pub: { cidr: 10.0.1.0/24 }\n    instances:\n      a: { subnet: pub, elastic_ip: 10.0.9.9 }\n",
+     "      pub: { cidr: 10.0.1.0/24 }\n    instances:\n      a: { subnet: pub, elastic_ip: "
+     "10.0.9.9 }\n",
      9, "lies inside vpc 'prod'"},
     {"elastic ip equal to a host",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    internet_gateway: true\n    subnets:\n"
-     "      pub: { cidr: 10.0.1.0/24 }\n    instances:\n      a: { subnet: pub, elastic_ip: 198.51.100.20 }\n"
+     "      pub: { cidr: 10.0.1.0/24 }\n    instances:\n      a: { subnet: pub, elastic_ip: "
+     "198.51.100.20 }\n"
      "internet:\n  hosts:\n    client: { ip: 198.51.100.20 }\n",
      9, "is already used by internet host 'client'"},
-    {"host with link-local address", "name: t\ninternet:\n  hosts:\n    h: { ip: 169.254.1.1 }\n", 4,
-     "cannot be a public address"},
+    {"host with link-local address", "name: t\ninternet:\n  hosts:\n    h: { ip: 169.254.1.1 }\n",
+     4, "cannot be a public address"},
     {"host without ip", "name: t\ninternet:\n  hosts:\n    h: {}\n", 4,
      "internet host 'h' has no 'ip'"},
     {"instance and host share a name",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
-     "    instances:\n      web: { subnet: pub }\ninternet:\n  hosts:\n    web: { ip: 198.51.100.1 }\n",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
+     "    instances:\n      web: { subnet: pub }\ninternet:\n  hosts:\n    web: { ip: 198.51.100.1 "
+     "}\n",
      11, "internet host name 'web' is already used"},
     {"instance name reused across vpcs",
      "name: t\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n    subnets:\n      s: { cidr: 10.0.1.0/24 }\n"
@@ -220,7 +247,8 @@ const Case kCases[] = {
      "  - { from: c, to: c, protocol: icmp, result: maybe }\n",
      6, "result must be allow or deny"},
     {"run with unterminated quote",
-     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 }\n"
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      pub: { cidr: 10.0.1.0/24 "
+     "}\n"
      "    instances:\n      a: { subnet: pub, run: \"echo 'oops\" }\n",
      8, "unterminated quote"},
     {"a VPN attachment names a connection that exists",
@@ -248,7 +276,8 @@ TEST_CASE("invalid scenarios name the line and the problem") {
 
 TEST_CASE("every problem is reported, not only the first") {
   auto d = diagnose(
-      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/8\n    subnets:\n      a: { cidr: 10.1.0.0/24 }\n"
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/8\n    subnets:\n      a: { cidr: 10.1.0.0/24 "
+      "}\n"
       "    bogus: 1\n");
   INFO(dump(d));
   CHECK(has(d, Severity::kError, 4, "is a /8"));
@@ -267,7 +296,8 @@ TEST_CASE("host bits are canonicalised with a warning") {
 
 TEST_CASE("a route inside the VPC CIDR warns that the local route wins") {
   auto d = diagnose(
-      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        routes:\n"
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
+      "routes:\n"
       "          - { destination: 10.0.5.0/24, target: blackhole }\n");
   INFO(dump(d));
   CHECK_FALSE(d.has_errors());
