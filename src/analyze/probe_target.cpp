@@ -1,0 +1,52 @@
+// The address a probe of `vpcemu check` is sent to, chosen as a real client would choose it.
+#include "analyze/probe_target.h"
+
+namespace vpcemu {
+
+ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) {
+  const EndpointInfo* src = plan.endpoint(e.from);
+  const EndpointInfo* dst = plan.endpoint(e.to);
+  ProbeTarget t;
+  t.src_ns = src ? src->ns : "";
+  if (dst) {
+    t.dst_ns = {dst->ns};
+    // From outside the destination's VPC a real client uses its public address; from a
+    // peered VPC it uses the private one, as it would in AWS.
+    bool vpn = false;  // an office reaches a VPC it has a VPN to at private addresses
+    for (const auto& [_, c] : sc.vpn_connections) {
+      bool reaches = c.vpc == dst->vpc;
+      if (auto t = sc.transit_gateways.find(c.tgw); t != sc.transit_gateways.end())
+        for (const auto& [_, a] : t->second.attachments) reaches |= a.vpc == dst->vpc;
+      vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && reaches;
+    }
+    for (const auto& [_, x] : sc.direct_connects)
+      vpn |= src->kind == "onprem-host" && x.onprem == src->subnet && x.vpc == dst->vpc;
+    vpn |= src->kind == "vpn-client" && src->vpc == dst->vpc;
+    bool outside =
+        (src->kind != "instance" && !vpn) || (src->kind == "instance" && src->vpc != dst->vpc &&
+                                              !sc.privately_connected(src->vpc, dst->vpc));
+    t.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
+  } else if (auto ip = Ipv4::parse(e.to)) {
+    t.dst = *ip;
+    for (const auto& x : plan.endpoints)
+      if (x.private_ip == t.dst || (x.public_ip && *x.public_ip == t.dst)) t.dst_ns = {x.ns};
+  } else {
+    // An interface endpoint of the source's VPC, by name: its first ENI.
+    for (const auto& g : plan.gateways) {
+      if (g.kind != "interface-endpoint" || g.vpc != src->vpc || g.name != e.to) continue;
+      t.dst = g.private_ip;
+      break;
+    }
+    // Behind an endpoint service, the load balancer's targets answer.
+    const auto& ep = sc.vpcs.at(src->vpc).endpoints.at(e.to);
+    if (ep.service.rfind("endpoint_service/", 0) == 0) {
+      for (const auto& target : sc.endpoint_services.at(ep.service.substr(17)).targets)
+        if (auto* te = plan.endpoint(target)) t.dst_ns.push_back(te->ns);
+    } else if (auto* svc = plan.endpoint(ep.service)) {
+      t.dst_ns = {svc->ns};
+    }
+  }
+  return t;
+}
+
+}  // namespace vpcemu

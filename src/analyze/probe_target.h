@@ -1,0 +1,24 @@
+// Which address a real client uses to reach an `expect:` destination, and where the answer may
+// come from: pure, from the scenario and its plan (what `vpcemu check` probes).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "compile/plan.h"
+#include "model/scenario.h"
+
+namespace vpcemu {
+
+struct ProbeTarget {
+  std::string src_ns;               // where the probe starts
+  Ipv4 dst;                         // the address it is sent to
+  std::vector<std::string> dst_ns;  // namespaces that may answer (a listener runs in each)
+};
+
+// From outside the destination's VPC a client uses its public address; from a peered or
+// transit-gateway-connected VPC, a VPN or Direct Connect office, or a client VPN, the private
+// one, as it would in AWS. An interface endpoint by name is its first ENI; behind an endpoint
+// service its targets answer. The expect entry must have validated against the scenario.
+ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e);
+
+}  // namespace vpcemu
