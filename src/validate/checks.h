@@ -1,0 +1,48 @@
+// Each construct's validation, one file each (validate/<construct>.cpp); validate.cpp calls
+// them in order. Every function appends what it finds; none stops at the first problem.
+#pragma once
+#include "validate/common.h"
+
+namespace vpcemu::validation {
+
+// security_groups.cpp
+void validate_groups(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
+
+// network_acls.cpp
+void validate_acls(const Vpc& vpc, Diagnostics& d);
+
+// vpc_endpoints.cpp
+void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
+
+// vpc.cpp
+void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
+
+// internet.cpp
+void validate_internet_hosts(Validation& v);
+void validate_elastic_ips(Validation& v);
+
+// onprem.cpp
+void validate_onprem(Validation& v);
+
+// peering.cpp
+void validate_peerings(Validation& v);
+
+// site_to_site_vpn.cpp
+void validate_vpn_connections(Validation& v);
+
+// transit_gateway.cpp
+void validate_transit_gateways(Validation& v);
+
+// direct_connect.cpp
+void validate_direct_connects(Validation& v);
+
+// client_vpn.cpp
+void validate_client_vpn_endpoints(Validation& v);
+
+// privatelink.cpp
+void validate_endpoint_services(Validation& v);
+
+// expect.cpp
+void validate_expects(Validation& v);
+
+}  // namespace vpcemu::validation

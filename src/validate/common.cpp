@@ -1,0 +1,124 @@
+// The shared helpers of validation.
+#include "validate/common.h"
+
+#include "util/text.h"
+
+namespace vpcemu::validation {
+
+namespace {
+
+const Cidr kLinkLocal{Ipv4{0xA9FE0000}, 16};  // 169.254.0.0/16: vpcemu's transit links
+const Cidr kLoopback{Ipv4{0x7F000000}, 8};
+const Cidr kThisNet{Ipv4{0}, 8};
+const Cidr kMulticastAndUp{Ipv4{0xE0000000}, 3};
+
+}  // namespace
+
+bool unusable_public(Ipv4 ip) {
+  return kLinkLocal.contains(ip) || kLoopback.contains(ip) || kThisNet.contains(ip) ||
+         kMulticastAndUp.contains(ip);
+}
+
+std::string names_of(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind, const std::string& name,
+                 const std::vector<std::string>& known, const std::string& where) {
+  std::string msg = "unknown " + kind + " '" + name + "'" + where;
+  if (auto near = nearest(name, known)) {
+    msg += "; did you mean '" + *near + "'?";
+  } else if (!known.empty()) {
+    msg += "; known: " + names_of(known);
+  } else {
+    msg += "; none is defined";
+  }
+  d.error(span, msg);
+}
+
+// An on-premises network reached over `via` must not overlap a VPC it reaches.
+void check_onprem_overlap(Diagnostics& d, SourceSpan at, const Onprem& o, const Vpc& v,
+                          const std::string& via, const std::string& how) {
+  if (!v.cidr || !o.cidr || !v.cidr->overlaps(*o.cidr)) return;
+  d.error(at,
+          "on-premises network '" + o.name + "' (" + o.cidr->str() + ") overlaps vpc '" + v.name +
+              "' (" + v.cidr->str() + ")" + how + ": routing over " + via + " would be ambiguous",
+          {{o.cidr_span, "on-premises CIDR"}, {v.cidr_span, "VPC CIDR"}});
+}
+
+// BGP between an on-premises router (`who`) and a virtual private gateway needs two ASNs.
+void check_bgp_asn(Diagnostics& d, SourceSpan fallback, const Onprem& o, const std::string& who,
+                   const std::string& over) {
+  if (o.asn != kAmazonSideAsn) return;
+  d.error(o.asn_span.known() ? o.asn_span : fallback,
+          who + "'s ASN " + std::to_string(kAmazonSideAsn) +
+              " is the virtual private gateway's own (Amazon side) ASN; BGP over " + over +
+              " needs two different ASNs, e.g. 65000");
+}
+
+void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::string& what) {
+  if (c.prefix < 16 || c.prefix > 28) {
+    d.error(span, what + " " + c.str() + " is a /" + std::to_string(c.prefix) +
+                      "; AWS allows /16 (65,536 addresses) to /28 (16 addresses)");
+  }
+}
+
+void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>& ports,
+                 SourceSpan ports_span, SourceSpan rule_span, SourceSpan proto_span) {
+  bool ported = proto == Protocol::kTcp || proto == Protocol::kUdp;
+  if (ported && !ports && proto_span.known()) {
+    d.error(rule_span, std::string(protocol_name(proto)) +
+                           " rule needs 'ports' (a port like 443, a range like 1024-65535, or "
+                           "0-65535 for all)");
+  }
+  if (!ported && ports_span.known()) {
+    d.error(ports_span,
+            std::string(protocol_name(proto)) +
+                " has no ports; remove 'ports' "
+                "from this rule (" +
+                (proto == Protocol::kAll ? "all covers every port" : "icmp matches every type") +
+                ")");
+  }
+}
+
+std::vector<std::string> group_names(const Vpc& vpc) {
+  auto names = keys(vpc.security_groups);
+  if (!vpc.security_groups.count(kDefaultGroup)) names.insert(names.begin(), kDefaultGroup);
+  return names;
+}
+
+void Validation::claim(const std::string& name, SourceSpan span, const std::string& what) {
+  auto [it, fresh] = endpoints.emplace(name, span);
+  if (!fresh) {
+    d.error(
+        span, what + " name '" + name + "' is already used",
+        {{it->second, it->second.known()
+                          ? "first used here; instances, hosts and services share one name space"
+                          : "a built-in AWS service has that name"}});
+  }
+}
+
+void Validation::claim_public(Ipv4 ip, const std::string& owner, SourceSpan span) {
+  if (unusable_public(ip)) {
+    d.error(span, ip.str() +
+                      " cannot be a public address (loopback, link-local, "
+                      "multicast and 0.0.0.0/8 are not routable)");
+    return;
+  }
+  for (const auto& [_, vpc] : sc.vpcs) {
+    if (vpc.cidr && vpc.cidr->contains(ip)) {
+      d.error(span, ip.str() + " of " + owner + " lies inside vpc '" + vpc.name + "' (" +
+                        vpc.cidr->str() + "); public addresses must be outside every VPC");
+      return;
+    }
+  }
+  auto [it, fresh] = publics.emplace(ip.value, std::make_pair(owner, span));
+  if (!fresh) {
+    d.error(span, ip.str() + " of " + owner + " is already used by " + it->second.first,
+            {{it->second.second, "used here"}});
+  }
+}
+
+}  // namespace vpcemu::validation

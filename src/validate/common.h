@@ -1,0 +1,50 @@
+// What the validation of every construct shares: the scenario, the diagnostics, the one name
+// space of everything `vpcemu exec` can enter, the public addresses claimed so far, and small
+// helpers (did-you-mean references, CIDR sizes, port rules).
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/scenario.h"
+#include "util/diag.h"
+
+namespace vpcemu::validation {
+
+struct Validation {
+  const Scenario& sc;
+  Diagnostics& d;
+  std::map<std::string, SourceSpan> endpoints;  // exec-able names → where they are defined
+  std::map<uint32_t, std::pair<std::string, SourceSpan>> publics;  // public address → owner
+
+  // A name in the one name space of instances, hosts, clients and services.
+  void claim(const std::string& name, SourceSpan span, const std::string& what);
+  // A public address: routable, outside every VPC, used once.
+  void claim_public(Ipv4 ip, const std::string& owner, SourceSpan span);
+};
+
+bool unusable_public(Ipv4 ip);
+std::string names_of(const std::vector<std::string>& v);
+void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind, const std::string& name,
+                 const std::vector<std::string>& known, const std::string& where);
+// An on-premises network reached over `via` must not overlap a VPC it reaches.
+void check_onprem_overlap(Diagnostics& d, SourceSpan at, const Onprem& o, const Vpc& v,
+                          const std::string& via, const std::string& how = "");
+// BGP between an on-premises router (`who`) and a virtual private gateway needs two ASNs.
+void check_bgp_asn(Diagnostics& d, SourceSpan fallback, const Onprem& o, const std::string& who,
+                   const std::string& over);
+void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::string& what);
+void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>& ports,
+                 SourceSpan ports_span, SourceSpan rule_span, SourceSpan proto_span);
+std::vector<std::string> group_names(const Vpc& vpc);
+
+template <typename Map>
+std::vector<std::string> keys(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, _] : m) out.push_back(k);
+  return out;
+}
+
+}  // namespace vpcemu::validation

@@ -1,0 +1,233 @@
+// A VPC: its CIDR, subnets (AWS rules 1-2), route tables and their targets, NAT gateways and
+// instances; then its groups, NACLs and endpoints.
+#include <algorithm>
+#include <set>
+
+#include "model/addressing.h"
+#include "util/text.h"
+#include "validate/checks.h"
+
+namespace vpcemu::validation {
+
+void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  validate_endpoints(sc, vpc, d);
+  validate_groups(sc, vpc, d);
+  validate_acls(vpc, d);
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
+  if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
+
+  // Subnets: size, containment, no overlap.
+  std::vector<const Subnet*> subnets;
+  for (const auto& [_, s] : vpc.subnets) {
+    if (!s.cidr) continue;
+    check_cidr_size(d, *s.cidr, s.cidr_span, "subnet CIDR");
+    if (vpc.cidr && !vpc.cidr->contains(*s.cidr)) {
+      d.error(s.cidr_span,
+              "subnet '" + s.name + "' (" + s.cidr->str() + ") is not inside its VPC's CIDR " +
+                  vpc.cidr->str(),
+              {{vpc.cidr_span, "the VPC's CIDR is set here"}});
+    }
+    for (const Subnet* other : subnets) {
+      if (other->cidr->overlaps(*s.cidr)) {
+        d.error(s.cidr_span,
+                "subnet '" + s.name + "' (" + s.cidr->str() + ") overlaps subnet '" + other->name +
+                    "' (" + other->cidr->str() + ")",
+                {{other->cidr_span, "'" + other->name + "' is defined here"}});
+      }
+    }
+    subnets.push_back(&s);
+    if (!s.route_table.empty() && !vpc.route_tables.count(s.route_table)) {
+      unknown_ref(d, s.route_table_span, "route table", s.route_table, keys(vpc.route_tables),
+                  in_vpc);
+    }
+  }
+  if (!vpc.main_route_table.empty() && !vpc.route_tables.count(vpc.main_route_table)) {
+    unknown_ref(d, vpc.main_route_table_span, "route table", vpc.main_route_table,
+                keys(vpc.route_tables), in_vpc);
+  }
+
+  // Routes.
+  const bool has_vgw = sc.has_vpn_gateway(vpc.name);
+  for (const auto& [_, rt] : vpc.route_tables) {
+    for (size_t i = 0; i < rt.propagations.size(); ++i) {
+      if (rt.propagations[i] != "vpn_gateway") {
+        d.error(rt.propagation_spans[i], "route table '" + rt.name + "' cannot propagate from '" +
+                                             rt.propagations[i] +
+                                             "'; route propagation comes from: vpn_gateway");
+      } else if (!has_vgw) {
+        d.error(rt.propagation_spans[i],
+                "route table '" + rt.name +
+                    "' propagates from the VPN gateway but no VPN connection or Direct Connect "
+                    "attaches to vpc '" +
+                    vpc.name + "'; add one under vpn_connections:");
+      }
+    }
+    std::map<Cidr, const Route*> seen;
+    for (const auto& r : rt.routes) {
+      if (r.destination) {
+        auto [it, fresh] = seen.emplace(*r.destination, &r);
+        if (!fresh) {
+          d.error(r.destination_span,
+                  "route table '" + rt.name + "' has two routes to " + r.destination->str(),
+                  {{it->second->destination_span, "the first one is here"}});
+        }
+        if (vpc.cidr && *r.destination == *vpc.cidr) {
+          d.error(r.destination_span, "route to " + r.destination->str() +
+                                          " conflicts with the local route of the VPC, which "
+                                          "every route table has and which cannot be replaced");
+        } else if (vpc.cidr && vpc.cidr->contains(*r.destination)) {
+          d.warning(r.destination_span, "route to " + r.destination->str() +
+                                            " lies inside the VPC's CIDR " + vpc.cidr->str() +
+                                            "; the local route wins over it (AWS rule 16)");
+        }
+      }
+      if (r.target.empty()) continue;
+      const std::string& t = r.target;
+      if (t == "internet_gateway") {
+        if (!vpc.internet_gateway) {
+          d.error(r.target_span,
+                  "route targets the internet gateway but vpc '" + vpc.name +
+                      "' has none; set 'internet_gateway: true' on the VPC",
+                  {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
+        }
+      } else if (t == "blackhole") {
+      } else if (t == "vpn_gateway") {
+        if (!has_vgw) {
+          d.error(r.target_span,
+                  "route targets the VPN gateway but no VPN connection or Direct Connect "
+                  "attaches to vpc '" +
+                      vpc.name + "'; add one under vpn_connections:");
+        }
+      } else if (t.rfind("peering/", 0) == 0) {
+        std::string n = t.substr(8);
+        auto pit = sc.peerings.find(n);
+        if (pit == sc.peerings.end()) {
+          unknown_ref(d, r.target_span, "peering", n, keys(sc.peerings), "");
+        } else if (pit->second.requester != vpc.name && pit->second.accepter != vpc.name) {
+          d.error(r.target_span,
+                  "peering '" + n + "' connects '" + pit->second.requester + "' and '" +
+                      pit->second.accepter + "', not vpc '" + vpc.name + "'",
+                  {{pit->second.span, "the peering is defined here"}});
+        } else if (r.destination) {
+          const std::string& peer_name =
+              pit->second.requester == vpc.name ? pit->second.accepter : pit->second.requester;
+          auto peer = sc.vpcs.find(peer_name);
+          if (peer != sc.vpcs.end() && peer->second.cidr &&
+              !peer->second.cidr->contains(*r.destination)) {
+            d.warning(r.destination_span,
+                      "route to " + r.destination->str() + " over peering '" + n +
+                          "' leaves vpc '" + peer_name + "' (" + peer->second.cidr->str() +
+                          "): a peering carries only traffic to the peer VPC itself (AWS rule 24)");
+          }
+        }
+      } else if (t.rfind("nat_gateway/", 0) == 0) {
+        std::string n = t.substr(12);
+        if (!vpc.nat_gateways.count(n)) {
+          unknown_ref(d, r.target_span, "NAT gateway", n, keys(vpc.nat_gateways), in_vpc);
+        }
+      } else if (t.rfind("instance/", 0) == 0) {
+        std::string n = t.substr(9);
+        if (!vpc.instances.count(n)) {
+          unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
+        }
+      } else if (t.rfind("transit_gateway/", 0) == 0 && !sc.transit_gateways.empty()) {
+        std::string n = t.substr(16);
+        auto tit = sc.transit_gateways.find(n);
+        if (tit == sc.transit_gateways.end()) {
+          unknown_ref(d, r.target_span, "transit gateway", n, keys(sc.transit_gateways), "");
+        } else {
+          bool attached = false;
+          for (const auto& [_, a] : tit->second.attachments) attached |= a.vpc == vpc.name;
+          if (!attached)
+            d.error(r.target_span,
+                    "route targets transit gateway '" + n + "' but vpc '" + vpc.name +
+                        "' has no attachment to it",
+                    {{tit->second.span, "the transit gateway is defined here"}});
+        }
+      } else {
+        static const std::vector<std::string> kKinds = {
+            "internet_gateway", "blackhole",   "instance/<name>",       "nat_gateway/<name>",
+            "peering/<name>",   "vpn_gateway", "transit_gateway/<name>"};
+        auto slash = t.find('/');
+        std::string kind = t.substr(0, slash);
+        if (kind == "transit_gateway" || kind == "endpoint") {
+          d.error(r.target_span, "route target '" + t + "' names a " + kind +
+                                     ", which this scenario does not define");
+        } else {
+          d.error(r.target_span,
+                  "unknown route target '" + t + "'; valid targets: " + names_of(kKinds));
+        }
+      }
+    }
+  }
+
+  // NAT gateways live in a public subnet: one whose route table sends 0.0.0.0/0 to the IGW.
+  for (const auto& [_, nat] : vpc.nat_gateways) {
+    auto sit = vpc.subnets.find(nat.subnet);
+    if (sit == vpc.subnets.end()) {
+      if (!nat.subnet.empty())
+        unknown_ref(d, nat.subnet_span, "subnet", nat.subnet, keys(vpc.subnets), in_vpc);
+      continue;
+    }
+    const std::string rt =
+        sit->second.route_table.empty() ? vpc.main_route_table : sit->second.route_table;
+    bool public_subnet = false;
+    if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
+      for (const auto& r : rit->second.routes)
+        public_subnet |=
+            r.destination && r.destination->prefix == 0 && r.target == "internet_gateway";
+    }
+    if (!public_subnet) {
+      d.error(nat.subnet_span,
+              "NAT gateway '" + nat.name + "' is in subnet '" + nat.subnet +
+                  "', which has no route 0.0.0.0/0 to the internet gateway; a NAT gateway "
+                  "belongs in a public subnet",
+              {{sit->second.span, "subnet '" + nat.subnet + "' uses route table '" +
+                                      (rt.empty() ? "main (local route only)" : rt) + "'"}});
+    }
+    if (nat.private_ip && sit->second.cidr &&
+        (!sit->second.cidr->contains(*nat.private_ip) ||
+         is_aws_reserved(*sit->second.cidr, *nat.private_ip))) {
+      d.error(nat.private_ip_span, "private_ip " + nat.private_ip->str() +
+                                       " is not a usable address of subnet '" + nat.subnet + "' (" +
+                                       sit->second.cidr->str() + ")");
+    }
+  }
+
+  // Instances.
+  for (const auto& [_, in] : vpc.instances) {
+    auto sit = vpc.subnets.find(in.subnet);
+    if (!in.subnet.empty() && sit == vpc.subnets.end()) {
+      unknown_ref(d, in.subnet_span, "subnet", in.subnet, keys(vpc.subnets), in_vpc);
+    }
+    if (in.private_ip && sit != vpc.subnets.end() && sit->second.cidr) {
+      const Cidr& c = *sit->second.cidr;
+      if (!c.contains(*in.private_ip)) {
+        d.error(in.private_ip_span,
+                "private_ip " + in.private_ip->str() + " is outside subnet '" + in.subnet + "' (" +
+                    c.str() + ")",
+                {{sit->second.cidr_span, "the subnet's CIDR is set here"}});
+      } else if (is_aws_reserved(c, *in.private_ip)) {
+        uint32_t off = in.private_ip->value - c.network().value;
+        const char* why = off == 0   ? "the network address"
+                          : off == 1 ? "the VPC router (base+1)"
+                          : off == 2 ? "the DNS server (base+2)"
+                          : off == 3 ? "reserved by AWS for future use (base+3)"
+                                     : "the broadcast address";
+        d.error(in.private_ip_span, "private_ip " + in.private_ip->str() + " is reserved in " +
+                                        c.str() + ": it is " + why + "; use one from " +
+                                        c.at(4).str() + " to " + Ipv4{c.last().value - 1}.str());
+      }
+    }
+    if (in.public_ip || in.elastic_ip) {
+      if (!vpc.internet_gateway) {
+        d.error(in.public_span, "instance '" + in.name + "' has a public address but vpc '" +
+                                    vpc.name +
+                                    "' has no internet gateway to map it; set "
+                                    "'internet_gateway: true' on the VPC");
+      }
+    }
+  }
+  (void)sc;
+}
+}  // namespace vpcemu::validation

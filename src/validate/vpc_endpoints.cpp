@@ -1,0 +1,71 @@
+// VPC endpoints: gateway and interface endpoints, their services, tables, subnets and groups.
+#include <algorithm>
+#include <set>
+
+#include "model/addressing.h"
+#include "util/text.h"
+#include "validate/checks.h"
+
+namespace vpcemu::validation {
+
+void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
+  const auto groups = group_names(vpc);
+  for (const auto& [_, ep] : vpc.endpoints) {
+    if (ep.type.empty() || ep.service.empty()) continue;
+    std::string es;  // endpoint service name, for endpoint_service/<name>
+    if (ep.service.rfind("endpoint_service/", 0) == 0) {
+      es = ep.service.substr(17);
+      if (!sc.endpoint_services.count(es)) {
+        unknown_ref(d, ep.service_span, "endpoint service", es, keys(sc.endpoint_services), "");
+        continue;
+      }
+    } else if (!sc.services.count(ep.service)) {
+      unknown_ref(d, ep.service_span, "service", ep.service, keys(sc.services),
+                  " (define it under services:)");
+      continue;
+    }
+    if (ep.type == "gateway") {
+      if (!es.empty() || !sc.services.at(ep.service).gateway) {
+        d.error(ep.service_span,
+                "gateway endpoints exist for S3 and DynamoDB only; use "
+                "'type: interface' for '" +
+                    ep.service + "'");
+      }
+      if (ep.route_tables.empty())
+        d.error(ep.span,
+                "gateway endpoint '" + ep.name + "' needs 'route_tables' to add its route to");
+      for (size_t i = 0; i < ep.route_tables.size(); ++i)
+        if (!vpc.route_tables.count(ep.route_tables[i]))
+          unknown_ref(d, ep.route_table_spans[i], "route table", ep.route_tables[i],
+                      keys(vpc.route_tables), in_vpc);
+      if (!ep.subnets.empty() || !ep.security_groups.empty() || ep.private_dns_span.known())
+        d.error(ep.span, "gateway endpoint '" + ep.name +
+                             "' takes route_tables only; subnets, "
+                             "security_groups and private_dns belong to interface endpoints");
+    } else {
+      if (ep.subnets.empty())
+        d.error(ep.span, "interface endpoint '" + ep.name + "' needs 'subnets' for its ENIs");
+      std::set<std::string> seen;
+      for (size_t i = 0; i < ep.subnets.size(); ++i) {
+        if (!vpc.subnets.count(ep.subnets[i]))
+          unknown_ref(d, ep.subnet_spans[i], "subnet", ep.subnets[i], keys(vpc.subnets), in_vpc);
+        else if (!seen.insert(ep.subnets[i]).second)
+          d.error(ep.subnet_spans[i], "an interface endpoint has one ENI per subnet; '" +
+                                          ep.subnets[i] + "' is listed twice");
+      }
+      for (size_t i = 0; i < ep.security_groups.size(); ++i)
+        if (std::find(groups.begin(), groups.end(), ep.security_groups[i]) == groups.end())
+          unknown_ref(d, ep.security_group_spans[i], "security group", ep.security_groups[i],
+                      groups, in_vpc);
+      if (!ep.route_tables.empty())
+        d.error(ep.span, "interface endpoint '" + ep.name + "' takes subnets, not route_tables");
+      if (ep.private_dns && !es.empty())
+        d.error(ep.private_dns_span,
+                "private_dns applies to AWS services, not to endpoint "
+                "service '" +
+                    es + "'");
+    }
+  }
+}
+}  // namespace vpcemu::validation
