@@ -156,4 +156,15 @@ std::string CompileContext::far_link(const std::string& ns, const std::string& p
   return far_port;
 }
 
+void CompileContext::point_to_point(const std::string& ns_a, const std::string& if_a, Ipv4 addr_a,
+                                    const std::string& ns_b, const std::string& if_b, Ipv4 addr_b,
+                                    int prefix, const std::string& what) {
+  const LinkEnd a = end(ns_a, if_a), b = end(ns_b, if_b);
+  plan.veths.push_back({a, b, what});
+  plan.addrs.push_back({ns_a, if_a, Cidr{addr_a, prefix}});
+  plan.addrs.push_back({ns_b, if_b, Cidr{addr_b, prefix}});
+  plan.neighs.push_back({ns_a, if_a, addr_b, b.mac});
+  plan.neighs.push_back({ns_b, if_b, addr_a, a.mac});
+}
+
 }  // namespace vpcemu::compiling

@@ -70,6 +70,11 @@ struct CompileContext {
   void sysctl(const std::string& ns, std::string key, std::string value, bool after = false);
   // One end of a veth, its MAC derived from namespace and name (stable across runs).
   LinkEnd end(const std::string& ns, const std::string& ifname);
+  // A veth between two namespaces, an address (/prefix) on each end, and each end's permanent
+  // neighbour entry for the other (vpcemu knows both MACs, so no ARP); in that order in the plan.
+  void point_to_point(const std::string& ns_a, const std::string& if_a, Ipv4 addr_a,
+                      const std::string& ns_b, const std::string& if_b, Ipv4 addr_b, int prefix,
+                      const std::string& what);
   // A deterministic name unique within `ns`.
   std::string unique_ifname(const std::string& ns, const std::string& prefix,
                             const std::string& name);

@@ -12,24 +12,14 @@ void internet_gateway(CompileContext& cx, const VpcRouter& r) {
   const Cidr vcidr = *vpc.cidr;
   const std::string igw_ns = ns_name(cx.sc.name, "igw", vpc.name);
   cx.add_ns(igw_ns, "internet-gateway", "internet gateway of vpc " + vpc.name, true);
-  const LinkEnd router_igw = cx.end(rns, "igw");
-  LinkEnd igw_vpc = cx.end(igw_ns, "vpc");
-  cx.plan.veths.push_back({router_igw, igw_vpc, "vpc " + vpc.name + " ↔ internet gateway"});
-  cx.plan.addrs.push_back({rns, "igw", Cidr{kRouterIgwSide, 32}});
-  cx.plan.addrs.push_back({igw_ns, "vpc", Cidr{kIgwVpcSide, 32}});
-  cx.plan.neighs.push_back({rns, "igw", kIgwVpcSide, igw_vpc.mac});
-  cx.plan.neighs.push_back({igw_ns, "vpc", kRouterIgwSide, router_igw.mac});
+  cx.point_to_point(rns, "igw", kRouterIgwSide, igw_ns, "vpc", kIgwVpcSide, 32,
+                    "vpc " + vpc.name + " ↔ internet gateway");
   cx.plan.routes.push_back(
       {igw_ns, 254, vcidr, RouteType::kUnicast, kRouterIgwSide, "vpc", true, "vpc " + vpc.name});
 
   std::string gport = cx.unique_ifname(cx.inet_ns, "g-", vpc.name);
-  LinkEnd igw_inet = cx.end(igw_ns, "inet");
-  LinkEnd inet_g = cx.end(cx.inet_ns, gport);
-  cx.plan.veths.push_back({igw_inet, inet_g, "internet gateway of " + vpc.name + " ↔ internet"});
-  cx.plan.addrs.push_back({igw_ns, "inet", Cidr{kIgwInetSide, 32}});
-  cx.plan.addrs.push_back({cx.inet_ns, gport, Cidr{kInternetSide, 32}});
-  cx.plan.neighs.push_back({igw_ns, "inet", kInternetSide, inet_g.mac});
-  cx.plan.neighs.push_back({cx.inet_ns, gport, kIgwInetSide, igw_inet.mac});
+  cx.point_to_point(igw_ns, "inet", kIgwInetSide, cx.inet_ns, gport, kInternetSide, 32,
+                    "internet gateway of " + vpc.name + " ↔ internet");
   cx.plan.routes.push_back({igw_ns, 254, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, kInternetSide,
                             "inet", true, "internet"});
   igw_rules(cx, vpc, igw_ns, gport);

@@ -30,12 +30,8 @@ const PeerLink& peer_link(CompileContext& cx, const std::string& name) {
 
 void peering(CompileContext& cx, const PeerLink& l) {
   std::string ra = ns_name(cx.sc.name, "vpc", l.vpc_a), rb = ns_name(cx.sc.name, "vpc", l.vpc_b);
-  LinkEnd a = cx.end(ra, l.port_a), b = cx.end(rb, l.port_b);
-  cx.plan.veths.push_back({a, b, "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")"});
-  cx.plan.addrs.push_back({ra, l.port_a, Cidr{l.addr_a, 32}});
-  cx.plan.addrs.push_back({rb, l.port_b, Cidr{l.addr_b, 32}});
-  cx.plan.neighs.push_back({ra, l.port_a, l.addr_b, b.mac});
-  cx.plan.neighs.push_back({rb, l.port_b, l.addr_a, a.mac});
+  cx.point_to_point(ra, l.port_a, l.addr_a, rb, l.port_b, l.addr_b, 32,
+                    "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")");
 }
 
 }  // namespace vpcemu::compiling

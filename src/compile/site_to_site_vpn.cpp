@@ -21,13 +21,9 @@ void vpn_gateway(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
   if (!cx.sc.has_vpn_gateway(vpc.name)) return;
   std::string gns = ns_name(cx.sc.name, "vgw", vpc.name);
   cx.add_ns(gns, "vpn-gateway", "virtual private gateway of vpc " + vpc.name, true);
-  LinkEnd r = cx.end(rns, "vgw"), g = cx.end(gns, "vpc");
-  cx.plan.veths.push_back({r, g, "vpc " + vpc.name + " ↔ virtual private gateway"});
   // A /30, so the two birds of a BGP connection are direct neighbours.
-  cx.plan.addrs.push_back({rns, "vgw", Cidr{kRouterVgwSide, 30}});
-  cx.plan.addrs.push_back({gns, "vpc", Cidr{kVgwVpcSide, 30}});
-  cx.plan.neighs.push_back({rns, "vgw", kVgwVpcSide, g.mac});
-  cx.plan.neighs.push_back({gns, "vpc", kRouterVgwSide, r.mac});
+  cx.point_to_point(rns, "vgw", kRouterVgwSide, gns, "vpc", kVgwVpcSide, 30,
+                    "vpc " + vpc.name + " ↔ virtual private gateway");
   cx.plan.routes.push_back(
       {gns, 254, *vpc.cidr, RouteType::kUnicast, kRouterVgwSide, "vpc", true, "vpc " + vpc.name});
   // charon routes into the tunnel from an address of its own side: VPC base + 3, which AWS

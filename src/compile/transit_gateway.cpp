@@ -60,14 +60,9 @@ void transit_gateway(CompileContext& cx, const TransitGateway& t) {
     if (l.tgw != t.name) continue;
     links[l.attachment] = {l.hub_port, l.link.at(1), l.vpc};
     const std::string rns = ns_name(cx.sc.name, "vpc", l.vpc);
-    LinkEnd r = cx.end(rns, l.router_port), h = cx.end(tns, l.hub_port);
-    cx.plan.veths.push_back(
-        {r, h,
-         "transit gateway " + t.name + " attachment " + l.attachment + " (vpc " + l.vpc + ")"});
-    cx.plan.addrs.push_back({rns, l.router_port, Cidr{l.link.at(1), 30}});
-    cx.plan.addrs.push_back({tns, l.hub_port, Cidr{l.link.at(2), 30}});
-    cx.plan.neighs.push_back({rns, l.router_port, l.link.at(2), h.mac});
-    cx.plan.neighs.push_back({tns, l.hub_port, l.link.at(1), r.mac});
+    cx.point_to_point(
+        rns, l.router_port, l.link.at(1), tns, l.hub_port, l.link.at(2), 30,
+        "transit gateway " + t.name + " attachment " + l.attachment + " (vpc " + l.vpc + ")");
     cx.plan.gateways.push_back(
         {"tgw-attachment", l.vpc, t.name + "/" + l.attachment, tns, l.link.at(2), std::nullopt});
   }
