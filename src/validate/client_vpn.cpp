@@ -1,9 +1,4 @@
 // Client VPN endpoints.
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
@@ -11,22 +6,16 @@ namespace vpcemu::validation {
 void validate_client_vpn_endpoints(Validation& v) {
   const Scenario& sc = v.sc;
   Diagnostics& d = v.d;
-  // Client VPN v.endpoints.
+  // Client VPN endpoints.
   for (const auto& [_, e] : sc.client_vpn_endpoints) {
     for (const auto& [cname, cspan] : e.clients) v.claim(cname, cspan, "client VPN client");
     if (e.transport != "openvpn" && e.transport != "wireguard") {
       d.error(e.transport_span,
               "unknown transport '" + e.transport + "'; use openvpn or wireguard");
     }
-    auto vit = sc.vpcs.find(e.vpc);
-    if (vit == sc.vpcs.end()) {
-      if (!e.vpc.empty()) unknown_ref(d, e.vpc_span, "vpc", e.vpc, keys(sc.vpcs), "");
-      continue;
-    }
-    for (size_t i = 0; i < e.subnets.size(); ++i)
-      if (!vit->second.subnets.count(e.subnets[i]))
-        unknown_ref(d, e.subnet_spans[i], "subnet", e.subnets[i], keys(vit->second.subnets),
-                    " in vpc '" + e.vpc + "'");
+    const Vpc* vpc = resolve(d, sc.vpcs, e.vpc, e.vpc_span, "vpc", "");
+    if (!vpc) continue;
+    resolve_all(d, vpc->subnets, e.subnets, e.subnet_spans, "subnet", " in vpc '" + e.vpc + "'");
     if (e.client_cidr) {
       if (e.transport == "wireguard" && e.clients.size() + 2 >= e.client_cidr->size()) {
         d.error(e.client_cidr_span,
@@ -37,11 +26,11 @@ void validate_client_vpn_endpoints(Validation& v) {
                                         std::to_string(e.client_cidr->prefix) +
                                         "; AWS allows /12 to /22");
       }
-      if (vit->second.cidr && vit->second.cidr->overlaps(*e.client_cidr)) {
+      if (vpc->cidr && vpc->cidr->overlaps(*e.client_cidr)) {
         d.error(e.client_cidr_span,
                 "client_cidr " + e.client_cidr->str() + " overlaps vpc '" + e.vpc + "' (" +
-                    vit->second.cidr->str() + ")",
-                {{vit->second.cidr_span, "the VPC's CIDR"}});
+                    vpc->cidr->str() + ")",
+                {{vpc->cidr_span, "the VPC's CIDR"}});
       }
     }
     if (e.authorization.empty()) {

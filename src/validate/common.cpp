@@ -12,12 +12,12 @@ const Cidr kLoopback{Ipv4{0x7F000000}, 8};
 const Cidr kThisNet{Ipv4{0}, 8};
 const Cidr kMulticastAndUp{Ipv4{0xE0000000}, 3};
 
-}  // namespace
-
 bool unusable_public(Ipv4 ip) {
   return kLinkLocal.contains(ip) || kLoopback.contains(ip) || kThisNet.contains(ip) ||
          kMulticastAndUp.contains(ip);
 }
+
+}  // namespace
 
 std::string names_of(const std::vector<std::string>& v) {
   std::string s;

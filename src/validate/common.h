@@ -25,7 +25,6 @@ struct Validation {
   void claim_public(Ipv4 ip, const std::string& owner, SourceSpan span);
 };
 
-bool unusable_public(Ipv4 ip);
 std::string names_of(const std::vector<std::string>& v);
 void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind, const std::string& name,
                  const std::vector<std::string>& known, const std::string& where);
@@ -45,6 +44,26 @@ std::vector<std::string> keys(const Map& m) {
   std::vector<std::string> out;
   for (const auto& [k, _] : m) out.push_back(k);
   return out;
+}
+
+// What `name` refers to in `m`, or nullptr after reporting it unknown (with the nearest known
+// name). An empty name is a missing key, which the parser has reported already.
+template <typename Map>
+const typename Map::mapped_type* resolve(Diagnostics& d, const Map& m, const std::string& name,
+                                         SourceSpan span, const std::string& kind,
+                                         const std::string& where) {
+  if (auto it = m.find(name); it != m.end()) return &it->second;
+  if (!name.empty()) unknown_ref(d, span, kind, name, keys(m), where);
+  return nullptr;
+}
+
+// Every name of a list refers to something in `m`; each one that does not is reported.
+template <typename Map>
+void resolve_all(Diagnostics& d, const Map& m, const std::vector<std::string>& names,
+                 const std::vector<SourceSpan>& spans, const std::string& kind,
+                 const std::string& where) {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (!m.count(names[i])) unknown_ref(d, spans[i], kind, names[i], keys(m), where);
 }
 
 }  // namespace vpcemu::validation

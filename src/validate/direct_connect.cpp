@@ -1,9 +1,6 @@
 // Direct Connect connections.
-#include <algorithm>
 #include <set>
 
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
@@ -15,18 +12,16 @@ void validate_direct_connects(Validation& v) {
   // connection per pair (a second would be a second BGP session between the same routers).
   std::set<std::pair<std::string, std::string>> dx_pairs;
   for (const auto& [_, x] : sc.direct_connects) {
-    auto vit = sc.vpcs.find(x.vpc);
-    auto oit = sc.onprem.find(x.onprem);
-    if (!x.vpc.empty() && vit == sc.vpcs.end())
-      unknown_ref(d, x.vpc_span, "vpc", x.vpc, keys(sc.vpcs), " for the Direct Connect gateway");
-    if (!x.onprem.empty() && oit == sc.onprem.end())
-      unknown_ref(d, x.onprem_span, "on-premises network", x.onprem, keys(sc.onprem), "");
-    if (vit == sc.vpcs.end() || oit == sc.onprem.end()) continue;
+    const Vpc* vpc =
+        resolve(d, sc.vpcs, x.vpc, x.vpc_span, "vpc", " for the Direct Connect gateway");
+    const Onprem* office =
+        resolve(d, sc.onprem, x.onprem, x.onprem_span, "on-premises network", "");
+    if (!vpc || !office) continue;
     if (!dx_pairs.insert({x.vpc, x.onprem}).second)
       d.error(x.span, "a second Direct Connect between '" + x.onprem + "' and vpc '" + x.vpc +
                           "'; one per pair (AWS would need a second virtual interface)");
-    check_bgp_asn(d, x.span, oit->second, "the on-premises router", "Direct Connect");
-    check_onprem_overlap(d, x.span, oit->second, vit->second, "Direct Connect");
+    check_bgp_asn(d, x.span, *office, "the on-premises router", "Direct Connect");
+    check_onprem_overlap(d, x.span, *office, *vpc, "Direct Connect");
   }
 }
 

@@ -1,9 +1,4 @@
 // expect entries: sources, destinations, protocols and ports.
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {

@@ -1,16 +1,10 @@
 // The internet's hosts and every public address: routable, outside every VPC, used once.
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
 
 void validate_internet_hosts(Validation& v) {
   const Scenario& sc = v.sc;
-  Diagnostics& d = v.d;
   // Public addresses: elastic IPs and hosts must be usable and unique.
   for (const auto& [name, h] : sc.hosts) {
     v.claim(name, h.span, "internet host");
@@ -21,7 +15,6 @@ void validate_internet_hosts(Validation& v) {
 // Elastic IPs of instances and NAT gateways.
 void validate_elastic_ips(Validation& v) {
   const Scenario& sc = v.sc;
-  Diagnostics& d = v.d;
   for (const auto& [_, vpc] : sc.vpcs) {
     for (const auto& [_, in] : vpc.instances) {
       if (in.elastic_ip)

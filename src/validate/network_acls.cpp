@@ -1,9 +1,6 @@
 // Network ACLs: rule numbers, ports, associations.
 #include <algorithm>
-#include <set>
 
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {

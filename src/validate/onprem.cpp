@@ -1,9 +1,4 @@
 // On-premises networks: a public router address, a private LAN, hosts inside it.
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {

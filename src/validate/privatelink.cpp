@@ -1,9 +1,4 @@
 // Endpoint services (PrivateLink).
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
@@ -13,20 +8,12 @@ void validate_endpoint_services(Validation& v) {
   Diagnostics& d = v.d;
   // Endpoint services: a load balancer in the provider VPC's subnets, targets its instances.
   for (const auto& [_, es] : sc.endpoint_services) {
-    auto vit = sc.vpcs.find(es.vpc);
-    if (vit == sc.vpcs.end()) {
-      if (!es.vpc.empty()) unknown_ref(d, es.vpc_span, "vpc", es.vpc, keys(sc.vpcs), "");
-      continue;
-    }
-    const Vpc& pv = vit->second;
-    for (size_t i = 0; i < es.subnets.size(); ++i)
-      if (!pv.subnets.count(es.subnets[i]))
-        unknown_ref(d, es.subnet_spans[i], "subnet", es.subnets[i], keys(pv.subnets),
-                    " in vpc '" + pv.name + "'");
-    for (size_t i = 0; i < es.targets.size(); ++i)
-      if (!pv.instances.count(es.targets[i]))
-        unknown_ref(d, es.target_spans[i], "target instance", es.targets[i], keys(pv.instances),
-                    " in vpc '" + pv.name + "' (targets are the provider's instances)");
+    const Vpc* pv = resolve(d, sc.vpcs, es.vpc, es.vpc_span, "vpc", "");
+    if (!pv) continue;
+    resolve_all(d, pv->subnets, es.subnets, es.subnet_spans, "subnet",
+                " in vpc '" + pv->name + "'");
+    resolve_all(d, pv->instances, es.targets, es.target_spans, "target instance",
+                " in vpc '" + pv->name + "' (targets are the provider's instances)");
   }
 }
 

@@ -1,9 +1,4 @@
 // Transit gateways: attachments, associations, propagations and routes.
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
@@ -51,12 +46,8 @@ void validate_transit_gateways(Validation& v) {
                   {{cit->second.span, "the connection is defined here"}});
         continue;
       }
-      auto vit = sc.vpcs.find(a.vpc);
-      if (a.vpc.empty()) continue;  // the parser reported it
-      if (vit == sc.vpcs.end()) {
-        unknown_ref(d, a.vpc_span, "vpc", a.vpc, keys(sc.vpcs), "");
-        continue;
-      }
+      const Vpc* vpc = resolve(d, sc.vpcs, a.vpc, a.vpc_span, "vpc", "");
+      if (!vpc) continue;
       if (auto [it, fresh] = by_vpc.emplace(a.vpc, &a); !fresh)
         d.error(a.vpc_span,
                 "vpc '" + a.vpc + "' is attached to transit gateway '" + tname +
@@ -64,10 +55,7 @@ void validate_transit_gateways(Validation& v) {
                 {{it->second->span, "the first attachment"}});
       if (a.subnets.empty())
         d.error(a.span, "attachment '" + aname + "' needs 'subnets' (where its ENIs are)");
-      for (size_t i = 0; i < a.subnets.size(); ++i)
-        if (!vit->second.subnets.count(a.subnets[i]))
-          unknown_ref(d, a.subnet_spans[i], "subnet", a.subnets[i], keys(vit->second.subnets),
-                      " in vpc '" + a.vpc + "'");
+      resolve_all(d, vpc->subnets, a.subnets, a.subnet_spans, "subnet", " in vpc '" + a.vpc + "'");
     }
     std::map<std::string, const TgwRouteTable*> associated;
     for (const auto& [rname, rt] : tgw.route_tables) {

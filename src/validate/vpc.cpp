@@ -1,10 +1,5 @@
 // A VPC: its CIDR, subnets (AWS rules 1-2), route tables and their targets, NAT gateways and
 // instances; then its groups, NACLs and endpoints.
-#include <algorithm>
-#include <set>
-
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
@@ -163,14 +158,9 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
 
   // NAT gateways live in a public subnet: one whose route table sends 0.0.0.0/0 to the IGW.
   for (const auto& [_, nat] : vpc.nat_gateways) {
-    auto sit = vpc.subnets.find(nat.subnet);
-    if (sit == vpc.subnets.end()) {
-      if (!nat.subnet.empty())
-        unknown_ref(d, nat.subnet_span, "subnet", nat.subnet, keys(vpc.subnets), in_vpc);
-      continue;
-    }
-    const std::string rt =
-        sit->second.route_table.empty() ? vpc.main_route_table : sit->second.route_table;
+    const Subnet* sub = resolve(d, vpc.subnets, nat.subnet, nat.subnet_span, "subnet", in_vpc);
+    if (!sub) continue;
+    const std::string rt = sub->route_table.empty() ? vpc.main_route_table : sub->route_table;
     bool public_subnet = false;
     if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
       for (const auto& r : rit->second.routes)
@@ -182,31 +172,27 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
               "NAT gateway '" + nat.name + "' is in subnet '" + nat.subnet +
                   "', which has no route 0.0.0.0/0 to the internet gateway; a NAT gateway "
                   "belongs in a public subnet",
-              {{sit->second.span, "subnet '" + nat.subnet + "' uses route table '" +
-                                      (rt.empty() ? "main (local route only)" : rt) + "'"}});
+              {{sub->span, "subnet '" + nat.subnet + "' uses route table '" +
+                               (rt.empty() ? "main (local route only)" : rt) + "'"}});
     }
-    if (nat.private_ip && sit->second.cidr &&
-        (!sit->second.cidr->contains(*nat.private_ip) ||
-         is_aws_reserved(*sit->second.cidr, *nat.private_ip))) {
+    if (nat.private_ip && sub->cidr &&
+        (!sub->cidr->contains(*nat.private_ip) || is_aws_reserved(*sub->cidr, *nat.private_ip))) {
       d.error(nat.private_ip_span, "private_ip " + nat.private_ip->str() +
                                        " is not a usable address of subnet '" + nat.subnet + "' (" +
-                                       sit->second.cidr->str() + ")");
+                                       sub->cidr->str() + ")");
     }
   }
 
   // Instances.
   for (const auto& [_, in] : vpc.instances) {
-    auto sit = vpc.subnets.find(in.subnet);
-    if (!in.subnet.empty() && sit == vpc.subnets.end()) {
-      unknown_ref(d, in.subnet_span, "subnet", in.subnet, keys(vpc.subnets), in_vpc);
-    }
-    if (in.private_ip && sit != vpc.subnets.end() && sit->second.cidr) {
-      const Cidr& c = *sit->second.cidr;
+    const Subnet* sub = resolve(d, vpc.subnets, in.subnet, in.subnet_span, "subnet", in_vpc);
+    if (in.private_ip && sub && sub->cidr) {
+      const Cidr& c = *sub->cidr;
       if (!c.contains(*in.private_ip)) {
         d.error(in.private_ip_span,
                 "private_ip " + in.private_ip->str() + " is outside subnet '" + in.subnet + "' (" +
                     c.str() + ")",
-                {{sit->second.cidr_span, "the subnet's CIDR is set here"}});
+                {{sub->cidr_span, "the subnet's CIDR is set here"}});
       } else if (is_aws_reserved(c, *in.private_ip)) {
         uint32_t off = in.private_ip->value - c.network().value;
         const char* why = off == 0   ? "the network address"

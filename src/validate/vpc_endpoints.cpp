@@ -2,8 +2,6 @@
 #include <algorithm>
 #include <set>
 
-#include "model/addressing.h"
-#include "util/text.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
