@@ -146,12 +146,7 @@ std::string CompileContext::far_link(const std::string& ns, const std::string& p
                                      const std::string& far_ns, const std::string& far_seed, Ipv4 b,
                                      const std::string& what) {
   std::string far_port = unique_ifname(far_ns, "c-", far_seed);
-  LinkEnd x = end(ns, port), y = end(far_ns, far_port);
-  plan.veths.push_back({x, y, what});
-  plan.addrs.push_back({ns, port, Cidr{a, 32}});
-  plan.addrs.push_back({far_ns, far_port, Cidr{b, 32}});
-  plan.neighs.push_back({ns, port, b, y.mac});
-  plan.neighs.push_back({far_ns, far_port, a, x.mac});
+  point_to_point(ns, port, a, far_ns, far_port, b, 32, what);
   reply_links[far_ns].push_back({far_port, a});
   return far_port;
 }
