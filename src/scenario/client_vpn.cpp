@@ -1,0 +1,59 @@
+// Client VPN endpoints: VPC, subnets, client CIDR, transport, authorization rules, clients.
+#include "scenario/parsers.h"
+
+namespace vpcemu::parsing {
+
+void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
+  rd.each_resource(
+      v, "client_vpn_endpoints", sc.client_vpn_endpoints,
+      [&](ClientVpnEndpoint& e, const YAML::Node& ev) {
+        const std::string& n = e.name;
+        const SourceSpan nks = e.span;
+        rd.each_key(
+            ev, "client VPN endpoint '" + n + "'",
+            {"vpc", "subnets", "client_cidr", "transport", "authorization", "clients"},
+            [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+              if (k == "vpc") {
+                e.vpc_span = rd.span(x, ks);
+                if (auto t = rd.scalar(x, "vpc", ks)) e.vpc = *t;
+              } else if (k == "subnets") {
+                rd.names(x, ks, "subnets", e.subnets, e.subnet_spans);
+              } else if (k == "client_cidr") {
+                e.client_cidr_span = rd.span(x, ks);
+                e.client_cidr = rd.cidr(x, "client_cidr", ks);
+              } else if (k == "transport") {
+                e.transport_span = rd.span(x, ks);
+                if (auto t = rd.scalar(x, "transport", ks)) e.transport = *t;
+              } else if (k == "authorization") {
+                if (!x.IsSequence()) {
+                  rd.d.error(rd.span(x, ks),
+                             "authorization must be a list of { destination: CIDR }");
+                  return;
+                }
+                for (const auto& r : x) {
+                  rd.each_key(r, "authorization rule", {"destination", "description"},
+                              [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                                if (rk != "destination") return;
+                                if (auto c = rd.cidr(rv, "destination", rks)) {
+                                  e.authorization.push_back(*c);
+                                  e.authorization_spans.push_back(rd.span(rv, rks));
+                                }
+                              });
+                }
+              } else if (k == "clients") {
+                rd.each_named(
+                    x, "clients", [&](const std::string& cn, SourceSpan cks, const YAML::Node& cv) {
+                      rd.each_key(cv, "client '" + cn + "'", {"description"},
+                                  [](const std::string&, SourceSpan, const YAML::Node&) {});
+                      e.clients.emplace(cn, cks);
+                    });
+              }
+            });
+        if (rd.mapping_or_empty(ev)) {
+          for (const char* key : {"vpc", "subnets", "client_cidr"})
+            if (!ev[key]) rd.d.error(nks, "client VPN endpoint '" + n + "' has no '" + key + "'");
+        }
+      });
+}
+
+}  // namespace vpcemu::parsing

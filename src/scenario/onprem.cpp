@@ -1,0 +1,52 @@
+// On-premises networks: CIDR, router (public address, ASN) and LAN hosts.
+#include "scenario/parsers.h"
+
+namespace vpcemu::parsing {
+
+void parse_onprem(Reader& rd, Scenario& sc, const YAML::Node& v) {
+  rd.each_resource(v, "onprem", sc.onprem, [&](Onprem& o, const YAML::Node& ov) {
+    const std::string& n = o.name;
+    const SourceSpan nks = o.span;
+    rd.each_key(ov, "on-premises network '" + n + "'", {"cidr", "router", "hosts"},
+                [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                  if (k == "cidr") {
+                    o.cidr_span = rd.span(x, ks);
+                    o.cidr = rd.cidr(x, "cidr", ks);
+                  } else if (k == "router") {
+                    rd.each_key(x, "router", {"public_ip", "asn"},
+                                [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                                  if (rk == "public_ip") {
+                                    o.public_ip_span = rd.span(rv, rks);
+                                    o.public_ip = rd.address(rv, "public_ip", rks);
+                                  } else {
+                                    o.asn_span = rd.span(rv, rks);
+                                    if (auto a = rd.number(rv, "asn", rks, 1, 2147483647))
+                                      o.asn = *a;
+                                  }
+                                });
+                    if (rd.mapping_or_empty(x) && !x["public_ip"])
+                      rd.d.error(rd.span(x, ks), "router has no 'public_ip'");
+                  } else {
+                    rd.each_resource(
+                        x, "on-premises hosts", o.hosts, [&](OnpremHost& h, const YAML::Node& hv) {
+                          const std::string& hn = h.name;
+                          const SourceSpan hks = h.span;
+                          rd.each_key(
+                              hv, "on-premises host '" + hn + "'", {"ip"},
+                              [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
+                                h.ip_span = rd.span(iv, iks);
+                                h.ip = rd.address(iv, "ip", iks);
+                              });
+                          if (!hv.IsMap() || !hv["ip"])
+                            rd.d.error(hks, "on-premises host '" + hn + "' has no 'ip'");
+                        });
+                  }
+                });
+    if (rd.mapping_or_empty(ov)) {
+      if (!ov["cidr"]) rd.d.error(nks, "on-premises network '" + n + "' has no 'cidr'");
+      if (!ov["router"]) rd.d.error(nks, "on-premises network '" + n + "' has no 'router'");
+    }
+  });
+}
+
+}  // namespace vpcemu::parsing

@@ -1,0 +1,25 @@
+// VPC peering connections.
+#include "scenario/parsers.h"
+
+namespace vpcemu::parsing {
+
+void parse_peerings(Reader& rd, Scenario& sc, const YAML::Node& v) {
+  rd.each_resource(v, "peerings", sc.peerings, [&](Peering& p, const YAML::Node& pv) {
+    const std::string& n = p.name;
+    const SourceSpan nks = p.span;
+    rd.each_key(pv, "peering '" + n + "'", {"requester", "accepter"},
+                [&](const std::string& pk, SourceSpan pks, const YAML::Node& x) {
+                  auto val = rd.scalar(x, pk, pks);
+                  if (!val) return;
+                  if (pk == "requester")
+                    p.requester = *val, p.requester_span = rd.span(x, pks);
+                  else
+                    p.accepter = *val, p.accepter_span = rd.span(x, pks);
+                });
+    if (rd.mapping_or_empty(pv) && (!pv["requester"] || !pv["accepter"])) {
+      rd.d.error(nks, "peering '" + n + "' needs a 'requester' and an 'accepter' VPC");
+    }
+  });
+}
+
+}  // namespace vpcemu::parsing

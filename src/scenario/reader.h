@@ -1,0 +1,94 @@
+// What every construct's parser shares: the diagnostics, and readers of YAML nodes that report
+// every unknown key, wrong type and malformed value at its line and column and go on, so that
+// one run lists every problem.
+#pragma once
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/scenario.h"
+#include "util/diag.h"
+
+namespace vpcemu::parsing {
+
+struct Reader {
+  Diagnostics& d;
+
+  using KeyFn =
+      std::function<void(const std::string& key, SourceSpan key_span, const YAML::Node& value)>;
+
+  static SourceSpan span(const YAML::Node& n, SourceSpan fallback = {});
+  static const char* kind(const YAML::Node& n);
+  // Each item of a list; nothing (null) is an empty list; anything else is `what`'s error.
+  void each_item(const YAML::Node& v, SourceSpan ks, const std::string& what,
+                 const std::function<void(const YAML::Node&)>& fn);
+  // Walks a mapping, rejecting unknown and duplicate keys. A null node is an empty mapping.
+  void each_key(const YAML::Node& node, const std::string& what,
+                const std::vector<std::string>& allowed, const KeyFn& fn);
+  // Named resources: each key a resource name, checked against the naming rule.
+  void each_named(const YAML::Node& node, const std::string& what, const KeyFn& fn);
+  std::optional<std::string> scalar(const YAML::Node& n, const std::string& what,
+                                    SourceSpan fallback);
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& what, SourceSpan fb);
+  std::optional<Cidr> cidr(const YAML::Node& n, const std::string& what, SourceSpan fb);
+  std::optional<Ipv4> address(const YAML::Node& n, const std::string& what, SourceSpan fb);
+  std::optional<int> number(const YAML::Node& n, const std::string& what, SourceSpan fb, int lo,
+                            int hi);
+  std::optional<Protocol> protocol(const YAML::Node& n, SourceSpan fb);
+  // "80" or "1024-65535".
+  std::optional<PortRange> ports(const YAML::Node& n, SourceSpan fb);
+  // CIDR, sg/<name>, vpc/<vpc>/sg/<name> or pl/<name>.
+  std::optional<Peer> peer(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                           const std::string& own_vpc);
+  // A list of names ([a, b]); spans per item.
+  void names(const YAML::Node& v, SourceSpan ks, const std::string& what,
+             std::vector<std::string>& out, std::vector<SourceSpan>& spans);
+
+  // A mapping, or nothing at all (`prod:` alone): either way its required keys are missing.
+  static bool mapping_or_empty(const YAML::Node& n) { return n.IsMap() || n.IsNull(); }
+  // Each named resource of a mapping, into `out`: a T with its name and the key's position, whose
+  // own keys `fill(T&, node)` reads.
+  template <typename T, typename Fill>
+  void each_resource(const YAML::Node& node, const std::string& what, std::map<std::string, T>& out,
+                     Fill fill) {
+    each_named(node, what, [&](const std::string& n, SourceSpan nks, const YAML::Node& v) {
+      T t{};
+      t.name = n;
+      t.span = nks;
+      fill(t, v);
+      out.emplace(n, std::move(t));
+    });
+  }
+  // `protocol` and `ports`, which security-group and NACL rules share. True if `k` was one.
+  template <typename Rule>
+  bool protocol_or_ports(const std::string& k, const YAML::Node& x, SourceSpan ks, Rule& rule,
+                         bool& has_proto) {
+    if (k == "protocol") {
+      rule.protocol_span = span(x, ks);
+      has_proto = true;
+      if (auto p = protocol(x, ks)) rule.protocol = *p;
+      return true;
+    }
+    if (k == "ports") {
+      rule.ports_span = span(x, ks);
+      rule.ports = ports(x, ks);
+      return true;
+    }
+    return false;
+  }
+  // An `ingress` or `egress` list: each rule parsed by `one`.
+  template <typename Rule, typename Fn>
+  std::vector<Rule> rule_list(const YAML::Node& v, SourceSpan ks, bool ingress, Fn one) {
+    std::vector<Rule> out;
+    each_item(
+        v, ks, std::string(ingress ? "ingress" : "egress") + " must be a list of rules",
+        [&](const YAML::Node& r) { out.push_back(one(r, ingress ? "source" : "destination")); });
+    return out;
+  }
+};
+
+}  // namespace vpcemu::parsing

@@ -1,0 +1,95 @@
+// Transit gateways: attachments (VPC, VPN, peering) and route tables.
+#include "scenario/parsers.h"
+
+namespace vpcemu::parsing {
+
+void parse_transit_gateways(Reader& rd, Scenario& sc, const YAML::Node& v) {
+  rd.each_resource(
+      v, "transit_gateways", sc.transit_gateways, [&](TransitGateway& tgw, const YAML::Node& tv) {
+        rd.each_key(tv, "transit gateway '" + tgw.name + "'", {"attachments", "route_tables"},
+                    [&](const std::string& k, SourceSpan, const YAML::Node& x) {
+                      if (k == "attachments") {
+                        rd.each_resource(x, "attachments", tgw.attachments,
+                                         [&](TgwAttachment& a, const YAML::Node& av) {
+                                           parse_tgw_attachment(rd, a, av);
+                                         });
+                      } else {
+                        rd.each_resource(x, "route_tables", tgw.route_tables,
+                                         [&](TgwRouteTable& rt, const YAML::Node& rv) {
+                                           parse_tgw_route_table(rd, rt, rv);
+                                         });
+                      }
+                    });
+      });
+}
+
+void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const YAML::Node& node) {
+  rd.each_key(node, "attachment '" + a.name + "'", {"vpc", "subnets", "vpn", "peering"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& y) {
+                if (k == "subnets") {
+                  rd.names(y, ks, "subnets", a.subnets, a.subnet_spans);
+                } else if (k == "vpn") {
+                  if (auto s = rd.scalar(y, "vpn", ks)) a.vpn = *s, a.vpn_span = rd.span(y, ks);
+                } else if (k == "peering") {
+                  if (auto s = rd.scalar(y, "peering", ks))
+                    a.peering = *s, a.peering_span = rd.span(y, ks);
+                } else if (auto s = rd.scalar(y, "vpc", ks)) {
+                  a.vpc = *s, a.vpc_span = rd.span(y, ks);
+                }
+              });
+  if (!rd.mapping_or_empty(node)) return;
+  const int kinds = !!node["vpc"] + !!node["vpn"] + !!node["peering"];
+  if (kinds == 0)
+    rd.d.error(a.span, "attachment '" + a.name +
+                           "' needs 'vpc: <vpc>' and 'subnets', 'vpn: <connection>' "
+                           "or 'peering: <transit gateway>'");
+  if (kinds > 1)
+    rd.d.error(a.span,
+               "attachment '" + a.name + "' is for one VPC, one VPN or one peering, not several");
+}
+
+void parse_tgw_route_table(Reader& rd, TgwRouteTable& rt, const YAML::Node& node) {
+  rd.each_key(node, "transit gateway route table '" + rt.name + "'",
+              {"associations", "propagations", "routes"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& y) {
+                if (k == "associations") {
+                  rd.names(y, ks, "associations", rt.associations, rt.association_spans);
+                } else if (k == "propagations") {
+                  rd.names(y, ks, "propagations", rt.propagations, rt.propagation_spans);
+                } else {
+                  rd.each_item(y, ks, "routes must be a list", [&](const YAML::Node& r) {
+                    rt.routes.push_back(parse_tgw_route(rd, r, ks));
+                  });
+                }
+              });
+}
+
+TgwRoute parse_tgw_route(Reader& rd, const YAML::Node& r, SourceSpan list_span) {
+  TgwRoute route;
+  route.span = rd.span(r, list_span);
+  rd.each_key(r, "route", {"destination", "attachment", "blackhole"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& z) {
+                if (k == "destination") {
+                  route.destination_span = rd.span(z, ks);
+                  route.destination = rd.cidr(z, "destination", ks);
+                } else if (k == "attachment") {
+                  route.attachment_span = rd.span(z, ks);
+                  if (auto s = rd.scalar(z, "attachment", ks)) route.attachment = *s;
+                } else if (auto b = rd.boolean(z, "blackhole", ks)) {
+                  route.blackhole = *b;
+                }
+              });
+  if (rd.mapping_or_empty(r)) {
+    if (!r["destination"]) rd.d.error(route.span, "route has no 'destination'");
+    if (!r["attachment"] && !route.blackhole)
+      rd.d.error(route.span,
+                 "a transit gateway route needs 'attachment: <name>' or 'blackhole: true'");
+    if (r["attachment"] && route.blackhole)
+      rd.d.error(route.span,
+                 "a transit gateway route has either an attachment or 'blackhole: true', not "
+                 "both");
+  }
+  return route;
+}
+
+}  // namespace vpcemu::parsing

@@ -1,0 +1,186 @@
+// A VPC's keys: its CIDR, subnets, route tables, instances and NAT gateways (groups, NACLs and
+// endpoints have files of their own).
+#include "scenario/parsers.h"
+#include "util/text.h"
+
+namespace vpcemu::parsing {
+
+// Each VPC of `vpcs:`.
+// Each VPC of `vpcs:`.
+void parse_vpcs(Reader& rd, Scenario& sc, const YAML::Node& v) {
+  rd.each_resource(v, "vpcs", sc.vpcs,
+                   [&](Vpc& vpc, const YAML::Node& x) { parse_vpc(rd, vpc, x); });
+}
+
+void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
+  const std::string what = "vpc '" + vpc.name + "'";
+  rd.each_key(
+      node, what,
+      {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table", "instances",
+       "security_groups", "network_acls", "nat_gateways", "endpoints"},
+      [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+        if (k == "cidr") {
+          vpc.cidr_span = rd.span(v, ks);
+          vpc.cidr = rd.cidr(v, "cidr", ks);
+        } else if (k == "internet_gateway") {
+          if (auto b = rd.boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
+        } else if (k == "main_route_table") {
+          vpc.main_route_table_span = rd.span(v, ks);
+          if (auto s = rd.scalar(v, "main_route_table", ks)) vpc.main_route_table = *s;
+        } else if (k == "subnets") {
+          rd.each_resource(v, "subnets", vpc.subnets,
+                           [&](Subnet& s, const YAML::Node& x) { parse_subnet(rd, s, x); });
+        } else if (k == "route_tables") {
+          rd.each_resource(
+              v, "route_tables", vpc.route_tables,
+              [&](RouteTable& rt, const YAML::Node& x) { parse_route_table(rd, rt, x); });
+        } else if (k == "security_groups") {
+          rd.each_resource(
+              v, "security_groups", vpc.security_groups,
+              [&](SecurityGroup& g, const YAML::Node& x) { parse_group(rd, g, x, vpc.name); });
+        } else if (k == "endpoints") {
+          rd.each_resource(v, "endpoints", vpc.endpoints,
+                           [&](Endpoint& ep, const YAML::Node& x) { parse_endpoint(rd, ep, x); });
+        } else if (k == "nat_gateways") {
+          rd.each_resource(
+              v, "nat_gateways", vpc.nat_gateways,
+              [&](NatGateway& nat, const YAML::Node& x) { parse_nat_gateway(rd, nat, x); });
+        } else if (k == "network_acls") {
+          rd.each_resource(v, "network_acls", vpc.network_acls,
+                           [&](NetworkAcl& acl, const YAML::Node& x) { parse_acl(rd, acl, x); });
+        } else if (k == "instances") {
+          rd.each_resource(v, "instances", vpc.instances, [&](Instance& in, const YAML::Node& x) {
+            in.vpc = vpc.name;
+            parse_instance(rd, in, x);
+          });
+        }
+      });
+  if (rd.mapping_or_empty(node) && !node["cidr"]) rd.d.error(vpc.span, what + " has no 'cidr'");
+}
+
+void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
+  rd.each_key(node, "subnet '" + s.name + "'", {"cidr", "route_table", "network_acl"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                if (k == "cidr") {
+                  s.cidr_span = rd.span(x, ks);
+                  s.cidr = rd.cidr(x, "cidr", ks);
+                } else if (k == "route_table") {
+                  s.route_table_span = rd.span(x, ks);
+                  if (auto r = rd.scalar(x, "route_table", ks)) s.route_table = *r;
+                } else {
+                  s.network_acl_span = rd.span(x, ks);
+                  if (auto r = rd.scalar(x, "network_acl", ks)) s.network_acl = *r;
+                }
+              });
+  if (rd.mapping_or_empty(node) && !node["cidr"])
+    rd.d.error(s.span, "subnet '" + s.name + "' has no 'cidr'");
+}
+
+void parse_nat_gateway(Reader& rd, NatGateway& nat, const YAML::Node& node) {
+  rd.each_key(node, "NAT gateway '" + nat.name + "'", {"subnet", "private_ip", "elastic_ip"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                if (k == "subnet") {
+                  nat.subnet_span = rd.span(x, ks);
+                  if (auto v = rd.scalar(x, "subnet", ks)) nat.subnet = *v;
+                } else if (k == "private_ip") {
+                  nat.private_ip_span = rd.span(x, ks);
+                  nat.private_ip = rd.address(x, "private_ip", ks);
+                } else {
+                  nat.elastic_ip_span = rd.span(x, ks);
+                  nat.elastic_ip = rd.address(x, "elastic_ip", ks);
+                }
+              });
+  if (rd.mapping_or_empty(node) && !node["subnet"])
+    rd.d.error(nat.span, "NAT gateway '" + nat.name + "' has no 'subnet' (a public subnet)");
+}
+
+void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
+  rd.each_key(node, "route table '" + rt.name + "'", {"routes", "propagations"},
+              [&](const std::string& key, SourceSpan ks, const YAML::Node& v) {
+                if (key == "propagations") {
+                  rd.names(v, ks, "propagations", rt.propagations, rt.propagation_spans);
+                  return;
+                }
+                rd.each_item(v, ks, "routes must be a list", [&](const YAML::Node& r) {
+                  Route route;
+                  route.span = rd.span(r, ks);
+                  rd.each_key(r, "route", {"destination", "target"},
+                              [&](const std::string& k, SourceSpan rks, const YAML::Node& rv) {
+                                if (k == "destination") {
+                                  route.destination_span = rd.span(rv, rks);
+                                  route.destination = rd.cidr(rv, "destination", rks);
+                                } else {
+                                  route.target_span = rd.span(rv, rks);
+                                  if (auto s = rd.scalar(rv, "target", rks)) route.target = *s;
+                                }
+                              });
+                  if (rd.mapping_or_empty(r)) {
+                    if (!r["destination"]) rd.d.error(route.span, "route has no 'destination'");
+                    if (!r["target"]) rd.d.error(route.span, "route has no 'target'");
+                  }
+                  rt.routes.push_back(std::move(route));
+                });
+              });
+}
+
+void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
+  rd.each_key(node, "instance '" + in.name + "'",
+              {"subnet", "private_ip", "public_ip", "elastic_ip", "run", "security_groups"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+                if (k == "subnet") {
+                  in.subnet_span = rd.span(v, ks);
+                  if (auto s = rd.scalar(v, "subnet", ks)) in.subnet = *s;
+                } else if (k == "private_ip") {
+                  in.private_ip_span = rd.span(v, ks);
+                  in.private_ip = rd.address(v, "private_ip", ks);
+                } else if (k == "public_ip") {
+                  in.public_span = rd.span(v, ks);
+                  if (auto b = rd.boolean(v, "public_ip", ks)) in.public_ip = *b;
+                } else if (k == "elastic_ip") {
+                  in.public_span = rd.span(v, ks);
+                  in.elastic_ip = rd.address(v, "elastic_ip", ks);
+                } else if (k == "run") {
+                  in.run_span = rd.span(v, ks);
+                  parse_run(rd, in, v, ks);
+                } else if (k == "security_groups") {
+                  if (!v.IsSequence()) {
+                    rd.d.error(rd.span(v, ks),
+                               "security_groups must be a list of group names, found " +
+                                   std::string(rd.kind(v)));
+                    return;
+                  }
+                  for (const auto& g : v) {
+                    if (auto name = rd.scalar(g, "security group", ks)) {
+                      in.security_groups.push_back(*name);
+                      in.security_group_spans.push_back(rd.span(g, ks));
+                    }
+                  }
+                  if (in.security_groups.empty()) {
+                    rd.d.error(rd.span(v, ks),
+                               "an instance needs at least one security group; leave "
+                               "the key out for the VPC's default group");
+                  }
+                }
+              });
+  if (rd.mapping_or_empty(node) && !node["subnet"]) {
+    rd.d.error(in.span, "instance '" + in.name + "' has no 'subnet'");
+  }
+}
+
+void parse_run(Reader& rd, Instance& in, const YAML::Node& v, SourceSpan ks) {
+  if (v.IsSequence()) {
+    for (const auto& w : v) {
+      if (auto s = rd.scalar(w, "run argument", ks)) in.run.push_back(*s);
+    }
+  } else if (auto s = rd.scalar(v, "run", ks)) {
+    auto words = split_command(*s);
+    if (!words) {
+      rd.d.error(rd.span(v, ks), "run: unterminated quote in '" + *s + "'");
+      return;
+    }
+    in.run = std::move(*words);
+  }
+  if (in.run.empty()) rd.d.error(rd.span(v, ks), "run: empty command");
+}
+
+}  // namespace vpcemu::parsing
