@@ -73,36 +73,43 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
   for (const auto& [name, rt] : vpc.route_tables) {
     uint32_t id = r.table_id.at(name);
     for (const auto& route : rt.routes) {
-      std::string why =
-          "route table " + name + ": " + route.destination->str() + " → " + route.target;
-      if (route.target == "internet_gateway") {
-        cx.plan.routes.push_back(
-            {r.ns, id, *route.destination, RouteType::kUnicast, kIgwVpcSide, "igw", true, why});
-      } else if (route.target.rfind("peering/", 0) == 0) {
-        const PeerLink& l = peer_link(cx, route.target.substr(8));
-        bool a_side = l.vpc_a == vpc.name;
-        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast,
-                                  a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b, true,
-                                  why});
-      } else if (route.target.rfind("nat_gateway/", 0) == 0) {
-        std::string n = route.target.substr(12);
-        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast,
-                                  cx.addr.nat_private.at(nat_key(vpc.name, n)), r.nat_port.at(n),
-                                  true, why});
-      } else if (route.target == "vpn_gateway") {
-        cx.plan.routes.push_back(
-            {r.ns, id, *route.destination, RouteType::kUnicast, kVgwVpcSide, "vgw", true, why});
-      } else if (route.target.rfind("transit_gateway/", 0) == 0) {
-        const TgwLink& l = tgw_link(cx, route.target.substr(16), vpc.name);
-        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast, l.link.at(2),
-                                  l.router_port, true, why});
-      } else if (route.target == "blackhole") {
-        cx.plan.routes.push_back(
-            {r.ns, id, *route.destination, RouteType::kBlackhole, std::nullopt, "", false, why});
-      } else if (route.target.rfind("instance/", 0) == 0) {
-        std::string n = route.target.substr(9);
-        cx.plan.routes.push_back({r.ns, id, *route.destination, RouteType::kUnicast,
-                                  cx.addr.private_ip.at(n), r.port_of.at(n), true, why});
+      const Cidr& dst = *route.destination;
+      const std::string& n = route.target.name;
+      const std::string why = "route table " + name + ": " + dst.str() + " → " + route.target.str();
+      auto via = [&](Ipv4 next_hop, const std::string& dev) {
+        cx.plan.routes.push_back({r.ns, id, dst, RouteType::kUnicast, next_hop, dev, true, why});
+      };
+      switch (route.target.kind) {
+        case RouteTarget::Kind::kInternetGateway:
+          via(kIgwVpcSide, "igw");
+          break;
+        case RouteTarget::Kind::kVpnGateway:
+          via(kVgwVpcSide, "vgw");
+          break;
+        case RouteTarget::Kind::kPeering: {
+          const PeerLink& l = peer_link(cx, n);
+          const bool a_side = l.vpc_a == vpc.name;
+          via(a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b);
+          break;
+        }
+        case RouteTarget::Kind::kNatGateway:
+          via(cx.addr.nat_private.at(nat_key(vpc.name, n)), r.nat_port.at(n));
+          break;
+        case RouteTarget::Kind::kTransitGateway: {
+          const TgwLink& l = tgw_link(cx, n, vpc.name);
+          via(l.link.at(2), l.router_port);
+          break;
+        }
+        case RouteTarget::Kind::kInstance:
+          via(cx.addr.private_ip.at(n), r.port_of.at(n));
+          break;
+        case RouteTarget::Kind::kBlackhole:
+          cx.plan.routes.push_back(
+              {r.ns, id, dst, RouteType::kBlackhole, std::nullopt, "", false, why});
+          break;
+        case RouteTarget::Kind::kNone:
+        case RouteTarget::Kind::kUnknown:
+          break;  // validate refused them
       }
     }
   }

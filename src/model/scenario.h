@@ -10,11 +10,32 @@
 
 namespace vpcemu {
 
+// Where a route sends traffic, read once from the text of `target:`: a kind and, for the kinds
+// that name a resource, its name ("nat_gateway/nat-a" → kNatGateway, "nat-a").
+struct RouteTarget {
+  enum class Kind {
+    kNone,  // no target given
+    kInternetGateway,
+    kVpnGateway,
+    kBlackhole,
+    kNatGateway,
+    kPeering,
+    kInstance,
+    kTransitGateway,
+    kUnknown,  // not a target vpcemu knows: `name` holds the text as written
+  };
+  Kind kind = Kind::kNone;
+  std::string name;
+
+  static RouteTarget parse(const std::string& text);
+  std::string str() const;  // as written in the scenario
+};
+
 struct Route {
   SourceSpan span;
   std::optional<Cidr> destination;  // canonical; unset when the text did not parse
   SourceSpan destination_span;
-  std::string target;  // "internet_gateway", "blackhole", "instance/web-1", ...
+  RouteTarget target;
   SourceSpan target_span;
 };
 

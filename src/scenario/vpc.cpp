@@ -111,7 +111,8 @@ void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
                                   route.destination = rd.cidr(rv, "destination", rks);
                                 } else {
                                   route.target_span = rd.span(rv, rks);
-                                  if (auto s = rd.scalar(rv, "target", rks)) route.target = *s;
+                                  if (auto s = rd.scalar(rv, "target", rks))
+                                    route.target = RouteTarget::parse(*s);
                                 }
                               });
                   if (rd.mapping_or_empty(r)) {

@@ -16,6 +16,10 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
 
 // vpc.cpp
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
+void validate_subnets(const Vpc& vpc, Diagnostics& d);
+void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
+void validate_nat_gateways(const Vpc& vpc, Diagnostics& d);
+void validate_instances(const Vpc& vpc, Diagnostics& d);
 
 // internet.cpp
 void validate_internet_hosts(Validation& v);

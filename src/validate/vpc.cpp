@@ -4,14 +4,81 @@
 
 namespace vpcemu::validation {
 
+namespace {
+
+// A route to a peering: the peering joins this VPC, and the destination lies in the peer VPC.
+void check_peering_route(const Scenario& sc, const Vpc& vpc, const Route& r, Diagnostics& d) {
+  const std::string& n = r.target.name;
+  auto pit = sc.peerings.find(n);
+  if (pit == sc.peerings.end()) {
+    unknown_ref(d, r.target_span, "peering", n, keys(sc.peerings), "");
+  } else if (pit->second.requester != vpc.name && pit->second.accepter != vpc.name) {
+    d.error(r.target_span,
+            "peering '" + n + "' connects '" + pit->second.requester + "' and '" +
+                pit->second.accepter + "', not vpc '" + vpc.name + "'",
+            {{pit->second.span, "the peering is defined here"}});
+  } else if (r.destination) {
+    const std::string& peer_name =
+        pit->second.requester == vpc.name ? pit->second.accepter : pit->second.requester;
+    auto peer = sc.vpcs.find(peer_name);
+    if (peer != sc.vpcs.end() && peer->second.cidr &&
+        !peer->second.cidr->contains(*r.destination)) {
+      d.warning(r.destination_span,
+                "route to " + r.destination->str() + " over peering '" + n + "' leaves vpc '" +
+                    peer_name + "' (" + peer->second.cidr->str() +
+                    "): a peering carries only traffic to the peer VPC itself (AWS rule 24)");
+    }
+  }
+}
+
+// A route to a transit gateway: the hub exists and this VPC is attached to it.
+void check_transit_gateway_route(const Scenario& sc, const Vpc& vpc, const Route& r,
+                                 Diagnostics& d) {
+  const std::string& n = r.target.name;
+  auto tit = sc.transit_gateways.find(n);
+  if (tit == sc.transit_gateways.end()) {
+    unknown_ref(d, r.target_span, "transit gateway", n, keys(sc.transit_gateways), "");
+    return;
+  }
+  bool attached = false;
+  for (const auto& [_, a] : tit->second.attachments) attached |= a.vpc == vpc.name;
+  if (!attached)
+    d.error(r.target_span,
+            "route targets transit gateway '" + n + "' but vpc '" + vpc.name +
+                "' has no attachment to it",
+            {{tit->second.span, "the transit gateway is defined here"}});
+}
+
+void unknown_route_target(const Route& r, Diagnostics& d) {
+  static const std::vector<std::string> kKinds = {
+      "internet_gateway", "blackhole",   "instance/<name>",       "nat_gateway/<name>",
+      "peering/<name>",   "vpn_gateway", "transit_gateway/<name>"};
+  const std::string t = r.target.str();
+  const std::string kind = t.substr(0, t.find('/'));
+  if (kind == "transit_gateway" || kind == "endpoint") {
+    d.error(r.target_span,
+            "route target '" + t + "' names a " + kind + ", which this scenario does not define");
+  } else {
+    d.error(r.target_span, "unknown route target '" + t + "'; valid targets: " + names_of(kKinds));
+  }
+}
+
+}  // namespace
+
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   validate_endpoints(sc, vpc, d);
   validate_groups(sc, vpc, d);
   validate_acls(vpc, d);
-  const std::string in_vpc = " in vpc '" + vpc.name + "'";
   if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
+  validate_subnets(vpc, d);
+  validate_route_tables(sc, vpc, d);
+  validate_nat_gateways(vpc, d);
+  validate_instances(vpc, d);
+}
 
-  // Subnets: size, containment, no overlap.
+// Subnets: size, containment, no overlap; the route tables they name.
+void validate_subnets(const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
   std::vector<const Subnet*> subnets;
   for (const auto& [_, s] : vpc.subnets) {
     if (!s.cidr) continue;
@@ -40,8 +107,11 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
     unknown_ref(d, vpc.main_route_table_span, "route table", vpc.main_route_table,
                 keys(vpc.route_tables), in_vpc);
   }
+}
 
-  // Routes.
+// Route tables: propagations, duplicate routes, routes inside the VPC, and each target.
+void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
   const bool has_vgw = sc.has_vpn_gateway(vpc.name);
   for (const auto& [_, rt] : vpc.route_tables) {
     for (size_t i = 0; i < rt.propagations.size(); ++i) {
@@ -76,87 +146,55 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                                             "; the local route wins over it (AWS rule 16)");
         }
       }
-      if (r.target.empty()) continue;
-      const std::string& t = r.target;
-      if (t == "internet_gateway") {
-        if (!vpc.internet_gateway) {
-          d.error(r.target_span,
-                  "route targets the internet gateway but vpc '" + vpc.name +
-                      "' has none; set 'internet_gateway: true' on the VPC",
-                  {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
-        }
-      } else if (t == "blackhole") {
-      } else if (t == "vpn_gateway") {
-        if (!has_vgw) {
-          d.error(r.target_span,
-                  "route targets the VPN gateway but no VPN connection or Direct Connect "
-                  "attaches to vpc '" +
-                      vpc.name + "'; add one under vpn_connections:");
-        }
-      } else if (t.rfind("peering/", 0) == 0) {
-        std::string n = t.substr(8);
-        auto pit = sc.peerings.find(n);
-        if (pit == sc.peerings.end()) {
-          unknown_ref(d, r.target_span, "peering", n, keys(sc.peerings), "");
-        } else if (pit->second.requester != vpc.name && pit->second.accepter != vpc.name) {
-          d.error(r.target_span,
-                  "peering '" + n + "' connects '" + pit->second.requester + "' and '" +
-                      pit->second.accepter + "', not vpc '" + vpc.name + "'",
-                  {{pit->second.span, "the peering is defined here"}});
-        } else if (r.destination) {
-          const std::string& peer_name =
-              pit->second.requester == vpc.name ? pit->second.accepter : pit->second.requester;
-          auto peer = sc.vpcs.find(peer_name);
-          if (peer != sc.vpcs.end() && peer->second.cidr &&
-              !peer->second.cidr->contains(*r.destination)) {
-            d.warning(r.destination_span,
-                      "route to " + r.destination->str() + " over peering '" + n +
-                          "' leaves vpc '" + peer_name + "' (" + peer->second.cidr->str() +
-                          "): a peering carries only traffic to the peer VPC itself (AWS rule 24)");
-          }
-        }
-      } else if (t.rfind("nat_gateway/", 0) == 0) {
-        std::string n = t.substr(12);
-        if (!vpc.nat_gateways.count(n)) {
-          unknown_ref(d, r.target_span, "NAT gateway", n, keys(vpc.nat_gateways), in_vpc);
-        }
-      } else if (t.rfind("instance/", 0) == 0) {
-        std::string n = t.substr(9);
-        if (!vpc.instances.count(n)) {
-          unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
-        }
-      } else if (t.rfind("transit_gateway/", 0) == 0 && !sc.transit_gateways.empty()) {
-        std::string n = t.substr(16);
-        auto tit = sc.transit_gateways.find(n);
-        if (tit == sc.transit_gateways.end()) {
-          unknown_ref(d, r.target_span, "transit gateway", n, keys(sc.transit_gateways), "");
-        } else {
-          bool attached = false;
-          for (const auto& [_, a] : tit->second.attachments) attached |= a.vpc == vpc.name;
-          if (!attached)
+      const std::string& n = r.target.name;
+      switch (r.target.kind) {
+        case RouteTarget::Kind::kNone:
+        case RouteTarget::Kind::kBlackhole:
+          break;
+        case RouteTarget::Kind::kInternetGateway:
+          if (!vpc.internet_gateway) {
             d.error(r.target_span,
-                    "route targets transit gateway '" + n + "' but vpc '" + vpc.name +
-                        "' has no attachment to it",
-                    {{tit->second.span, "the transit gateway is defined here"}});
-        }
-      } else {
-        static const std::vector<std::string> kKinds = {
-            "internet_gateway", "blackhole",   "instance/<name>",       "nat_gateway/<name>",
-            "peering/<name>",   "vpn_gateway", "transit_gateway/<name>"};
-        auto slash = t.find('/');
-        std::string kind = t.substr(0, slash);
-        if (kind == "transit_gateway" || kind == "endpoint") {
-          d.error(r.target_span, "route target '" + t + "' names a " + kind +
-                                     ", which this scenario does not define");
-        } else {
-          d.error(r.target_span,
-                  "unknown route target '" + t + "'; valid targets: " + names_of(kKinds));
-        }
+                    "route targets the internet gateway but vpc '" + vpc.name +
+                        "' has none; set 'internet_gateway: true' on the VPC",
+                    {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
+          }
+          break;
+        case RouteTarget::Kind::kVpnGateway:
+          if (!has_vgw) {
+            d.error(r.target_span,
+                    "route targets the VPN gateway but no VPN connection or Direct Connect "
+                    "attaches to vpc '" +
+                        vpc.name + "'; add one under vpn_connections:");
+          }
+          break;
+        case RouteTarget::Kind::kPeering:
+          check_peering_route(sc, vpc, r, d);
+          break;
+        case RouteTarget::Kind::kNatGateway:
+          if (!vpc.nat_gateways.count(n))
+            unknown_ref(d, r.target_span, "NAT gateway", n, keys(vpc.nat_gateways), in_vpc);
+          break;
+        case RouteTarget::Kind::kInstance:
+          if (!vpc.instances.count(n))
+            unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
+          break;
+        case RouteTarget::Kind::kTransitGateway:
+          if (!sc.transit_gateways.empty()) {
+            check_transit_gateway_route(sc, vpc, r, d);
+            break;
+          }
+          [[fallthrough]];  // no hub at all: said as for an unknown target
+        case RouteTarget::Kind::kUnknown:
+          unknown_route_target(r, d);
+          break;
       }
     }
   }
+}
 
-  // NAT gateways live in a public subnet: one whose route table sends 0.0.0.0/0 to the IGW.
+// NAT gateways live in a public subnet: one whose route table sends 0.0.0.0/0 to the IGW.
+void validate_nat_gateways(const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
   for (const auto& [_, nat] : vpc.nat_gateways) {
     const Subnet* sub = resolve(d, vpc.subnets, nat.subnet, nat.subnet_span, "subnet", in_vpc);
     if (!sub) continue;
@@ -164,8 +202,8 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
     bool public_subnet = false;
     if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
       for (const auto& r : rit->second.routes)
-        public_subnet |=
-            r.destination && r.destination->prefix == 0 && r.target == "internet_gateway";
+        public_subnet |= r.destination && r.destination->prefix == 0 &&
+                         r.target.kind == RouteTarget::Kind::kInternetGateway;
     }
     if (!public_subnet) {
       d.error(nat.subnet_span,
@@ -182,8 +220,11 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                                        sub->cidr->str() + ")");
     }
   }
+}
 
-  // Instances.
+// Instances: their subnet, a usable private address, and an internet gateway for a public one.
+void validate_instances(const Vpc& vpc, Diagnostics& d) {
+  const std::string in_vpc = " in vpc '" + vpc.name + "'";
   for (const auto& [_, in] : vpc.instances) {
     const Subnet* sub = resolve(d, vpc.subnets, in.subnet, in.subnet_span, "subnet", in_vpc);
     if (in.private_ip && sub && sub->cidr) {
@@ -214,6 +255,6 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
       }
     }
   }
-  (void)sc;
 }
+
 }  // namespace vpcemu::validation

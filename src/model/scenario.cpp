@@ -1,0 +1,44 @@
+// Reading and writing the model's typed references.
+#include "model/scenario.h"
+
+#include <array>
+#include <utility>
+
+namespace vpcemu {
+
+namespace {
+
+using Kind = RouteTarget::Kind;
+
+// Targets that are a word of their own, and those written "<prefix><name>".
+constexpr std::array<std::pair<const char*, Kind>, 3> kWords = {{
+    {"internet_gateway", Kind::kInternetGateway},
+    {"vpn_gateway", Kind::kVpnGateway},
+    {"blackhole", Kind::kBlackhole},
+}};
+constexpr std::array<std::pair<const char*, Kind>, 4> kPrefixes = {{
+    {"nat_gateway/", Kind::kNatGateway},
+    {"peering/", Kind::kPeering},
+    {"instance/", Kind::kInstance},
+    {"transit_gateway/", Kind::kTransitGateway},
+}};
+
+}  // namespace
+
+RouteTarget RouteTarget::parse(const std::string& text) {
+  for (const auto& [word, kind] : kWords)
+    if (text == word) return {kind, ""};
+  for (const auto& [prefix, kind] : kPrefixes)
+    if (text.rfind(prefix, 0) == 0) return {kind, text.substr(std::string(prefix).size())};
+  return {text.empty() ? Kind::kNone : Kind::kUnknown, text};
+}
+
+std::string RouteTarget::str() const {
+  for (const auto& [word, k] : kWords)
+    if (kind == k) return word;
+  for (const auto& [prefix, k] : kPrefixes)
+    if (kind == k) return prefix + name;
+  return name;
+}
+
+}  // namespace vpcemu
