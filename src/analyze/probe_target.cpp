@@ -39,10 +39,10 @@ ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) 
     }
     // Behind an endpoint service, the load balancer's targets answer.
     const auto& ep = sc.vpcs.at(src->vpc).endpoints.at(e.to);
-    if (ep.service.rfind("endpoint_service/", 0) == 0) {
-      for (const auto& target : sc.endpoint_services.at(ep.service.substr(17)).targets)
+    if (ep.service.endpoint_service) {
+      for (const auto& target : sc.endpoint_services.at(ep.service.name).targets)
         if (auto* te = plan.endpoint(target)) t.dst_ns.push_back(te->ns);
-    } else if (auto* svc = plan.endpoint(ep.service)) {
+    } else if (auto* svc = plan.endpoint(ep.service.name)) {
       t.dst_ns = {svc->ns};
     }
   }

@@ -210,8 +210,8 @@ void client_vpn(CompileContext& cx, const Vpc& vpc, const std::string& rns,
     out.push_back({port, sub, ip});
     cx.plan.gateways.push_back({"client-vpn-endpoint", vpc.name, name, ens, ip, pub});
 
-    const std::string tun = e.transport == "wireguard" ? "wg0" : "tun0";
-    if (e.transport == "wireguard") {
+    const std::string tun = e.transport == ClientVpnTransport::kWireguard ? "wg0" : "tun0";
+    if (e.transport == ClientVpnTransport::kWireguard) {
       wireguard_endpoint(cx, e, ens, pub);
     } else {
       openvpn_endpoint(cx, e, ens, pub);
@@ -247,7 +247,7 @@ void client_vpn(CompileContext& cx, const Vpc& vpc, const std::string& rns,
                                    {},
                                    ""});
     }
-    if (e.transport == "wireguard")
+    if (e.transport == ClientVpnTransport::kWireguard)
       wireguard_clients(cx, e, pub);
     else
       openvpn_clients(cx, e, pub);

@@ -64,7 +64,7 @@ void vpn_tunnels(CompileContext& cx) {
     std::string gns =
         to_tgw ? ns_name(cx.sc.name, "tgw", c.tgw) : ns_name(cx.sc.name, "vgw", c.vpc);
     std::string ons = ns_name(cx.sc.name, "onprem", o.name);
-    const bool bgp = c.routing == "bgp";
+    const bool bgp = c.routing == VpnRouting::kBgp;
     const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
     // The AWS side's prefixes, for a static connection's selectors: the VPC, or the VPCs a
     // transit gateway attachment's table reaches. charon routes into the tunnel from an
@@ -174,8 +174,9 @@ void propagation(CompileContext& cx, const Vpc& vpc, const std::string& rns,
   bool bgp = false;
   for (const auto& [cname, c] : cx.sc.vpn_connections) {
     if (c.vpc != vpc.name) continue;
-    bgp |= c.routing == "bgp";
-    if (c.routing == "static") statics.insert(c.static_routes.begin(), c.static_routes.end());
+    bgp |= c.routing == VpnRouting::kBgp;
+    if (c.routing == VpnRouting::kStatic)
+      statics.insert(c.static_routes.begin(), c.static_routes.end());
   }
   for (const auto& [_, x] : cx.sc.direct_connects) bgp |= x.vpc == vpc.name;
   for (uint32_t id : tables)

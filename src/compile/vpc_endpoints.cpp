@@ -8,7 +8,7 @@ namespace vpcemu::compiling {
 // in the chosen route tables (AWS rule 26).
 void gateway_endpoint(CompileContext& cx, const Vpc& vpc, const Endpoint& ep,
                       const std::string& rns, const std::map<std::string, uint32_t>& table_id) {
-  const Service& svc = cx.sc.services.at(ep.service);
+  const Service& svc = cx.sc.services.at(ep.service.name);
   std::string sns = ns_name(cx.sc.name, "svc", svc.name);
   auto [a, b] = cx.link_pair();
   std::string rport = cx.unique_ifname(rns, "s-", ep.name);
@@ -36,19 +36,19 @@ void interface_endpoint(CompileContext& cx, const Vpc& vpc, const Endpoint& ep,
     auto [a, b] = cx.link_pair();
     std::string target_ns;
     Ipv4 target;
-    if (ep.service.rfind("endpoint_service/", 0) == 0) {
-      const auto& es = cx.sc.endpoint_services.at(ep.service.substr(17));
+    if (ep.service.endpoint_service) {
+      const auto& es = cx.sc.endpoint_services.at(ep.service.name);
       target_ns = ns_name(cx.sc.name, "nlb", es.name + "." + es.subnets.at(0));
       target = b;
     } else {
-      target_ns = ns_name(cx.sc.name, "svc", ep.service);
-      target = cx.sc.services.at(ep.service).address();
+      target_ns = ns_name(cx.sc.name, "svc", ep.service.name);
+      target = cx.sc.services.at(ep.service.name).address();
     }
     cx.far_link(ens, "svc", a, target_ns, vpc.name + "-" + ep.name + "-" + sub, b,
-                "endpoint " + ep.name + " (" + vpc.name + "/" + sub + ") → " + ep.service);
+                "endpoint " + ep.name + " (" + vpc.name + "/" + sub + ") → " + ep.service.str());
     cx.plan.routes.push_back({ens, 254, Cidr{target, 32}, RouteType::kUnicast,
                               target == b ? std::nullopt : std::optional<Ipv4>(b), "svc",
-                              target != b, ep.service + " through the endpoint link"});
+                              target != b, ep.service.str() + " through the endpoint link"});
     NftTable t;
     t.objects.push_back({Kind::kChain,
                          "prerouting",
@@ -66,7 +66,7 @@ void interface_endpoint(CompileContext& cx, const Vpc& vpc, const Endpoint& ep,
     cx.plan.nft.push_back({ens, std::move(t)});
     out.push_back({port, sub, ip});
     cx.plan.gateways.push_back({"interface-endpoint", vpc.name, ep.name, ens, ip, std::nullopt});
-    if (ep.private_dns) cx.private_dns[{vpc.name, ep.service}].push_back(ip);
+    if (ep.private_dns) cx.private_dns[{vpc.name, ep.service.str()}].push_back(ip);
   }
 }
 

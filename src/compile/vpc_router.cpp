@@ -125,7 +125,7 @@ void compile_vpc(CompileContext& cx, const Vpc& vpc) {
   instances(cx, r);
   nat_gateways(cx, r);
   for (const auto& [_, ep] : vpc.endpoints) {
-    if (ep.type == "gateway")
+    if (ep.type == EndpointType::kGateway)
       gateway_endpoint(cx, vpc, ep, r.ns, r.table_id);
     else
       interface_endpoint(cx, vpc, ep, r.ns, r.endpoint_enis);
@@ -175,7 +175,7 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   };
   // Interface endpoints carry security groups (AWS rule 27); load balancer nodes do not.
   for (const auto& [ename, ep] : vpc.endpoints) {
-    if (ep.type != "interface") continue;
+    if (ep.type != EndpointType::kInterface) continue;
     std::vector<std::string> groups =
         ep.security_groups.empty() ? std::vector<std::string>{kDefaultGroup} : ep.security_groups;
     for (const auto& e : r.endpoint_enis) {

@@ -24,7 +24,7 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
       takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
                         &a.nat_private[nat_key(vname, nname)], nat.private_ip_span});
     for (const auto& [ename, ep] : vpc.endpoints) {
-      if (ep.type != "interface") continue;
+      if (ep.type != EndpointType::kInterface) continue;
       for (const auto& sub : ep.subnets)
         takers.push_back({"endpoint '" + ename + "'", sub, std::nullopt, ep.span,
                           &a.eni_private[eni_key("vpce", vname, ename, sub)]});
@@ -154,7 +154,8 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
   }
   uint32_t inside = 0;
   for (const auto& [cname, c] : sc.vpn_connections) {
-    if (c.routing != "bgp" && c.tgw.empty()) continue;  // static to a VGW: no inside addresses
+    if (c.routing != VpnRouting::kBgp && c.tgw.empty())
+      continue;  // static to a VGW: no inside addresses
     for (int t = 1; t <= 2; ++t, inside += 4)
       a.tunnel_inside[cname + "/" + std::to_string(t)] = Cidr{kTunnelInsidePool.at(inside), 30};
   }

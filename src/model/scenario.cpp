@@ -41,4 +41,18 @@ std::string RouteTarget::str() const {
   return name;
 }
 
+namespace {
+constexpr const char* kEndpointServicePrefix = "endpoint_service/";
+}  // namespace
+
+EndpointTarget EndpointTarget::parse(const std::string& text) {
+  const std::string prefix = kEndpointServicePrefix;
+  if (text.rfind(prefix, 0) == 0) return {true, text.substr(prefix.size())};
+  return {false, text};
+}
+
+std::string EndpointTarget::str() const {
+  return endpoint_service ? kEndpointServicePrefix + name : name;
+}
+
 }  // namespace vpcemu

@@ -142,14 +142,27 @@ struct NatGateway {
   SourceSpan elastic_ip_span;
 };
 
+enum class EndpointType { kNone, kGateway, kInterface };  // kNone: not given (the parser said so)
+
+// What an endpoint reaches, read once from `service:`: an AWS service by name ("s3"), or a
+// provider's endpoint service ("endpoint_service/<name>").
+struct EndpointTarget {
+  bool endpoint_service = false;
+  std::string name;
+
+  static EndpointTarget parse(const std::string& text);
+  std::string str() const;  // as written in the scenario
+  bool empty() const { return !endpoint_service && name.empty(); }
+};
+
 // A VPC endpoint: `gateway` (S3, DynamoDB: a prefix-list route in route tables) or
 // `interface` (an ENI per subnet that forwards to an AWS service or an endpoint service).
 struct Endpoint {
   std::string name;
   SourceSpan span;
-  std::string type;  // gateway | interface
+  EndpointType type = EndpointType::kNone;
   SourceSpan type_span;
-  std::string service;  // "s3", or "endpoint_service/<name>"
+  EndpointTarget service;
   SourceSpan service_span;
   std::vector<std::string> route_tables;
   std::vector<SourceSpan> route_table_spans;
@@ -234,6 +247,8 @@ struct Onprem {
 // The virtual private gateway's BGP ASN (AWS's default Amazon-side ASN).
 inline constexpr int kAmazonSideAsn = 64512;
 
+enum class VpnRouting { kStatic, kBgp };
+
 // A site-to-site VPN: two IPsec tunnels between the VPC's virtual private gateway and the
 // on-premises router (the customer gateway).
 struct VpnConnection {
@@ -245,7 +260,8 @@ struct VpnConnection {
   SourceSpan tgw_span;
   std::string customer_gateway;  // an onprem network
   SourceSpan customer_gateway_span;
-  std::string routing = "static";
+  // nullopt: the text was neither static nor bgp (the parser said so).
+  std::optional<VpnRouting> routing = VpnRouting::kStatic;
   SourceSpan routing_span;
   std::vector<Cidr> static_routes;
   std::vector<SourceSpan> static_route_spans;
@@ -303,6 +319,8 @@ struct TransitGateway {
   std::map<std::string, TgwRouteTable> route_tables;
 };
 
+enum class ClientVpnTransport { kOpenvpn, kWireguard };
+
 // Client VPN: remote users' devices connect with mutual TLS; their traffic enters the VPC
 // through an ENI in an associated subnet, source-NATed to that ENI's address.
 struct ClientVpnEndpoint {
@@ -314,7 +332,7 @@ struct ClientVpnEndpoint {
   std::vector<SourceSpan> subnet_spans;
   std::optional<Cidr> client_cidr;
   SourceSpan client_cidr_span;
-  std::string transport = "openvpn";
+  ClientVpnTransport transport = ClientVpnTransport::kOpenvpn;
   SourceSpan transport_span;
   std::vector<Cidr> authorization;  // destinations clients may reach; nothing else
   std::vector<SourceSpan> authorization_spans;

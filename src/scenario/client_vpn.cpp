@@ -23,7 +23,15 @@ void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
                 e.client_cidr = rd.cidr(x, "client_cidr", ks);
               } else if (k == "transport") {
                 e.transport_span = rd.span(x, ks);
-                if (auto t = rd.scalar(x, "transport", ks)) e.transport = *t;
+                if (auto t = rd.scalar(x, "transport", ks)) {
+                  if (*t == "openvpn")
+                    e.transport = ClientVpnTransport::kOpenvpn;
+                  else if (*t == "wireguard")
+                    e.transport = ClientVpnTransport::kWireguard;
+                  else
+                    rd.d.error(e.transport_span,
+                               "unknown transport '" + *t + "'; use openvpn or wireguard");
+                }
               } else if (k == "authorization") {
                 if (!x.IsSequence()) {
                   rd.d.error(rd.span(x, ks),

@@ -3,6 +3,17 @@
 
 namespace vpcemu::parsing {
 
+namespace {
+
+std::optional<VpnRouting> vpn_routing(Reader& rd, const std::string& text, SourceSpan at) {
+  if (text == "static") return VpnRouting::kStatic;
+  if (text == "bgp") return VpnRouting::kBgp;
+  rd.d.error(at, "routing must be static or bgp, found '" + text + "'");
+  return std::nullopt;
+}
+
+}  // namespace
+
 void parse_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
   rd.each_resource(
       v, "vpn_connections", sc.vpn_connections, [&](VpnConnection& c, const YAML::Node& cv) {
@@ -32,7 +43,7 @@ void parse_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
               else if (k == "customer_gateway")
                 c.customer_gateway = *val, c.customer_gateway_span = rd.span(x, ks);
               else if (k == "routing")
-                c.routing = *val, c.routing_span = rd.span(x, ks);
+                c.routing_span = rd.span(x, ks), c.routing = vpn_routing(rd, *val, c.routing_span);
               else
                 c.tgw = *val, c.tgw_span = rd.span(x, ks);
             });

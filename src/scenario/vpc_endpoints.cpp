@@ -10,15 +10,17 @@ void parse_endpoint(Reader& rd, Endpoint& ep, const YAML::Node& node) {
                 if (k == "type") {
                   ep.type_span = rd.span(v, ks);
                   if (auto t = rd.scalar(v, "type", ks)) {
-                    if (*t == "gateway" || *t == "interface")
-                      ep.type = *t;
+                    if (*t == "gateway")
+                      ep.type = EndpointType::kGateway;
+                    else if (*t == "interface")
+                      ep.type = EndpointType::kInterface;
                     else
                       rd.d.error(ep.type_span,
                                  "endpoint type must be gateway or interface, found '" + *t + "'");
                   }
                 } else if (k == "service") {
                   ep.service_span = rd.span(v, ks);
-                  if (auto t = rd.scalar(v, "service", ks)) ep.service = *t;
+                  if (auto t = rd.scalar(v, "service", ks)) ep.service = EndpointTarget::parse(*t);
                 } else if (k == "route_tables") {
                   rd.names(v, ks, "route_tables", ep.route_tables, ep.route_table_spans);
                 } else if (k == "subnets") {

@@ -9,15 +9,12 @@ void validate_client_vpn_endpoints(Validation& v) {
   // Client VPN endpoints.
   for (const auto& [_, e] : sc.client_vpn_endpoints) {
     for (const auto& [cname, cspan] : e.clients) v.claim(cname, cspan, "client VPN client");
-    if (e.transport != "openvpn" && e.transport != "wireguard") {
-      d.error(e.transport_span,
-              "unknown transport '" + e.transport + "'; use openvpn or wireguard");
-    }
     const Vpc* vpc = resolve(d, sc.vpcs, e.vpc, e.vpc_span, "vpc", "");
     if (!vpc) continue;
     resolve_all(d, vpc->subnets, e.subnets, e.subnet_spans, "subnet", " in vpc '" + e.vpc + "'");
     if (e.client_cidr) {
-      if (e.transport == "wireguard" && e.clients.size() + 2 >= e.client_cidr->size()) {
+      if (e.transport == ClientVpnTransport::kWireguard &&
+          e.clients.size() + 2 >= e.client_cidr->size()) {
         d.error(e.client_cidr_span,
                 "client_cidr " + e.client_cidr->str() + " has no address for every client");
       }

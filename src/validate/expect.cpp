@@ -19,7 +19,8 @@ void validate_expects(Validation& v) {
       auto vit = sc.vpcs.find(in->vpc);
       if (vit != sc.vpcs.end()) {
         auto ep = vit->second.endpoints.find(e.to);
-        vpc_endpoint = ep != vit->second.endpoints.end() && ep->second.type == "interface";
+        vpc_endpoint =
+            ep != vit->second.endpoints.end() && ep->second.type == EndpointType::kInterface;
       }
     }
     if (!e.to.empty() && !v.endpoints.count(e.to) && !Ipv4::parse(e.to) && !vpc_endpoint) {

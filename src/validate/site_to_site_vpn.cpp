@@ -26,15 +26,15 @@ void validate_vpn_connections(Validation& v) {
             check_onprem_overlap(d, c.span, *office, attached_vpc->second, "the VPN",
                                  ", attached to '" + c.tgw + "'");
     }
-    if (c.routing == "bgp") {
+    if (!c.routing) {
+      // not a routing mode: the parser said so
+    } else if (*c.routing == VpnRouting::kBgp) {
       if (!c.static_routes.empty())
         d.error(c.static_route_spans[0],
                 "VPN connection '" + c.name +
                     "' uses BGP: the on-premises router announces its prefixes, so "
                     "static_routes belong only to routing: static");
       if (office) check_bgp_asn(d, c.span, *office, "the customer gateway", "the VPN");
-    } else if (c.routing != "static") {
-      d.error(c.routing_span, "routing must be static or bgp, found '" + c.routing + "'");
     } else if (c.static_routes.empty()) {
       d.error(c.span, "VPN connection '" + c.name +
                           "' with static routing needs 'static_routes' "

@@ -10,25 +10,24 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   const auto groups = group_names(vpc);
   for (const auto& [_, ep] : vpc.endpoints) {
-    if (ep.type.empty() || ep.service.empty()) continue;
-    std::string es;  // endpoint service name, for endpoint_service/<name>
-    if (ep.service.rfind("endpoint_service/", 0) == 0) {
-      es = ep.service.substr(17);
-      if (!sc.endpoint_services.count(es)) {
-        unknown_ref(d, ep.service_span, "endpoint service", es, keys(sc.endpoint_services), "");
+    if (ep.type == EndpointType::kNone || ep.service.empty()) continue;
+    const std::string& n = ep.service.name;
+    if (ep.service.endpoint_service) {
+      if (!sc.endpoint_services.count(n)) {
+        unknown_ref(d, ep.service_span, "endpoint service", n, keys(sc.endpoint_services), "");
         continue;
       }
-    } else if (!sc.services.count(ep.service)) {
-      unknown_ref(d, ep.service_span, "service", ep.service, keys(sc.services),
+    } else if (!sc.services.count(n)) {
+      unknown_ref(d, ep.service_span, "service", n, keys(sc.services),
                   " (define it under services:)");
       continue;
     }
-    if (ep.type == "gateway") {
-      if (!es.empty() || !sc.services.at(ep.service).gateway) {
+    if (ep.type == EndpointType::kGateway) {
+      if (ep.service.endpoint_service || !sc.services.at(n).gateway) {
         d.error(ep.service_span,
                 "gateway endpoints exist for S3 and DynamoDB only; use "
                 "'type: interface' for '" +
-                    ep.service + "'");
+                    ep.service.str() + "'");
       }
       if (ep.route_tables.empty())
         d.error(ep.span,
@@ -58,11 +57,11 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                       groups, in_vpc);
       if (!ep.route_tables.empty())
         d.error(ep.span, "interface endpoint '" + ep.name + "' takes subnets, not route_tables");
-      if (ep.private_dns && !es.empty())
+      if (ep.private_dns && ep.service.endpoint_service)
         d.error(ep.private_dns_span,
                 "private_dns applies to AWS services, not to endpoint "
                 "service '" +
-                    es + "'");
+                    n + "'");
     }
   }
 }
