@@ -3,13 +3,11 @@
 
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "cli/verbs.h"
 #include "scenario/parse.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace vpcemu::cli {
 

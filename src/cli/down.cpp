@@ -1,15 +1,8 @@
 // vpcemu down NAME|FILE: remove everything a scenario made, by its journal and its names.
-#include <filesystem>
-#include <iostream>
-#include <nlohmann/json.hpp>
-
 #include "apply/apply.h"
 #include "apply/state.h"
 #include "cli/verbs.h"
 #include "kernel/netns.h"
-
-namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace vpcemu::cli {
 

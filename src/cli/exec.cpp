@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "apply/state.h"
 #include "cli/verbs.h"
@@ -14,7 +13,6 @@
 #include "kernel/process.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace vpcemu::cli {
 

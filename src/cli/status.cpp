@@ -1,7 +1,6 @@
 // vpcemu status [NAME]: what is up, as apply/observe.cpp finds it, in text or JSON.
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -9,7 +8,6 @@
 #include "apply/state.h"
 #include "cli/verbs.h"
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace vpcemu::cli {

@@ -1,8 +1,6 @@
 // vpcemu up FILE: build a scenario, or bring a running one to its changed file.
 #include <chrono>
 #include <filesystem>
-#include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "apply/apply.h"
 #include "apply/state.h"
@@ -14,7 +12,6 @@
 #include "kernel/netns.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace vpcemu::cli {
 

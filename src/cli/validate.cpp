@@ -1,13 +1,8 @@
 // vpcemu validate FILE: every problem of a scenario file, or that it is valid.
-#include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "cli/load.h"
 #include "cli/verbs.h"
-
-namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace vpcemu::cli {
 
