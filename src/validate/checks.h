@@ -36,6 +36,9 @@ void validate_vpn_connections(Validation& v);
 
 // transit_gateway.cpp
 void validate_transit_gateways(Validation& v);
+void validate_tgw_attachments(const Scenario& sc, const TransitGateway& tgw, Diagnostics& d);
+std::map<std::string, const TgwRouteTable*> validate_tgw_route_tables(const TransitGateway& tgw,
+                                                                      Diagnostics& d);
 
 // direct_connect.cpp
 void validate_direct_connects(Validation& v);
