@@ -32,8 +32,13 @@ bool parse_mac(const std::string& s, uint8_t out[6]) {
   return true;
 }
 
-uint32_t be(Ipv4 ip) {
-  return htonl(ip.value);
+uint8_t af(Family f) {
+  return f == Family::kIpv4 ? AF_INET : AF_INET6;
+}
+
+// An address attribute: 4 or 16 bytes in network order, as the family has them.
+void put_addr(nlmsghdr* nlh, uint16_t type, const IpAddr& ip) {
+  mnl_attr_put(nlh, type, ip.size(), ip.bytes.data());
 }
 }  // namespace
 
@@ -130,28 +135,29 @@ void NlSocket::link_up(const std::string& name) {
   end(nlh);
 }
 
-void NlSocket::address(int ifindex, const std::string& dev, const Cidr& addr) {
+void NlSocket::address(int ifindex, const std::string& dev, const IpPrefix& addr) {
   nlmsghdr* nlh = begin(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
                         "RTM_NEWADDR " + addr.str() + " dev " + dev + " in ns " + ns_);
   auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
-  ifa->ifa_family = AF_INET;
+  ifa->ifa_family = af(addr.family());
   ifa->ifa_prefixlen = static_cast<uint8_t>(addr.prefix);
   ifa->ifa_scope = RT_SCOPE_UNIVERSE;
   ifa->ifa_index = static_cast<uint32_t>(ifindex);
-  mnl_attr_put_u32(nlh, IFA_LOCAL, be(addr.addr));
-  mnl_attr_put_u32(nlh, IFA_ADDRESS, be(addr.addr));
+  put_addr(nlh, IFA_LOCAL, addr.addr);
+  put_addr(nlh, IFA_ADDRESS, addr.addr);
   end(nlh);
 }
 
-void NlSocket::neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std::string& mac) {
+void NlSocket::neighbour(int ifindex, const std::string& dev, const IpAddr& ip,
+                         const std::string& mac) {
   nlmsghdr* nlh =
       begin(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
             "RTM_NEWNEIGH " + ip.str() + " lladdr " + mac + " dev " + dev + " in ns " + ns_);
   auto* nd = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
-  nd->ndm_family = AF_INET;
+  nd->ndm_family = af(ip.family);
   nd->ndm_ifindex = ifindex;
   nd->ndm_state = NUD_PERMANENT;
-  mnl_attr_put_u32(nlh, NDA_DST, be(ip));
+  put_addr(nlh, NDA_DST, ip);
   uint8_t m[6];
   if (parse_mac(mac, m)) mnl_attr_put(nlh, NDA_LLADDR, 6, m);
   end(nlh);
@@ -194,7 +200,7 @@ void NlSocket::route(const Route& r) {
   what += " table " + std::to_string(r.table) + " in ns " + ns_;
   nlmsghdr* nlh = begin(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, std::move(what));
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
-  rtm->rtm_family = AF_INET;
+  rtm->rtm_family = af(r.dst.family());
   rtm->rtm_dst_len = static_cast<uint8_t>(r.dst.prefix);
   rtm->rtm_table =
       r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
@@ -203,8 +209,8 @@ void NlSocket::route(const Route& r) {
   rtm->rtm_scope = (r.blackhole || r.via) ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   if (r.onlink) rtm->rtm_flags |= RTNH_F_ONLINK;
   mnl_attr_put_u32(nlh, RTA_TABLE, r.table);
-  if (r.dst.prefix > 0) mnl_attr_put_u32(nlh, RTA_DST, be(r.dst.network()));
-  if (r.via) mnl_attr_put_u32(nlh, RTA_GATEWAY, be(*r.via));
+  if (r.dst.prefix > 0) put_addr(nlh, RTA_DST, r.dst.network());
+  if (r.via) put_addr(nlh, RTA_GATEWAY, *r.via);
   if (r.oif) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<uint32_t>(r.oif));
   if (r.metric) mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
   end(nlh);
@@ -218,7 +224,7 @@ void NlSocket::rule(const Rule& r) {
   what += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
   nlmsghdr* nlh = begin(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, what + " in ns " + ns_);
   auto* frh = static_cast<fib_rule_hdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
-  frh->family = AF_INET;
+  frh->family = af(r.to ? r.to->family() : r.family);
   frh->action = r.unreachable ? FR_ACT_UNREACHABLE : FR_ACT_TO_TBL;
   frh->dst_len = r.to ? static_cast<uint8_t>(r.to->prefix) : 0;
   if (!r.unreachable)
@@ -230,7 +236,7 @@ void NlSocket::rule(const Rule& r) {
     mnl_attr_put_u32(nlh, FRA_FWMARK, *r.fwmark);
     mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffff);
   }
-  if (r.to && r.to->prefix > 0) mnl_attr_put_u32(nlh, FRA_DST, be(r.to->network()));
+  if (r.to && r.to->prefix > 0) put_addr(nlh, FRA_DST, r.to->network());
   if (!r.iif.empty()) mnl_attr_put_strz(nlh, FRA_IIFNAME, r.iif.c_str());
   end(nlh);
 }

@@ -30,15 +30,17 @@ class NlSocket {
   void veth(const std::string& name, const std::string& mac, const std::string& peer_name,
             const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns);
   void link_up(const std::string& name);
-  void address(int ifindex, const std::string& dev, const Cidr& addr);
-  void neighbour(int ifindex, const std::string& dev, Ipv4 ip, const std::string& mac);
+  // Addresses, neighbours, routes and rules take either family (IpAddr, IpPrefix; an Ipv4 or a
+  // Cidr converts to them); each message carries the family of its addresses.
+  void address(int ifindex, const std::string& dev, const IpPrefix& addr);
+  void neighbour(int ifindex, const std::string& dev, const IpAddr& ip, const std::string& mac);
   // A token-bucket filter as the device's root qdisc: at most rate_bps leave through it.
   void rate_limit(int ifindex, const std::string& dev, uint64_t rate_bps);
   struct Route {
     uint32_t table = 254;
-    Cidr dst;
+    IpPrefix dst;  // its family is the route's; `via` must be of the same one
     bool blackhole = false;
-    std::optional<Ipv4> via;
+    std::optional<IpAddr> via;
     int oif = 0;
     std::string dev;
     bool onlink = false;
@@ -48,10 +50,11 @@ class NlSocket {
   struct Rule {
     uint32_t priority = 0;
     std::optional<uint32_t> fwmark;
-    std::optional<Cidr> to;
+    std::optional<IpPrefix> to;
     uint32_t table = 0;
     bool unreachable = false;
     std::string iif;
+    Family family = Family::kIpv4;  // the rule list it joins (that of `to` when given)
   };
   void rule(const Rule& r);
 

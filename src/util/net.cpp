@@ -1,6 +1,9 @@
-// IPv4 and CIDR parsing and formatting.
+// Address and prefix parsing, arithmetic and formatting.
 #include "util/net.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <charconv>
 
 namespace vpcemu {
@@ -54,6 +57,66 @@ bool is_aws_reserved(const Cidr& subnet, Ipv4 ip) {
   if (!subnet.contains(ip)) return false;
   uint32_t offset = ip.value - subnet.network().value;
   return offset <= 3 || ip == subnet.last();
+}
+
+IpAddr::IpAddr(Ipv4 ip) {
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(ip.value >> (24 - 8 * i));
+}
+
+std::optional<IpAddr> IpAddr::parse(std::string_view text) {
+  if (auto v4 = Ipv4::parse(text)) return IpAddr(*v4);
+  if (text.find(':') == std::string_view::npos || text.size() >= INET6_ADDRSTRLEN)
+    return std::nullopt;
+  IpAddr a;
+  a.family = Family::kIpv6;
+  const std::string s(text);
+  if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1) return std::nullopt;
+  return a;
+}
+
+std::optional<Ipv4> IpAddr::v4() const {
+  if (family != Family::kIpv4) return std::nullopt;
+  return Ipv4{uint32_t{bytes[0]} << 24 | uint32_t{bytes[1]} << 16 | uint32_t{bytes[2]} << 8 |
+              bytes[3]};
+}
+
+std::string IpAddr::str() const {
+  if (auto v = v4()) return v->str();
+  char buf[INET6_ADDRSTRLEN];
+  return inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf)) ? buf : "?";
+}
+
+IpPrefix::IpPrefix(const Cidr& c) : addr(c.addr), prefix(c.prefix) {}
+
+std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto ip = IpAddr::parse(text.substr(0, slash));
+  if (!ip) return std::nullopt;
+  auto len = text.substr(slash + 1);
+  int prefix = 0;
+  auto [next, ec] = std::from_chars(len.data(), len.data() + len.size(), prefix);
+  if (len.empty() || len.size() > 3 || ec != std::errc{} || next != len.data() + len.size() ||
+      prefix < 0 || prefix > ip->bits())
+    return std::nullopt;
+  return IpPrefix(*ip, prefix);
+}
+
+IpAddr IpPrefix::network() const {
+  IpAddr n = addr;
+  for (int i = 0; i < 16; ++i) {
+    const int keep = std::clamp(prefix - 8 * i, 0, 8);
+    n.bytes[i] &= static_cast<uint8_t>(0xff00 >> keep);
+  }
+  return n;
+}
+
+bool IpPrefix::contains(const IpAddr& ip) const {
+  return ip.family == addr.family && IpPrefix(ip, prefix).network() == network();
+}
+
+std::string IpPrefix::str() const {
+  return addr.str() + "/" + std::to_string(prefix);
 }
 
 }  // namespace vpcemu

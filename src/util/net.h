@@ -1,5 +1,7 @@
-// IPv4 addresses and CIDR blocks: parsing, arithmetic and formatting (pure).
+// Addresses and prefixes: IPv4 with its arithmetic (Ipv4, Cidr), and the family-neutral IpAddr
+// and IpPrefix that hold IPv4 or IPv6 and are what the kernel layer takes (pure).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +36,41 @@ struct Cidr {
   bool overlaps(const Cidr& other) const { return contains(other) || other.contains(*this); }
   Ipv4 at(uint64_t offset) const { return Ipv4{network().value + static_cast<uint32_t>(offset)}; }
   std::string str() const;
+};
+
+enum class Family { kIpv4, kIpv6 };
+
+// An IPv4 or IPv6 address, in network byte order. Every Ipv4 converts to one.
+struct IpAddr {
+  Family family = Family::kIpv4;
+  std::array<uint8_t, 16> bytes{};  // IPv4 uses the first 4
+
+  IpAddr() = default;
+  IpAddr(Ipv4 ip);  // NOLINT(google-explicit-constructor): an IPv4 address is an address
+  // "10.0.1.10" or "2600:1f18::10" (what inet_pton accepts).
+  static std::optional<IpAddr> parse(std::string_view text);
+  size_t size() const { return family == Family::kIpv4 ? 4 : 16; }
+  int bits() const { return family == Family::kIpv4 ? 32 : 128; }
+  std::optional<Ipv4> v4() const;
+  std::string str() const;
+  auto operator<=>(const IpAddr&) const = default;
+};
+
+// An address with a prefix length, of either family. Host bits are kept; network() clears them.
+struct IpPrefix {
+  IpAddr addr;
+  int prefix = 32;
+
+  IpPrefix() = default;
+  IpPrefix(const Cidr& c);  // NOLINT(google-explicit-constructor): a CIDR block is a prefix
+  IpPrefix(IpAddr a, int len) : addr(a), prefix(len) {}
+  // "10.0.0.0/16" or "2600:1f18:4a3c:6e00::/56".
+  static std::optional<IpPrefix> parse(std::string_view text);
+  Family family() const { return addr.family; }
+  IpAddr network() const;
+  bool contains(const IpAddr& ip) const;
+  std::string str() const;
+  auto operator<=>(const IpPrefix&) const = default;
 };
 
 // AWS reserves network, +1 (router), +2 (DNS), +3 (future) and the last address of a subnet.
