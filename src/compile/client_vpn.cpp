@@ -222,7 +222,7 @@ void client_vpn(CompileContext& cx, const Vpc& vpc, const std::string& rns,
     t.objects.push_back({Kind::kChain,
                          "postrouting",
                          "type nat hook postrouting priority srcnat; policy accept;",
-                         {"iifname \"" + tun + "\" oifname \"eth0\" snat to " + ip.str()}});
+                         {"iifname \"" + tun + "\" oifname \"eth0\" snat ip to " + ip.str()}});
     std::vector<std::string> fwd = {"ct state established,related accept"};
     if (!auth.empty()) {
       fwd.push_back("iifname \"" + tun + "\" oifname \"eth0\" ip daddr { " + auth + " } accept");

@@ -59,11 +59,11 @@ void igw_rules(CompileContext& cx, const Vpc& vpc, const std::string& igw_ns,
   t.objects.push_back({Kind::kChain,
                        "prerouting",
                        "type nat hook prerouting priority dstnat; policy accept;",
-                       {"dnat to ip daddr map @public-to-private"}});
+                       {"dnat ip to ip daddr map @public-to-private"}});
   t.objects.push_back({Kind::kChain,
                        "postrouting",
                        "type nat hook postrouting priority srcnat; policy accept;",
-                       {"iifname \"vpc\" snat to ip saddr map @private-to-public"}});
+                       {"iifname \"vpc\" snat ip to ip saddr map @private-to-public"}});
   t.objects.push_back({Kind::kChain,
                        "forward",
                        "type filter hook forward priority filter; policy drop;",

@@ -29,9 +29,9 @@ void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& 
   t.objects.push_back({Kind::kChain,
                        "postrouting",
                        "type nat hook postrouting priority srcnat; policy accept;",
-                       {"ip saddr != " + ip.str() + " meta l4proto { tcp, udp } snat to " +
+                       {"ip saddr != " + ip.str() + " meta l4proto { tcp, udp } snat ip to " +
                             ip.str() + ":1024-65535 fully-random",
-                        "ip saddr != " + ip.str() + " snat to " + ip.str()}});
+                        "ip saddr != " + ip.str() + " snat ip to " + ip.str()}});
   t.objects.push_back({Kind::kChain,
                        "forward",
                        "type filter hook forward priority filter; policy drop;",

@@ -22,7 +22,7 @@ struct NftObject {
 };
 
 struct NftTable {
-  std::string family = "ip";
+  std::string family = "inet";  // one table for both families; rules match IPv4 with `ip`
   std::string name = "vpcemu";
   std::vector<NftObject> objects;
   std::string id() const { return family + " " + name; }

@@ -26,7 +26,7 @@ void onprem(CompileContext& cx, const Onprem& o) {
       {Kind::kChain,
        "postrouting",
        "type nat hook postrouting priority srcnat; policy accept;",
-       {"oifname \"eth0\" ip saddr " + o.cidr->str() + " snat to " + o.public_ip->str()}});
+       {"oifname \"eth0\" ip saddr " + o.cidr->str() + " snat ip to " + o.public_ip->str()}});
   cx.plan.nft.push_back({rns, std::move(t)});
 }
 

@@ -41,12 +41,12 @@ void load_balancer_rules(CompileContext& cx, const EndpointService& es) {
                          "prerouting",
                          "type nat hook prerouting priority dstnat; policy accept;",
                          {"iifname != \"eth0\" meta l4proto tcp th dport " +
-                          std::to_string(es.port) + " dnat to numgen inc mod " +
+                          std::to_string(es.port) + " dnat ip to numgen inc mod " +
                           std::to_string(es.targets.size()) + " map { " + tmap + " }"}});
     t.objects.push_back({Kind::kChain,
                          "postrouting",
                          "type nat hook postrouting priority srcnat; policy accept;",
-                         {"oifname \"eth0\" snat to " + ip.str()}});
+                         {"oifname \"eth0\" snat ip to " + ip.str()}});
     t.objects.push_back({Kind::kChain,
                          "forward",
                          "type filter hook forward priority filter; policy drop;",

@@ -50,14 +50,15 @@ void interface_endpoint(CompileContext& cx, const Vpc& vpc, const Endpoint& ep,
                               target == b ? std::nullopt : std::optional<Ipv4>(b), "svc",
                               target != b, ep.service.str() + " through the endpoint link"});
     NftTable t;
-    t.objects.push_back({Kind::kChain,
-                         "prerouting",
-                         "type nat hook prerouting priority dstnat; policy accept;",
-                         {"iifname \"eth0\" ip daddr " + ip.str() + " dnat to " + target.str()}});
+    t.objects.push_back(
+        {Kind::kChain,
+         "prerouting",
+         "type nat hook prerouting priority dstnat; policy accept;",
+         {"iifname \"eth0\" ip daddr " + ip.str() + " dnat ip to " + target.str()}});
     t.objects.push_back({Kind::kChain,
                          "postrouting",
                          "type nat hook postrouting priority srcnat; policy accept;",
-                         {"oifname \"svc\" snat to " + a.str()}});
+                         {"oifname \"svc\" snat ip to " + a.str()}});
     t.objects.push_back(
         {Kind::kChain,
          "forward",

@@ -50,7 +50,7 @@ wait $srv || true
 pass "fix: allowing outbound 32768-60999 (Linux's ephemeral range) lets responses out"
 
 # Ordered evaluation (rule 12) seen in the compiled set: the /32 deny is a hole in the allow.
-set_text=$(in_ns "$name.vpc.lab" nft list set ip vpcemu nacl-ordered-in)
+set_text=$(in_ns "$name.vpc.lab" nft list set inet vpcemu nacl-ordered-in)
 [[ $set_text == *"tcp . 10.0.0.0-10.0.5.65 . 22"* && $set_text == *"tcp . 10.0.5.67-10.0.255.255 . 22"* ]] ||
   fail "rule 100's deny is not carved out of rule 300: $set_text"
 pass "rule 12: rule 100's deny is carved out of the later allows"

@@ -28,9 +28,9 @@ pass "local route beats a more specific route into the VPC"
 # to the gateway; the gateway drops it because db has no public address (rule 20).
 table=$(in_ns "$name.vpc.lab" ip route show table 101)
 [[ $table == *"192.0.2.0/24 via 169.254.0.2 dev igw"* ]] || fail "main table: $table"
-before=$(in_ns "$name.igw.lab" nft list chain ip vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
+before=$(in_ns "$name.igw.lab" nft list chain inet vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
 mustnt vpcemu exec db -- ping -c1 -W1 192.0.2.50
-after=$(in_ns "$name.igw.lab" nft list chain ip vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
+after=$(in_ns "$name.igw.lab" nft list chain inet vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
 (( after > before )) || fail "the internet gateway did not see (and drop) db's packet ($before → $after)"
 pass "main route table applies; the gateway drops a private instance's packet"
 

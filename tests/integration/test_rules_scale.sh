@@ -7,9 +7,9 @@ register "$name"
 out=$(vpcemu up "$WORK/$name.yaml" 2>&1) || fail "up: $out"
 pass "loaded: $(grep nftables <<<"$out" | sed 's/^ *//')"
 
-n=$(in_ns "$name.vpc.v" nft list set ip vpcemu nacl-big-in | grep -o 'tcp \. ' | wc -l)
+n=$(in_ns "$name.vpc.v" nft list set inet vpcemu nacl-big-in | grep -o 'tcp \. ' | wc -l)
 (( n > 500 && n < 2500 )) || fail "the NACL compiled to $n elements"
-n=$(in_ns "$name.vpc.v" nft list chain ip vpcemu nacl-big-in | grep -c 'th dport' || true)
+n=$(in_ns "$name.vpc.v" nft list chain inet vpcemu nacl-big-in | grep -c 'th dport' || true)
 [[ $n -eq 1 ]] || fail "the NACL chain is not constant-size ($n lookups)"
 pass "1,000 NACL rules became one interval set and one lookup, not 1,000 rules"
 

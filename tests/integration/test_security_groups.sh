@@ -50,7 +50,7 @@ PY
 # difference `up` will apply, and changes nothing.
 sed -i 's/      d-1:      { subnet: front }.*/      d-1:      { subnet: front, security_groups: [default, web] }/' "$f"
 plan=$(vpcemu plan "$f")
-[[ $plan == *"is up; the difference"*"add element ip vpcemu members-web"* ]] || fail "plan: $plan"
+[[ $plan == *"is up; the difference"*"add element inet vpcemu members-web"* ]] || fail "plan: $plan"
 [[ $(probe d-1 db-1 5432) == deny ]] || fail "plan changed something"
 pass "plan on a running scenario shows the difference (d-1 joins members-web) and applies nothing"
 out=$(vpcemu up "$f" 2>&1) || fail "live change: $out"

@@ -99,7 +99,7 @@ TEST_CASE("without main_route_table unassociated subnets get no mark (local rout
       "name: m\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 }\n"
       "    instances:\n      x: { subnet: a }\n");
   const auto nft = nft_full_script(p.nft.at(0).table);
-  CHECK(nft.find("add element ip vpcemu route-table") == std::string::npos);
+  CHECK(nft.find("add element inet vpcemu route-table") == std::string::npos);
   CHECK(nft.find("\"e-x\" . 10.0.1.4") != std::string::npos);
 }
 

@@ -161,16 +161,16 @@ TEST_CASE("a staged set changes by additions now and folds in later") {
   b.objects[0].items = {"10.0.0.2", "10.0.0.3"};
   auto c = nft_diff(a, b);
   CHECK(c.now ==
-        "add element ip vpcemu s-add { 10.0.0.3 }\nadd element ip vpcemu s-del { 10.0.0.1 }\n"
-        "insert rule ip vpcemu s ip saddr @s-del drop\n"
-        "insert rule ip vpcemu s ip saddr @s-add return\n");
+        "add element inet vpcemu s-add { 10.0.0.3 }\nadd element inet vpcemu s-del { 10.0.0.1 }\n"
+        "insert rule inet vpcemu s ip saddr @s-del drop\n"
+        "insert rule inet vpcemu s ip saddr @s-add return\n");
   CHECK(c.now.find("delete") == std::string::npos);
   CHECK(c.now.find("flush") == std::string::npos);
-  CHECK(c.cleanup.find("flush chain ip vpcemu s\nadd rule ip vpcemu s ip saddr @s return\n"
-                       "add rule ip vpcemu s drop\n") != std::string::npos);
-  CHECK(c.cleanup.find("delete element ip vpcemu s { 10.0.0.1 }") != std::string::npos);
-  CHECK(c.cleanup.find("add element ip vpcemu s { 10.0.0.3 }") != std::string::npos);
-  CHECK(c.cleanup.find("flush set ip vpcemu s-add") != std::string::npos);
+  CHECK(c.cleanup.find("flush chain inet vpcemu s\nadd rule inet vpcemu s ip saddr @s return\n"
+                       "add rule inet vpcemu s drop\n") != std::string::npos);
+  CHECK(c.cleanup.find("delete element inet vpcemu s { 10.0.0.1 }") != std::string::npos);
+  CHECK(c.cleanup.find("add element inet vpcemu s { 10.0.0.3 }") != std::string::npos);
+  CHECK(c.cleanup.find("flush set inet vpcemu s-add") != std::string::npos);
   CHECK(nft_diff(a, a).empty());
 }
 
@@ -184,8 +184,8 @@ TEST_CASE("an unstaged change deletes and adds exactly the changed elements") {
   b.objects[1].items = {"drop"};
   auto c = nft_diff(a, b);
   CHECK(c.now ==
-        "delete element ip vpcemu m { \"y\" }\nadd element ip vpcemu m { \"y\" : 3 }\n"
-        "flush chain ip vpcemu c\nadd rule ip vpcemu c drop\n");
+        "delete element inet vpcemu m { \"y\" }\nadd element inet vpcemu m { \"y\" : 3 }\n"
+        "flush chain inet vpcemu c\nadd rule inet vpcemu c drop\n");
   CHECK(c.cleanup.empty());
 }
 
@@ -288,10 +288,10 @@ TEST_CASE("removed chains are emptied and deleted before the sets their rules us
     REQUIRE(p != std::string::npos);
     return p;
   };
-  CHECK(at("add chain ip vpcemu new-chain") < at("flush chain ip vpcemu entry"));
-  CHECK(at("flush chain ip vpcemu entry") < at("flush chain ip vpcemu old-chain"));
-  CHECK(at("flush chain ip vpcemu old-chain") < at("delete chain ip vpcemu old-chain"));
-  CHECK(at("delete chain ip vpcemu old-chain") < at("delete set ip vpcemu old"));
+  CHECK(at("add chain inet vpcemu new-chain") < at("flush chain inet vpcemu entry"));
+  CHECK(at("flush chain inet vpcemu entry") < at("flush chain inet vpcemu old-chain"));
+  CHECK(at("flush chain inet vpcemu old-chain") < at("delete chain inet vpcemu old-chain"));
+  CHECK(at("delete chain inet vpcemu old-chain") < at("delete set inet vpcemu old"));
 }
 
 TEST_CASE("NAT gateway mistakes name the line") {
