@@ -39,10 +39,11 @@ struct VethPlan {
   uint64_t rate_bps = 0;
 };
 
+// Kernel objects take family-neutral addresses (IpAddr, IpPrefix): an Ipv4 or a Cidr converts.
 struct AddrPlan {
   std::string ns;
   std::string dev;
-  Cidr addr;  // address with its prefix length
+  IpPrefix addr;  // address with its prefix length
 };
 
 enum class RouteType { kUnicast, kBlackhole };
@@ -50,9 +51,9 @@ enum class RouteType { kUnicast, kBlackhole };
 struct RoutePlan {
   std::string ns;
   uint32_t table = 254;  // 254 = main
-  Cidr dst;
+  IpPrefix dst;
   RouteType type = RouteType::kUnicast;
-  std::optional<Ipv4> via;
+  std::optional<IpAddr> via;
   std::string dev;  // empty for blackhole
   bool onlink = false;
   std::string why;  // which scenario line it stands for ("route table public: 0.0.0.0/0 → igw")
@@ -68,7 +69,7 @@ struct RulePlan {
   std::string ns;
   uint32_t priority = 0;
   std::optional<uint32_t> fwmark;
-  std::optional<Cidr> to;
+  std::optional<IpPrefix> to;
   uint32_t table = 0;
   bool unreachable = false;  // FR_ACT_UNREACHABLE instead of a lookup
   std::string why;
@@ -78,7 +79,7 @@ struct RulePlan {
 struct NeighPlan {
   std::string ns;
   std::string dev;
-  Ipv4 ip;
+  IpAddr ip;
   std::string mac;
 };
 

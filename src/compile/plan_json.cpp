@@ -7,7 +7,7 @@ using nlohmann::json;
 
 namespace {
 
-json cidr_j(const Cidr& c) {
+json cidr_j(const IpPrefix& c) {
   return c.str();
 }
 Cidr cidr_from(const json& j) {
@@ -15,6 +15,12 @@ Cidr cidr_from(const json& j) {
 }
 Ipv4 ip_from(const json& j) {
   return Ipv4::parse(j.get<std::string>()).value();
+}
+IpPrefix prefix_from(const json& j) {
+  return IpPrefix::parse(j.get<std::string>()).value();
+}
+IpAddr addr_from(const json& j) {
+  return IpAddr::parse(j.get<std::string>()).value();
 }
 json end_j(const LinkEnd& e) {
   return {{"ns", e.ns}, {"ifname", e.ifname}, {"mac", e.mac}};
@@ -152,16 +158,16 @@ Plan plan_from_json(const json& j) {
     p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose"),
                        v.value("rate_bps", uint64_t{0})});
   for (const auto& a : j.at("addresses"))
-    p.addrs.push_back({a.at("ns"), a.at("dev"), cidr_from(a.at("address"))});
+    p.addrs.push_back({a.at("ns"), a.at("dev"), prefix_from(a.at("address"))});
   for (const auto& n : j.at("neighbours"))
-    p.neighs.push_back({n.at("ns"), n.at("dev"), ip_from(n.at("ip")), n.at("mac")});
+    p.neighs.push_back({n.at("ns"), n.at("dev"), addr_from(n.at("ip")), n.at("mac")});
   for (const auto& r : j.at("routes")) {
     RoutePlan x;
     x.ns = r.at("ns");
     x.table = r.at("table");
-    x.dst = cidr_from(r.at("destination"));
+    x.dst = prefix_from(r.at("destination"));
     x.type = r.at("type") == "blackhole" ? RouteType::kBlackhole : RouteType::kUnicast;
-    if (r.contains("via")) x.via = ip_from(r.at("via"));
+    if (r.contains("via")) x.via = addr_from(r.at("via"));
     x.dev = r.value("dev", "");
     x.onlink = r.value("onlink", false);
     x.why = r.value("why", "");
@@ -173,7 +179,7 @@ Plan plan_from_json(const json& j) {
     x.ns = r.at("ns");
     x.priority = r.at("priority");
     if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
-    if (r.contains("to")) x.to = cidr_from(r.at("to"));
+    if (r.contains("to")) x.to = prefix_from(r.at("to"));
     x.unreachable = r.value("action", "") == "unreachable";
     x.table = r.value("table", 0u);
     x.why = r.value("why", "");
