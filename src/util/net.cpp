@@ -36,17 +36,9 @@ std::optional<Ipv4> Ipv4::parse(std::string_view text) {
 }
 
 std::optional<Cidr> Cidr::parse(std::string_view text) {
-  auto slash = text.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  auto ip = Ipv4::parse(text.substr(0, slash));
-  if (!ip) return std::nullopt;
-  auto len = text.substr(slash + 1);
-  if (len.empty() || len.size() > 2) return std::nullopt;
-  int prefix = 0;
-  auto [next, ec] = std::from_chars(len.data(), len.data() + len.size(), prefix);
-  if (ec != std::errc{} || next != len.data() + len.size() || prefix < 0 || prefix > 32)
-    return std::nullopt;
-  return Cidr{*ip, prefix};
+  auto p = IpPrefix::parse(text);
+  if (!p || p->family() != Family::kIpv4) return std::nullopt;
+  return Cidr{*p->addr.v4(), p->prefix};
 }
 
 std::string Cidr::str() const {
@@ -96,7 +88,8 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
   auto len = text.substr(slash + 1);
   int prefix = 0;
   auto [next, ec] = std::from_chars(len.data(), len.data() + len.size(), prefix);
-  if (len.empty() || len.size() > 3 || ec != std::errc{} || next != len.data() + len.size() ||
+  const size_t digits = ip->family == Family::kIpv4 ? 2 : 3;  // "/24", "/128"; never "/024"
+  if (len.empty() || len.size() > digits || ec != std::errc{} || next != len.data() + len.size() ||
       prefix < 0 || prefix > ip->bits())
     return std::nullopt;
   return IpPrefix(*ip, prefix);

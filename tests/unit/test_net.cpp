@@ -26,6 +26,8 @@ TEST_CASE("CIDR parsing, canonical form and host bits") {
   CHECK_FALSE(Cidr::parse("10.0.0.0"));
   CHECK_FALSE(Cidr::parse("10.0.0.0/"));
   CHECK_FALSE(Cidr::parse("10.0.0.0/1a"));
+  CHECK_FALSE(Cidr::parse("10.0.0.0/016"));    // at most two digits
+  CHECK_FALSE(Cidr::parse("2600:1f18::/64"));  // an IPv6 prefix is no IPv4 CIDR block
   CHECK(Cidr::parse("0.0.0.0/0")->mask() == 0);
   CHECK(Cidr::parse("10.0.0.0/16")->size() == 65536);
 }
