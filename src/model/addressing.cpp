@@ -1,104 +1,134 @@
-// Address assignment.
+// Address assignment: private addresses in subnets, public ones from the emulated internet's
+// pool, and the link-local /30s of tunnels, hub attachments and Direct Connect.
 #include "model/addressing.h"
 
 #include <set>
 
 namespace vpcemu {
 
-Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
-  Addressing a;
-  for (const auto& [vname, vpc] : sc.vpcs) {
-    // Everything that takes an address in a subnet: instances, then NAT gateways.
-    struct Taker {
-      std::string what, subnet;
-      std::optional<Ipv4> wanted;
-      SourceSpan span;
-      Ipv4* out;
-      SourceSpan wanted_span;
-    };
-    std::vector<Taker> takers;
-    for (const auto& [iname, in] : vpc.instances)
-      takers.push_back({"instance '" + iname + "'", in.subnet, in.private_ip, in.span,
-                        &a.private_ip[iname], in.private_ip_span});
-    for (const auto& [nname, nat] : vpc.nat_gateways)
-      takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
-                        &a.nat_private[nat_key(vname, nname)], nat.private_ip_span});
-    for (const auto& [ename, ep] : vpc.endpoints) {
-      if (ep.type != EndpointType::kInterface) continue;
-      for (const auto& sub : ep.subnets)
-        takers.push_back({"endpoint '" + ename + "'", sub, std::nullopt, ep.span,
-                          &a.eni_private[eni_key("vpce", vname, ename, sub)]});
+namespace {
+
+// Something that takes an address in a subnet: an instance, a NAT gateway, an endpoint's,
+// load balancer's or client VPN endpoint's ENI.
+struct Taker {
+  std::string what, subnet;
+  std::optional<Ipv4> wanted;
+  SourceSpan span;
+  Ipv4* out;
+  SourceSpan wanted_span;
+};
+
+std::vector<Taker> takers_of(const Scenario& sc, const Vpc& vpc, Addressing& a) {
+  const std::string& vname = vpc.name;
+  std::vector<Taker> takers;
+  for (const auto& [iname, in] : vpc.instances)
+    takers.push_back({"instance '" + iname + "'", in.subnet, in.private_ip, in.span,
+                      &a.private_ip[iname], in.private_ip_span});
+  for (const auto& [nname, nat] : vpc.nat_gateways)
+    takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
+                      &a.nat_private[nat_key(vname, nname)], nat.private_ip_span});
+  for (const auto& [ename, ep] : vpc.endpoints) {
+    if (ep.type != EndpointType::kInterface) continue;
+    for (const auto& sub : ep.subnets)
+      takers.push_back({"endpoint '" + ename + "'", sub, std::nullopt, ep.span,
+                        &a.eni_private[eni_key("vpce", vname, ename, sub)]});
+  }
+  for (const auto& [ename, e] : sc.client_vpn_endpoints) {
+    if (e.vpc != vname || e.subnets.empty()) continue;
+    takers.push_back({"client VPN endpoint '" + ename + "'", e.subnets[0], std::nullopt, e.span,
+                      &a.eni_private[eni_key("cvpn", vname, ename, e.subnets[0])]});
+  }
+  for (const auto& [sname, es] : sc.endpoint_services) {
+    if (es.vpc != vname) continue;
+    for (const auto& sub : es.subnets)
+      takers.push_back({"the load balancer of endpoint service '" + sname + "'", sub, std::nullopt,
+                        es.span, &a.eni_private[eni_key("nlb", vname, sname, sub)]});
+  }
+  return takers;
+}
+
+// One VPC's private addresses: explicit ones first, so automatic ones never take an address
+// somebody asked for; then the first free address of each subnet for the rest.
+void assign_private(const Scenario& sc, const Vpc& vpc, Addressing& a, Diagnostics& d) {
+  std::vector<Taker> takers = takers_of(sc, vpc, a);
+  std::map<std::string, std::map<uint32_t, size_t>> used;  // subnet → address → taker
+  std::vector<bool> placed(takers.size(), false);
+  for (size_t i = 0; i < takers.size(); ++i) {
+    const auto& t = takers[i];
+    if (!t.wanted) continue;
+    auto sit = vpc.subnets.find(t.subnet);
+    if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
+    const Cidr& c = *sit->second.cidr;
+    if (!c.contains(*t.wanted) || is_aws_reserved(c, *t.wanted)) continue;
+    // Two ENIs asking for one address: the second is refused, citing the first.
+    if (auto [it, fresh] = used[t.subnet].emplace(t.wanted->value, i); !fresh) {
+      const Taker& first = takers[it->second];
+      d.error(t.wanted_span, "private_ip " + t.wanted->str() + " is already taken by " + first.what,
+              {{first.wanted_span, first.what + " takes it here"}});
+      continue;
     }
-    for (const auto& [ename, e] : sc.client_vpn_endpoints) {
-      if (e.vpc != vname || e.subnets.empty()) continue;
-      takers.push_back({"client VPN endpoint '" + ename + "'", e.subnets[0], std::nullopt, e.span,
-                        &a.eni_private[eni_key("cvpn", vname, ename, e.subnets[0])]});
-    }
-    for (const auto& [sname, es] : sc.endpoint_services) {
-      if (es.vpc != vname) continue;
-      for (const auto& sub : es.subnets)
-        takers.push_back({"the load balancer of endpoint service '" + sname + "'", sub,
-                          std::nullopt, es.span,
-                          &a.eni_private[eni_key("nlb", vname, sname, sub)]});
-    }
-    // Explicit addresses first, so automatic ones never take an address somebody asked for.
-    std::map<std::string, std::map<uint32_t, size_t>> used;  // subnet → address → taker
-    std::vector<bool> placed(takers.size(), false);
-    for (size_t i = 0; i < takers.size(); ++i) {
-      const auto& t = takers[i];
-      if (!t.wanted) continue;
-      auto sit = vpc.subnets.find(t.subnet);
-      if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
-      const Cidr& c = *sit->second.cidr;
-      if (!c.contains(*t.wanted) || is_aws_reserved(c, *t.wanted)) continue;
-      // Two ENIs asking for one address: the second is refused, citing the first.
-      if (auto [it, fresh] = used[t.subnet].emplace(t.wanted->value, i); !fresh) {
-        const Taker& first = takers[it->second];
-        d.error(t.wanted_span,
-                "private_ip " + t.wanted->str() + " is already taken by " + first.what,
-                {{first.wanted_span, first.what + " takes it here"}});
-        continue;
-      }
-      *t.out = *t.wanted;
+    *t.out = *t.wanted;
+    placed[i] = true;
+  }
+  for (size_t i = 0; i < takers.size(); ++i) {
+    const auto& t = takers[i];
+    if (t.wanted) continue;
+    auto sit = vpc.subnets.find(t.subnet);
+    if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
+    const Cidr& c = *sit->second.cidr;
+    auto& u = used[t.subnet];
+    for (uint64_t off = 4; off + 1 < c.size() && !placed[i]; ++off) {
+      Ipv4 ip = c.at(off);
+      if (u.count(ip.value)) continue;
+      u.emplace(ip.value, i);
+      *t.out = ip;
       placed[i] = true;
     }
-    for (size_t i = 0; i < takers.size(); ++i) {
-      const auto& t = takers[i];
-      if (t.wanted) continue;
-      auto sit = vpc.subnets.find(t.subnet);
-      if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
-      const Cidr& c = *sit->second.cidr;
-      auto& u = used[t.subnet];
-      for (uint64_t off = 4; off + 1 < c.size() && !placed[i]; ++off) {
-        Ipv4 ip = c.at(off);
-        if (u.count(ip.value)) continue;
-        u.emplace(ip.value, i);
-        *t.out = ip;
-        placed[i] = true;
-      }
-      if (!placed[i]) {
-        d.error(
-            t.span,
-            "subnet '" + t.subnet + "' (" + c.str() + ") has no free address left for " + t.what,
-            {{sit->second.cidr_span, "a /" + std::to_string(c.prefix) + " holds " +
-                                         std::to_string(c.size() - 5) +
-                                         " instance addresses (5 are reserved)"}});
-      }
-    }
-    // Only what was placed has an address.
-    for (size_t i = 0; i < takers.size(); ++i) {
-      if (placed[i]) continue;
-      for (auto* m : {&a.private_ip, &a.nat_private, &a.eni_private})
-        for (auto it = m->begin(); it != m->end(); ++it)
-          if (&it->second == takers[i].out) {
-            m->erase(it);
-            break;
-          }
+    if (!placed[i]) {
+      d.error(t.span,
+              "subnet '" + t.subnet + "' (" + c.str() + ") has no free address left for " + t.what,
+              {{sit->second.cidr_span, "a /" + std::to_string(c.prefix) + " holds " +
+                                           std::to_string(c.size() - 5) +
+                                           " instance addresses (5 are reserved)"}});
     }
   }
+  // Only what was placed has an address.
+  for (size_t i = 0; i < takers.size(); ++i) {
+    if (placed[i]) continue;
+    for (auto* m : {&a.private_ip, &a.nat_private, &a.eni_private})
+      for (auto it = m->begin(); it != m->end(); ++it)
+        if (&it->second == takers[i].out) {
+          m->erase(it);
+          break;
+        }
+  }
+}
 
-  // Public addresses: elastic IPs as given, then automatic ones from the pool, skipping any
-  // address taken by an elastic IP or an internet host.
+// The emulated internet's pool, handed out in order, skipping the addresses of internet hosts
+// and Elastic IPs.
+class PublicPool {
+ public:
+  explicit PublicPool(std::set<uint32_t> taken) : taken_(std::move(taken)) {}
+
+  // The next free address, or nullopt after reporting `exhausted` at `span`.
+  std::optional<Ipv4> take(Diagnostics& d, SourceSpan span, const std::string& exhausted) {
+    while (next_ + 1 < kPublicPool.size() && taken_.count(kPublicPool.at(next_).value)) ++next_;
+    if (next_ + 1 >= kPublicPool.size()) {
+      d.error(span, "the public address pool " + kPublicPool.str() + " is exhausted" + exhausted);
+      return std::nullopt;
+    }
+    return kPublicPool.at(next_++);
+  }
+
+ private:
+  std::set<uint32_t> taken_;
+  uint64_t next_ = 1;
+};
+
+// Public addresses: Elastic IPs as given, then automatic ones from the pool for instances,
+// client VPN endpoints and clients, VPN tunnels' outside addresses, and NAT gateways without an
+// Elastic IP (AWS allocates one), in that order.
+void assign_public(const Scenario& sc, Addressing& a, Diagnostics& d) {
   std::set<uint32_t> taken;
   for (const auto& [_, h] : sc.hosts)
     if (h.ip) taken.insert(h.ip->value);
@@ -114,44 +144,35 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
         a.nat_public[nat_key(vname, nname)] = *nat.elastic_ip;
       }
   }
-  uint64_t next = 1;
-  for (const auto& [_, vpc] : sc.vpcs) {
-    for (const auto& [iname, in] : vpc.instances) {
-      if (!in.public_ip || in.elastic_ip) continue;
-      while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
-      if (next + 1 >= kPublicPool.size()) {
-        d.error(in.public_span, "the public address pool " + kPublicPool.str() +
-                                    " is exhausted; give instance '" + iname +
-                                    "' an elastic_ip from another range");
-        continue;
-      }
-      a.public_ip[iname] = kPublicPool.at(next++);
-    }
-  }
-  // Client VPN endpoints and their clients have public addresses.
-  auto take_public = [&](const std::string& key, SourceSpan span) {
-    while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
-    if (next + 1 >= kPublicPool.size()) {
-      d.error(span, "the public address pool " + kPublicPool.str() + " is exhausted");
-      return;
-    }
-    a.tunnel_public[key] = kPublicPool.at(next++);
-  };
+  PublicPool pool(std::move(taken));
+  for (const auto& [_, vpc] : sc.vpcs)
+    for (const auto& [iname, in] : vpc.instances)
+      if (in.public_ip && !in.elastic_ip)
+        if (auto ip = pool.take(d, in.public_span,
+                                "; give instance '" + iname + "' an elastic_ip from another range"))
+          a.public_ip[iname] = *ip;
   for (const auto& [ename, e] : sc.client_vpn_endpoints) {
-    take_public("cvpn/" + ename, e.span);
-    for (const auto& [cname, cspan] : e.clients) take_public("client/" + cname, cspan);
+    if (auto ip = pool.take(d, e.span, "")) a.tunnel_public["cvpn/" + ename] = *ip;
+    for (const auto& [cname, cspan] : e.clients)
+      if (auto ip = pool.take(d, cspan, "")) a.tunnel_public["client/" + cname] = *ip;
   }
   // Each VPN connection has two tunnels, each with an outside address of AWS's.
-  for (const auto& [cname, c] : sc.vpn_connections) {
+  for (const auto& [cname, c] : sc.vpn_connections)
     for (int t = 1; t <= 2; ++t) {
-      while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
-      if (next + 1 >= kPublicPool.size()) {
-        d.error(c.span, "the public address pool " + kPublicPool.str() + " is exhausted");
-        break;
-      }
-      a.tunnel_public[cname + "/" + std::to_string(t)] = kPublicPool.at(next++);
+      auto ip = pool.take(d, c.span, "");
+      if (!ip) break;
+      a.tunnel_public[cname + "/" + std::to_string(t)] = *ip;
     }
-  }
+  for (const auto& [vname, vpc] : sc.vpcs)
+    for (const auto& [nname, nat] : vpc.nat_gateways)
+      if (!nat.elastic_ip)
+        if (auto ip = pool.take(d, nat.span, "; give NAT gateway '" + nname + "' an elastic_ip"))
+          a.nat_public[nat_key(vname, nname)] = *ip;
+}
+
+// Link-local /30s: BGP tunnels' inside addresses and Direct Connect links from
+// kTunnelInsidePool; hub attachments and hub peerings from 169.254.32.0/20.
+void assign_links(const Scenario& sc, Addressing& a) {
   uint32_t inside = 0;
   for (const auto& [cname, c] : sc.vpn_connections) {
     if (c.routing != VpnRouting::kBgp && c.tgw.empty())
@@ -173,19 +194,15 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
     a.dx_link[xname] = Cidr{kTunnelInsidePool.at(inside), 30};
     inside += 4;
   }
-  // NAT gateways always have an Elastic IP: AWS allocates one when none is given.
-  for (const auto& [vname, vpc] : sc.vpcs) {
-    for (const auto& [nname, nat] : vpc.nat_gateways) {
-      if (nat.elastic_ip) continue;
-      while (next + 1 < kPublicPool.size() && taken.count(kPublicPool.at(next).value)) ++next;
-      if (next + 1 >= kPublicPool.size()) {
-        d.error(nat.span, "the public address pool " + kPublicPool.str() +
-                              " is exhausted; give NAT gateway '" + nname + "' an elastic_ip");
-        continue;
-      }
-      a.nat_public[nat_key(vname, nname)] = kPublicPool.at(next++);
-    }
-  }
+}
+
+}  // namespace
+
+Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
+  Addressing a;
+  for (const auto& [_, vpc] : sc.vpcs) assign_private(sc, vpc, a, d);
+  assign_public(sc, a, d);
+  assign_links(sc, a);
   return a;
 }
 

@@ -1,5 +1,7 @@
 // Inputs that once crashed vpcemu (found by the fuzzer in tests/fuzz or by hand), each
 // minimised: every one is now a diagnostic at its line, and nothing reaches compile unproven.
+#include <cstdio>
+
 #include "compile/compile.h"
 #include "helpers.h"
 
@@ -83,4 +85,33 @@ TEST_CASE("a scenario that validates always compiles") {
     REQUIRE_NOTHROW(p = compile(r.scenario, "/tmp"));
     CHECK_FALSE(p.namespaces.empty());
   }
+}
+
+TEST_CASE("the public pool runs out in order: instances, then NAT gateways, each named") {
+  // 203.0.113.0/24 hands out .1 to .254; instances take them in name order.
+  auto scenario = [](int instances, bool nat) {
+    std::string y =  // 12 lines, then one per instance
+        "name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    internet_gateway: true\n"
+        "    subnets:\n      pub: { cidr: 10.0.0.0/20, route_table: pub }\n"
+        "    route_tables:\n      pub:\n        routes:\n"
+        "          - { destination: 0.0.0.0/0, target: internet_gateway }\n    instances:\n";
+    char name[16];
+    for (int i = 0; i < instances; ++i) {
+      std::snprintf(name, sizeof name, "i-%03d", i);
+      y += std::string("      ") + name + ": { subnet: pub, public_ip: true }\n";
+    }
+    if (nat) y += "    nat_gateways:\n      n: { subnet: pub }\n";
+    return y;
+  };
+  auto d = diagnose(scenario(255, false));
+  INFO(dump(d));
+  CHECK(d.error_count() == 1);
+  CHECK(has(d, Severity::kError, 13 + 254,
+            "the public address pool 203.0.113.0/24 is exhausted; give instance 'i-254' an "
+            "elastic_ip from another range"));
+  d = diagnose(scenario(254, true));
+  INFO(dump(d));
+  CHECK(d.error_count() == 1);
+  CHECK(has(d, Severity::kError, 13 + 254 + 1, "is exhausted; give NAT gateway 'n' an elastic_ip"));
+  CHECK_FALSE(diagnose(scenario(254, false)).has_errors());
 }
