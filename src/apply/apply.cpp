@@ -57,7 +57,7 @@ class Applier {
     raise_fd_limit();
     auto t = Clock::now();
     for (const auto& ns : plan_.namespaces) {
-      if (auto s = state_.journal({{"netns", ns.name}}); !s) return s;
+      if (auto s = state_.journal_netns(ns.name); !s) return s;
       if (auto s = netns_create(ns.name); !s) return s;
       auto fd = netns_open(ns.name);
       if (!fd) return fd.error();
@@ -377,8 +377,7 @@ class Applier {
       auto child = spawn_paused(so);
       if (!child) return child.error();
       uint64_t start = process_start_time(child->pid());
-      if (auto s = state_.journal({{"process", child->pid()}, {"start", start}, {"name", p.name}});
-          !s) {
+      if (auto s = state_.journal_process(child->pid(), start, p.name); !s) {
         kill(child->pid(), SIGKILL);
         return s;
       }
@@ -526,9 +525,8 @@ DestroyReport destroy(StateDir& state, const Progress& progress) {
   std::set<std::string> names;
   std::vector<std::pair<pid_t, uint64_t>> procs;
   for (const auto& e : state.read_journal()) {
-    if (e.contains("netns")) names.insert(e["netns"].get<std::string>());
-    if (e.contains("process"))
-      procs.emplace_back(e["process"].get<pid_t>(), e.value("start", 0ull));
+    if (e.kind == JournalEntry::Kind::kNetns) names.insert(e.netns);
+    if (e.kind == JournalEntry::Kind::kProcess) procs.emplace_back(e.pid, e.start);
   }
   // Namespaces are ours by name too: this covers a state directory that was lost.
   for (const auto& n : netns_list(state.scenario() + ".")) names.insert(n);

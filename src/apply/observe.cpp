@@ -11,6 +11,7 @@
 #include "apply/bird_ctl.h"
 #include "apply/state.h"
 #include "compile/plan.h"
+#include "compile/state_paths.h"
 #include "daemons/bird.h"
 #include "kernel/netns.h"
 #include "kernel/process.h"
@@ -24,7 +25,8 @@ namespace {
 // A BGP tunnel's session as the gateway's bird sees it, and the prefixes it learned over it.
 void bgp_json(const StateDir& state, const GatewayInfo& g, const std::string& protocol, json& t) {
   // The bird of the gateway's namespace ("<scenario>.vgw.<vpc>", "<scenario>.tgw.<hub>").
-  const std::string ctl = state.path() + "/bgp/" + g.ns.substr(g.ns.find('.') + 1) + "/bird.ctl";
+  const std::string ctl =
+      state.path() + "/" + state_paths::bird_socket(g.ns.substr(g.ns.find('.') + 1));
   if (access(ctl.c_str(), F_OK) != 0) return;
   json b = {{"session", "down"}, {"prefixes", json::array()}};
   if (auto sessions = bird_sessions(ctl, protocol))
@@ -45,7 +47,7 @@ json tunnel_json(const StateDir& state, const GatewayInfo& g) {
             {"outside_ip", g.private_ip.str()},
             {"customer_gateway", g.public_ip ? g.public_ip->str() : ""},
             {"state", "down"}};
-  std::ifstream in(state.path() + "/vpn/" + g.name + "/vgw/charon.log");
+  std::ifstream in(state.path() + "/" + state_paths::charon_log(g.name, "vgw"));
   std::string tun, since;
   bool up = false;
   for (std::string l; std::getline(in, l);) {
@@ -61,8 +63,8 @@ json tunnel_json(const StateDir& state, const GatewayInfo& g) {
   }
   bool running = false;
   for (const auto& e : state.read_journal())
-    if (e.value("name", "") == "ipsec-" + g.name + "-vgw")
-      running = process_running(e["process"], e.value("start", 0ull));
+    if (e.kind == JournalEntry::Kind::kProcess && e.name == "ipsec-" + g.name + "-vgw")
+      running = process_running(e.pid, e.start);
   if (up && running) t["state"] = "up";
   if (!since.empty() && since.find_first_not_of("0123456789") == std::string::npos)
     t["since"] = std::stoll(since);  // epoch seconds
@@ -119,7 +121,7 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
   j["vpn_clients"] = json::array();
   for (const auto& g : plan->gateways) {
     if (g.kind != "client-vpn-endpoint") continue;
-    std::ifstream in(state.path() + "/cvpn/" + g.name + "/status.txt");
+    std::ifstream in(state.path() + "/" + state_paths::openvpn_status(g.name));
     for (std::string l; std::getline(in, l);) {
       if (l.rfind("CLIENT_LIST,", 0) != 0) continue;
       std::vector<std::string> f;
@@ -160,13 +162,12 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
   }
   j["processes"] = json::array();
   for (const auto& e : state.read_journal()) {
-    if (!e.contains("process")) continue;
-    pid_t pid = e["process"];
-    bool running = process_running(pid, e.value("start", 0ull));
-    json p = {{"name", e.value("name", "")}, {"pid", pid}, {"running", running}};
+    if (e.kind != JournalEntry::Kind::kProcess) continue;
+    const bool running = process_running(e.pid, e.start);
+    json p = {{"name", e.name}, {"pid", e.pid}, {"running", running}};
     if (!running) {
       // A daemon that died says why at the end of its log.
-      json tail = StateDir::tail_lines(state.log_path(e.value("name", "")), 5);
+      json tail = StateDir::tail_lines(state.log_path(e.name), 5);
       p["log_tail"] = tail;
     }
     j["processes"].push_back(p);

@@ -57,14 +57,31 @@ Status StateDir::journal(const nlohmann::json& entry) {
   return {};
 }
 
-std::vector<nlohmann::json> StateDir::read_journal() const {
-  std::vector<nlohmann::json> out;
+Status StateDir::journal_netns(const std::string& netns) {
+  return journal({{"netns", netns}});
+}
+
+Status StateDir::journal_process(pid_t pid, uint64_t start, const std::string& name) {
+  return journal({{"process", pid}, {"start", start}, {"name", name}});
+}
+
+std::vector<JournalEntry> StateDir::read_journal() const {
+  std::vector<JournalEntry> out;
   std::ifstream in(path_ + "/journal");
   std::string line;
   while (std::getline(in, line)) {
     // A torn last line (killed mid-write) is skipped; its object was never created.
     auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(std::move(j));
+    if (j.is_discarded() || !j.is_object()) continue;
+    if (auto n = j.find("netns"); n != j.end() && n->is_string()) {
+      out.push_back({JournalEntry::Kind::kNetns, n->get<std::string>()});
+    } else if (auto p = j.find("process"); p != j.end() && p->is_number_integer()) {
+      JournalEntry e{JournalEntry::Kind::kProcess};
+      e.pid = p->get<pid_t>();
+      e.start = j.value("start", uint64_t{0});
+      e.name = j.value("name", "");
+      out.push_back(std::move(e));
+    }
   }
   return out;
 }

@@ -1,12 +1,16 @@
 // The run directory of one scenario (<run-dir>/<scenario>/): the plan that `up` applied, the
 // write-ahead journal of every namespace and process it created, logs and a lock.
 #pragma once
+#include <sys/types.h>
+
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "compile/plan.h"
+#include "compile/state_paths.h"
 #include "kernel/fd.h"
 #include "util/result.h"
 
@@ -14,12 +18,25 @@ namespace vpcemu {
 
 inline constexpr const char* kDefaultRunDir = "/run/vpcemu";
 
+// One line of the write-ahead journal: a namespace about to be created, or a process about to
+// run (its pid and start time, so a recycled pid is never taken for it). On disk each is one
+// JSON object per line: {"netns": N} or {"process": PID, "start": T, "name": NAME}.
+struct JournalEntry {
+  enum class Kind { kNetns, kProcess } kind = Kind::kNetns;
+  std::string netns;   // kNetns
+  pid_t pid = 0;       // kProcess
+  uint64_t start = 0;  // kProcess: start time in clock ticks since boot
+  std::string name;    // kProcess: the plan's process name
+};
+
 class StateDir {
  public:
   StateDir(std::string run_dir, std::string scenario);
   const std::string& path() const { return path_; }
   const std::string& scenario() const { return scenario_; }
-  std::string log_path(const std::string& name) const { return path_ + "/logs/" + name + ".log"; }
+  std::string log_path(const std::string& name) const {
+    return path_ + "/" + state_paths::process_log(name);
+  }
   // The last `n` lines of a file (a daemon's log), oldest first; none if it cannot be read.
   static std::vector<std::string> tail_lines(const std::string& path, size_t n);
   bool exists() const;
@@ -28,9 +45,10 @@ class StateDir {
   // Exclusive lock held while the returned Fd lives: one up/down per scenario at a time.
   Result<Fd> lock();
 
-  // Appends one entry; written before the object it names is created.
-  Status journal(const nlohmann::json& entry);
-  std::vector<nlohmann::json> read_journal() const;
+  // Append one entry each; written before the object it names is created.
+  Status journal_netns(const std::string& netns);
+  Status journal_process(pid_t pid, uint64_t start, const std::string& name);
+  std::vector<JournalEntry> read_journal() const;
 
   Status write_plan(const Plan& plan, const std::string& source_file);
   std::optional<Plan> read_plan() const;
@@ -47,6 +65,7 @@ class StateDir {
   std::string run_dir_;
   std::string scenario_;
   std::string path_;
+  Status journal(const nlohmann::json& entry);
   Fd journal_;
 };
 

@@ -2,6 +2,7 @@
 // authorization rules and source NAT; each client a namespace on the internet running the real
 // client.
 #include "compile/constructs.h"
+#include "compile/state_paths.h"
 
 namespace vpcemu::compiling {
 
@@ -20,8 +21,8 @@ const std::vector<std::string> kOpenvpnCommon = {
 void openvpn_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std::string& ens,
                       Ipv4 pub) {
   const std::string& name = e.name;
-  const std::string dir = "@state/cvpn/" + name;
-  cx.plan.files.push_back({"cvpn/" + name + "/ext.cnf",
+  const std::string dir = state_paths::kStatePrefix + state_paths::cvpn_dir(name);
+  cx.plan.files.push_back({state_paths::cvpn_dir(name) + "/ext.cnf",
                            "[server]\nbasicConstraints = CA:FALSE\n"
                            "keyUsage = critical,digitalSignature,keyAgreement\n"
                            "extendedKeyUsage = serverAuth\n"
@@ -77,7 +78,7 @@ void openvpn_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std:
                                      "1",
                                      "5",
                                      "--status",
-                                     "status.txt",
+                                     state_paths::kOpenvpnStatusFile,
                                      "1",
                                      "--status-version",
                                      "2"};
@@ -88,13 +89,13 @@ void openvpn_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std:
   }
   ProcessPlan sp{ens, "cvpn-" + name + "-server", server, dir, "", {}, true};
   // Clients start once the server listens: a first packet into nothing costs a 2 s retry.
-  sp.ready_file = "logs/cvpn-" + name + "-server.log";
+  sp.ready_file = state_paths::process_log(sp.name);
   sp.ready_text = "Initialization Sequence Completed";
   cx.plan.processes.push_back(sp);
 }
 
 void openvpn_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub) {
-  const std::string dir = "@state/cvpn/" + e.name;
+  const std::string dir = state_paths::kStatePrefix + state_paths::cvpn_dir(e.name);
   for (const auto& [client, _] : e.clients) {
     std::string cns = endpoint_ns_name(cx.sc.name, client);
     std::vector<std::string> argv = {
@@ -103,7 +104,7 @@ void openvpn_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub) {
         "--remote-cert-tls", "server",   "--verify-x509-name", "server",  "name"};
     argv.insert(argv.end(), kOpenvpnCommon.begin(), kOpenvpnCommon.end());
     ProcessPlan p{cns, "cvpn-client-" + client, argv, dir, "", {}, true};
-    p.ready_file = "logs/cvpn-client-" + client + ".log";
+    p.ready_file = state_paths::process_log(p.name);
     p.ready_text = "Initialization Sequence Completed";
     cx.plan.processes.push_back(p);
   }
@@ -113,7 +114,7 @@ void openvpn_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub) {
 // client CIDR's first address, clients the next ones in name order.
 void x25519_key(CompileContext& cx, const ClientVpnEndpoint& e, const std::string& ns,
                 const std::string& who) {
-  const std::string dir = "@state/cvpn/" + e.name;
+  const std::string dir = state_paths::kStatePrefix + state_paths::cvpn_dir(e.name);
   ProcessPlan k{ns,
                 "cvpn-" + e.name + "-" + who + "-key",
                 {"openssl", "genpkey", "-algorithm", "x25519", "-out", who + ".key.pem"},
@@ -145,7 +146,7 @@ Ipv4 wireguard_address(const ClientVpnEndpoint& e, const std::string& client) {
 
 void wireguard_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std::string& ens,
                         Ipv4) {
-  const std::string key = "cvpn/" + e.name + "/";
+  const std::string key = state_paths::cvpn_dir(e.name) + "/";
   x25519_key(cx, e, ens, "server");
   for (const auto& [client, _] : e.clients) x25519_key(cx, e, ens, client);
   std::string uapi = "set=1\nprivate_key=@key:" + key + "server.key.pem\nlisten_port=51820\n";
@@ -156,7 +157,7 @@ void wireguard_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const st
   ProcessPlan p{ens,
                 "cvpn-" + e.name + "-server",
                 {"wireguard-go", "-f", "wg0"},
-                "@state/cvpn/" + e.name,
+                state_paths::kStatePrefix + state_paths::cvpn_dir(e.name),
                 "",
                 {},
                 true};
@@ -166,7 +167,7 @@ void wireguard_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const st
 }
 
 void wireguard_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub) {
-  const std::string key = "cvpn/" + e.name + "/";
+  const std::string key = state_paths::cvpn_dir(e.name) + "/";
   for (const auto& [client, _] : e.clients) {
     std::string cns = endpoint_ns_name(cx.sc.name, client);
     std::string uapi =
@@ -177,7 +178,7 @@ void wireguard_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub)
     ProcessPlan p{cns,
                   "cvpn-client-" + client,
                   {"wireguard-go", "-f", "wg0"},
-                  "@state/cvpn/" + e.name,
+                  state_paths::kStatePrefix + state_paths::cvpn_dir(e.name),
                   "",
                   {},
                   true};

@@ -1,6 +1,8 @@
 // The shared helpers of compilation: kernel objects of one shape, named and addressed alike.
 #include "compile/context.h"
 
+#include "compile/state_paths.h"
+
 namespace vpcemu::compiling {
 
 CompileContext::CompileContext(const Scenario& scenario, std::string scenario_dir)
@@ -74,17 +76,18 @@ std::string CompileContext::internet_stub(const std::string& ns, const std::stri
 // bird in a namespace: config and control socket in the state directory; `up` waits until
 // its sessions have learned their routes.
 void CompileContext::bird(const std::string& ns, const BirdConfig& b, const std::string& label) {
-  const std::string dir = "bgp/" + label;
+  const std::string dir = state_paths::bgp_dir(label);
+  const std::string at = state_paths::kStatePrefix;
   plan.files.push_back({dir + "/bird.conf", bird_conf(b)});
   ProcessPlan p{ns,
                 "bird-" + label,
-                {"bird", "-f", "-c", "@state/" + dir + "/bird.conf", "-s",
-                 "@state/" + dir + "/bird.ctl", "-P", "/run/bird.pid"},
+                {"bird", "-f", "-c", at + dir + "/bird.conf", "-s",
+                 at + state_paths::bird_socket(label), "-P", "/run/bird.pid"},
                 "/",
                 "",
                 {},
                 true};
-  p.bgp_socket = dir + "/bird.ctl";
+  p.bgp_socket = state_paths::bird_socket(label);
   plan.processes.push_back(p);
 }
 

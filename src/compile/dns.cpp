@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "compile/constructs.h"
+#include "compile/state_paths.h"
 
 namespace vpcemu::compiling {
 
@@ -31,20 +32,21 @@ void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
     hosts += "\n";
   }
   // dnsmasq watches the directory (inotify): a live change rewrites the file, no restart.
-  const std::string file = "dns/" + vpc.name + "/hosts";
+  const std::string file = state_paths::dns_dir(vpc.name) + "/hosts";
   cx.plan.files.push_back({file, hosts});
   cx.plan.processes.push_back(
       {rns,
        "dns-" + vpc.name,
        {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
         "--no-poll", "--bind-interfaces", "--listen-address=" + ip.str(),
-        "--hostsdir=@state/dns/" + vpc.name, "--pid-file=", "--log-facility=-", "--user=root"},
+        "--hostsdir=" + std::string(state_paths::kStatePrefix) + state_paths::dns_dir(vpc.name),
+        "--pid-file=", "--log-facility=-", "--user=root"},
        "/",
        "",
        {},
        true});
-  cx.plan.files.push_back({"etc/vpc-" + vpc.name + "/resolv.conf",
-                           "nameserver " + ip.str() + "\nsearch ec2.internal\n"});
+  cx.plan.files.push_back(
+      {state_paths::resolv_conf(vpc.name), "nameserver " + ip.str() + "\nsearch ec2.internal\n"});
 }
 
 }  // namespace vpcemu::compiling

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "compile/constructs.h"
+#include "compile/state_paths.h"
 #include "daemons/strongswan.h"
 #include "util/text.h"
 
@@ -86,7 +87,7 @@ void vpn_tunnels(CompileContext& cx) {
       std::string psk = hex(stable_hash(cx.sc.name + "/" + tname + "/psk"), 16) +
                         hex(stable_hash(tname + "/" + cx.sc.name), 16);
       IpsecTunnel vgw{tname,
-                      "@state/vpn/" + tname + "/vgw",
+                      state_paths::kStatePrefix + state_paths::vpn_dir(tname, "vgw"),
                       cx.addr.tunnel_public.at(cname + "/" + std::to_string(t)),
                       *o.public_ip,
                       ike_port(k),
@@ -99,7 +100,7 @@ void vpn_tunnels(CompileContext& cx) {
                       221u + k,
                       40000u + k};
       IpsecTunnel cgw{tname,
-                      "@state/vpn/" + tname + "/cgw",
+                      state_paths::kStatePrefix + state_paths::vpn_dir(tname, "cgw"),
                       *o.public_ip,
                       vgw.local,
                       ike_port(j),
@@ -123,14 +124,15 @@ void vpn_tunnels(CompileContext& cx) {
       }
       for (const auto& [side, ns, cfg] :
            {std::tuple{"vgw", gns, &vgw}, std::tuple{"cgw", ons, &cgw}}) {
-        const std::string dir = std::string("vpn/") + tname + "/" + side;
+        const std::string dir = state_paths::vpn_dir(tname, side);
         cx.plan.files.push_back({dir + "/strongswan.conf", strongswan_conf(*cfg)});
         cx.plan.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
         uint32_t prio = cfg->table_priority ? cfg->table_priority : cfg->table;
         cx.plan.rules.push_back({ns, prio, std::nullopt, std::nullopt, cfg->table, false,
                                  "routes of tunnel " + tname + " (its charon's table)"});
         ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
-        p.env = {"STRONGSWAN_CONF=@state/" + dir + "/strongswan.conf"};
+        p.env = {"STRONGSWAN_CONF=" + std::string(state_paths::kStatePrefix) + dir +
+                 "/strongswan.conf"};
         if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
         if (!bgp && !cfg->initiator)
           cx.birds[gns].learn.push_back({cfg->table, kStaticVpnPreference});
@@ -147,7 +149,7 @@ void vpn_tunnels(CompileContext& cx) {
           initiators.push_back(p);
         } else {
           // A responder without its config turns the initiator away for good.
-          p.ready_file = dir + "/charon.log";
+          p.ready_file = state_paths::charon_log(tname, side);
           p.ready_text = "successfully loaded";
           cx.plan.processes.push_back(p);
         }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "compile/constructs.h"
+#include "compile/state_paths.h"
 
 namespace vpcemu::compiling {
 
@@ -60,7 +61,7 @@ void instances(CompileContext& cx, VpcRouter& r) {
     cx.eni_namespace(r.ns, ins, port, scidr, ip, "ENI of " + iname);
     std::optional<Ipv4> pub;
     if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end()) pub = p->second;
-    const std::string resolv = "etc/vpc-" + vpc.name + "/resolv.conf";
+    const std::string resolv = state_paths::resolv_conf(vpc.name);
     cx.plan.endpoints.push_back(
         {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv});
     if (!in.run.empty()) cx.plan.processes.push_back({ins, iname, in.run, cx.dir, resolv});

@@ -1,0 +1,50 @@
+// Paths inside a scenario's state directory (`--run-dir`/<scenario>), spelled once: compile
+// writes them into the plan (configs, working directories, readiness files, sockets; "@state/"
+// in an argument vector), and status reads the daemons' logs and sockets at the same places.
+#pragma once
+#include <string>
+
+namespace vpcemu::state_paths {
+
+inline constexpr const char* kStatePrefix = "@state/";  // apply substitutes the directory
+
+// One end of a site-to-site tunnel: its charon's configuration and log.
+inline std::string vpn_dir(const std::string& tunnel, const std::string& side) {
+  return "vpn/" + tunnel + "/" + side;
+}
+inline std::string charon_log(const std::string& tunnel, const std::string& side) {
+  return vpn_dir(tunnel, side) + "/charon.log";
+}
+
+// A bird's configuration and control socket; `label` is its namespace without the scenario.
+inline std::string bgp_dir(const std::string& label) {
+  return "bgp/" + label;
+}
+inline std::string bird_socket(const std::string& label) {
+  return bgp_dir(label) + "/bird.ctl";
+}
+
+// A client VPN endpoint's certificates and keys (the server's working directory), and the
+// status file OpenVPN writes there.
+inline constexpr const char* kOpenvpnStatusFile = "status.txt";
+inline std::string cvpn_dir(const std::string& endpoint) {
+  return "cvpn/" + endpoint;
+}
+inline std::string openvpn_status(const std::string& endpoint) {
+  return cvpn_dir(endpoint) + "/" + kOpenvpnStatusFile;
+}
+
+// Every process's stdout and stderr.
+inline std::string process_log(const std::string& process) {
+  return "logs/" + process + ".log";
+}
+
+// A VPC's resolver: the hosts directory dnsmasq watches, and the resolv.conf instances see.
+inline std::string dns_dir(const std::string& vpc) {
+  return "dns/" + vpc;
+}
+inline std::string resolv_conf(const std::string& vpc) {
+  return "etc/vpc-" + vpc + "/resolv.conf";
+}
+
+}  // namespace vpcemu::state_paths
