@@ -29,6 +29,171 @@ LinkEnd end_from(const json& j) {
   return {j.at("ns"), j.at("ifname"), j.at("mac")};
 }
 
+// One plan object each, to JSON and back; the plan is their lists.
+json route_to_json(const RoutePlan& r) {
+  json x = {{"ns", r.ns},
+            {"table", r.table},
+            {"destination", cidr_j(r.dst)},
+            {"type", r.type == RouteType::kBlackhole ? "blackhole" : "unicast"},
+            {"why", r.why}};
+  if (r.via) x["via"] = r.via->str();
+  if (!r.dev.empty()) x["dev"] = r.dev;
+  if (r.onlink) x["onlink"] = true;
+  if (r.metric) x["metric"] = r.metric;
+  return x;
+}
+
+json rule_to_json(const RulePlan& r) {
+  json x = {{"ns", r.ns}, {"priority", r.priority}, {"why", r.why}};
+  if (r.fwmark) x["fwmark"] = *r.fwmark;
+  if (r.to) x["to"] = cidr_j(*r.to);
+  if (r.unreachable)
+    x["action"] = "unreachable";
+  else
+    x["table"] = r.table;
+  if (!r.iif.empty()) x["iif"] = r.iif;
+  return x;
+}
+
+json nft_to_json(const NftPlan& n) {
+  json objs = json::array();
+  for (const auto& o : n.table.objects) {
+    json x = {
+        {"kind", static_cast<int>(o.kind)}, {"name", o.name}, {"spec", o.spec}, {"items", o.items}};
+    if (o.staged) x["staged"] = true;
+    if (!o.staging.empty()) x["staging"] = o.staging;
+    objs.push_back(x);
+  }
+  return {{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name}, {"objects", objs}};
+}
+
+json process_to_json(const ProcessPlan& pr) {
+  json x = {{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}};
+  if (!pr.resolv_conf.empty()) x["resolv_conf"] = pr.resolv_conf;
+  if (!pr.env.empty()) x["env"] = pr.env;
+  if (pr.daemon) x["daemon"] = true;
+  if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
+  if (pr.wait_exit) x["wait_exit"] = true;
+  if (pr.wireguard) {
+    json routes = json::array();
+    for (const auto& r : pr.wireguard->routes) routes.push_back(r.str());
+    x["wireguard"] = {{"ifname", pr.wireguard->ifname},
+                      {"uapi", pr.wireguard->uapi},
+                      {"address", pr.wireguard->address.str()},
+                      {"routes", routes}};
+  }
+  if (pr.tun_address) x["tun_address"] = pr.tun_address->str();
+  if (!pr.bgp_socket.empty()) x["bgp_socket"] = pr.bgp_socket;
+  if (pr.tun_rule_table) x["tun_rule"] = {pr.tun_rule_priority, pr.tun_rule_table};
+  return x;
+}
+
+json endpoint_to_json(const EndpointInfo& e) {
+  json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
+  if (!e.vpc.empty()) x["vpc"] = e.vpc;
+  if (!e.subnet.empty()) x["subnet"] = e.subnet;
+  if (e.public_ip) x["public_ip"] = e.public_ip->str();
+  if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
+  if (!e.resolv_conf.empty()) x["resolv_conf"] = e.resolv_conf;
+  return x;
+}
+
+json gateway_to_json(const GatewayInfo& g) {
+  json x = {{"kind", g.kind},
+            {"vpc", g.vpc},
+            {"name", g.name},
+            {"ns", g.ns},
+            {"private_ip", g.private_ip.str()}};
+  if (g.public_ip) x["public_ip"] = g.public_ip->str();
+  return x;
+}
+
+RoutePlan route_from_json(const json& r) {
+  RoutePlan x;
+  x.ns = r.at("ns");
+  x.table = r.at("table");
+  x.dst = prefix_from(r.at("destination"));
+  x.type = r.at("type") == "blackhole" ? RouteType::kBlackhole : RouteType::kUnicast;
+  if (r.contains("via")) x.via = addr_from(r.at("via"));
+  x.dev = r.value("dev", "");
+  x.onlink = r.value("onlink", false);
+  x.why = r.value("why", "");
+  x.metric = r.value("metric", 0u);
+  return x;
+}
+
+RulePlan rule_from_json(const json& r) {
+  RulePlan x;
+  x.ns = r.at("ns");
+  x.priority = r.at("priority");
+  if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
+  if (r.contains("to")) x.to = prefix_from(r.at("to"));
+  x.unreachable = r.value("action", "") == "unreachable";
+  x.table = r.value("table", 0u);
+  x.why = r.value("why", "");
+  x.iif = r.value("iif", "");
+  return x;
+}
+
+NftPlan nft_from_json(const json& n) {
+  NftPlan x;
+  x.ns = n.at("ns");
+  x.table.family = n.at("family");
+  x.table.name = n.at("table");
+  for (const auto& o : n.at("objects")) {
+    x.table.objects.push_back({static_cast<NftObject::Kind>(o.at("kind").get<int>()), o.at("name"),
+                               o.at("spec"), o.at("items"), o.value("staged", false),
+                               o.value("staging", std::vector<std::string>{})});
+  }
+  return x;
+}
+
+ProcessPlan process_from_json(const json& pr) {
+  ProcessPlan x{pr.at("ns"),
+                pr.at("name"),
+                pr.at("argv"),
+                pr.at("cwd"),
+                pr.value("resolv_conf", ""),
+                pr.value("env", std::vector<std::string>{}),
+                pr.value("daemon", false),
+                pr.value("ready_file", ""),
+                pr.value("ready_text", ""),
+                pr.value("wait_exit", false),
+                std::nullopt};
+  if (pr.contains("wireguard")) {
+    const auto& w = pr.at("wireguard");
+    WireguardSetup ws{w.at("ifname"), w.at("uapi"), cidr_from(w.at("address")), {}};
+    for (const auto& r : w.at("routes")) ws.routes.push_back(cidr_from(r));
+    x.wireguard = ws;
+  }
+  if (pr.contains("tun_address")) x.tun_address = cidr_from(pr.at("tun_address"));
+  x.bgp_socket = pr.value("bgp_socket", "");
+  if (pr.contains("tun_rule"))
+    x.tun_rule_priority = pr.at("tun_rule")[0], x.tun_rule_table = pr.at("tun_rule")[1];
+  return x;
+}
+
+EndpointInfo endpoint_from_json(const json& e) {
+  EndpointInfo x;
+  x.name = e.at("name");
+  x.kind = e.at("kind");
+  x.ns = e.at("ns");
+  x.vpc = e.value("vpc", "");
+  x.subnet = e.value("subnet", "");
+  x.private_ip = ip_from(e.at("private_ip"));
+  if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
+  x.security_groups = e.value("security_groups", std::vector<std::string>{});
+  x.resolv_conf = e.value("resolv_conf", "");
+  return x;
+}
+
+GatewayInfo gateway_from_json(const json& g) {
+  GatewayInfo x{g.at("kind"), g.at("vpc"), g.at("name"), g.at("ns"), ip_from(g.at("private_ip")),
+                std::nullopt};
+  if (g.contains("public_ip")) x.public_ip = ip_from(g.at("public_ip"));
+  return x;
+}
+
 }  // namespace
 
 json plan_to_json(const Plan& p) {
@@ -54,88 +219,19 @@ json plan_to_json(const Plan& p) {
   for (const auto& n : p.neighs)
     j["neighbours"].push_back({{"ns", n.ns}, {"dev", n.dev}, {"ip", n.ip.str()}, {"mac", n.mac}});
   j["routes"] = json::array();
-  for (const auto& r : p.routes) {
-    json x = {{"ns", r.ns},
-              {"table", r.table},
-              {"destination", cidr_j(r.dst)},
-              {"type", r.type == RouteType::kBlackhole ? "blackhole" : "unicast"},
-              {"why", r.why}};
-    if (r.via) x["via"] = r.via->str();
-    if (!r.dev.empty()) x["dev"] = r.dev;
-    if (r.onlink) x["onlink"] = true;
-    if (r.metric) x["metric"] = r.metric;
-    j["routes"].push_back(x);
-  }
+  for (const auto& r : p.routes) j["routes"].push_back(route_to_json(r));
   j["rules"] = json::array();
-  for (const auto& r : p.rules) {
-    json x = {{"ns", r.ns}, {"priority", r.priority}, {"why", r.why}};
-    if (r.fwmark) x["fwmark"] = *r.fwmark;
-    if (r.to) x["to"] = cidr_j(*r.to);
-    if (r.unreachable)
-      x["action"] = "unreachable";
-    else
-      x["table"] = r.table;
-    if (!r.iif.empty()) x["iif"] = r.iif;
-    j["rules"].push_back(x);
-  }
+  for (const auto& r : p.rules) j["rules"].push_back(rule_to_json(r));
   j["nftables"] = json::array();
-  for (const auto& n : p.nft) {
-    json objs = json::array();
-    for (const auto& o : n.table.objects) {
-      json x = {{"kind", static_cast<int>(o.kind)},
-                {"name", o.name},
-                {"spec", o.spec},
-                {"items", o.items}};
-      if (o.staged) x["staged"] = true;
-      if (!o.staging.empty()) x["staging"] = o.staging;
-      objs.push_back(x);
-    }
-    j["nftables"].push_back(
-        {{"ns", n.ns}, {"family", n.table.family}, {"table", n.table.name}, {"objects", objs}});
-  }
+  for (const auto& n : p.nft) j["nftables"].push_back(nft_to_json(n));
   j["files"] = json::array();
   for (const auto& f : p.files) j["files"].push_back({{"path", f.path}, {"content", f.content}});
   j["processes"] = json::array();
-  for (const auto& pr : p.processes) {
-    json x = {{"ns", pr.ns}, {"name", pr.name}, {"argv", pr.argv}, {"cwd", pr.cwd}};
-    if (!pr.resolv_conf.empty()) x["resolv_conf"] = pr.resolv_conf;
-    if (!pr.env.empty()) x["env"] = pr.env;
-    if (pr.daemon) x["daemon"] = true;
-    if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
-    if (pr.wait_exit) x["wait_exit"] = true;
-    if (pr.wireguard) {
-      json routes = json::array();
-      for (const auto& r : pr.wireguard->routes) routes.push_back(r.str());
-      x["wireguard"] = {{"ifname", pr.wireguard->ifname},
-                        {"uapi", pr.wireguard->uapi},
-                        {"address", pr.wireguard->address.str()},
-                        {"routes", routes}};
-    }
-    if (pr.tun_address) x["tun_address"] = pr.tun_address->str();
-    if (!pr.bgp_socket.empty()) x["bgp_socket"] = pr.bgp_socket;
-    if (pr.tun_rule_table) x["tun_rule"] = {pr.tun_rule_priority, pr.tun_rule_table};
-    j["processes"].push_back(x);
-  }
+  for (const auto& pr : p.processes) j["processes"].push_back(process_to_json(pr));
   j["endpoints"] = json::array();
-  for (const auto& e : p.endpoints) {
-    json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
-    if (!e.vpc.empty()) x["vpc"] = e.vpc;
-    if (!e.subnet.empty()) x["subnet"] = e.subnet;
-    if (e.public_ip) x["public_ip"] = e.public_ip->str();
-    if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
-    if (!e.resolv_conf.empty()) x["resolv_conf"] = e.resolv_conf;
-    j["endpoints"].push_back(x);
-  }
+  for (const auto& e : p.endpoints) j["endpoints"].push_back(endpoint_to_json(e));
   j["gateways"] = json::array();
-  for (const auto& g : p.gateways) {
-    json x = {{"kind", g.kind},
-              {"vpc", g.vpc},
-              {"name", g.name},
-              {"ns", g.ns},
-              {"private_ip", g.private_ip.str()}};
-    if (g.public_ip) x["public_ip"] = g.public_ip->str();
-    j["gateways"].push_back(x);
-  }
+  for (const auto& g : p.gateways) j["gateways"].push_back(gateway_to_json(g));
   j["subnets"] = json::array();
   for (const auto& s : p.subnets) {
     j["subnets"].push_back({{"vpc", s.vpc},
@@ -161,89 +257,15 @@ Plan plan_from_json(const json& j) {
     p.addrs.push_back({a.at("ns"), a.at("dev"), prefix_from(a.at("address"))});
   for (const auto& n : j.at("neighbours"))
     p.neighs.push_back({n.at("ns"), n.at("dev"), addr_from(n.at("ip")), n.at("mac")});
-  for (const auto& r : j.at("routes")) {
-    RoutePlan x;
-    x.ns = r.at("ns");
-    x.table = r.at("table");
-    x.dst = prefix_from(r.at("destination"));
-    x.type = r.at("type") == "blackhole" ? RouteType::kBlackhole : RouteType::kUnicast;
-    if (r.contains("via")) x.via = addr_from(r.at("via"));
-    x.dev = r.value("dev", "");
-    x.onlink = r.value("onlink", false);
-    x.why = r.value("why", "");
-    x.metric = r.value("metric", 0u);
-    p.routes.push_back(x);
-  }
-  for (const auto& r : j.at("rules")) {
-    RulePlan x;
-    x.ns = r.at("ns");
-    x.priority = r.at("priority");
-    if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
-    if (r.contains("to")) x.to = prefix_from(r.at("to"));
-    x.unreachable = r.value("action", "") == "unreachable";
-    x.table = r.value("table", 0u);
-    x.why = r.value("why", "");
-    x.iif = r.value("iif", "");
-    p.rules.push_back(x);
-  }
-  for (const auto& n : j.at("nftables")) {
-    NftPlan x;
-    x.ns = n.at("ns");
-    x.table.family = n.at("family");
-    x.table.name = n.at("table");
-    for (const auto& o : n.at("objects")) {
-      x.table.objects.push_back({static_cast<NftObject::Kind>(o.at("kind").get<int>()),
-                                 o.at("name"), o.at("spec"), o.at("items"),
-                                 o.value("staged", false),
-                                 o.value("staging", std::vector<std::string>{})});
-    }
-    p.nft.push_back(std::move(x));
-  }
+  for (const auto& r : j.at("routes")) p.routes.push_back(route_from_json(r));
+  for (const auto& r : j.at("rules")) p.rules.push_back(rule_from_json(r));
+  for (const auto& n : j.at("nftables")) p.nft.push_back(nft_from_json(n));
   for (const auto& f : j.value("files", json::array()))
     p.files.push_back({f.at("path"), f.at("content")});
-  for (const auto& pr : j.at("processes")) {
-    ProcessPlan x{pr.at("ns"),
-                  pr.at("name"),
-                  pr.at("argv"),
-                  pr.at("cwd"),
-                  pr.value("resolv_conf", ""),
-                  pr.value("env", std::vector<std::string>{}),
-                  pr.value("daemon", false),
-                  pr.value("ready_file", ""),
-                  pr.value("ready_text", ""),
-                  pr.value("wait_exit", false),
-                  std::nullopt};
-    if (pr.contains("wireguard")) {
-      const auto& w = pr.at("wireguard");
-      WireguardSetup ws{w.at("ifname"), w.at("uapi"), cidr_from(w.at("address")), {}};
-      for (const auto& r : w.at("routes")) ws.routes.push_back(cidr_from(r));
-      x.wireguard = ws;
-    }
-    if (pr.contains("tun_address")) x.tun_address = cidr_from(pr.at("tun_address"));
-    x.bgp_socket = pr.value("bgp_socket", "");
-    if (pr.contains("tun_rule"))
-      x.tun_rule_priority = pr.at("tun_rule")[0], x.tun_rule_table = pr.at("tun_rule")[1];
-    p.processes.push_back(x);
-  }
-  for (const auto& e : j.at("endpoints")) {
-    EndpointInfo x;
-    x.name = e.at("name");
-    x.kind = e.at("kind");
-    x.ns = e.at("ns");
-    x.vpc = e.value("vpc", "");
-    x.subnet = e.value("subnet", "");
-    x.private_ip = ip_from(e.at("private_ip"));
-    if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
-    x.security_groups = e.value("security_groups", std::vector<std::string>{});
-    x.resolv_conf = e.value("resolv_conf", "");
-    p.endpoints.push_back(x);
-  }
-  for (const auto& g : j.value("gateways", json::array())) {
-    GatewayInfo x{g.at("kind"), g.at("vpc"), g.at("name"), g.at("ns"), ip_from(g.at("private_ip")),
-                  std::nullopt};
-    if (g.contains("public_ip")) x.public_ip = ip_from(g.at("public_ip"));
-    p.gateways.push_back(x);
-  }
+  for (const auto& pr : j.at("processes")) p.processes.push_back(process_from_json(pr));
+  for (const auto& e : j.at("endpoints")) p.endpoints.push_back(endpoint_from_json(e));
+  for (const auto& g : j.value("gateways", json::array()))
+    p.gateways.push_back(gateway_from_json(g));
   for (const auto& s : j.value("subnets", json::array())) {
     p.subnets.push_back({s.at("vpc"), s.at("name"), cidr_from(s.at("cidr")), s.at("route_table"),
                          s.at("network_acl")});
