@@ -258,12 +258,20 @@ class Applier {
         text.replace(at, eol - at, *hexkey);
       }
     }
-    Fd sock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
     std::snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path.c_str());
-    if (connect(sock.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0)
-      return errno_error("connect", path, errno);
+    // The socket's file exists from bind(); until listen() a connect is refused.
+    Fd sock;
+    for (;;) {
+      sock = Fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      if (connect(sock.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0) break;
+      int err = errno;
+      if ((err != ECONNREFUSED && err != ENOENT) || Clock::now() > deadline ||
+          child_exit_status(pid) >= 0)
+        return errno_error("connect", path, err);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     if (write(sock.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
       return errno_error("write", path, errno);
     char buf[256];

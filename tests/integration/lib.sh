@@ -23,6 +23,9 @@ vpcemu() { "$VPCEMU" --run-dir "$RUN_DIR" "$@"; }
 
 register() { echo "$1" >> "$SCENARIOS"; }
 
+# up FILE: `vpcemu up FILE`; on failure the test fails with what up said.
+up() { local out; out=$(vpcemu up "$1" 2>&1) || fail "up $1: $out"; }
+
 cleanup() {
   local rc=$?
   while read -r s; do vpcemu down "$s" >/dev/null 2>&1 || true; done < "$SCENARIOS"

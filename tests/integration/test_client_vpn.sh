@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 command -v openvpn >/dev/null || { echo "SKIPPED: OpenVPN is not installed"; exit 77; }
 name=$(uname_for cvpn)
 f=$(scenario_copy client-vpn.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "$(tail -1 <<<"$out")"
 

@@ -6,7 +6,7 @@ command -v wireguard-go >/dev/null || { echo "SKIPPED: wireguard-go is not insta
 name=$(uname_for wgvpn)
 f=$(scenario_copy client-vpn.yaml "$name")
 sed -i 's/    transport: openvpn/    transport: wireguard/' "$f"
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "$(tail -1 <<<"$out")"
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for dns)
 f=$(scenario_copy basic-vpc.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 
 [[ $(vpcemu exec app-1 -- cat /etc/resolv.conf) == *"nameserver 10.0.0.2"* ]] || fail "resolv.conf"
 pass "instances' resolv.conf names 10.0.0.2 (VPC base + 2)"

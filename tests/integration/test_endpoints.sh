@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for vpce)
 f=$(scenario_copy endpoints.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "rules 26, 27: $(tail -1 <<<"$out")"
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for cli)
 f=$(scenario_copy basic-vpc.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 
 [[ $(echo hello | vpcemu exec web-1 -- cat) == hello ]] || fail "stdin/stdout not passed through"
 set +e

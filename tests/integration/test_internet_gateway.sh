@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for igw)
 f=$(scenario_copy basic-vpc.yaml "$name")
-vpcemu up "$f"
+up "$f"
 pub=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; e={x["name"]:x for x in json.load(sys.stdin)["endpoints"]}; print(e["web-1"]["public_ip"])')
 [[ $pub == 203.0.113.* ]] || fail "web-1 has no public address: $pub"
 

@@ -39,7 +39,7 @@ internet:
     client: { ip: 198.51.100.20 }
 YAML
 )
-vpcemu up "$f" 2>/dev/null
+up "$f"
 pub=$(vpcemu status "$name" --format json |
       python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}["srv"]["public_ip"])')
 

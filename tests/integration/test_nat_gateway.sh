@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for nat)
 f=$(scenario_copy nat-gateway.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "TCP, UDP and ICMP out; nothing in: $(tail -1 <<<"$out")"
 eip=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["gateways"][0]["public_ip"])')

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for nacl)
 f=$(scenario_copy sg-vs-nacl.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "rules 11-15: $(tail -1 <<<"$out")"
 pub=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}["trapped"]["public_ip"])')

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for onprem)
 f=$(scenario_copy "$SOURCE_DIR/tests/integration/scenarios/onprem-internet.yaml" "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "$(tail -1 <<<"$out")"
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for peer)
 f=$(scenario_copy peering.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "rules 22-25: $(tail -1 <<<"$out")"
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for plink)
 f=$(scenario_copy privatelink.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "rule 28 for three customers, two of them with the provider's own CIDR: $(tail -1 <<<"$out")"
 

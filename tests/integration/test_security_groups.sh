@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for sg)
 f=$(scenario_copy security-groups.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "rules 4, 5, 6, 7, 9, 10: $(tail -1 <<<"$out")"
 

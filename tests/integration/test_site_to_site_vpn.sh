@@ -6,7 +6,7 @@ command -v charon-systemd >/dev/null || { echo "SKIPPED: strongSwan (charon-syst
 name=$(uname_for s2s)
 f=$(scenario_copy site-to-site-vpn.yaml "$name")
 t0=$(date +%s%N)
-vpcemu up "$f" 2>/dev/null
+up "$f"
 tunnels_up() { [[ -n $(in_ns "$name.vgw.prod" ip route show table 221 2>/dev/null) && -n $(in_ns "$name.vgw.prod" ip route show table 222 2>/dev/null) ]]; }
 for _ in $(seq 100); do tunnels_up && break; sleep 0.05; done
 tunnels_up || fail "the tunnels did not come up within 5 s"

@@ -2,7 +2,7 @@
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for idem)
 f=$(scenario_copy basic-vpc.yaml "$name")
-vpcemu up "$f" 2>/dev/null
+up "$f"
 ino1=$(stat -c %i "/run/netns/$name.web-1")
 pid1=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["processes"][0]["pid"])')
 out=$(vpcemu up "$f" 2>&1)
