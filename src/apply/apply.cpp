@@ -53,9 +53,48 @@ class Applier {
   Applier(const Plan& p, StateDir& s, const ApplyOptions& o, const Progress& pr)
       : plan_(p), state_(s), opt_(o), progress_(pr) {}
 
+  // The plan in phases, each timed: namespaces, links, addresses and routes, nftables, then
+  // the processes.
   Status run() {
     raise_fd_limit();
     auto t = Clock::now();
+    if (auto s = create_namespaces(); !s) return s;
+    step("namespaces", plan_.namespaces.size(), t);
+
+    t = Clock::now();
+    if (auto s = make_links(); !s) return s;
+    step("links", plan_.veths.size(), t);
+    if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() &&
+        plan_.rules.empty() && plan_.nft.empty() && plan_.processes.empty() &&
+        plan_.files.empty()) {
+      return {};
+    }
+
+    t = Clock::now();
+    if (auto s = add_addresses_and_routes(); !s) return s;
+    step("addresses, neighbours, routes and rules",
+         plan_.addrs.size() + plan_.neighs.size() + plan_.routes.size() + plan_.rules.size(), t);
+
+    // libnftables waits on its socket with select(), which aborts on an fd >= FD_SETSIZE: drop
+    // the per-namespace handles (two per namespace) before it runs, and open fds on demand.
+    socks_.clear();
+    fds_.clear();
+
+    t = Clock::now();
+    for (const auto& n : plan_.nft) {
+      auto nsfd = netns_open(n.ns);
+      if (!nsfd) return nsfd.error();
+      if (auto s = nft_run(nsfd->get(), n.ns, nft_full_script(n.table)); !s) return s;
+    }
+    step("nftables tables", plan_.nft.size(), t);
+    return start_processes();
+  }
+
+ private:
+  // The plan's namespaces, each journaled before it is made; then a handle on every
+  // namespace the plan touches (a plan of additions to a running scenario also touches
+  // namespaces that exist already).
+  Status create_namespaces() {
     for (const auto& ns : plan_.namespaces) {
       if (auto s = state_.journal_netns(ns.name); !s) return s;
       if (auto s = netns_create(ns.name); !s) return s;
@@ -63,9 +102,6 @@ class Applier {
       if (!fd) return fd.error();
       fds_.emplace(ns.name, std::move(*fd));
     }
-    step("namespaces", plan_.namespaces.size(), t);
-
-    // A plan of additions to a running scenario also touches namespaces that exist already.
     std::set<std::string> touched;
     for (const auto& s : plan_.sysctls) touched.insert(s.ns);
     for (const auto& v : plan_.veths) touched.insert(v.a.ns), touched.insert(v.b.ns);
@@ -79,8 +115,12 @@ class Applier {
       if (!fd) return fd.error();
       fds_.emplace(ns, std::move(*fd));
     }
+    return {};
+  }
 
-    t = Clock::now();
+  // Sysctls (those that need no link first), a netlink socket per namespace, loopback up,
+  // veth pairs made and up, their rate limits, then the sysctls that name a link.
+  Status make_links() {
     for (const auto& s : plan_.sysctls) {
       if (s.after_links) continue;
       if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
@@ -112,14 +152,10 @@ class Applier {
       if (!s.after_links) continue;
       if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
     }
-    step("links", plan_.veths.size(), t);
-    if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() &&
-        plan_.rules.empty() && plan_.nft.empty() && plan_.processes.empty() &&
-        plan_.files.empty()) {
-      return {};
-    }
+    return {};
+  }
 
-    t = Clock::now();
+  Status add_addresses_and_routes() {
     for (const auto& a : plan_.addrs) sock(a.ns).address(index(a.ns, a.dev), a.dev, a.addr);
     for (const auto& n : plan_.neighs) sock(n.ns).neighbour(index(n.ns, n.dev), n.dev, n.ip, n.mac);
     for (const auto& r : plan_.routes) {
@@ -137,26 +173,9 @@ class Applier {
     for (const auto& r : plan_.rules) {
       sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.unreachable, r.iif});
     }
-    if (auto s = flush_all(); !s) return s;
-    step("addresses, neighbours, routes and rules",
-         plan_.addrs.size() + plan_.neighs.size() + plan_.routes.size() + plan_.rules.size(), t);
-
-    // libnftables waits on its socket with select(), which aborts on an fd >= FD_SETSIZE: drop
-    // the per-namespace handles (two per namespace) before it runs, and open fds on demand.
-    socks_.clear();
-    fds_.clear();
-
-    t = Clock::now();
-    for (const auto& n : plan_.nft) {
-      auto nsfd = netns_open(n.ns);
-      if (!nsfd) return nsfd.error();
-      if (auto s = nft_run(nsfd->get(), n.ns, nft_full_script(n.table)); !s) return s;
-    }
-    step("nftables tables", plan_.nft.size(), t);
-    return start_processes();
+    return flush_all();
   }
 
- private:
   int fd(const std::string& ns) const { return fds_.at(ns).get(); }
   NlSocket& sock(const std::string& ns) { return socks_.at(ns); }
   int index(const std::string& ns, const std::string& dev) {
@@ -356,72 +375,75 @@ class Applier {
                  "'" + text + "' never appeared in " + path + ":\n" + tail_of(path, 5)};
   }
 
-  Status start_processes() {
-    if (auto s = write_files(); !s) return s;
-    if (plan_.processes.empty()) return {};
-    auto t = Clock::now();
-    struct Started {
-      const ProcessPlan* plan;
-      pid_t pid;
-    };
-    std::vector<Started> started;
-    for (const auto& p : plan_.processes) {
-      auto nsfd = netns_open(p.ns);
-      if (!nsfd) return nsfd.error();
-      SpawnOptions so;
-      so.nsfd = nsfd->get();
-      so.ns_name = p.ns;
-      for (const auto& a : p.argv) so.argv.push_back(substitute(a));
-      so.cwd = substitute(p.cwd);
-      if (so.cwd.rfind(state_.path() + "/", 0) == 0) {  // a directory of ours: make it
-        std::error_code ec;
-        std::filesystem::create_directories(so.cwd, ec);
+  struct Started {
+    const ProcessPlan* plan;
+    pid_t pid;
+  };
+
+  // One process of the plan: started paused in its namespace, journaled, then let go.
+  Result<pid_t> spawn(const ProcessPlan& p) {
+    auto nsfd = netns_open(p.ns);
+    if (!nsfd) return nsfd.error();
+    SpawnOptions so;
+    so.nsfd = nsfd->get();
+    so.ns_name = p.ns;
+    for (const auto& a : p.argv) so.argv.push_back(substitute(a));
+    so.cwd = substitute(p.cwd);
+    if (so.cwd.rfind(state_.path() + "/", 0) == 0) {  // a directory of ours: make it
+      std::error_code ec;
+      std::filesystem::create_directories(so.cwd, ec);
+    }
+    so.log_path = state_.log_path(p.name);
+    if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
+    for (const auto& e : p.env) so.env.push_back(substitute(e));
+    so.private_run = p.daemon;
+    so.keep = state_.path();
+    auto child = spawn_paused(so);
+    if (!child) return child.error();
+    uint64_t start = process_start_time(child->pid());
+    if (auto s = state_.journal_process(child->pid(), start, p.name); !s) {
+      kill(child->pid(), SIGKILL);
+      return s.error();
+    }
+    if (auto s = child->release(); !s) {
+      Error e = s.error();
+      e.object = "'" + p.argv[0] + "' (" + p.name + " in " + p.ns + ")";
+      return e;
+    }
+    return child->pid();
+  }
+
+  // What a started process needs before the next one starts: a one-shot step (making
+  // certificates) has to succeed; a daemon may need its configuration, its readiness line
+  // or its TUN device's address.
+  Status settle(const ProcessPlan& p, pid_t pid) {
+    if (p.wait_exit) {
+      int st = 0;
+      waitpid(pid, &st, 0);
+      if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        return Error{0, "run", p.name + " (" + p.argv[0] + ")",
+                     "failed; end of " + state_.log_path(p.name) + ":\n" +
+                         tail_of(state_.log_path(p.name), 5)};
       }
-      so.log_path = state_.log_path(p.name);
-      if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
-      for (const auto& e : p.env) so.env.push_back(substitute(e));
-      so.private_run = p.daemon;
-      so.keep = state_.path();
-      auto child = spawn_paused(so);
-      if (!child) return child.error();
-      uint64_t start = process_start_time(child->pid());
-      if (auto s = state_.journal_process(child->pid(), start, p.name); !s) {
-        kill(child->pid(), SIGKILL);
-        return s;
-      }
-      if (auto s = child->release(); !s) {
+      return {};
+    }
+    if (p.wireguard) {
+      if (auto s = configure_wireguard(p, pid); !s) return s;
+    }
+    if (!p.ready_file.empty()) {
+      if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, pid); !s) {
         Error e = s.error();
-        e.object = "'" + p.argv[0] + "' (" + p.name + " in " + p.ns + ")";
+        e.object = p.name + " (" + p.argv[0] + " in " + p.ns + ")";
         return e;
       }
-      if (p.wait_exit) {
-        // One-shot step (making certificates): it has to succeed before anything goes on.
-        int st = 0;
-        waitpid(child->pid(), &st, 0);
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-          return Error{0, "run", p.name + " (" + p.argv[0] + ")",
-                       "failed; end of " + state_.log_path(p.name) + ":\n" +
-                           tail_of(state_.log_path(p.name), 5)};
-        }
-        continue;
-      }
-      started.push_back({&p, child->pid()});
-      if (p.wireguard) {
-        if (auto s = configure_wireguard(p, child->pid()); !s) return s;
-      }
-      if (!p.ready_file.empty()) {
-        if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, child->pid());
-            !s) {
-          Error e = s.error();
-          e.object = p.name + " (" + p.argv[0] + " in " + p.ns + ")";
-          return e;
-        }
-      }
-      if (p.tun_address) {
-        if (auto s = configure_tun(p, child->pid()); !s) return s;
-      }
     }
-    // Readiness is observed: each process either listens, exits, or the timeout passes.
+    if (p.tun_address) return configure_tun(p, pid);
+    return {};
+  }
+
+  // Readiness is observed: each process either listens, exits, or the timeout passes. A
+  // process that fails fails the whole; the count still waiting is returned.
+  Result<size_t> wait_ready(const std::vector<Started>& started) {
     std::set<size_t> waiting;
     for (size_t i = 0; i < started.size(); ++i) waiting.insert(i);
     auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
@@ -450,8 +472,24 @@ class Applier {
       }
       if (!waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    return waiting.size();
+  }
+
+  Status start_processes() {
+    if (auto s = write_files(); !s) return s;
+    if (plan_.processes.empty()) return {};
+    auto t = Clock::now();
+    std::vector<Started> started;
+    for (const auto& p : plan_.processes) {
+      auto pid = spawn(p);
+      if (!pid) return pid.error();
+      if (auto s = settle(p, *pid); !s) return s;
+      if (!p.wait_exit) started.push_back({&p, *pid});
+    }
+    auto waiting = wait_ready(started);
+    if (!waiting) return waiting.error();
     std::string note;
-    if (!waiting.empty()) note = ", " + std::to_string(waiting.size()) + " not listening yet";
+    if (*waiting) note = ", " + std::to_string(*waiting) + " not listening yet";
     progress_("  " + std::to_string(started.size()) + " processes started (" +
               std::to_string(ms_since(t)) + " ms" + note + ")");
     wait_for_bgp();

@@ -46,6 +46,99 @@ void vpn_endpoints(CompileContext& cx, const std::string& ns, const std::string&
   }
 }
 
+// One tunnel of a connection: a charon at each end (the AWS end answers, the customer
+// gateway initiates), each with its configuration, table and policy rule; for BGP, the
+// inside /30 on both charons' TUN devices and a bird session across it.
+struct VpnTunnel {
+  const std::string& cname;
+  const VpnConnection& c;
+  const Onprem& o;
+  const std::string& gns;  // the AWS end: a virtual private gateway or a transit gateway
+  const std::string& ons;  // the customer gateway's office
+  const std::vector<Cidr>& aws_side;
+  int t;  // 1 or 2
+};
+
+void vpn_tunnel(CompileContext& cx, const VpnTunnel& x, std::map<std::string, int>& next,
+                std::vector<ProcessPlan>& initiators, std::vector<std::string>& learned_by) {
+  const VpnConnection& c = x.c;
+  const bool to_tgw = !c.tgw.empty();
+  const bool bgp = c.routing == VpnRouting::kBgp;
+  const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
+  const std::string tname = x.cname + "-" + std::to_string(x.t);
+  const std::string key = x.cname + "/" + std::to_string(x.t);
+  int k = next[x.gns]++, j = next[x.ons]++;
+  std::string psk = hex(stable_hash(cx.sc.name + "/" + tname + "/psk"), 16) +
+                    hex(stable_hash(tname + "/" + cx.sc.name), 16);
+  IpsecTunnel vgw{tname,
+                  state_paths::kStatePrefix + state_paths::vpn_dir(tname, "vgw"),
+                  cx.addr.tunnel_public.at(key),
+                  *x.o.public_ip,
+                  ike_port(k),
+                  nat_t_port(k),
+                  ike_port(j),
+                  bgp ? any : x.aws_side,
+                  bgp ? any : c.static_routes,
+                  psk,
+                  false,
+                  221u + k,
+                  40000u + k};
+  IpsecTunnel cgw{tname,
+                  state_paths::kStatePrefix + state_paths::vpn_dir(tname, "cgw"),
+                  *x.o.public_ip,
+                  vgw.local,
+                  ike_port(j),
+                  nat_t_port(j),
+                  ike_port(k),
+                  vgw.remote_ts,
+                  vgw.local_ts,
+                  psk,
+                  true,
+                  221u + j,
+                  bgp ? 40000u + j : 0u};
+  std::optional<Cidr> inside;
+  if (auto in = cx.addr.tunnel_inside.find(key); in != cx.addr.tunnel_inside.end())
+    inside = in->second;
+  if (to_tgw) learned_by.push_back(bgp ? bird_name(tname) : bird_learn_name(vgw.table));
+  if (bgp) {
+    cx.birds[x.gns].sessions.push_back({bird_name(tname), inside->at(1), inside->at(2), x.o.asn});
+    cx.birds[x.ons].sessions.push_back(
+        {bird_name(tname), inside->at(2), inside->at(1), kAmazonSideAsn});
+  }
+  for (const auto& [side, ns, cfg] :
+       {std::tuple{"vgw", x.gns, &vgw}, std::tuple{"cgw", x.ons, &cgw}}) {
+    const std::string dir = state_paths::vpn_dir(tname, side);
+    cx.plan.files.push_back({dir + "/strongswan.conf", strongswan_conf(*cfg)});
+    cx.plan.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
+    uint32_t prio = cfg->table_priority ? cfg->table_priority : cfg->table;
+    cx.plan.rules.push_back({ns, prio, std::nullopt, std::nullopt, cfg->table, false,
+                             "routes of tunnel " + tname + " (its charon's table)"});
+    ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
+    p.env = {"STRONGSWAN_CONF=" + std::string(state_paths::kStatePrefix) + dir +
+             "/strongswan.conf"};
+    if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
+    if (!bgp && !cfg->initiator)
+      cx.birds[x.gns].learn.push_back({cfg->table, kStaticVpnPreference});
+    if (to_tgw && !cfg->initiator) {
+      // The VPN attachment's association: what comes out of its tunnels is looked up in
+      // that route table.
+      std::tie(p.tun_rule_priority, p.tun_rule_table) = tgw_association(cx, c);
+    }
+    if (std::string(side) == "vgw") {
+      cx.plan.gateways.push_back(
+          {"vpn-tunnel", to_tgw ? c.tgw : c.vpc, tname, ns, cfg->local, *x.o.public_ip});
+    }
+    if (cfg->initiator) {
+      initiators.push_back(p);
+    } else {
+      // A responder without its config turns the initiator away for good.
+      p.ready_file = state_paths::charon_log(tname, side);
+      p.ready_text = "successfully loaded";
+      cx.plan.processes.push_back(p);
+    }
+  }
+}
+
 // Two tunnels per connection, a charon per tunnel end. The VGW side answers, the customer
 // gateway initiates (as AWS expects); both ends route the other side's prefixes into the
 // tunnel through the charon's own table. At the AWS end those tables come after main: for a
@@ -66,7 +159,6 @@ void vpn_tunnels(CompileContext& cx) {
         to_tgw ? ns_name(cx.sc.name, "tgw", c.tgw) : ns_name(cx.sc.name, "vgw", c.vpc);
     std::string ons = ns_name(cx.sc.name, "onprem", o.name);
     const bool bgp = c.routing == VpnRouting::kBgp;
-    const std::vector<Cidr> any = {Cidr{Ipv4{0}, 0}};
     // The AWS side's prefixes, for a static connection's selectors: the VPC, or the VPCs a
     // transit gateway attachment's table reaches. charon routes into the tunnel from an
     // address inside them: base + 3, which AWS reserves and no ENI has.
@@ -81,80 +173,8 @@ void vpn_tunnels(CompileContext& cx) {
     // routes, so they meet BGP's in one table (AWS rule 17).
     if (!to_tgw) gateway_bird(cx, cx.sc.vpcs.at(c.vpc), cx.addr.tunnel_public.at(cname + "/1"));
     if (bgp) office_bird(cx, o);
-    for (int t = 1; t <= 2; ++t) {
-      const std::string tname = cname + "-" + std::to_string(t);
-      int k = next[gns]++, j = next[ons]++;
-      std::string psk = hex(stable_hash(cx.sc.name + "/" + tname + "/psk"), 16) +
-                        hex(stable_hash(tname + "/" + cx.sc.name), 16);
-      IpsecTunnel vgw{tname,
-                      state_paths::kStatePrefix + state_paths::vpn_dir(tname, "vgw"),
-                      cx.addr.tunnel_public.at(cname + "/" + std::to_string(t)),
-                      *o.public_ip,
-                      ike_port(k),
-                      nat_t_port(k),
-                      ike_port(j),
-                      bgp ? any : aws_side,
-                      bgp ? any : c.static_routes,
-                      psk,
-                      false,
-                      221u + k,
-                      40000u + k};
-      IpsecTunnel cgw{tname,
-                      state_paths::kStatePrefix + state_paths::vpn_dir(tname, "cgw"),
-                      *o.public_ip,
-                      vgw.local,
-                      ike_port(j),
-                      nat_t_port(j),
-                      ike_port(k),
-                      vgw.remote_ts,
-                      vgw.local_ts,
-                      psk,
-                      true,
-                      221u + j,
-                      bgp ? 40000u + j : 0u};
-      std::optional<Cidr> inside;
-      if (auto in = cx.addr.tunnel_inside.find(cname + "/" + std::to_string(t));
-          in != cx.addr.tunnel_inside.end())
-        inside = in->second;
-      if (to_tgw) learned_by.push_back(bgp ? bird_name(tname) : bird_learn_name(vgw.table));
-      if (bgp) {
-        cx.birds[gns].sessions.push_back({bird_name(tname), inside->at(1), inside->at(2), o.asn});
-        cx.birds[ons].sessions.push_back(
-            {bird_name(tname), inside->at(2), inside->at(1), kAmazonSideAsn});
-      }
-      for (const auto& [side, ns, cfg] :
-           {std::tuple{"vgw", gns, &vgw}, std::tuple{"cgw", ons, &cgw}}) {
-        const std::string dir = state_paths::vpn_dir(tname, side);
-        cx.plan.files.push_back({dir + "/strongswan.conf", strongswan_conf(*cfg)});
-        cx.plan.files.push_back({dir + "/swanctl.conf", swanctl_conf(*cfg)});
-        uint32_t prio = cfg->table_priority ? cfg->table_priority : cfg->table;
-        cx.plan.rules.push_back({ns, prio, std::nullopt, std::nullopt, cfg->table, false,
-                                 "routes of tunnel " + tname + " (its charon's table)"});
-        ProcessPlan p{ns, "ipsec-" + tname + "-" + side, {"charon-systemd"}, "/", "", {}, true};
-        p.env = {"STRONGSWAN_CONF=" + std::string(state_paths::kStatePrefix) + dir +
-                 "/strongswan.conf"};
-        if (inside) p.tun_address = Cidr{inside->at(cfg->initiator ? 2 : 1), 30};
-        if (!bgp && !cfg->initiator)
-          cx.birds[gns].learn.push_back({cfg->table, kStaticVpnPreference});
-        if (to_tgw && !cfg->initiator) {
-          // The VPN attachment's association: what comes out of its tunnels is looked up in
-          // that route table.
-          std::tie(p.tun_rule_priority, p.tun_rule_table) = tgw_association(cx, c);
-        }
-        if (std::string(side) == "vgw") {
-          cx.plan.gateways.push_back(
-              {"vpn-tunnel", to_tgw ? c.tgw : c.vpc, tname, ns, cfg->local, *o.public_ip});
-        }
-        if (cfg->initiator) {
-          initiators.push_back(p);
-        } else {
-          // A responder without its config turns the initiator away for good.
-          p.ready_file = state_paths::charon_log(tname, side);
-          p.ready_text = "successfully loaded";
-          cx.plan.processes.push_back(p);
-        }
-      }
-    }
+    for (int t = 1; t <= 2; ++t)
+      vpn_tunnel(cx, {cname, c, o, gns, ons, aws_side, t}, next, initiators, learned_by);
     if (to_tgw) tgw_bird(cx, c, cx.addr.tunnel_public.at(cname + "/1"), learned_by, !bgp);
   }
   cx.plan.processes.insert(cx.plan.processes.end(), initiators.begin(), initiators.end());

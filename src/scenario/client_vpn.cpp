@@ -14,13 +14,11 @@ void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
             {"vpc", "subnets", "client_cidr", "transport", "authorization", "clients"},
             [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
               if (k == "vpc") {
-                e.vpc_span = rd.span(x, ks);
-                if (auto t = rd.scalar(x, "vpc", ks)) e.vpc = *t;
+                rd.into(x, "vpc", ks, e.vpc, e.vpc_span);
               } else if (k == "subnets") {
                 rd.names(x, ks, "subnets", e.subnets, e.subnet_spans);
               } else if (k == "client_cidr") {
-                e.client_cidr_span = rd.span(x, ks);
-                e.client_cidr = rd.cidr(x, "client_cidr", ks);
+                rd.into(x, "client_cidr", ks, e.client_cidr, e.client_cidr_span);
               } else if (k == "transport") {
                 e.transport_span = rd.span(x, ks);
                 if (auto t = rd.scalar(x, "transport", ks)) {

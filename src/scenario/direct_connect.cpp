@@ -34,12 +34,10 @@ void parse_direct_connects(Reader& rd, Scenario& sc, const YAML::Node& v) {
                         if (auto b = bandwidth(rd, x, ks)) dx.bandwidth_bps = *b;
                         return;
                       }
-                      auto val = rd.scalar(x, k, ks);
-                      if (!val) return;
                       if (k == "onprem")
-                        dx.onprem = *val, dx.onprem_span = rd.span(x, ks);
+                        rd.into(x, k, ks, dx.onprem, dx.onprem_span);
                       else
-                        dx.vpc = *val, dx.vpc_span = rd.span(x, ks);
+                        rd.into(x, k, ks, dx.vpc, dx.vpc_span);
                     });
         if (rd.mapping_or_empty(dv)) {
           if (!dv["onprem"])

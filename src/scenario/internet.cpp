@@ -13,8 +13,7 @@ void parse_internet(Reader& rd, Scenario& sc, const YAML::Node& v) {
                       const SourceSpan nks = host.span;
                       rd.each_key(h, "internet host '" + n + "'", {"ip"},
                                   [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
-                                    host.ip_span = rd.span(iv, iks);
-                                    host.ip = rd.address(iv, "ip", iks);
+                                    rd.into(iv, "ip", iks, host.ip, host.ip_span);
                                   });
                       if (!h.IsMap() || !h["ip"]) {
                         rd.d.error(nks, "internet host '" + n + "' has no 'ip'");

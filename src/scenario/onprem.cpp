@@ -10,14 +10,12 @@ void parse_onprem(Reader& rd, Scenario& sc, const YAML::Node& v) {
     rd.each_key(ov, "on-premises network '" + n + "'", {"cidr", "router", "hosts"},
                 [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                   if (k == "cidr") {
-                    o.cidr_span = rd.span(x, ks);
-                    o.cidr = rd.cidr(x, "cidr", ks);
+                    rd.into(x, "cidr", ks, o.cidr, o.cidr_span);
                   } else if (k == "router") {
                     rd.each_key(x, "router", {"public_ip", "asn"},
                                 [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
                                   if (rk == "public_ip") {
-                                    o.public_ip_span = rd.span(rv, rks);
-                                    o.public_ip = rd.address(rv, "public_ip", rks);
+                                    rd.into(rv, "public_ip", rks, o.public_ip, o.public_ip_span);
                                   } else {
                                     o.asn_span = rd.span(rv, rks);
                                     if (auto a = rd.number(rv, "asn", rks, 1, 2147483647))
@@ -34,8 +32,7 @@ void parse_onprem(Reader& rd, Scenario& sc, const YAML::Node& v) {
                           rd.each_key(
                               hv, "on-premises host '" + hn + "'", {"ip"},
                               [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
-                                h.ip_span = rd.span(iv, iks);
-                                h.ip = rd.address(iv, "ip", iks);
+                                rd.into(iv, "ip", iks, h.ip, h.ip_span);
                               });
                           if (!hv.IsMap() || !hv["ip"])
                             rd.d.error(hks, "on-premises host '" + hn + "' has no 'ip'");

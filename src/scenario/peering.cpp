@@ -9,12 +9,10 @@ void parse_peerings(Reader& rd, Scenario& sc, const YAML::Node& v) {
     const SourceSpan nks = p.span;
     rd.each_key(pv, "peering '" + n + "'", {"requester", "accepter"},
                 [&](const std::string& pk, SourceSpan pks, const YAML::Node& x) {
-                  auto val = rd.scalar(x, pk, pks);
-                  if (!val) return;
                   if (pk == "requester")
-                    p.requester = *val, p.requester_span = rd.span(x, pks);
+                    rd.into(x, pk, pks, p.requester, p.requester_span);
                   else
-                    p.accepter = *val, p.accepter_span = rd.span(x, pks);
+                    rd.into(x, pk, pks, p.accepter, p.accepter_span);
                 });
     if (rd.mapping_or_empty(pv) && (!pv["requester"] || !pv["accepter"])) {
       rd.d.error(nks, "peering '" + n + "' needs a 'requester' and an 'accepter' VPC");

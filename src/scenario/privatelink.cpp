@@ -12,8 +12,7 @@ void parse_endpoint_services(Reader& rd, Scenario& sc, const YAML::Node& v) {
             sv, "endpoint service '" + n + "'", {"vpc", "load_balancer"},
             [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
               if (k == "vpc") {
-                es.vpc_span = rd.span(x, ks);
-                if (auto t = rd.scalar(x, "vpc", ks)) es.vpc = *t;
+                rd.into(x, "vpc", ks, es.vpc, es.vpc_span);
                 return;
               }
               rd.each_key(x, "load_balancer", {"subnets", "port", "targets"},

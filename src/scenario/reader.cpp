@@ -114,6 +114,24 @@ std::optional<std::string> Reader::scalar(const YAML::Node& n, const std::string
   return n.Scalar();
 }
 
+void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb, std::string& field,
+                  SourceSpan& at) {
+  at = span(n, fb);
+  if (auto s = scalar(n, what, fb)) field = *s;
+}
+
+void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                  std::optional<Cidr>& field, SourceSpan& at) {
+  at = span(n, fb);
+  field = cidr(n, what, fb);
+}
+
+void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                  std::optional<Ipv4>& field, SourceSpan& at) {
+  at = span(n, fb);
+  field = address(n, what, fb);
+}
+
 std::optional<bool> Reader::boolean(const YAML::Node& n, const std::string& what, SourceSpan fb) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;

@@ -44,6 +44,14 @@ struct Reader {
   // CIDR, sg/<name>, vpc/<vpc>/sg/<name> or pl/<name>.
   std::optional<Peer> peer(const YAML::Node& n, const std::string& what, SourceSpan fb,
                            const std::string& own_vpc);
+  // One key's value into a field of the model, with the value's position (kept even when the
+  // value is refused, so later stages can still point at it).
+  void into(const YAML::Node& n, const std::string& what, SourceSpan fb, std::string& field,
+            SourceSpan& at);
+  void into(const YAML::Node& n, const std::string& what, SourceSpan fb, std::optional<Cidr>& field,
+            SourceSpan& at);
+  void into(const YAML::Node& n, const std::string& what, SourceSpan fb, std::optional<Ipv4>& field,
+            SourceSpan& at);
   // A list of names ([a, b]); spans per item.
   void names(const YAML::Node& v, SourceSpan ks, const std::string& what,
              std::vector<std::string>& out, std::vector<SourceSpan>& spans);

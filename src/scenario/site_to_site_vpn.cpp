@@ -36,16 +36,16 @@ void parse_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
                 }
                 return;
               }
-              auto val = rd.scalar(x, k, ks);
-              if (!val) return;
-              if (k == "vpn_gateway")
-                c.vpc = *val, c.vpc_span = rd.span(x, ks);
-              else if (k == "customer_gateway")
-                c.customer_gateway = *val, c.customer_gateway_span = rd.span(x, ks);
-              else if (k == "routing")
-                c.routing_span = rd.span(x, ks), c.routing = vpn_routing(rd, *val, c.routing_span);
-              else
-                c.tgw = *val, c.tgw_span = rd.span(x, ks);
+              if (k == "vpn_gateway") {
+                rd.into(x, k, ks, c.vpc, c.vpc_span);
+              } else if (k == "customer_gateway") {
+                rd.into(x, k, ks, c.customer_gateway, c.customer_gateway_span);
+              } else if (k == "transit_gateway") {
+                rd.into(x, k, ks, c.tgw, c.tgw_span);
+              } else if (auto val = rd.scalar(x, k, ks)) {
+                c.routing_span = rd.span(x, ks);
+                c.routing = vpn_routing(rd, *val, c.routing_span);
+              }
             });
         if (rd.mapping_or_empty(cv)) {
           if (!cv["vpn_gateway"] && !cv["transit_gateway"])

@@ -29,12 +29,11 @@ void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const YAML::Node& node) 
                 if (k == "subnets") {
                   rd.names(y, ks, "subnets", a.subnets, a.subnet_spans);
                 } else if (k == "vpn") {
-                  if (auto s = rd.scalar(y, "vpn", ks)) a.vpn = *s, a.vpn_span = rd.span(y, ks);
+                  rd.into(y, k, ks, a.vpn, a.vpn_span);
                 } else if (k == "peering") {
-                  if (auto s = rd.scalar(y, "peering", ks))
-                    a.peering = *s, a.peering_span = rd.span(y, ks);
-                } else if (auto s = rd.scalar(y, "vpc", ks)) {
-                  a.vpc = *s, a.vpc_span = rd.span(y, ks);
+                  rd.into(y, k, ks, a.peering, a.peering_span);
+                } else {
+                  rd.into(y, k, ks, a.vpc, a.vpc_span);
                 }
               });
   if (!rd.mapping_or_empty(node)) return;
@@ -70,11 +69,9 @@ TgwRoute parse_tgw_route(Reader& rd, const YAML::Node& r, SourceSpan list_span) 
   rd.each_key(r, "route", {"destination", "attachment", "blackhole"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& z) {
                 if (k == "destination") {
-                  route.destination_span = rd.span(z, ks);
-                  route.destination = rd.cidr(z, "destination", ks);
+                  rd.into(z, "destination", ks, route.destination, route.destination_span);
                 } else if (k == "attachment") {
-                  route.attachment_span = rd.span(z, ks);
-                  if (auto s = rd.scalar(z, "attachment", ks)) route.attachment = *s;
+                  rd.into(z, "attachment", ks, route.attachment, route.attachment_span);
                 } else if (auto b = rd.boolean(z, "blackhole", ks)) {
                   route.blackhole = *b;
                 }

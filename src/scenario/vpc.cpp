@@ -20,13 +20,11 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
        "security_groups", "network_acls", "nat_gateways", "endpoints"},
       [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
         if (k == "cidr") {
-          vpc.cidr_span = rd.span(v, ks);
-          vpc.cidr = rd.cidr(v, "cidr", ks);
+          rd.into(v, "cidr", ks, vpc.cidr, vpc.cidr_span);
         } else if (k == "internet_gateway") {
           if (auto b = rd.boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
         } else if (k == "main_route_table") {
-          vpc.main_route_table_span = rd.span(v, ks);
-          if (auto s = rd.scalar(v, "main_route_table", ks)) vpc.main_route_table = *s;
+          rd.into(v, "main_route_table", ks, vpc.main_route_table, vpc.main_route_table_span);
         } else if (k == "subnets") {
           rd.each_resource(v, "subnets", vpc.subnets,
                            [&](Subnet& s, const YAML::Node& x) { parse_subnet(rd, s, x); });
@@ -62,14 +60,11 @@ void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
   rd.each_key(node, "subnet '" + s.name + "'", {"cidr", "route_table", "network_acl"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                 if (k == "cidr") {
-                  s.cidr_span = rd.span(x, ks);
-                  s.cidr = rd.cidr(x, "cidr", ks);
+                  rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
                 } else if (k == "route_table") {
-                  s.route_table_span = rd.span(x, ks);
-                  if (auto r = rd.scalar(x, "route_table", ks)) s.route_table = *r;
+                  rd.into(x, "route_table", ks, s.route_table, s.route_table_span);
                 } else {
-                  s.network_acl_span = rd.span(x, ks);
-                  if (auto r = rd.scalar(x, "network_acl", ks)) s.network_acl = *r;
+                  rd.into(x, "network_acl", ks, s.network_acl, s.network_acl_span);
                 }
               });
   if (rd.mapping_or_empty(node) && !node["cidr"])
@@ -80,14 +75,11 @@ void parse_nat_gateway(Reader& rd, NatGateway& nat, const YAML::Node& node) {
   rd.each_key(node, "NAT gateway '" + nat.name + "'", {"subnet", "private_ip", "elastic_ip"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                 if (k == "subnet") {
-                  nat.subnet_span = rd.span(x, ks);
-                  if (auto v = rd.scalar(x, "subnet", ks)) nat.subnet = *v;
+                  rd.into(x, "subnet", ks, nat.subnet, nat.subnet_span);
                 } else if (k == "private_ip") {
-                  nat.private_ip_span = rd.span(x, ks);
-                  nat.private_ip = rd.address(x, "private_ip", ks);
+                  rd.into(x, "private_ip", ks, nat.private_ip, nat.private_ip_span);
                 } else {
-                  nat.elastic_ip_span = rd.span(x, ks);
-                  nat.elastic_ip = rd.address(x, "elastic_ip", ks);
+                  rd.into(x, "elastic_ip", ks, nat.elastic_ip, nat.elastic_ip_span);
                 }
               });
   if (rd.mapping_or_empty(node) && !node["subnet"])
@@ -107,8 +99,8 @@ void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
                   rd.each_key(r, "route", {"destination", "target"},
                               [&](const std::string& k, SourceSpan rks, const YAML::Node& rv) {
                                 if (k == "destination") {
-                                  route.destination_span = rd.span(rv, rks);
-                                  route.destination = rd.cidr(rv, "destination", rks);
+                                  rd.into(rv, "destination", rks, route.destination,
+                                          route.destination_span);
                                 } else {
                                   route.target_span = rd.span(rv, rks);
                                   if (auto s = rd.scalar(rv, "target", rks))
@@ -129,11 +121,9 @@ void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
               {"subnet", "private_ip", "public_ip", "elastic_ip", "run", "security_groups"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "subnet") {
-                  in.subnet_span = rd.span(v, ks);
-                  if (auto s = rd.scalar(v, "subnet", ks)) in.subnet = *s;
+                  rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
                 } else if (k == "private_ip") {
-                  in.private_ip_span = rd.span(v, ks);
-                  in.private_ip = rd.address(v, "private_ip", ks);
+                  rd.into(v, "private_ip", ks, in.private_ip, in.private_ip_span);
                 } else if (k == "public_ip") {
                   in.public_span = rd.span(v, ks);
                   if (auto b = rd.boolean(v, "public_ip", ks)) in.public_ip = *b;
