@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "compile/compile.h"
 #include "scenario/parse.h"
 #include "validate/validate.h"
 
@@ -22,6 +23,17 @@ std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnin
     return std::nullopt;
   }
   return std::move(r.scenario);
+}
+
+std::optional<Plan> compile_validated(const Scenario& sc, const std::string& scenario_dir) {
+  try {
+    return compile(sc, scenario_dir);
+  } catch (const std::exception& e) {
+    std::cerr << sc.file << ": internal error: scenario '" << sc.name
+              << "' validated but did not compile (" << e.what()
+              << "); this is a bug in vpcemu: please report it with this file\n";
+    return std::nullopt;
+  }
 }
 
 }  // namespace vpcemu

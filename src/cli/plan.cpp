@@ -19,7 +19,9 @@ namespace vpcemu::cli {
 int cmd_plan(const std::string& run_dir, const std::string& file, const std::string& format) {
   auto sc = load_scenario(file);
   if (!sc) return kExitInvalid;
-  Plan plan = compile(*sc, fs::path(abs_path(file)).parent_path().string());
+  auto compiled = compile_validated(*sc, fs::path(abs_path(file)).parent_path().string());
+  if (!compiled) return kExitFail;
+  Plan& plan = *compiled;
   // On a running scenario, the plan is the difference `up` would apply.
   StateDir state(run_dir, sc->name);
   if (state.complete()) {

@@ -55,7 +55,9 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
   if (!sc) return kExitInvalid;
   if (!need_root("up")) return kExitFail;
   const std::string src = abs_path(file);
-  Plan plan = compile(*sc, fs::path(src).parent_path().string());
+  auto compiled = compile_validated(*sc, fs::path(src).parent_path().string());
+  if (!compiled) return kExitFail;
+  Plan& plan = *compiled;
   StateDir state(run_dir, sc->name);
   auto lock = state.lock();
   if (!lock) {
