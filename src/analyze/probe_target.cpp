@@ -8,7 +8,10 @@ ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) 
   const EndpointInfo* dst = plan.endpoint(e.to);
   ProbeTarget t;
   t.src_ns = src ? src->ns : "";
-  if (dst) {
+  if (dst && e.ip_version == 6) {
+    t.dst_ns = {dst->ns};
+    t.dst = dst->ipv6.value_or(IpAddr{});
+  } else if (dst) {
     t.dst_ns = {dst->ns};
     // From outside the destination's VPC a real client uses its public address; from a
     // peered VPC it uses the private one, as it would in AWS.
@@ -26,10 +29,12 @@ ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) 
         (src->kind != "instance" && !vpn) || (src->kind == "instance" && src->vpc != dst->vpc &&
                                               !sc.privately_connected(src->vpc, dst->vpc));
     t.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
-  } else if (auto ip = Ipv4::parse(e.to)) {
+  } else if (auto ip = IpAddr::parse(e.to)) {
     t.dst = *ip;
     for (const auto& x : plan.endpoints)
-      if (x.private_ip == t.dst || (x.public_ip && *x.public_ip == t.dst)) t.dst_ns = {x.ns};
+      if (IpAddr(x.private_ip) == t.dst || (x.public_ip && IpAddr(*x.public_ip) == t.dst) ||
+          (x.ipv6 && *x.ipv6 == t.dst))
+        t.dst_ns = {x.ns};
   } else {
     // An interface endpoint of the source's VPC, by name: its first ENI.
     for (const auto& g : plan.gateways) {

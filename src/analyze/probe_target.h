@@ -11,14 +11,15 @@ namespace vpcemu {
 
 struct ProbeTarget {
   std::string src_ns;               // where the probe starts
-  Ipv4 dst;                         // the address it is sent to
+  IpAddr dst;                       // the address it is sent to
   std::vector<std::string> dst_ns;  // namespaces that may answer (a listener runs in each)
 };
 
 // From outside the destination's VPC a client uses its public address; from a peered or
 // transit-gateway-connected VPC, a VPN or Direct Connect office, or a client VPN, the private
 // one, as it would in AWS. An interface endpoint by name is its first ENI; behind an endpoint
-// service its targets answer. The expect entry must have validated against the scenario.
+// service its targets answer. Over IPv6 (ip_version: 6) every address is public: the
+// destination's own. The expect entry must have validated against the scenario.
 ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e);
 
 }  // namespace vpcemu

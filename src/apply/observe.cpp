@@ -112,6 +112,7 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
     if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
     x["public_ip"] = e.public_ip ? json(e.public_ip->str()) : json(nullptr);
     if (e.kind == "instance") x["security_groups"] = e.security_groups;
+    if (e.ipv6) x["ipv6"] = e.ipv6->str();
     j["endpoints"].push_back(x);
   }
   j["tunnels"] = json::array();

@@ -63,12 +63,16 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
     const auto& r = results[i];
     bool pass = r.reached == e.allow;
     (pass ? passed : failed)++;
-    std::string proto = protocol_name(e.protocol);
+    const bool v6 = e.ip_version == 6;
+    const std::string pname =
+        e.protocol == Protocol::kIcmp && v6 ? "icmpv6" : protocol_name(e.protocol);
+    std::string proto = pname;
     if (e.port) proto += "/" + std::to_string(*e.port);
     out["results"].push_back({{"from", e.from},
                               {"to", e.to},
                               {"address", specs[i].dst.str()},
-                              {"protocol", protocol_name(e.protocol)},
+                              {"protocol", pname},
+                              {"ip_version", e.ip_version},
                               {"port", e.port ? json(*e.port) : json(nullptr)},
                               {"expected", e.allow ? "allow" : "deny"},
                               {"observed", r.reached ? "allow" : "deny"},

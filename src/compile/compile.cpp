@@ -41,7 +41,8 @@ Plan compile(const Scenario& sc, const std::string& scenario_dir) {
   bool need_internet = !cx.sc.hosts.empty() || !cx.sc.endpoint_services.empty() ||
                        !cx.sc.onprem.empty() || !cx.sc.client_vpn_endpoints.empty();
   for (const auto& [_, vpc] : cx.sc.vpcs)
-    need_internet |= vpc.internet_gateway || !vpc.endpoints.empty();
+    need_internet |=
+        vpc.internet_gateway || vpc.egress_only_internet_gateway || !vpc.endpoints.empty();
   if (need_internet) internet(cx);
   plan_peerings(cx);
   plan_tgw_links(cx);

@@ -32,6 +32,12 @@ inline const Ipv4 kOnpremGateway{0xA9FE0201};  // 169.254.2.1 on every on-prem L
 inline const Ipv4 kRouterVgwSide{0xA9FE0301};  // 169.254.3.1 on the VPC router's "vgw" port
 inline const Ipv4 kVgwVpcSide{0xA9FE0302};     // 169.254.3.2 on the VGW's "vpc" port
 
+// IPv6 on vpcemu's own links is link-local only, as on AWS's: the routing side of a link
+// (VPC router port, internet router port, the VPC side of a gateway) is fe80::1, the far side
+// fe80::2. Every end knows the other's MAC, so no neighbour discovery runs.
+inline const IpAddr kLinkLocalRouter = *IpAddr::parse("fe80::1");
+inline const IpAddr kLinkLocalPeer = *IpAddr::parse("fe80::2");
+
 inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;
 inline constexpr uint32_t kRulePrioUnreachable = 32000;

@@ -12,6 +12,7 @@ namespace vpcemu::compiling {
 // vpc_router.cpp
 void compile_vpc(CompileContext& cx, const Vpc& vpc);
 VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc);
+void vpc_router_ipv6(CompileContext& cx, const VpcRouter& r);
 void subnets(CompileContext& cx, const VpcRouter& r);
 void instances(CompileContext& cx, VpcRouter& r);
 void route_table_routes(CompileContext& cx, const VpcRouter& r);
@@ -24,6 +25,10 @@ void service(CompileContext& cx, const Service& svc);
 
 // internet_gateway.cpp
 void internet_gateway(CompileContext& cx, const VpcRouter& r);
+void egress_only_internet_gateway(CompileContext& cx, const VpcRouter& r);
+void gateway_ipv6(CompileContext& cx, const Vpc& vpc, const std::string& rns,
+                  const std::string& router_port, const std::string& gns, const std::string& gport,
+                  const std::string& what, bool inbound);
 void igw_rules(CompileContext& cx, const Vpc& vpc, const std::string& igw_ns,
                const std::string& gport);
 

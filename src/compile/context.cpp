@@ -9,15 +9,29 @@ CompileContext::CompileContext(const Scenario& scenario, std::string scenario_di
     : sc(scenario), dir(std::move(scenario_dir)) {
   Diagnostics ignored;  // validate already reported them
   addr = assign_addresses(sc, ignored);
+  ipv6 = uses_ipv6(sc);
   plan.scenario = sc.name;
 }
 
 void CompileContext::add_ns(const std::string& name, const std::string& role,
                             const std::string& owner, bool forwarding) {
   plan.namespaces.push_back({name, role, owner});
-  // IPv6 stays off: the scenario format is IPv4, and DAD/RS traffic would only add noise.
-  sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1");
-  sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1");
+  if (!ipv6) {
+    // An IPv4 scenario: IPv6 stays off, so no DAD, router solicitations or MLD add noise.
+    sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1");
+    sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1");
+  } else {
+    // IPv6 on, but only what vpcemu configures: no duplicate address detection (every address
+    // is unique by construction), no router advertisements taken or solicited.
+    for (const char* dev : {"all", "default"}) {
+      const std::string conf = std::string("net/ipv6/conf/") + dev + "/";
+      sysctl(name, conf + "disable_ipv6", "0");
+      sysctl(name, conf + "accept_dad", "0");
+      sysctl(name, conf + "accept_ra", "0");
+      sysctl(name, conf + "router_solicitations", "0");
+    }
+    if (forwarding) sysctl(name, "net/ipv6/conf/all/forwarding", "1");
+  }
   if (forwarding) {
     sysctl(name, "net/ipv4/ip_forward", "1");
     // rp_filter breaks fwmark policy routing of replies; anti-spoofing is done in nft.
@@ -152,6 +166,29 @@ std::string CompileContext::far_link(const std::string& ns, const std::string& p
   point_to_point(ns, port, a, far_ns, far_port, b, 32, what);
   reply_links[far_ns].push_back({far_port, a});
   return far_port;
+}
+
+void CompileContext::link_local_pair(const std::string& ns_a, const std::string& if_a,
+                                     const std::string& ns_b, const std::string& if_b) {
+  const LinkEnd a = end(ns_a, if_a), b = end(ns_b, if_b);
+  plan.addrs.push_back({ns_a, if_a, IpPrefix(kLinkLocalRouter, 64)});
+  plan.addrs.push_back({ns_b, if_b, IpPrefix(kLinkLocalPeer, 64)});
+  plan.neighs.push_back({ns_a, if_a, kLinkLocalPeer, b.mac});
+  plan.neighs.push_back({ns_b, if_b, kLinkLocalRouter, a.mac});
+}
+
+void CompileContext::ipv6_stub(const std::string& router, const std::string& port,
+                               const std::string& ns, const std::string& dev, const IpAddr& ip,
+                               const std::string& what) {
+  const LinkEnd r = end(router, port), e = end(ns, dev);
+  plan.addrs.push_back({ns, dev, IpPrefix(ip, 128)});
+  plan.addrs.push_back({router, port, IpPrefix(kLinkLocalRouter, 64)});
+  plan.neighs.push_back({ns, dev, kLinkLocalRouter, r.mac});
+  plan.neighs.push_back({router, port, ip, e.mac});
+  plan.routes.push_back({ns, 254, *IpPrefix::parse("::/0"), RouteType::kUnicast, kLinkLocalRouter,
+                         dev, false, "IPv6 default route to the router's " + port});
+  plan.routes.push_back(
+      {router, 254, IpPrefix(ip, 128), RouteType::kUnicast, std::nullopt, port, false, what});
 }
 
 void CompileContext::point_to_point(const std::string& ns_a, const std::string& if_a, Ipv4 addr_a,

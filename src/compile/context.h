@@ -75,6 +75,15 @@ struct CompileContext {
   void point_to_point(const std::string& ns_a, const std::string& if_a, Ipv4 addr_a,
                       const std::string& ns_b, const std::string& if_b, Ipv4 addr_b, int prefix,
                       const std::string& what);
+  // IPv6 on a veth point_to_point made: kLinkLocalRouter on a, kLinkLocalPeer on b, and each
+  // end's permanent neighbour entry for the other.
+  void link_local_pair(const std::string& ns_a, const std::string& if_a, const std::string& ns_b,
+                       const std::string& if_b);
+  // IPv6 on a stub or an ENI made already: `ip`/128 on the namespace's `dev`, whose default
+  // route goes to kLinkLocalRouter on the router's `port`; the router routes `ip` to the port.
+  // As for IPv4, both ends know each other's MAC.
+  void ipv6_stub(const std::string& router, const std::string& port, const std::string& ns,
+                 const std::string& dev, const IpAddr& ip, const std::string& what);
   // A deterministic name unique within `ns`.
   std::string unique_ifname(const std::string& ns, const std::string& prefix,
                             const std::string& name);
@@ -109,6 +118,7 @@ struct CompileContext {
   // speaker before bgp.cpp renders them, reply_links by endpoints before services are made.
   const Scenario& sc;
   std::string dir;
+  bool ipv6 = false;  // some part of the scenario speaks IPv6: its namespaces have it on
   Addressing addr;
   Plan plan;
   std::string inet_ns;

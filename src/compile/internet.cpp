@@ -12,8 +12,9 @@ void internet(CompileContext& cx) {
 void host(CompileContext& cx, const InternetHost& h) {
   std::string ns = endpoint_ns_name(cx.sc.name, h.name);
   cx.add_ns(ns, "host", "internet host " + h.name, false);
-  cx.internet_stub(ns, h.name, *h.ip, "internet host " + h.name);
-  cx.plan.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}, ""});
+  const std::string port = cx.internet_stub(ns, h.name, *h.ip, "internet host " + h.name);
+  if (h.ipv6) cx.ipv6_stub(cx.inet_ns, port, ns, "eth0", *h.ipv6, "internet host " + h.name);
+  cx.plan.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}, "", h.ipv6});
 }
 
 // An emulated AWS service: answers HTTP on 80 and 443 with the source address it saw.

@@ -11,10 +11,15 @@
 
 namespace vpcemu {
 
+// An address as a number: IPv4 in the low 32 bits, IPv6 all 128.
+using u128 = unsigned __int128;
+u128 to_u128(const IpAddr& a);
+IpAddr from_u128(u128 v, Family f);
+
 struct Box {
-  uint32_t addr_lo = 0, addr_hi = 0xffffffff;  // inclusive
-  uint32_t port_lo = 0, port_hi = 65535;       // inclusive
-  auto operator<=>(const Box&) const = default;
+  u128 addr_lo = 0, addr_hi = 0xffffffff;  // inclusive
+  u128 port_lo = 0, port_hi = 65535;       // inclusive
+  bool operator==(const Box&) const = default;
 };
 
 struct OrderedRule {
@@ -25,7 +30,7 @@ struct OrderedRule {
 struct Region {
   Box box;
   bool allow = true;
-  auto operator<=>(const Region&) const = default;
+  bool operator==(const Region&) const = default;
 };
 
 // Disjoint regions, sorted by address then port, covering exactly the union of the rules'
@@ -33,10 +38,11 @@ struct Region {
 // regions with the same verdict are merged.
 std::vector<Region> first_match(const std::vector<OrderedRule>& rules);
 
-Box box_of(const Cidr& c, uint32_t port_lo = 0, uint32_t port_hi = 65535);
+Box box_of(const IpPrefix& c, uint32_t port_lo = 0, uint32_t port_hi = 65535);
 
-// nft element text: "10.0.0.0/16" or "10.0.0.5-10.0.0.9"; with ports " . 80" or " . 80-90".
-std::string nft_addr_range(uint32_t lo, uint32_t hi);
-std::string nft_port_range(uint32_t lo, uint32_t hi);
+// nft element text: "10.0.0.0/16" or "10.0.0.5-10.0.0.9" ("2600:1f18::/56" for IPv6); with
+// ports " . 80" or " . 80-90".
+std::string nft_addr_range(u128 lo, u128 hi, Family f = Family::kIpv4);
+std::string nft_port_range(u128 lo, u128 hi);
 
 }  // namespace vpcemu

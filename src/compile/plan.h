@@ -73,7 +73,8 @@ struct RulePlan {
   uint32_t table = 0;
   bool unreachable = false;  // FR_ACT_UNREACHABLE instead of a lookup
   std::string why;
-  std::string iif;  // "lo": only what the namespace itself sends
+  std::string iif;                // "lo": only what the namespace itself sends
+  Family family = Family::kIpv4;  // the rule list it joins (that of `to` when given)
 };
 
 struct NeighPlan {
@@ -142,6 +143,7 @@ struct EndpointInfo {
   std::optional<Ipv4> public_ip;
   std::vector<std::string> security_groups;  // instances: the ENI's groups
   std::string resolv_conf;                   // instances: their resolv.conf in the plan's files
+  std::optional<IpAddr> ipv6;                // instances and hosts with an IPv6 address
 };
 
 struct GatewayInfo {

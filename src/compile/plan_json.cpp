@@ -52,6 +52,7 @@ json rule_to_json(const RulePlan& r) {
   else
     x["table"] = r.table;
   if (!r.iif.empty()) x["iif"] = r.iif;
+  if (r.family == Family::kIpv6) x["family"] = 6;
   return x;
 }
 
@@ -95,6 +96,7 @@ json endpoint_to_json(const EndpointInfo& e) {
   if (e.public_ip) x["public_ip"] = e.public_ip->str();
   if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
   if (!e.resolv_conf.empty()) x["resolv_conf"] = e.resolv_conf;
+  if (e.ipv6) x["ipv6"] = e.ipv6->str();
   return x;
 }
 
@@ -132,6 +134,7 @@ RulePlan rule_from_json(const json& r) {
   x.table = r.value("table", 0u);
   x.why = r.value("why", "");
   x.iif = r.value("iif", "");
+  if (r.value("family", 4) == 6) x.family = Family::kIpv6;
   return x;
 }
 
@@ -184,6 +187,7 @@ EndpointInfo endpoint_from_json(const json& e) {
   if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
   x.security_groups = e.value("security_groups", std::vector<std::string>{});
   x.resolv_conf = e.value("resolv_conf", "");
+  if (e.contains("ipv6")) x.ipv6 = IpAddr::parse(e.at("ipv6").get<std::string>());
   return x;
 }
 
@@ -300,7 +304,8 @@ std::string plan_to_text(const Plan& p) {
     out += "  # " + r.why + "\n";
   }
   for (const auto& r : p.rules) {
-    out += "rule    " + r.ns + "  pref " + std::to_string(r.priority);
+    out += std::string(r.family == Family::kIpv6 ? "rule6   " : "rule    ") + r.ns + "  pref " +
+           std::to_string(r.priority);
     if (r.to) out += " to " + r.to->str();
     if (r.fwmark) out += " fwmark " + std::to_string(*r.fwmark);
     if (!r.iif.empty()) out += " iif " + r.iif;

@@ -19,9 +19,31 @@ namespace {
 
 using Kind = NftObject::Kind;
 
-// One interval set per group or ACL direction: protocol . address . port. libnftables reads
-// every set's elements before it changes one, so fewer sets make live changes fast.
+// One interval set per group or ACL direction and address family: protocol . address . port.
+// libnftables reads every set's elements before it changes one, so fewer sets make live
+// changes fast. A VPC without an IPv6 block has only the IPv4 ones.
 const char* kProtoAddrPort = "type inet_proto . ipv4_addr . inet_service; flags interval;";
+const char* kProtoAddr6Port = "type inet_proto . ipv6_addr . inet_service; flags interval;";
+
+// What tells the two families apart in set names, types and rules.
+struct FamilyWords {
+  Family family;
+  const char* suffix;               // "" or "6": sg-web-in, sg-web-in6
+  const char* set_type;             // kProtoAddrPort or kProtoAddr6Port
+  const char* match;                // "ip" or "ip6"
+  const char* icmp;                 // "icmp" or "ipv6-icmp"
+  const char* addr_type;            // "ipv4_addr" or "ipv6_addr"
+  std::vector<const char*> others;  // protocol numbers that are none of tcp, udp and its icmp
+};
+const FamilyWords kV4{
+    Family::kIpv4, "", kProtoAddrPort, "ip", "icmp", "ipv4_addr", {"0", "2-5", "7-16", "18-255"}};
+const FamilyWords kV6{Family::kIpv6,
+                      "6",
+                      kProtoAddr6Port,
+                      "ip6",
+                      "ipv6-icmp",
+                      "ipv6_addr",
+                      {"0-5", "7-16", "18-57", "59-255"}};
 
 // Per-protocol first-match regions → set elements. ICMP and other protocols have no ports:
 // their elements span every port value, whatever the bytes at the port offset hold.
@@ -29,46 +51,64 @@ struct ProtoRules {
   std::vector<OrderedRule> tcp, udp, icmp, other;
 };
 
-std::vector<std::string> render(const ProtoRules& r) {
+std::vector<std::string> render(const ProtoRules& r, const FamilyWords& f) {
   std::vector<std::string> out;
   auto emit = [&](const std::string& proto, const std::vector<OrderedRule>& rules, bool ports) {
     for (const auto& reg : first_match(rules)) {
       if (!reg.allow) continue;  // anything not allowed falls through to the final drop
-      out.push_back(proto + " . " + nft_addr_range(reg.box.addr_lo, reg.box.addr_hi) + " . " +
-                    (ports ? nft_port_range(reg.box.port_lo, reg.box.port_hi) : "0-65535"));
+      out.push_back(proto + " . " + nft_addr_range(reg.box.addr_lo, reg.box.addr_hi, f.family) +
+                    " . " + (ports ? nft_port_range(reg.box.port_lo, reg.box.port_hi) : "0-65535"));
     }
   };
   emit("tcp", r.tcp, true);
   emit("udp", r.udp, true);
-  emit("icmp", r.icmp, false);
-  for (const char* p : {"0", "2-5", "7-16", "18-255"}) emit(p, r.other, false);
+  emit(f.icmp, r.icmp, false);
+  for (const char* p : f.others) emit(p, r.other, false);
   return out;
 }
 
-// Sorts rules into protocol spaces; `all` belongs to every space.
-void add_rule(ProtoRules& r, Protocol proto, const Cidr& c, PortRange ports, bool allow) {
+// Sorts a rule of family f into protocol spaces; `all` belongs to every space. A rule of the
+// other family, or ICMP of the other family (validate refuses both mixes), takes no part.
+void add_rule(ProtoRules& r, const FamilyWords& f, Protocol proto, const IpPrefix& c,
+              PortRange ports, bool allow) {
+  if (c.family() != f.family) return;
+  const Protocol icmp = f.family == Family::kIpv4 ? Protocol::kIcmp : Protocol::kIcmpv6;
   Box b = box_of(c, ports.from, ports.to);
   Box any = box_of(c, 0, 0);
   bool all = proto == Protocol::kAll;
   if (all) b = box_of(c);
   if (all || proto == Protocol::kTcp) r.tcp.push_back({b, allow});
   if (all || proto == Protocol::kUdp) r.udp.push_back({b, allow});
-  if (all || proto == Protocol::kIcmp) r.icmp.push_back({any, allow});
+  if (all || proto == icmp) r.icmp.push_back({any, allow});
   if (all) r.other.push_back({any, allow});
 }
 
-std::optional<Cidr> prefix_list(const std::map<std::string, Service>& services,
-                                const std::string& name) {
+std::optional<IpPrefix> prefix_list(const std::map<std::string, Service>& services,
+                                    const std::string& name) {
   auto it = services.find(name);
   if (it == services.end() || !it->second.gateway) return std::nullopt;
   return it->second.cidr;
 }
 
 // A set with its staging siblings (NftObject::staged).
-void add_staged_set(NftTable& t, const std::string& name, std::vector<std::string> items) {
-  t.objects.push_back({Kind::kSet, name, kProtoAddrPort, std::move(items), true});
-  t.objects.push_back({Kind::kSet, name + "-add", kProtoAddrPort, {}});
-  t.objects.push_back({Kind::kSet, name + "-del", kProtoAddrPort, {}});
+void add_staged_set(NftTable& t, const std::string& name, std::vector<std::string> items,
+                    const char* type = kProtoAddrPort) {
+  t.objects.push_back({Kind::kSet, name, type, std::move(items), true});
+  t.objects.push_back({Kind::kSet, name + "-add", type, {}});
+  t.objects.push_back({Kind::kSet, name + "-del", type, {}});
+}
+
+// The chain that looks a family's packets up in its staged set `base`+suffix: `hit` on a
+// match, else `miss`. With `to_v6`, IPv4's chain first sends IPv6 packets to `base`6.
+NftObject lookup_chain(const FamilyWords& f, const std::string& base, bool ingress,
+                       const std::string& hit, const std::string& miss, bool to_v6 = false) {
+  const std::string name = base + f.suffix;
+  const std::string key =
+      std::string("meta l4proto . ") + f.match + (ingress ? " saddr" : " daddr") + " . th dport @";
+  NftObject chain{Kind::kChain, name, "", {key + name + " " + hit, miss}};
+  if (to_v6) chain.items.insert(chain.items.begin(), "meta nfproto ipv6 goto " + base + "6");
+  chain.staging = {key + name + "-add " + hit, key + name + "-del " + miss};
+  return chain;
 }
 
 // Own groups: members-<group>; a peered VPC's: members-<vpc>.<group> ('.' is in no name).
@@ -76,40 +116,56 @@ std::string members_set(const Peer& p, const std::string& own_vpc) {
   return p.vpc == own_vpc ? "members-" + p.name : "members-" + p.vpc + "." + p.name;
 }
 
+// A group reference as a rule: the members' addresses of one family, the protocol and ports.
+std::string group_ref(const SgRule& r, const FamilyWords& f, const std::string& set,
+                      const std::string& addr, const std::string& verdict) {
+  const PortRange ports = r.ports.value_or(PortRange{});
+  std::string rule = std::string(f.match) + " " + addr + " @" + set;
+  if (r.protocol == Protocol::kTcp || r.protocol == Protocol::kUdp) {
+    rule += std::string(" meta l4proto ") + protocol_name(r.protocol) + " th dport " +
+            nft_port_range(ports.from, ports.to);
+  } else if (r.protocol == Protocol::kIcmp || r.protocol == Protocol::kIcmpv6) {
+    if ((r.protocol == Protocol::kIcmp) != (f.family == Family::kIpv4)) return "";
+    rule += std::string(" meta l4proto ") + f.icmp;
+  }
+  return rule + " " + verdict;
+}
+
 void add_group(NftTable& t, const std::map<std::string, Service>& services,
                const std::string& vpc_name, const std::string& name,
-               const std::vector<SgRule>& rules, bool ingress) {
+               const std::vector<SgRule>& rules, bool ingress, bool ipv6) {
   const std::string base = "sg-" + name + (ingress ? "-in" : "-out");
-  const std::string addr = ingress ? "ip saddr" : "ip daddr";
+  const std::string addr = ingress ? "saddr" : "daddr";
   // Egress that matches still has to pass the destination's ingress groups.
   const std::string verdict = ingress ? "accept" : "goto ingress-check";
-  const std::string key = "meta l4proto . " + addr + " . th dport @";
-  ProtoRules cidr_rules;
+  ProtoRules v4, v6;
   std::vector<std::string> refs;
   for (const auto& r : rules) {
     PortRange ports = r.ports.value_or(PortRange{});
     if (r.peer.kind == Peer::Kind::kGroup) {
-      // Member sets change with membership, so group references stay rules of their own.
-      std::string rule = addr + " @" + members_set(r.peer, vpc_name);
-      if (r.protocol == Protocol::kTcp || r.protocol == Protocol::kUdp) {
-        rule += std::string(" meta l4proto ") + protocol_name(r.protocol) + " th dport " +
-                nft_port_range(ports.from, ports.to);
-      } else if (r.protocol == Protocol::kIcmp) {
-        rule += " meta l4proto icmp";
-      }
-      refs.push_back(rule + " " + verdict);
+      // Member sets change with membership, so group references stay rules of their own. A
+      // group of this VPC has IPv6 members too; a peered VPC's only IPv4 ones.
+      refs.push_back(group_ref(r, kV4, members_set(r.peer, vpc_name), addr, verdict));
+      if (ipv6 && r.peer.vpc == vpc_name)
+        refs.push_back(group_ref(r, kV6, "members6-" + r.peer.name, addr, verdict));
       continue;
     }
     auto c =
         r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(services, r.peer.name) : r.peer.cidr;
-    if (c) add_rule(cidr_rules, r.protocol, *c, ports, true);
+    if (!c) continue;
+    add_rule(v4, kV4, r.protocol, *c, ports, true);
+    add_rule(v6, kV6, r.protocol, *c, ports, true);
   }
-  add_staged_set(t, base, render(cidr_rules));
+  std::erase(refs, "");
+  const std::string miss = "goto " + base + "-refs";
+  add_staged_set(t, base, render(v4, kV4));
   t.objects.push_back({Kind::kChain, base + "-refs", "", refs});
   // While a change is pending, withdrawn elements skip the set but not the group references.
-  NftObject chain{Kind::kChain, base, "", {key + base + " " + verdict, "goto " + base + "-refs"}};
-  chain.staging = {key + base + "-add " + verdict, key + base + "-del goto " + base + "-refs"};
-  t.objects.push_back(std::move(chain));
+  t.objects.push_back(lookup_chain(kV4, base, ingress, verdict, miss, ipv6));
+  if (ipv6) {
+    add_staged_set(t, base + "6", render(v6, kV6), kProtoAddr6Port);
+    t.objects.push_back(lookup_chain(kV6, base, ingress, verdict, miss));
+  }
 }
 
 std::vector<SgRule> all_traffic(Peer peer) {
@@ -119,13 +175,28 @@ std::vector<SgRule> all_traffic(Peer peer) {
   return {r};
 }
 
-std::vector<NaclRule> default_acl_rules() {
+// AWS's default NACL: rule 100 allows all IPv4; in a VPC with an IPv6 block rule 101 allows
+// all IPv6.
+std::vector<NaclRule> default_acl_rules(bool ipv6) {
   NaclRule r;
   r.number = 100;
   r.protocol = Protocol::kAll;
   r.cidr = Cidr{Ipv4{0}, 0};
   r.allow = true;
-  return {r};
+  std::vector<NaclRule> out = {r};
+  if (ipv6) {
+    r.number = 101;
+    r.cidr = *IpPrefix::parse("::/0");
+    out.push_back(r);
+  }
+  return out;
+}
+
+// A new group's outbound rules: all IPv4, and all IPv6 in a VPC with an IPv6 block.
+std::vector<SgRule> default_egress(bool ipv6) {
+  auto out = all_traffic({Peer::Kind::kCidr, Cidr{Ipv4{0}, 0}, "", ""});
+  if (ipv6) out.push_back(all_traffic({Peer::Kind::kCidr, *IpPrefix::parse("::/0"), "", ""})[0]);
+  return out;
 }
 
 }  // namespace
@@ -139,7 +210,8 @@ std::string effective_acl(const Subnet& s) {
   return s.network_acl.empty() ? kDefaultAcl : s.network_acl;
 }
 
-std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules) {
+std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules, Family family) {
+  const FamilyWords& f = family == Family::kIpv4 ? kV4 : kV6;
   std::vector<const NaclRule*> ordered;
   for (const auto& r : rules)
     if (r.cidr) ordered.push_back(&r);
@@ -147,14 +219,15 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules) {
                    [](const NaclRule* a, const NaclRule* b) { return a->number < b->number; });
   ProtoRules spaces;
   for (const NaclRule* r : ordered) {
-    add_rule(spaces, r->protocol, *r->cidr, r->ports.value_or(PortRange{}), r->allow);
+    add_rule(spaces, f, r->protocol, *r->cidr, r->ports.value_or(PortRange{}), r->allow);
   }
-  return render(spaces);
+  return render(spaces, f);
 }
 
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
                       const GroupMembers& all_members,
                       const std::map<std::string, Service>& services, NftTable& t) {
+  const bool ipv6 = vpc.ipv6_cidr.has_value();
   // Groups: the user's, plus the implicit default (inbound from its members, all outbound).
   std::map<std::string, const SecurityGroup*> groups;
   for (const auto& [n, g] : vpc.security_groups) groups[n] = &g;
@@ -171,6 +244,17 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   for (auto& [n, ips] : members) {
     std::sort(ips.begin(), ips.end());
     t.objects.push_back({Kind::kSet, "members-" + n, "type ipv4_addr;", ips});
+  }
+  if (ipv6) {
+    std::map<std::string, std::vector<std::string>> members6;
+    for (const auto& [n, _] : groups) members6[n];
+    for (const auto& e : enis)
+      if (e.ip6)
+        for (const auto& g : e.groups) members6[g].push_back(e.ip6->str());
+    for (auto& [n, ips] : members6) {
+      std::sort(ips.begin(), ips.end());
+      t.objects.push_back({Kind::kSet, "members6-" + n, "type ipv6_addr;", ips});
+    }
   }
   // Groups of peered VPCs that rules here refer to.
   std::set<std::pair<std::string, std::string>> foreign;
@@ -193,16 +277,14 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
                          "type ipv4_addr;", ips});
   }
   for (const auto& [n, g] : groups) {
-    add_group(t, services, vpc.name, n, g->ingress, true);
-    add_group(t, services, vpc.name, n,
-              g->egress ? *g->egress : all_traffic({Peer::Kind::kCidr, Cidr{Ipv4{0}, 0}, "", ""}),
-              false);
+    add_group(t, services, vpc.name, n, g->ingress, true, ipv6);
+    add_group(t, services, vpc.name, n, g->egress ? *g->egress : default_egress(ipv6), false, ipv6);
   }
 
   // Network ACLs in use, and each subnet's boundary.
   std::map<std::string, const NetworkAcl*> acls;
   for (const auto& [n, a] : vpc.network_acls) acls[n] = &a;
-  NetworkAcl implicit_acl{kDefaultAcl, {}, default_acl_rules(), default_acl_rules()};
+  NetworkAcl implicit_acl{kDefaultAcl, {}, default_acl_rules(ipv6), default_acl_rules(ipv6)};
   if (!acls.count(kDefaultAcl)) acls[kDefaultAcl] = &implicit_acl;
   std::set<std::string> used;
   for (const auto& [_, s] : vpc.subnets) used.insert(effective_acl(s));
@@ -210,13 +292,14 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
     const NetworkAcl* acl = acls.at(name);
     for (bool ingress : {true, false}) {
       const std::string base = "nacl-" + name + (ingress ? "-in" : "-out");
-      const std::string addr = ingress ? "ip saddr" : "ip daddr";
-      const std::string key = "meta l4proto . " + addr + " . th dport @";
-      add_staged_set(t, base, compile_acl_rules(ingress ? acl->ingress : acl->egress));
+      const auto& rules = ingress ? acl->ingress : acl->egress;
+      add_staged_set(t, base, compile_acl_rules(rules));
       // Every crossing packet pays for these lookups: one in the steady state.
-      NftObject chain{Kind::kChain, base, "", {key + base + " return", "drop"}};
-      chain.staging = {key + base + "-add return", key + base + "-del drop"};
-      t.objects.push_back(std::move(chain));
+      t.objects.push_back(lookup_chain(kV4, base, ingress, "return", "drop", ipv6));
+      if (ipv6) {
+        add_staged_set(t, base + "6", compile_acl_rules(rules, Family::kIpv6), kProtoAddr6Port);
+        t.objects.push_back(lookup_chain(kV6, base, ingress, "return", "drop"));
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 // (design.md §2). Pure.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct EniPort {
   std::string subnet;
   Ipv4 ip;
   std::vector<std::string> groups;  // effective groups; empty for a NAT gateway (none apply)
+  std::optional<IpAddr> ip6;        // its IPv6 address, if it has one
 };
 
 // The effective groups of an instance: its own, or the VPC's default group.
@@ -33,8 +35,10 @@ using GroupMembers = std::map<std::pair<std::string, std::string>, std::vector<s
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, const GroupMembers& members,
                       const std::map<std::string, Service>& services, NftTable& table);
 
-// One NACL direction compiled to the elements ("proto . addresses . ports") it allows: the
-// first matching rule by number decides, and whatever no rule allows is denied.
-std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules);
+// One NACL direction compiled to the elements ("proto . addresses . ports") it allows for one
+// address family: the first matching rule by number decides, and whatever no rule allows is
+// denied. Rules of the other family take no part.
+std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules,
+                                           Family family = Family::kIpv4);
 
 }  // namespace vpcemu

@@ -31,8 +31,25 @@ VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc) {
   }
   cx.plan.rules.push_back({r.ns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
                            "no route in the subnet's route table: drop"});
-
+  if (vpc.ipv6_cidr) vpc_router_ipv6(cx, r);
   return r;
+}
+
+// The same for IPv6, whose policy rules are a list of their own: the local route for the
+// VPC's /56, a rule per route table, the drop.
+void vpc_router_ipv6(CompileContext& cx, const VpcRouter& r) {
+  const IpPrefix v6 = *r.vpc.ipv6_cidr;
+  const Family f = Family::kIpv6;
+  cx.plan.rules.push_back({r.ns, kRulePrioLocal, std::nullopt, v6, 254, false,
+                           "local route " + v6.str() + " wins over every route table", "", f});
+  cx.plan.routes.push_back({r.ns, 254, v6, RouteType::kBlackhole, std::nullopt, "", false,
+                            "IPv6 addresses of the VPC without an ENI"});
+  for (const auto& [name, id] : r.table_id) {
+    cx.plan.rules.push_back({r.ns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id, false,
+                             "route table " + name + " (IPv6)", "", f});
+  }
+  cx.plan.rules.push_back({r.ns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
+                           "no IPv6 route in the subnet's route table: drop", "", f});
 }
 
 // What each subnet uses (for status and check): its route table and NACL.
@@ -59,11 +76,15 @@ void instances(CompileContext& cx, VpcRouter& r) {
     r.port_of[iname] = port;
     // Same-subnet peers resolve to the router (proxy ARP), so every packet crosses it as in AWS.
     cx.eni_namespace(r.ns, ins, port, scidr, ip, "ENI of " + iname);
+    if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end())
+      cx.ipv6_stub(r.ns, port, ins, "eth0", v6->second, "IPv6 address of " + iname);
     std::optional<Ipv4> pub;
     if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end()) pub = p->second;
     const std::string resolv = state_paths::resolv_conf(vpc.name);
     cx.plan.endpoints.push_back(
         {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv});
+    if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end())
+      cx.plan.endpoints.back().ipv6 = v6->second;
     if (!in.run.empty()) cx.plan.processes.push_back({ins, iname, in.run, cx.dir, resolv});
   }
 }
@@ -74,15 +95,19 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
   for (const auto& [name, rt] : vpc.route_tables) {
     uint32_t id = r.table_id.at(name);
     for (const auto& route : rt.routes) {
-      const Cidr& dst = *route.destination;
+      const IpPrefix& dst = *route.destination;
+      const bool v6 = dst.family() == Family::kIpv6;
       const std::string& n = route.target.name;
       const std::string why = "route table " + name + ": " + dst.str() + " → " + route.target.str();
-      auto via = [&](Ipv4 next_hop, const std::string& dev) {
-        cx.plan.routes.push_back({r.ns, id, dst, RouteType::kUnicast, next_hop, dev, true, why});
+      auto via = [&](IpAddr next_hop, const std::string& dev) {
+        cx.plan.routes.push_back({r.ns, id, dst, RouteType::kUnicast, next_hop, dev, !v6, why});
       };
       switch (route.target.kind) {
         case RouteTarget::Kind::kInternetGateway:
-          via(kIgwVpcSide, "igw");
+          via(v6 ? kLinkLocalPeer : IpAddr(kIgwVpcSide), "igw");
+          break;
+        case RouteTarget::Kind::kEgressOnlyInternetGateway:
+          via(kLinkLocalPeer, "eigw");
           break;
         case RouteTarget::Kind::kVpnGateway:
           via(kVgwVpcSide, "vgw");
@@ -102,7 +127,7 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
           break;
         }
         case RouteTarget::Kind::kInstance:
-          via(cx.addr.private_ip.at(n), r.port_of.at(n));
+          via(v6 ? cx.addr.ipv6.at(n) : IpAddr(cx.addr.private_ip.at(n)), r.port_of.at(n));
           break;
         case RouteTarget::Kind::kBlackhole:
           cx.plan.routes.push_back(
@@ -122,6 +147,7 @@ void compile_vpc(CompileContext& cx, const Vpc& vpc) {
   VpcRouter r = vpc_router(cx, vpc);
   vpn_gateway(cx, vpc, r.ns);
   internet_gateway(cx, r);
+  egress_only_internet_gateway(cx, r);
   subnets(cx, r);
   instances(cx, r);
   nat_gateways(cx, r);
@@ -146,7 +172,7 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   const std::string& rns = r.ns;
   using Kind = NftObject::Kind;
   NftTable t;
-  std::vector<std::string> marks, sources;
+  std::vector<std::string> marks, sources, sources6;
   std::vector<EniPort> enis;
   for (const auto& [iname, in] : vpc.instances) {
     const std::string& port = r.port_of.at(iname);
@@ -155,6 +181,10 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
     if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
     sources.push_back("\"" + port + "\" . " + cx.addr.private_ip.at(iname).str());
     enis.push_back({port, iname, in.subnet, cx.addr.private_ip.at(iname), effective_groups(in)});
+    if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end()) {
+      sources6.push_back("\"" + port + "\" . " + v6->second.str());
+      enis.back().ip6 = v6->second;
+    }
   }
   // NAT gateways: routed by their subnet's table and judged by its NACL, but they carry no
   // security groups and forward others' packets, so the source check does not apply.
@@ -201,6 +231,12 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   std::vector<std::string> pre = {
       "iifname \"e-*\" iifname . ip saddr != @eni-source counter drop comment "
       "\"source/destination check\""};
+  if (vpc.ipv6_cidr) {
+    t.objects.push_back({Kind::kSet, "eni-source6", "type ifname . ipv6_addr;", sources6});
+    pre.push_back(
+        "iifname \"e-*\" iifname . ip6 saddr != @eni-source6 counter drop comment "
+        "\"source/destination check (IPv6)\"");
+  }
   // A peering carries only the two VPCs' own traffic: nothing transits (AWS rules 23, 24).
   for (const auto& l : cx.peer_links) {
     if (l.vpc_a != vpc.name && l.vpc_b != vpc.name) continue;

@@ -143,6 +143,9 @@ void NlSocket::address(int ifindex, const std::string& dev, const IpPrefix& addr
   ifa->ifa_prefixlen = static_cast<uint8_t>(addr.prefix);
   ifa->ifa_scope = RT_SCOPE_UNIVERSE;
   ifa->ifa_index = static_cast<uint32_t>(ifindex);
+  // IPv6: usable at once. Every address is the project's own, unique by construction, so
+  // duplicate address detection would only delay `up` (and the first packets) by a second.
+  if (addr.family() == Family::kIpv6) ifa->ifa_flags = IFA_F_NODAD;
   put_addr(nlh, IFA_LOCAL, addr.addr);
   put_addr(nlh, IFA_ADDRESS, addr.addr);
   end(nlh);

@@ -196,11 +196,86 @@ void assign_links(const Scenario& sc, Addressing& a) {
   }
 }
 
+// IPv6 addresses of instances: those asked for, then the first free of each subnet's /64 from
+// base + 4 (AWS picks at random; vpcemu picks in order, so runs agree).
+void assign_ipv6(const Vpc& vpc, Addressing& a, Diagnostics& d) {
+  std::set<IpAddr> used;
+  for (const auto& [iname, in] : vpc.instances)
+    if (in.ipv6_address) {
+      if (!used.insert(*in.ipv6_address).second)
+        d.error(in.ipv6_span, "ipv6_address " + in.ipv6_address->str() +
+                                  " is already taken by another instance of vpc '" + vpc.name +
+                                  "'");
+      a.ipv6[iname] = *in.ipv6_address;
+    }
+  for (const auto& [iname, in] : vpc.instances) {
+    if (!in.ipv6 || in.ipv6_address) continue;
+    auto sit = vpc.subnets.find(in.subnet);
+    if (sit == vpc.subnets.end() || !sit->second.ipv6_cidr) continue;
+    for (uint64_t off = 4;; ++off) {
+      IpAddr ip = sit->second.ipv6_cidr->at(off);
+      if (used.insert(ip).second) {
+        a.ipv6[iname] = ip;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void assign_ipv6_blocks(Scenario& sc) {
+  std::set<IpPrefix> taken;
+  for (const auto& [_, vpc] : sc.vpcs)
+    if (vpc.ipv6_cidr) taken.insert(*vpc.ipv6_cidr);
+  uint64_t next = 0;
+  for (auto& [_, vpc] : sc.vpcs) {
+    if (!vpc.ipv6_auto) continue;
+    for (;; ++next) {
+      IpPrefix p(kIpv6Pool.at(0), 56);
+      p.addr.bytes[6] = static_cast<uint8_t>(next & 0xff);  // the /48's 256 /56s
+      if (!taken.count(p)) {
+        vpc.ipv6_cidr = p;
+        taken.insert(p);
+        ++next;
+        break;
+      }
+    }
+  }
+  for (auto& [_, vpc] : sc.vpcs) {
+    if (!vpc.ipv6_cidr) continue;
+    std::set<IpPrefix> used;
+    for (const auto& [_, s] : vpc.subnets)
+      if (s.ipv6_cidr) used.insert(*s.ipv6_cidr);
+    int k = 0;
+    for (auto& [_, s] : vpc.subnets) {
+      if (!s.ipv6_auto) continue;
+      for (; k < 256; ++k) {
+        IpPrefix p(vpc.ipv6_cidr->network(), 64);
+        p.addr.bytes[7] = static_cast<uint8_t>(k);
+        if (used.insert(p).second) {
+          s.ipv6_cidr = p;
+          break;
+        }
+      }
+    }
+  }
+}
+
+bool uses_ipv6(const Scenario& sc) {
+  for (const auto& [_, vpc] : sc.vpcs)
+    if (vpc.ipv6_cidr) return true;
+  for (const auto& [_, h] : sc.hosts)
+    if (h.ipv6) return true;
+  return false;
+}
 
 Addressing assign_addresses(const Scenario& sc, Diagnostics& d) {
   Addressing a;
-  for (const auto& [_, vpc] : sc.vpcs) assign_private(sc, vpc, a, d);
+  for (const auto& [_, vpc] : sc.vpcs) {
+    assign_private(sc, vpc, a, d);
+    assign_ipv6(vpc, a, d);
+  }
   assign_public(sc, a, d);
   assign_links(sc, a);
   return a;

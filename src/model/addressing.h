@@ -14,6 +14,7 @@ inline const Cidr kPublicPool{Ipv4{0xCB007100}, 24};  // 203.0.113.0/24
 
 struct Addressing {
   std::map<std::string, Ipv4> private_ip;   // instance name → private address
+  std::map<std::string, IpAddr> ipv6;       // instance name → IPv6 address (if it has one)
   std::map<std::string, Ipv4> public_ip;    // instance name → public address (if any)
   std::map<std::string, Ipv4> nat_private;  // nat_key(vpc, name) → private address
   std::map<std::string, Ipv4> nat_public;   // nat_key(vpc, name) → Elastic IP
@@ -45,5 +46,17 @@ inline std::string nat_key(const std::string& vpc, const std::string& name) {
 }
 
 Addressing assign_addresses(const Scenario& sc, Diagnostics& diags);
+
+// Where `ipv6_cidr: auto` VPCs take their /56 (AWS allocates from its own ranges; these
+// addresses exist only inside the scenario's namespaces): 2600:1f18:4a3c:NN00::/56.
+inline const IpPrefix kIpv6Pool = *IpPrefix::parse("2600:1f18:4a3c::/48");
+
+// `ipv6_cidr: auto`: each such VPC the next /56 of kIpv6Pool that no VPC has asked for, in
+// name order; each such subnet the next free /64 of its VPC's /56. Run once after parsing,
+// so later stages see only concrete blocks.
+void assign_ipv6_blocks(Scenario& sc);
+
+// Whether any part of the scenario speaks IPv6 (then its namespaces have IPv6 on).
+bool uses_ipv6(const Scenario& sc);
 
 }  // namespace vpcemu

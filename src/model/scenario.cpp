@@ -11,8 +11,9 @@ namespace {
 using Kind = RouteTarget::Kind;
 
 // Targets that are a word of their own, and those written "<prefix><name>".
-constexpr std::array<std::pair<const char*, Kind>, 3> kWords = {{
+constexpr std::array<std::pair<const char*, Kind>, 4> kWords = {{
     {"internet_gateway", Kind::kInternetGateway},
+    {"egress_only_internet_gateway", Kind::kEgressOnlyInternetGateway},
     {"vpn_gateway", Kind::kVpnGateway},
     {"blackhole", Kind::kBlackhole},
 }};

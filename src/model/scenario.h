@@ -16,6 +16,7 @@ struct RouteTarget {
   enum class Kind {
     kNone,  // no target given
     kInternetGateway,
+    kEgressOnlyInternetGateway,
     kVpnGateway,
     kBlackhole,
     kNatGateway,
@@ -33,7 +34,7 @@ struct RouteTarget {
 
 struct Route {
   SourceSpan span;
-  std::optional<Cidr> destination;  // canonical; unset when the text did not parse
+  std::optional<IpPrefix> destination;  // IPv4 or IPv6, canonical; unset when it did not parse
   SourceSpan destination_span;
   RouteTarget target;
   SourceSpan target_span;
@@ -48,7 +49,7 @@ struct RouteTable {
   std::vector<SourceSpan> propagation_spans;
 };
 
-enum class Protocol { kTcp, kUdp, kIcmp, kAll };
+enum class Protocol { kTcp, kUdp, kIcmp, kIcmpv6, kAll };
 const char* protocol_name(Protocol p);
 
 struct PortRange {
@@ -60,7 +61,7 @@ struct PortRange {
 // The other end of a security-group rule: a CIDR, the members of a group, or a prefix list.
 struct Peer {
   enum class Kind { kCidr, kGroup, kPrefixList } kind = Kind::kCidr;
-  std::optional<Cidr> cidr;
+  std::optional<IpPrefix> cidr;  // IPv4 or IPv6
   std::string vpc;   // for kGroup: the group's VPC (the rule's own VPC unless vpc/<v>/sg/<n>)
   std::string name;  // group or prefix-list name
 };
@@ -91,7 +92,7 @@ struct NaclRule {
   SourceSpan protocol_span;
   std::optional<PortRange> ports;
   SourceSpan ports_span;
-  std::optional<Cidr> cidr;
+  std::optional<IpPrefix> cidr;  // IPv4 or IPv6
   SourceSpan cidr_span;
   bool allow = false;
 };
@@ -108,6 +109,9 @@ struct Subnet {
   SourceSpan span;
   std::optional<Cidr> cidr;  // canonical
   SourceSpan cidr_span;
+  std::optional<IpPrefix> ipv6_cidr;  // a /64 of the VPC's /56; for `auto`, set after parsing
+  bool ipv6_auto = false;
+  SourceSpan ipv6_cidr_span;
   std::string route_table;  // empty: the VPC's main route table
   SourceSpan route_table_span;
   std::string network_acl;  // empty: the VPC's default NACL
@@ -122,6 +126,9 @@ struct Instance {
   SourceSpan subnet_span;
   std::optional<Ipv4> private_ip;
   SourceSpan private_ip_span;
+  bool ipv6 = false;                   // an IPv6 address: ipv6_address, or the first free
+  std::optional<IpAddr> ipv6_address;  // of the subnet's /64
+  SourceSpan ipv6_span;
   bool public_ip = false;
   std::optional<Ipv4> elastic_ip;
   SourceSpan public_span;
@@ -179,7 +186,12 @@ struct Vpc {
   SourceSpan span;
   std::optional<Cidr> cidr;  // canonical
   SourceSpan cidr_span;
+  std::optional<IpPrefix> ipv6_cidr;  // a /56; for `auto`, set by addressing from the pool
+  bool ipv6_auto = false;
+  SourceSpan ipv6_cidr_span;
   bool internet_gateway = false;
+  bool egress_only_internet_gateway = false;
+  SourceSpan egress_only_span;
   std::string main_route_table;  // empty: the implicit main table (local route only)
   SourceSpan main_route_table_span;
   std::map<std::string, Subnet> subnets;
@@ -353,6 +365,8 @@ struct InternetHost {
   SourceSpan span;
   std::optional<Ipv4> ip;
   SourceSpan ip_span;
+  std::optional<IpAddr> ipv6;
+  SourceSpan ipv6_span;
 };
 
 struct Expect {
@@ -365,6 +379,8 @@ struct Expect {
   SourceSpan protocol_span;
   std::optional<int> port;
   SourceSpan port_span;
+  int ip_version = 4;  // 6: probe over IPv6 (also when `to` is an IPv6 literal)
+  SourceSpan ip_version_span;
   bool allow = true;
 };
 
@@ -432,6 +448,8 @@ inline const char* protocol_name(Protocol p) {
       return "udp";
     case Protocol::kIcmp:
       return "icmp";
+    case Protocol::kIcmpv6:
+      return "icmpv6";
     case Protocol::kAll:
       return "all";
   }

@@ -4,7 +4,9 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -25,12 +27,36 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-sockaddr_in sockaddr_of(Ipv4 ip, int port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  sa.sin_addr.s_addr = htonl(ip.value);
-  return sa;
+// A socket address of the address's family.
+struct SockAddr {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&ss); }
+  int family() const { return ss.ss_family; }
+};
+
+SockAddr sockaddr_of(const IpAddr& ip, int port) {
+  SockAddr a;
+  if (ip.family == Family::kIpv4) {
+    auto* sa = reinterpret_cast<sockaddr_in*>(&a.ss);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(static_cast<uint16_t>(port));
+    std::memcpy(&sa->sin_addr, ip.bytes.data(), 4);
+    a.len = sizeof(sockaddr_in);
+  } else {
+    auto* sa = reinterpret_cast<sockaddr_in6*>(&a.ss);
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons(static_cast<uint16_t>(port));
+    std::memcpy(&sa->sin6_addr, ip.bytes.data(), 16);
+    a.len = sizeof(sockaddr_in6);
+  }
+  return a;
+}
+
+IpAddr any_of(Family f) {
+  IpAddr a;
+  a.family = f;
+  return a;
 }
 
 long remaining_ms(Clock::time_point deadline) {
@@ -55,11 +81,10 @@ std::string errno_word(int e) {
 }
 
 ProbeResult tcp_probe(const ProbeSpec& s, int timeout_ms) {
-  Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return {false, std::string("socket: ") + strerror(errno)};
   auto sa = sockaddr_of(s.dst, s.port);
-  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0)
-    return {true, "connected"};
+  Fd fd(socket(sa.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return {false, std::string("socket: ") + strerror(errno)};
+  if (connect(fd.get(), sa.get(), sa.len) == 0) return {true, "connected"};
   if (errno != EINPROGRESS) return {false, errno_word(errno)};
   pollfd p{fd.get(), POLLOUT, 0};
   int n = poll(&p, 1, timeout_ms);
@@ -72,10 +97,10 @@ ProbeResult tcp_probe(const ProbeSpec& s, int timeout_ms) {
 }
 
 ProbeResult udp_probe(const ProbeSpec& s, int timeout_ms) {
-  Fd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return {false, std::string("socket: ") + strerror(errno)};
   auto sa = sockaddr_of(s.dst, s.port);
-  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
+  Fd fd(socket(sa.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return {false, std::string("socket: ") + strerror(errno)};
+  if (connect(fd.get(), sa.get(), sa.len) != 0) {
     return {false, errno_word(errno)};
   }
   const char msg[] = "vpcemu-probe";
@@ -107,10 +132,50 @@ uint16_t checksum(const void* data, size_t len) {
 
 std::atomic<uint16_t> g_icmp_id{static_cast<uint16_t>(getpid() * 7)};
 
+// ICMPv6 echo on a raw socket: the kernel fills in the checksum and hands back the ICMPv6
+// message without its IPv6 header; the sender's address comes from recvfrom.
+ProbeResult icmpv6_probe(const ProbeSpec& s, int timeout_ms) {
+  Fd fd(socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6));
+  if (!fd.valid()) return {false, std::string("raw socket: ") + strerror(errno)};
+  const uint16_t id = g_icmp_id++;
+  auto sa = sockaddr_of(s.dst, 0);
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (uint16_t seq = 1; seq <= 2; ++seq) {
+    icmp6_hdr h{};
+    h.icmp6_type = ICMP6_ECHO_REQUEST;
+    h.icmp6_id = htons(id);
+    h.icmp6_seq = htons(seq);
+    if (sendto(fd.get(), &h, sizeof(h), 0, sa.get(), sa.len) < 0) return {false, errno_word(errno)};
+    auto until = seq == 1 ? Clock::now() + std::chrono::milliseconds(timeout_ms / 2) : deadline;
+    pollfd p{fd.get(), POLLIN, 0};
+    while (poll(&p, 1, static_cast<int>(remaining_ms(until))) > 0) {
+      uint8_t buf[1500];
+      sockaddr_in6 from{};
+      socklen_t fl = sizeof(from);
+      ssize_t n = recvfrom(fd.get(), buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fl);
+      if (n < static_cast<ssize_t>(sizeof(icmp6_hdr))) continue;
+      const auto* ic = reinterpret_cast<const icmp6_hdr*>(buf);
+      const bool from_dst = std::memcmp(&from.sin6_addr, s.dst.bytes.data(), 16) == 0;
+      if (ic->icmp6_type == ICMP6_ECHO_REPLY && ntohs(ic->icmp6_id) == id && from_dst)
+        return {true, "echo reply"};
+      // An error quotes the echo: its IPv6 header (40 bytes), then the echo's header.
+      if (ic->icmp6_type == ICMP6_DST_UNREACH && n >= static_cast<ssize_t>(8 + 40 + 8)) {
+        const auto* inner = reinterpret_cast<const ip6_hdr*>(buf + 8);
+        const auto* iic = reinterpret_cast<const icmp6_hdr*>(buf + 8 + 40);
+        if (std::memcmp(&inner->ip6_dst, s.dst.bytes.data(), 16) == 0 && ntohs(iic->icmp6_id) == id)
+          return {false, "unreachable (ICMPv6 type 1 code " + std::to_string(ic->icmp6_code) + ")"};
+      }
+    }
+  }
+  return {false, "timeout (no echo reply)"};
+}
+
 ProbeResult icmp_probe(const ProbeSpec& s, int timeout_ms) {
+  if (s.dst.family == Family::kIpv6) return icmpv6_probe(s, timeout_ms);
   Fd fd(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
   if (!fd.valid()) return {false, std::string("raw socket: ") + strerror(errno)};
   uint16_t id = g_icmp_id++;
+  const uint32_t dst = s.dst.v4()->value;
   auto sa = sockaddr_of(s.dst, 0);
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   for (uint16_t seq = 1; seq <= 2; ++seq) {
@@ -120,7 +185,7 @@ ProbeResult icmp_probe(const ProbeSpec& s, int timeout_ms) {
     h->un.echo.id = htons(id);
     h->un.echo.sequence = htons(seq);
     h->checksum = checksum(pkt, sizeof(pkt));
-    if (sendto(fd.get(), pkt, sizeof(pkt), 0, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) < 0) {
+    if (sendto(fd.get(), pkt, sizeof(pkt), 0, sa.get(), sa.len) < 0) {
       return {false, errno_word(errno)};
     }
     auto until = seq == 1 ? Clock::now() + std::chrono::milliseconds(timeout_ms / 2) : deadline;
@@ -133,14 +198,13 @@ ProbeResult icmp_probe(const ProbeSpec& s, int timeout_ms) {
       size_t ihl = ip->ihl * 4u;
       if (n < static_cast<ssize_t>(ihl + sizeof(icmphdr))) continue;
       const auto* ic = reinterpret_cast<const icmphdr*>(buf + ihl);
-      if (ic->type == ICMP_ECHOREPLY && ntohs(ic->un.echo.id) == id &&
-          ntohl(ip->saddr) == s.dst.value) {
+      if (ic->type == ICMP_ECHOREPLY && ntohs(ic->un.echo.id) == id && ntohl(ip->saddr) == dst) {
         return {true, "echo reply"};
       }
       if (ic->type == ICMP_DEST_UNREACH && n >= static_cast<ssize_t>(ihl + 8 + sizeof(iphdr) + 8)) {
         const auto* inner = reinterpret_cast<const iphdr*>(buf + ihl + 8);
         const auto* iic = reinterpret_cast<const icmphdr*>(buf + ihl + 8 + inner->ihl * 4u);
-        if (ntohl(inner->daddr) == s.dst.value && ntohs(iic->un.echo.id) == id) {
+        if (ntohl(inner->daddr) == dst && ntohs(iic->un.echo.id) == id) {
           return {false, "unreachable (ICMP type 3 code " + std::to_string(ic->code) + ")"};
         }
       }
@@ -152,21 +216,23 @@ ProbeResult icmp_probe(const ProbeSpec& s, int timeout_ms) {
 // Listeners that stand in for a service where none runs, for the duration of the probes.
 class Responders {
  public:
-  void add(const std::string& ns, ProbeProto proto, int port) {
+  void add(const std::string& ns, ProbeProto proto, int port, Family family) {
     if (ns.empty() || proto == ProbeProto::kIcmp) return;
-    auto key = std::make_tuple(ns, proto, port);
+    auto key = std::make_tuple(ns, proto, port, family);
     if (!tried_.insert({key, true}).second) return;
     auto nsfd = netns_open(ns);
     if (!nsfd) return;
     auto g = NetnsGuard::enter(nsfd->get(), ns);
     if (!g) return;
     bool tcp = proto == ProbeProto::kTcp;
-    Fd fd(socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    auto sa = sockaddr_of(any_of(family), port);
+    Fd fd(socket(sa.family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     int one = 1;
     setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    auto sa = sockaddr_of(Ipv4{0}, port);
+    // One family per responder: an IPv4 one may stand beside an IPv6 one on the same port.
+    if (family == Family::kIpv6) setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     // EADDRINUSE: a real service listens there already; the probe talks to it.
-    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) return;
+    if (bind(fd.get(), sa.get(), sa.len) != 0) return;
     if (tcp) {
       // The kernel completes handshakes from the backlog; nobody needs to accept.
       if (listen(fd.get(), 1024) != 0) return;
@@ -186,7 +252,7 @@ class Responders {
         for (auto& p : pfds) {
           if (!(p.revents & POLLIN)) continue;
           char buf[2048];
-          sockaddr_in from{};
+          sockaddr_storage from{};
           socklen_t fl = sizeof(from);
           ssize_t n = recvfrom(p.fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fl);
           if (n > 0) sendto(p.fd, buf, n, 0, reinterpret_cast<sockaddr*>(&from), fl);
@@ -201,7 +267,7 @@ class Responders {
   }
 
  private:
-  std::map<std::tuple<std::string, ProbeProto, int>, bool> tried_;
+  std::map<std::tuple<std::string, ProbeProto, int, Family>, bool> tried_;
   std::vector<Fd> tcp_;
   std::vector<Fd> udp_;
   std::thread echo_;
@@ -214,7 +280,7 @@ std::vector<ProbeResult> run_probes(const std::vector<ProbeSpec>& specs, int tim
                                     int concurrency) {
   Responders responders;
   for (const auto& s : specs)
-    for (const auto& ns : s.dst_ns) responders.add(ns, s.proto, s.port);
+    for (const auto& ns : s.dst_ns) responders.add(ns, s.proto, s.port, s.dst.family);
   responders.start();
 
   std::vector<ProbeResult> results(specs.size());

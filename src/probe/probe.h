@@ -1,5 +1,6 @@
-// Real-packet reachability probes: a TCP connect, a UDP exchange or an ICMP echo sent from
-// inside one namespace, with a temporary responder in the destination where nothing listens.
+// Real-packet reachability probes: a TCP connect, a UDP exchange or an ICMP (ICMPv6) echo sent
+// from inside one namespace, with a temporary responder in the destination where nothing
+// listens. IPv4 and IPv6 alike.
 #pragma once
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ enum class ProbeProto { kTcp, kUdp, kIcmp };
 struct ProbeSpec {
   std::string src_ns;
   std::vector<std::string> dst_ns;  // where responders may be started (the real destinations)
-  Ipv4 dst;
+  IpAddr dst;                       // IPv4 or IPv6: the probe's socket is of its family
   ProbeProto proto = ProbeProto::kTcp;
   int port = 0;
 };

@@ -8,7 +8,7 @@ void parse_expect(Reader& rd, Scenario& sc, const YAML::Node& node, SourceSpan k
     Expect x;
     x.span = rd.span(e, ks);
     bool has_result = false;
-    rd.each_key(e, "expect entry", {"from", "to", "protocol", "port", "result"},
+    rd.each_key(e, "expect entry", {"from", "to", "protocol", "port", "ip_version", "result"},
                 [&](const std::string& k, SourceSpan eks, const YAML::Node& v) {
                   SourceSpan vs = rd.span(v, eks);
                   auto s = rd.scalar(v, k, eks);
@@ -23,13 +23,19 @@ void parse_expect(Reader& rd, Scenario& sc, const YAML::Node& node, SourceSpan k
                       x.protocol = Protocol::kTcp;
                     else if (*s == "udp")
                       x.protocol = Protocol::kUdp;
-                    else if (*s == "icmp")
-                      x.protocol = Protocol::kIcmp;
+                    else if (*s == "icmp" || *s == "icmpv6")
+                      x.protocol = Protocol::kIcmp;  // ping: ICMP or ICMPv6 by ip_version
                     else if (*s == "all" || *s == "-1") {
                       rd.d.error(vs, "expect needs one protocol to probe: tcp, udp or icmp");
                     } else {
                       rd.d.error(vs, "unknown protocol '" + *s + "'; use tcp, udp or icmp");
                     }
+                  } else if (k == "ip_version") {
+                    x.ip_version_span = vs;
+                    if (*s == "4" || *s == "6")
+                      x.ip_version = *s == "6" ? 6 : 4;
+                    else
+                      rd.d.error(vs, "ip_version must be 4 or 6, found '" + *s + "'");
                   } else if (k == "port") {
                     x.port_span = vs;
                     x.port = rd.number(v, "port", eks, 1, 65535);
@@ -43,6 +49,8 @@ void parse_expect(Reader& rd, Scenario& sc, const YAML::Node& node, SourceSpan k
                       rd.d.error(vs, "result must be allow or deny, found '" + *s + "'");
                   }
                 });
+    // An IPv6 literal destination is an IPv6 probe.
+    if (auto ip = IpAddr::parse(x.to); ip && ip->family == Family::kIpv6) x.ip_version = 6;
     if (rd.mapping_or_empty(e)) {
       if (x.from.empty()) rd.d.error(x.span, "expect entry has no 'from'");
       if (x.to.empty()) rd.d.error(x.span, "expect entry has no 'to'");

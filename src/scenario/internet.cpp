@@ -11,9 +11,14 @@ void parse_internet(Reader& rd, Scenario& sc, const YAML::Node& v) {
                     hv, "internet hosts", sc.hosts, [&](InternetHost& host, const YAML::Node& h) {
                       const std::string& n = host.name;
                       const SourceSpan nks = host.span;
-                      rd.each_key(h, "internet host '" + n + "'", {"ip"},
-                                  [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
-                                    rd.into(iv, "ip", iks, host.ip, host.ip_span);
+                      rd.each_key(h, "internet host '" + n + "'", {"ip", "ipv6"},
+                                  [&](const std::string& k, SourceSpan iks, const YAML::Node& iv) {
+                                    if (k == "ip") {
+                                      rd.into(iv, "ip", iks, host.ip, host.ip_span);
+                                    } else {
+                                      host.ipv6_span = rd.span(iv, iks);
+                                      host.ipv6 = rd.ipv6_address(iv, "ipv6", iks);
+                                    }
                                   });
                       if (!h.IsMap() || !h["ip"]) {
                         rd.d.error(nks, "internet host '" + n + "' has no 'ip'");

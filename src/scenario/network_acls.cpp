@@ -23,7 +23,7 @@ std::vector<NaclRule> acl_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, 
                   rd.d.error(rule.cidr_span, "network ACL rules match CIDR blocks only, not '" +
                                                  *s + "' (security groups can reference those)");
                 } else if (s) {
-                  rule.cidr = rd.cidr(x, k, rks);
+                  rule.cidr = rd.prefix(x, k, rks);
                 }
               } else if (k == "action") {
                 has_action = true;

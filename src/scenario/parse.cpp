@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/addressing.h"
 #include "scenario/parsers.h"
 
 namespace vpcemu {
@@ -91,6 +92,7 @@ ParseResult parse_scenario_text(const std::string& text, const std::string& file
   }
   parsing::Reader rd{r.diags};
   parsing::parse(rd, r.scenario, root);
+  assign_ipv6_blocks(r.scenario);
   return r;
 }
 

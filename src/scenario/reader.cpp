@@ -132,6 +132,12 @@ void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
   field = address(n, what, fb);
 }
 
+void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                  std::optional<IpPrefix>& field, SourceSpan& at) {
+  at = span(n, fb);
+  field = prefix(n, what, fb);
+}
+
 std::optional<bool> Reader::boolean(const YAML::Node& n, const std::string& what, SourceSpan fb) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
@@ -163,6 +169,37 @@ std::optional<Ipv4> Reader::address(const YAML::Node& n, const std::string& what
   return ip;
 }
 
+std::optional<IpPrefix> Reader::prefix(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                                       std::optional<Family> only) {
+  auto s = scalar(n, what, fb);
+  if (!s) return std::nullopt;
+  auto c = IpPrefix::parse(*s);
+  if (!c || (only && c->family() != *only)) {
+    const bool v6 = only == Family::kIpv6, v4 = only == Family::kIpv4;
+    d.error(span(n, fb), what + " '" + *s + "' is not " +
+                             (v6   ? "an IPv6 CIDR block; write it like 2600:1f18:4a3c:6e00::/56"
+                              : v4 ? "an IPv4 CIDR block; write it like 10.0.0.0/16"
+                                   : "a CIDR block; write it like 10.0.0.0/16 or ::/0"));
+    return std::nullopt;
+  }
+  if (c->has_host_bits()) {
+    d.warning(span(n, fb), what + " '" + *s + "' has host bits set; using " + c->canonical().str());
+  }
+  return c->canonical();
+}
+
+std::optional<IpAddr> Reader::ipv6_address(const YAML::Node& n, const std::string& what,
+                                           SourceSpan fb) {
+  auto s = scalar(n, what, fb);
+  if (!s) return std::nullopt;
+  auto ip = IpAddr::parse(*s);
+  if (!ip || ip->family != Family::kIpv6) {
+    d.error(span(n, fb), what + " '" + *s + "' is not an IPv6 address like 2600:1f18::10");
+    return std::nullopt;
+  }
+  return ip;
+}
+
 std::optional<int> Reader::number(const YAML::Node& n, const std::string& what, SourceSpan fb,
                                   int lo, int hi) {
   auto s = scalar(n, what, fb);
@@ -183,8 +220,9 @@ std::optional<Protocol> Reader::protocol(const YAML::Node& n, SourceSpan fb) {
   if (*s == "tcp" || *s == "6") return Protocol::kTcp;
   if (*s == "udp" || *s == "17") return Protocol::kUdp;
   if (*s == "icmp" || *s == "1") return Protocol::kIcmp;
+  if (*s == "icmpv6" || *s == "58") return Protocol::kIcmpv6;
   if (*s == "all" || *s == "-1") return Protocol::kAll;
-  d.error(span(n, fb), "unknown protocol '" + *s + "'; use tcp, udp, icmp or all (-1)");
+  d.error(span(n, fb), "unknown protocol '" + *s + "'; use tcp, udp, icmp, icmpv6 or all (-1)");
   return std::nullopt;
 }
 
@@ -232,10 +270,10 @@ std::optional<Peer> Reader::peer(const YAML::Node& n, const std::string& what, S
     }
     p.kind = Peer::Kind::kGroup, p.vpc = rest.substr(0, slash), p.name = rest.substr(slash + 4);
   } else {
-    auto c = Cidr::parse(*s);
+    auto c = IpPrefix::parse(*s);
     if (!c) {
       d.error(span(n, fb), what + " '" + *s +
-                               "' is not a CIDR block, sg/<group> or "
+                               "' is not a CIDR block (IPv4 or IPv6), sg/<group> or "
                                "pl/<prefix-list>");
       return std::nullopt;
     }

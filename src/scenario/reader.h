@@ -36,6 +36,11 @@ struct Reader {
   std::optional<bool> boolean(const YAML::Node& n, const std::string& what, SourceSpan fb);
   std::optional<Cidr> cidr(const YAML::Node& n, const std::string& what, SourceSpan fb);
   std::optional<Ipv4> address(const YAML::Node& n, const std::string& what, SourceSpan fb);
+  // A prefix of either family ("10.0.0.0/16", "::/0"), or of `only` that family; canonical.
+  std::optional<IpPrefix> prefix(const YAML::Node& n, const std::string& what, SourceSpan fb,
+                                 std::optional<Family> only = std::nullopt);
+  // An IPv6 address ("2600:1f18::10").
+  std::optional<IpAddr> ipv6_address(const YAML::Node& n, const std::string& what, SourceSpan fb);
   std::optional<int> number(const YAML::Node& n, const std::string& what, SourceSpan fb, int lo,
                             int hi);
   std::optional<Protocol> protocol(const YAML::Node& n, SourceSpan fb);
@@ -52,6 +57,8 @@ struct Reader {
             SourceSpan& at);
   void into(const YAML::Node& n, const std::string& what, SourceSpan fb, std::optional<Ipv4>& field,
             SourceSpan& at);
+  void into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+            std::optional<IpPrefix>& field, SourceSpan& at);
   // A list of names ([a, b]); spans per item.
   void names(const YAML::Node& v, SourceSpan ks, const std::string& what,
              std::vector<std::string>& out, std::vector<SourceSpan>& spans);

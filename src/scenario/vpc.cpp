@@ -16,13 +16,31 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
   const std::string what = "vpc '" + vpc.name + "'";
   rd.each_key(
       node, what,
-      {"cidr", "internet_gateway", "subnets", "route_tables", "main_route_table", "instances",
-       "security_groups", "network_acls", "nat_gateways", "endpoints"},
+      {"cidr", "ipv6_cidr", "internet_gateway", "egress_only_internet_gateway", "subnets",
+       "route_tables", "main_route_table", "instances", "security_groups", "network_acls",
+       "nat_gateways", "endpoints"},
       [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
         if (k == "cidr") {
           rd.into(v, "cidr", ks, vpc.cidr, vpc.cidr_span);
+        } else if (k == "ipv6_cidr") {
+          // A /56 as written, or `auto`: one from the scenario's pool (addressing assigns it).
+          vpc.ipv6_cidr_span = rd.span(v, ks);
+          if (v.IsScalar() && v.Scalar() == "auto") {
+            vpc.ipv6_auto = true;
+          } else if (auto c = rd.prefix(v, "ipv6_cidr", ks, Family::kIpv6)) {
+            if (c->prefix != 56)
+              rd.d.error(vpc.ipv6_cidr_span,
+                         "a VPC's ipv6_cidr is a /56 (AWS allocates /56 "
+                         "blocks), found /" +
+                             std::to_string(c->prefix));
+            else
+              vpc.ipv6_cidr = c;
+          }
         } else if (k == "internet_gateway") {
           if (auto b = rd.boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
+        } else if (k == "egress_only_internet_gateway") {
+          vpc.egress_only_span = rd.span(v, ks);
+          if (auto b = rd.boolean(v, k, ks)) vpc.egress_only_internet_gateway = *b;
         } else if (k == "main_route_table") {
           rd.into(v, "main_route_table", ks, vpc.main_route_table, vpc.main_route_table_span);
         } else if (k == "subnets") {
@@ -57,10 +75,16 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
 }
 
 void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
-  rd.each_key(node, "subnet '" + s.name + "'", {"cidr", "route_table", "network_acl"},
+  rd.each_key(node, "subnet '" + s.name + "'", {"cidr", "ipv6_cidr", "route_table", "network_acl"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                 if (k == "cidr") {
                   rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
+                } else if (k == "ipv6_cidr") {
+                  s.ipv6_cidr_span = rd.span(x, ks);
+                  if (x.IsScalar() && x.Scalar() == "auto")
+                    s.ipv6_auto = true;
+                  else
+                    s.ipv6_cidr = rd.prefix(x, "ipv6_cidr", ks, Family::kIpv6);
                 } else if (k == "route_table") {
                   rd.into(x, "route_table", ks, s.route_table, s.route_table_span);
                 } else {
@@ -118,12 +142,20 @@ void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
 
 void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
   rd.each_key(node, "instance '" + in.name + "'",
-              {"subnet", "private_ip", "public_ip", "elastic_ip", "run", "security_groups"},
+              {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
+               "security_groups"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "subnet") {
                   rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
                 } else if (k == "private_ip") {
                   rd.into(v, "private_ip", ks, in.private_ip, in.private_ip_span);
+                } else if (k == "ipv6") {
+                  in.ipv6_span = rd.span(v, ks);
+                  if (auto b = rd.boolean(v, "ipv6", ks)) in.ipv6 = *b;
+                } else if (k == "ipv6_address") {
+                  in.ipv6_span = rd.span(v, ks);
+                  in.ipv6_address = rd.ipv6_address(v, "ipv6_address", ks);
+                  in.ipv6 = true;
                 } else if (k == "public_ip") {
                   in.public_span = rd.span(v, ks);
                   if (auto b = rd.boolean(v, "public_ip", ks)) in.public_ip = *b;

@@ -108,6 +108,34 @@ bool IpPrefix::contains(const IpAddr& ip) const {
   return ip.family == addr.family && IpPrefix(ip, prefix).network() == network();
 }
 
+IpAddr IpPrefix::at(uint64_t offset) const {
+  IpAddr a = network();
+  for (size_t i = a.size(); i-- > 0 && offset; offset >>= 8) {
+    const unsigned sum = a.bytes[i] + static_cast<unsigned>(offset & 0xff);
+    a.bytes[i] = static_cast<uint8_t>(sum);
+    if (sum > 0xff) offset += 0x100;  // the carry
+  }
+  return a;
+}
+
+std::optional<Cidr> IpPrefix::v4() const {
+  if (auto a = addr.v4()) return Cidr{*a, prefix};
+  return std::nullopt;
+}
+
+bool is_aws_reserved(const IpPrefix& subnet, const IpAddr& ip) {
+  if (auto c = subnet.v4()) return ip.v4() && is_aws_reserved(*c, *ip.v4());
+  if (!subnet.contains(ip)) return false;
+  for (uint64_t i = 0; i <= 3; ++i)
+    if (subnet.at(i) == ip) return true;
+  IpAddr last = subnet.network();  // every host bit set
+  for (int i = 0; i < 16; ++i) {
+    const int host = std::clamp(8 * (i + 1) - subnet.prefix, 0, 8);
+    last.bytes[i] |= static_cast<uint8_t>((1u << host) - 1);
+  }
+  return ip == last;
+}
+
 std::string IpPrefix::str() const {
   return addr.str() + "/" + std::to_string(prefix);
 }

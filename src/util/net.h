@@ -68,12 +68,24 @@ struct IpPrefix {
   static std::optional<IpPrefix> parse(std::string_view text);
   Family family() const { return addr.family; }
   IpAddr network() const;
+  IpPrefix canonical() const { return IpPrefix(network(), prefix); }
+  bool has_host_bits() const { return network() != addr; }
   bool contains(const IpAddr& ip) const;
+  bool contains(const IpPrefix& other) const {
+    return other.family() == family() && other.prefix >= prefix && contains(other.addr);
+  }
+  bool overlaps(const IpPrefix& other) const { return contains(other) || other.contains(*this); }
+  // The address `offset` after the network address (IPv6: within the low 64 bits).
+  IpAddr at(uint64_t offset) const;
+  // The same prefix as a Cidr, if it is IPv4.
+  std::optional<Cidr> v4() const;
   std::string str() const;
   auto operator<=>(const IpPrefix&) const = default;
 };
 
-// AWS reserves network, +1 (router), +2 (DNS), +3 (future) and the last address of a subnet.
+// AWS reserves network, +1 (router), +2 (DNS), +3 (future) and the last address of a subnet,
+// of IPv4 and IPv6 subnets alike.
 bool is_aws_reserved(const Cidr& subnet, Ipv4 ip);
+bool is_aws_reserved(const IpPrefix& subnet, const IpAddr& ip);
 
 }  // namespace vpcemu

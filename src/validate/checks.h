@@ -17,6 +17,9 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
 // vpc.cpp
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
 void validate_subnets(const Vpc& vpc, Diagnostics& d);
+void validate_subnet_ipv6(const Vpc& vpc, const Subnet& s, const std::vector<const Subnet*>& seen,
+                          Diagnostics& d);
+void validate_instance_ipv6(const Instance& in, const Subnet& sub, Diagnostics& d);
 void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
 void validate_nat_gateways(const Vpc& vpc, Diagnostics& d);
 void validate_instances(const Vpc& vpc, Diagnostics& d);

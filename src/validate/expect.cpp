@@ -3,6 +3,32 @@
 
 namespace vpcemu::validation {
 
+namespace {
+
+// An IPv6 probe: both ends have an IPv6 address (an instance asks for one, a host has one).
+void check_ipv6_ends(const Scenario& sc, const Expect& e, Diagnostics& d) {
+  auto has_ipv6 = [&](const std::string& name, SourceSpan at, const char* role) {
+    if (auto h = sc.hosts.find(name); h != sc.hosts.end()) {
+      if (!h->second.ipv6)
+        d.error(at, std::string("IPv6 probe: the ") + role + " host '" + name +
+                        "' has no ipv6 address; give it 'ipv6: <address>'");
+    } else if (const Instance* in = sc.find_instance(name)) {
+      if (!in->ipv6)
+        d.error(at, std::string("IPv6 probe: the ") + role + " instance '" + name +
+                        "' has no IPv6 address; give it 'ipv6: true'");
+    } else if (!IpAddr::parse(name)) {
+      d.error(at, std::string("IPv6 probe: the ") + role + " '" + name +
+                      "' is not an instance or internet host with an IPv6 address");
+    }
+  };
+  if (!e.from.empty()) has_ipv6(e.from, e.from_span, "source");
+  if (!e.to.empty()) has_ipv6(e.to, e.to_span, "destination");
+  if (auto ip = IpAddr::parse(e.to); ip && ip->family != Family::kIpv6 && e.ip_version_span.known())
+    d.error(e.ip_version_span, "ip_version 6, but the destination " + e.to + " is IPv4");
+}
+
+}  // namespace
+
 void validate_expects(Validation& v) {
   const Scenario& sc = v.sc;
   Diagnostics& d = v.d;
@@ -23,11 +49,12 @@ void validate_expects(Validation& v) {
             ep != vit->second.endpoints.end() && ep->second.type == EndpointType::kInterface;
       }
     }
-    if (!e.to.empty() && !v.endpoints.count(e.to) && !Ipv4::parse(e.to) && !vpc_endpoint) {
+    if (!e.to.empty() && !v.endpoints.count(e.to) && !IpAddr::parse(e.to) && !vpc_endpoint) {
       unknown_ref(d, e.to_span, "destination", e.to, names,
                   " (an instance, an internet host, a service, an interface endpoint of the "
-                  "source's VPC, or an IPv4 address)");
+                  "source's VPC, or an IP address)");
     }
+    if (e.ip_version == 6) check_ipv6_ends(sc, e, d);
     bool ported = e.protocol == Protocol::kTcp || e.protocol == Protocol::kUdp;
     if (ported && !e.port && e.protocol_span.known()) {
       d.error(e.span,

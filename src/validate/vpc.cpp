@@ -17,12 +17,12 @@ void check_peering_route(const Scenario& sc, const Vpc& vpc, const Route& r, Dia
             "peering '" + n + "' connects '" + pit->second.requester + "' and '" +
                 pit->second.accepter + "', not vpc '" + vpc.name + "'",
             {{pit->second.span, "the peering is defined here"}});
-  } else if (r.destination) {
+  } else if (r.destination && r.destination->family() == Family::kIpv4) {
     const std::string& peer_name =
         pit->second.requester == vpc.name ? pit->second.accepter : pit->second.requester;
     auto peer = sc.vpcs.find(peer_name);
     if (peer != sc.vpcs.end() && peer->second.cidr &&
-        !peer->second.cidr->contains(*r.destination)) {
+        !IpPrefix(*peer->second.cidr).contains(*r.destination)) {
       d.warning(r.destination_span,
                 "route to " + r.destination->str() + " over peering '" + n + "' leaves vpc '" +
                     peer_name + "' (" + peer->second.cidr->str() +
@@ -51,8 +51,9 @@ void check_transit_gateway_route(const Scenario& sc, const Vpc& vpc, const Route
 
 void unknown_route_target(const Route& r, Diagnostics& d) {
   static const std::vector<std::string> kKinds = {
-      "internet_gateway", "blackhole",   "instance/<name>",       "nat_gateway/<name>",
-      "peering/<name>",   "vpn_gateway", "transit_gateway/<name>"};
+      "internet_gateway", "egress_only_internet_gateway", "blackhole",
+      "instance/<name>",  "nat_gateway/<name>",           "peering/<name>",
+      "vpn_gateway",      "transit_gateway/<name>"};
   const std::string t = r.target.str();
   const std::string kind = t.substr(0, t.find('/'));
   if (kind == "transit_gateway" || kind == "endpoint") {
@@ -63,6 +64,33 @@ void unknown_route_target(const Route& r, Diagnostics& d) {
   }
 }
 
+// The VPC's own block of the destination's family: its CIDR or its IPv6 CIDR.
+std::optional<IpPrefix> own_block(const Vpc& vpc, const IpPrefix& dst) {
+  if (dst.family() == Family::kIpv6) return vpc.ipv6_cidr;
+  if (vpc.cidr) return IpPrefix(*vpc.cidr);
+  return std::nullopt;
+}
+
+// An IPv6 route: the VPC has an IPv6 block, and the target is one that carries IPv6 here.
+void check_ipv6_route(const Vpc& vpc, const RouteTable& rt, const Route& r, Diagnostics& d) {
+  using K = RouteTarget::Kind;
+  if (!vpc.ipv6_cidr) {
+    d.error(r.destination_span,
+            "route table '" + rt.name + "' has an IPv6 route (" + r.destination->str() +
+                ") but vpc '" + vpc.name + "' has no ipv6_cidr; add 'ipv6_cidr: auto' to it",
+            {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
+    return;
+  }
+  const K k = r.target.kind;
+  if (k != K::kInternetGateway && k != K::kEgressOnlyInternetGateway && k != K::kBlackhole &&
+      k != K::kInstance && k != K::kNone && k != K::kUnknown) {
+    d.error(r.target_span,
+            "vpcemu carries IPv6 through an internet gateway, an egress-only "
+            "internet gateway or an instance, not yet through '" +
+                r.target.str() + "'; route IPv4 there instead");
+  }
+}
+
 }  // namespace
 
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
@@ -70,6 +98,10 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   validate_groups(sc, vpc, d);
   validate_acls(vpc, d);
   if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
+  if (vpc.egress_only_internet_gateway && !vpc.ipv6_cidr) {
+    d.error(vpc.egress_only_span, "an egress-only internet gateway carries IPv6 only, and vpc '" +
+                                      vpc.name + "' has no ipv6_cidr; add 'ipv6_cidr: auto'");
+  }
   validate_subnets(vpc, d);
   validate_route_tables(sc, vpc, d);
   validate_nat_gateways(vpc, d);
@@ -98,6 +130,7 @@ void validate_subnets(const Vpc& vpc, Diagnostics& d) {
       }
     }
     subnets.push_back(&s);
+    validate_subnet_ipv6(vpc, s, subnets, d);
     if (!s.route_table.empty() && !vpc.route_tables.count(s.route_table)) {
       unknown_ref(d, s.route_table_span, "route table", s.route_table, keys(vpc.route_tables),
                   in_vpc);
@@ -106,6 +139,40 @@ void validate_subnets(const Vpc& vpc, Diagnostics& d) {
   if (!vpc.main_route_table.empty() && !vpc.route_tables.count(vpc.main_route_table)) {
     unknown_ref(d, vpc.main_route_table_span, "route table", vpc.main_route_table,
                 keys(vpc.route_tables), in_vpc);
+  }
+}
+
+// A subnet's IPv6 /64: the VPC has a /56 and the /64 lies in it, clear of the other subnets'.
+void validate_subnet_ipv6(const Vpc& vpc, const Subnet& s, const std::vector<const Subnet*>& seen,
+                          Diagnostics& d) {
+  if (!s.ipv6_cidr && !s.ipv6_auto) return;
+  if (!vpc.ipv6_cidr) {
+    d.error(s.ipv6_cidr_span, "subnet '" + s.name + "' has an ipv6_cidr but vpc '" + vpc.name +
+                                  "' has none; give the VPC 'ipv6_cidr: auto' or a /56");
+    return;
+  }
+  if (!s.ipv6_cidr) return;
+  if (s.ipv6_cidr->prefix != 64) {
+    d.error(s.ipv6_cidr_span,
+            "a subnet's ipv6_cidr is a /64 (AWS's only IPv6 subnet size), found "
+            "/" +
+                std::to_string(s.ipv6_cidr->prefix));
+  } else if (!vpc.ipv6_cidr->contains(*s.ipv6_cidr)) {
+    d.error(s.ipv6_cidr_span,
+            "subnet '" + s.name + "' (" + s.ipv6_cidr->str() +
+                ") is not inside its VPC's IPv6 CIDR " + vpc.ipv6_cidr->str() + "; use one of " +
+                (vpc.ipv6_auto ? std::string("'auto' (the VPC's /56 is chosen by vpcemu)")
+                               : IpPrefix(vpc.ipv6_cidr->network(), 64).str() +
+                                     " ... (the /56 holds 256 /64s) or 'auto'"),
+            {{vpc.ipv6_cidr_span, "the VPC's IPv6 CIDR is set here"}});
+  }
+  for (const Subnet* other : seen) {
+    if (other != &s && other->ipv6_cidr && other->ipv6_cidr->overlaps(*s.ipv6_cidr)) {
+      d.error(s.ipv6_cidr_span,
+              "subnet '" + s.name + "' (" + s.ipv6_cidr->str() + ") overlaps subnet '" +
+                  other->name + "' (" + other->ipv6_cidr->str() + ")",
+              {{other->ipv6_cidr_span, "'" + other->name + "' is defined here"}});
+    }
   }
 }
 
@@ -127,7 +194,7 @@ void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                     vpc.name + "'; add one under vpn_connections:");
       }
     }
-    std::map<Cidr, const Route*> seen;
+    std::map<IpPrefix, const Route*> seen;
     for (const auto& r : rt.routes) {
       if (r.destination) {
         auto [it, fresh] = seen.emplace(*r.destination, &r);
@@ -136,15 +203,17 @@ void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                   "route table '" + rt.name + "' has two routes to " + r.destination->str(),
                   {{it->second->destination_span, "the first one is here"}});
         }
-        if (vpc.cidr && *r.destination == *vpc.cidr) {
+        auto own = own_block(vpc, *r.destination);
+        if (own && *r.destination == *own) {
           d.error(r.destination_span, "route to " + r.destination->str() +
                                           " conflicts with the local route of the VPC, which "
                                           "every route table has and which cannot be replaced");
-        } else if (vpc.cidr && vpc.cidr->contains(*r.destination)) {
+        } else if (own && own->contains(*r.destination)) {
           d.warning(r.destination_span, "route to " + r.destination->str() +
-                                            " lies inside the VPC's CIDR " + vpc.cidr->str() +
+                                            " lies inside the VPC's CIDR " + own->str() +
                                             "; the local route wins over it (AWS rule 16)");
         }
+        if (r.destination->family() == Family::kIpv6) check_ipv6_route(vpc, rt, r, d);
       }
       const std::string& n = r.target.name;
       switch (r.target.kind) {
@@ -157,6 +226,18 @@ void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                     "route targets the internet gateway but vpc '" + vpc.name +
                         "' has none; set 'internet_gateway: true' on the VPC",
                     {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
+          }
+          break;
+        case RouteTarget::Kind::kEgressOnlyInternetGateway:
+          if (!vpc.egress_only_internet_gateway) {
+            d.error(r.target_span,
+                    "route targets the egress-only internet gateway but vpc '" + vpc.name +
+                        "' has none; set 'egress_only_internet_gateway: true' on the VPC",
+                    {{vpc.span, "vpc '" + vpc.name + "' is defined here"}});
+          } else if (r.destination && r.destination->family() != Family::kIpv6) {
+            d.error(r.destination_span, "an egress-only internet gateway carries IPv6 only; " +
+                                            r.destination->str() +
+                                            " is IPv4 (a NAT gateway is its IPv4 counterpart)");
           }
           break;
         case RouteTarget::Kind::kVpnGateway:
@@ -222,6 +303,30 @@ void validate_nat_gateways(const Vpc& vpc, Diagnostics& d) {
   }
 }
 
+// An instance's IPv6 address: its subnet has a /64, and an address asked for is usable in it.
+void validate_instance_ipv6(const Instance& in, const Subnet& sub, Diagnostics& d) {
+  if (!sub.ipv6_cidr) {
+    d.error(in.ipv6_span,
+            "instance '" + in.name + "' asks for an IPv6 address but subnet '" + sub.name +
+                "' has no ipv6_cidr",
+            {{sub.span, "subnet '" + sub.name + "' is defined here"}});
+    return;
+  }
+  if (!in.ipv6_address) return;
+  if (!sub.ipv6_cidr->contains(*in.ipv6_address)) {
+    d.error(in.ipv6_span,
+            "ipv6_address " + in.ipv6_address->str() + " is outside subnet '" + sub.name + "' (" +
+                sub.ipv6_cidr->str() + ")",
+            {{sub.ipv6_cidr_span, "the subnet's IPv6 CIDR is set here"}});
+  } else if (is_aws_reserved(*sub.ipv6_cidr, *in.ipv6_address)) {
+    d.error(in.ipv6_span, "ipv6_address " + in.ipv6_address->str() + " is reserved in " +
+                              sub.ipv6_cidr->str() +
+                              ": AWS keeps the first four addresses and the last of every "
+                              "subnet; use one from " +
+                              sub.ipv6_cidr->at(4).str());
+  }
+}
+
 // Instances: their subnet, a usable private address, and an internet gateway for a public one.
 void validate_instances(const Vpc& vpc, Diagnostics& d) {
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
@@ -246,6 +351,7 @@ void validate_instances(const Vpc& vpc, Diagnostics& d) {
                                         c.at(4).str() + " to " + Ipv4{c.last().value - 1}.str());
       }
     }
+    if (in.ipv6 && sub) validate_instance_ipv6(in, *sub, d);
     if (in.public_ip || in.elastic_ip) {
       if (!vpc.internet_gateway) {
         d.error(in.public_span, "instance '" + in.name + "' has a public address but vpc '" +
