@@ -17,6 +17,11 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
 // vpc.cpp
 void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d);
 void validate_subnets(const Vpc& vpc, Diagnostics& d);
+void validate_host_ipv6(const Scenario& sc, const std::string& name, const IpAddr& ip,
+                        SourceSpan at, Diagnostics& d);
+// A rule's ICMP is of its CIDR's family: icmp with IPv4, icmpv6 with IPv6.
+void check_icmp_family(Diagnostics& d, Protocol proto, const std::optional<IpPrefix>& cidr,
+                       SourceSpan proto_span);
 void validate_subnet_ipv6(const Vpc& vpc, const Subnet& s, const std::vector<const Subnet*>& seen,
                           Diagnostics& d);
 void validate_instance_ipv6(const Instance& in, const Subnet& sub, Diagnostics& d);

@@ -74,12 +74,26 @@ void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>&
                            "0-65535 for all)");
   }
   if (!ported && ports_span.known()) {
-    d.error(ports_span,
-            std::string(protocol_name(proto)) +
-                " has no ports; remove 'ports' "
-                "from this rule (" +
-                (proto == Protocol::kAll ? "all covers every port" : "icmp matches every type") +
-                ")");
+    d.error(ports_span, std::string(protocol_name(proto)) +
+                            " has no ports; remove 'ports' "
+                            "from this rule (" +
+                            (proto == Protocol::kAll
+                                 ? "all covers every port"
+                                 : std::string(protocol_name(proto)) + " matches every type") +
+                            ")");
+  }
+}
+
+void check_icmp_family(Diagnostics& d, Protocol proto, const std::optional<IpPrefix>& cidr,
+                       SourceSpan proto_span) {
+  if (!cidr) return;
+  const bool v6 = cidr->family() == Family::kIpv6;
+  if (proto == Protocol::kIcmp && v6) {
+    d.error(proto_span, "icmp is IPv4's; a rule for " + cidr->str() +
+                            " matches ICMPv6: write 'protocol: icmpv6' (58)");
+  } else if (proto == Protocol::kIcmpv6 && !v6) {
+    d.error(proto_span, "icmpv6 is IPv6's; a rule for " + cidr->str() +
+                            " matches ICMP: write 'protocol: icmp' (1)");
   }
 }
 

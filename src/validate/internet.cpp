@@ -9,7 +9,26 @@ void validate_internet_hosts(Validation& v) {
   for (const auto& [name, h] : sc.hosts) {
     v.claim(name, h.span, "internet host");
     if (h.ip) v.claim_public(*h.ip, "internet host '" + name + "'", h.ip_span);
+    if (h.ipv6) validate_host_ipv6(sc, name, *h.ipv6, h.ipv6_span, v.d);
   }
+}
+
+// An internet host's IPv6 address: global, outside every VPC's /56, and its own.
+void validate_host_ipv6(const Scenario& sc, const std::string& name, const IpAddr& ip,
+                        SourceSpan at, Diagnostics& d) {
+  if (IpPrefix(*IpAddr::parse("fe80::"), 10).contains(ip) || ip == IpAddr::parse("::") ||
+      ip == IpAddr::parse("::1") || IpPrefix(*IpAddr::parse("ff00::"), 8).contains(ip)) {
+    d.error(at, "internet host '" + name + "' needs a global IPv6 address, not " + ip.str());
+    return;
+  }
+  for (const auto& [vname, vpc] : sc.vpcs)
+    if (vpc.ipv6_cidr && vpc.ipv6_cidr->contains(ip))
+      d.error(at, "internet host '" + name + "' (" + ip.str() + ") is inside vpc '" + vname +
+                      "' (" + vpc.ipv6_cidr->str() + "); an internet host's address is its own");
+  for (const auto& [other, h] : sc.hosts)
+    if (other < name && h.ipv6 && *h.ipv6 == ip)
+      d.error(at, "internet host '" + name + "' has the IPv6 address of host '" + other + "'",
+              {{h.ipv6_span, "'" + other + "' has it here"}});
 }
 
 // Elastic IPs of instances and NAT gateways.

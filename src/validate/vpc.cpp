@@ -89,6 +89,12 @@ void check_ipv6_route(const Vpc& vpc, const RouteTable& rt, const Route& r, Diag
             "internet gateway or an instance, not yet through '" +
                 r.target.str() + "'; route IPv4 there instead");
   }
+  if (k == K::kInstance)
+    if (auto in = vpc.instances.find(r.target.name); in != vpc.instances.end() && !in->second.ipv6)
+      d.error(r.target_span,
+              "IPv6 route to instance '" + r.target.name +
+                  "', which has no IPv6 address; give it 'ipv6: true'",
+              {{in->second.span, "instance '" + r.target.name + "' is defined here"}});
 }
 
 }  // namespace
