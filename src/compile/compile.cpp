@@ -52,6 +52,7 @@ Plan compile(const Scenario& sc, const std::string& scenario_dir) {
         cx.members[{vname, g}].push_back(cx.addr.private_ip.at(iname).str());
   for (const auto& [_, vpc] : cx.sc.vpcs) compile_vpc(cx, vpc);
   for (const auto& [_, h] : cx.sc.hosts) host(cx, h);
+  egress_only_returns(cx);
   for (const auto& [_, o] : cx.sc.onprem) onprem(cx, o);
   vpn_tunnels(cx);
   for (const auto& [_, x] : cx.sc.direct_connects) direct_connect(cx, x);

@@ -26,6 +26,7 @@ void service(CompileContext& cx, const Service& svc);
 // internet_gateway.cpp
 void internet_gateway(CompileContext& cx, const VpcRouter& r);
 void egress_only_internet_gateway(CompileContext& cx, const VpcRouter& r);
+void egress_only_returns(CompileContext& cx);
 void gateway_ipv6(CompileContext& cx, const Vpc& vpc, const std::string& rns,
                   const std::string& router_port, const std::string& gns, const std::string& gport,
                   const std::string& what, bool inbound);

@@ -131,6 +131,9 @@ struct CompileContext {
   std::set<std::string> bird_routers;       // VGW namespaces whose VPC router runs a bird
   std::map<std::string, BirdConfig> birds;  // namespace → its bird (BGP speakers only)
   std::map<std::string, std::vector<ReplyLink>> reply_links;  // by namespace
+  // The internet router's port to each egress-only gateway of a VPC that also has an internet
+  // gateway, with the VPC's /56: replies to what left through it must come back through it.
+  std::vector<std::pair<std::string, IpPrefix>> egress_only_returns;
   uint32_t next_link = 0;
   // (vpc, service) → interface endpoint addresses its private DNS name resolves to.
   std::map<std::pair<std::string, std::string>, std::vector<Ipv4>> private_dns;

@@ -1,0 +1,99 @@
+# IPv6 and dual stack with real packets (scenarios/ipv6.yaml): the internet gateway routes
+# IPv6 without NAT (both ends see each other's real addresses), the egress-only gateway lets
+# connections out and nothing in, security groups tell ::/0 from 0.0.0.0/0, a NACL denies an
+# IPv6 prefix while IPv4 goes on, and the host's own namespace never sees any of it.
+source "$(dirname "$0")/lib.sh"
+name=$(uname_for v6)
+f=$(scenario_copy ipv6.yaml "$name")
+host_before=$(ip -6 route show table all | sort; ip -6 addr show | grep -c inet6)
+up "$f"
+out=$(vpcemu check "$name") || fail "check: $out"
+pass "the dual-stack lab: $(tail -1 <<<"$out")"
+
+addr6() { vpcemu status "$name" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$1"; }
+web=$(addr6 web-1)
+app=$(addr6 app-1)
+client=$(addr6 client)
+[[ $web == 2600:1f18:4a3c:6e01::4 && $app == 2600:1f18:4a3c:6e02::10 ]] ||
+  fail "IPv6 addresses: web-1 $web, app-1 $app"
+in_ns "$name.web-1" ip -6 addr show dev eth0 | grep -q "inet6 $web/128" ||
+  fail "web-1's eth0 does not hold $web/128"
+pass "web-1 has $web (first free of its /64), app-1 the address it asked for"
+
+# No NAT: the server sees the client's own address, the client sees the server's.
+serve() {  # serve INSTANCE PORT: accept one connection, print the peer's address
+  vpcemu exec "$1" -- python3 -c '
+import socket, sys; s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", int(sys.argv[1]))); s.listen(1); s.settimeout(5); c, a = s.accept(); print(a[0])' "$2"
+}
+serve web-1 443 > "$WORK/seen" &
+srv=$!
+sleep 0.3
+peer=$(vpcemu exec client -- python3 -c '
+import socket, sys; c = socket.create_connection((sys.argv[1], 443), 3); print(c.getpeername()[0])' "$web")
+wait $srv
+[[ $(cat "$WORK/seen") == "$client" ]] || fail "web-1 saw $(cat "$WORK/seen"), not the client's $client"
+[[ $peer == "$web" ]] || fail "the client reached $peer, not web-1's own $web"
+pass "no NAT for IPv6: web-1 sees $client, the client talks to $web"
+
+# Security groups: web allows 443 from ::/0 only; the same port over IPv4 is dropped.
+pub=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}["web-1"]["public_ip"])')
+serve web-1 443 > /dev/null &
+srv=$!
+sleep 0.3
+mustnt vpcemu exec client -- python3 -c "import socket; socket.create_connection(('$pub', 443), 1)"
+must vpcemu exec client -- python3 -c "import socket; socket.create_connection(('$web', 443), 2)"
+wait $srv || true
+pass "sg: tcp/443 from ::/0 lets IPv6 in; IPv4 to the same port is dropped"
+
+# Egress-only gateway: app-1 reaches the internet; the internet does not reach app-1, although
+# app's group allows 22 from ::/0 and the internet gateway delivers the SYN: the SYN-ACK leaves
+# by the egress-only gateway, which has seen no connection start.
+serve client 443 > "$WORK/seen" &
+srv=$!
+sleep 0.3
+must vpcemu exec app-1 -- python3 -c "import socket; socket.create_connection(('$client', 443), 2)"
+wait $srv
+[[ $(cat "$WORK/seen") == "$app" ]] || fail "the client saw $(cat "$WORK/seen"), not app-1's $app"
+pass "egress-only: app-1 connects out from its own address $app"
+vpcemu exec app-1 -- python3 -c '
+import socket, time; s = socket.socket(socket.AF_INET6); s.bind(("::", 22)); s.listen(8); time.sleep(4)' &
+srv=$!
+sleep 0.3
+mustnt vpcemu exec client -- python3 -c "import socket; socket.create_connection(('$app', 22), 2)"
+synrecv=$(in_ns "$name.app-1" ss -Htn state syn-recv sport = :22 | wc -l)
+wait $srv || true
+(( synrecv >= 1 )) || fail "the SYN should reach app-1 through the internet gateway (saw $synrecv)"
+dropped=$(in_ns "$name.eigw.prod" nft list chain inet vpcemu forward | grep -o 'packets [0-9]*' | tail -1 | awk '{print $2}')
+(( dropped >= 1 )) || fail "the egress-only gateway dropped nothing"
+pass "egress-only: nothing starts from outside (the SYN-ACK died at the gateway: $dropped packets)"
+
+# A NACL that denies the client's IPv6 prefix, applied live: IPv6 stops, IPv4 goes on.
+python3 - "$f" <<'PY'
+import sys
+f = sys.argv[1]
+s = open(f).read()
+s = s.replace("      public-a:  { cidr: 10.0.1.0/24, ipv6_cidr: 2600:1f18:4a3c:6e01::/64, route_table: public }",
+              "      public-a:  { cidr: 10.0.1.0/24, ipv6_cidr: 2600:1f18:4a3c:6e01::/64, route_table: public, network_acl: edge }")
+s = s.replace("    security_groups:\n      web:", """    network_acls:
+      edge:
+        ingress:
+          - { rule: 100, protocol: all, source: "2001:db8::/32", action: deny }
+          - { rule: 110, protocol: all, source: "::/0", action: allow }
+          - { rule: 120, protocol: all, source: 0.0.0.0/0, action: allow }
+        egress:
+          - { rule: 100, protocol: all, destination: "::/0", action: allow }
+          - { rule: 110, protocol: all, destination: 0.0.0.0/0, action: allow }
+    security_groups:
+      web:""")
+open(f, "w").write(s)
+PY
+out=$(vpcemu up "$f" 2>&1) || fail "live NACL change: $out"
+mustnt vpcemu exec client -- curl -s -m 2 -o /dev/null "http://[$web]/"
+must vpcemu exec client -- curl -s -m 2 -o /dev/null "http://$pub/"
+must vpcemu exec app-1 -- curl -s -m 2 -o /dev/null "http://[$web]/"
+pass "nacl: rule 100 denies 2001:db8::/32 (the client) while IPv4 and other IPv6 sources pass"
+
+host_after=$(ip -6 route show table all | sort; ip -6 addr show | grep -c inet6)
+[[ $host_before == "$host_after" ]] || fail "the host's own IPv6 routes or addresses changed"
+pass "the host's namespace has the same IPv6 routes and addresses as before"
