@@ -334,11 +334,13 @@ TEST_CASE("compile: an IPv6 ENI is a /128 behind fe80::1, and IPv6 routes leave 
   CHECK(has_route("t.vpc.prod", 254, "2600:1f18:4a3c:6e01::4/128", "", "e-web-1"));
   CHECK(has_route("t.vpc.prod", 101, "::/0", "fe80::2", "igw"));   // public
   CHECK(has_route("t.vpc.prod", 100, "::/0", "fe80::2", "eigw"));  // private
-  // The internet reaches the /56 through the internet gateway, not the egress-only one.
+  // The internet reaches the /56 through the internet gateway, not the egress-only one; only
+  // replies to what left by the egress-only gateway go back through it (their own table).
   CHECK(has_route("t.net.internet", 254, "2600:1f18:4a3c:6e00::/56", "fe80::2", "g-prod"));
   CHECK_FALSE(std::any_of(p.routes.begin(), p.routes.end(), [](const RoutePlan& x) {
-    return x.ns == "t.net.internet" && x.dev == "x-prod";
+    return x.ns == "t.net.internet" && x.table == 254 && x.dev == "x-prod";
   }));
+  CHECK(has_route("t.net.internet", 101, "2600:1f18:4a3c:6e00::/56", "fe80::2", "x-prod"));
   // IPv6 is on and quiet where the scenario uses it; policy rules exist for both families.
   CHECK(std::any_of(p.sysctls.begin(), p.sysctls.end(), [](const SysctlPlan& s) {
     return s.ns == "t.vpc.prod" && s.key == "net/ipv6/conf/all/forwarding" && s.value == "1";
