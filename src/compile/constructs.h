@@ -40,6 +40,9 @@ void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& 
 // peering.cpp
 void plan_peerings(CompileContext& cx);
 const PeerLink& peer_link(CompileContext& cx, const std::string& name);
+// Whether a peering carries IPv6: both its VPCs have an IPv6 block (the requester's end is
+// fe80::1, the accepter's fe80::2).
+bool peering_ipv6(const Scenario& sc, const PeerLink& l);
 void peering(CompileContext& cx, const PeerLink& l);
 
 // vpc_endpoints.cpp

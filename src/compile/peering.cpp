@@ -1,5 +1,6 @@
-// VPC peering: a veth between two VPC routers with a /30 of its own; what may cross it is decided
-// in vpc_router (routes of each table, and nothing that transits).
+// VPC peering: a veth between two VPC routers with a /30 of its own (and link-local IPv6 when
+// both VPCs have an IPv6 block); what may cross it is decided in vpc_router (routes of each
+// table, and nothing that transits).
 #include <stdexcept>
 
 #include "compile/constructs.h"
@@ -32,6 +33,11 @@ void peering(CompileContext& cx, const PeerLink& l) {
   std::string ra = ns_name(cx.sc.name, "vpc", l.vpc_a), rb = ns_name(cx.sc.name, "vpc", l.vpc_b);
   cx.point_to_point(ra, l.port_a, l.addr_a, rb, l.port_b, l.addr_b, 32,
                     "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")");
+  if (peering_ipv6(cx.sc, l)) cx.link_local_pair(ra, l.port_a, rb, l.port_b);
+}
+
+bool peering_ipv6(const Scenario& sc, const PeerLink& l) {
+  return sc.vpcs.at(l.vpc_a).ipv6_cidr && sc.vpcs.at(l.vpc_b).ipv6_cidr;
 }
 
 }  // namespace vpcemu::compiling

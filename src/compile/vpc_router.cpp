@@ -115,7 +115,9 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
         case RouteTarget::Kind::kPeering: {
           const PeerLink& l = peer_link(cx, n);
           const bool a_side = l.vpc_a == vpc.name;
-          via(a_side ? l.addr_b : l.addr_a, a_side ? l.port_a : l.port_b);
+          const IpAddr other = v6 ? (a_side ? kLinkLocalPeer : kLinkLocalRouter)
+                                  : IpAddr(a_side ? l.addr_b : l.addr_a);
+          via(other, a_side ? l.port_a : l.port_b);
           break;
         }
         case RouteTarget::Kind::kNatGateway:
@@ -245,6 +247,12 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
     pre.push_back("iifname \"" + (a_side ? l.port_a : l.port_b) +
                   "\" ip saddr != " + peer_cidr.str() + " counter drop comment \"peering " +
                   l.name + ": not from the peer VPC\"");
+    if (peering_ipv6(cx.sc, l)) {
+      const IpPrefix& peer_v6 = *cx.sc.vpcs.at(a_side ? l.vpc_b : l.vpc_a).ipv6_cidr;
+      pre.push_back("iifname \"" + (a_side ? l.port_a : l.port_b) +
+                    "\" ip6 saddr != " + peer_v6.str() + " counter drop comment \"peering " +
+                    l.name + ": not from the peer VPC (IPv6)\"");
+    }
   }
   pre.push_back("meta mark set iifname map @route-table");
   t.objects.push_back({Kind::kChain, "prerouting",

@@ -17,15 +17,23 @@ void check_peering_route(const Scenario& sc, const Vpc& vpc, const Route& r, Dia
             "peering '" + n + "' connects '" + pit->second.requester + "' and '" +
                 pit->second.accepter + "', not vpc '" + vpc.name + "'",
             {{pit->second.span, "the peering is defined here"}});
-  } else if (r.destination && r.destination->family() == Family::kIpv4) {
+  } else if (r.destination) {
     const std::string& peer_name =
         pit->second.requester == vpc.name ? pit->second.accepter : pit->second.requester;
     auto peer = sc.vpcs.find(peer_name);
-    if (peer != sc.vpcs.end() && peer->second.cidr &&
-        !IpPrefix(*peer->second.cidr).contains(*r.destination)) {
+    if (peer == sc.vpcs.end()) return;
+    const bool v6 = r.destination->family() == Family::kIpv6;
+    const std::optional<IpPrefix> block =
+        v6 ? peer->second.ipv6_cidr
+           : (peer->second.cidr ? std::optional<IpPrefix>(*peer->second.cidr) : std::nullopt);
+    if (v6 && !block) {
+      d.error(r.destination_span, "IPv6 route over peering '" + n + "', but vpc '" + peer_name +
+                                      "' has no ipv6_cidr; a peering carries IPv6 only between "
+                                      "two VPCs that both have one");
+    } else if (block && !block->contains(*r.destination)) {
       d.warning(r.destination_span,
                 "route to " + r.destination->str() + " over peering '" + n + "' leaves vpc '" +
-                    peer_name + "' (" + peer->second.cidr->str() +
+                    peer_name + "' (" + block->str() +
                     "): a peering carries only traffic to the peer VPC itself (AWS rule 24)");
     }
   }
@@ -83,10 +91,10 @@ void check_ipv6_route(const Vpc& vpc, const RouteTable& rt, const Route& r, Diag
   }
   const K k = r.target.kind;
   if (k != K::kInternetGateway && k != K::kEgressOnlyInternetGateway && k != K::kBlackhole &&
-      k != K::kInstance && k != K::kNone && k != K::kUnknown) {
+      k != K::kInstance && k != K::kPeering && k != K::kNone && k != K::kUnknown) {
     d.error(r.target_span,
             "vpcemu carries IPv6 through an internet gateway, an egress-only "
-            "internet gateway or an instance, not yet through '" +
+            "internet gateway, a peering or an instance, not yet through '" +
                 r.target.str() + "'; route IPv4 there instead");
   }
   if (k == K::kInstance)

@@ -94,6 +94,68 @@ must vpcemu exec client -- curl -s -m 2 -o /dev/null "http://$pub/"
 must vpcemu exec app-1 -- curl -s -m 2 -o /dev/null "http://[$web]/"
 pass "nacl: rule 100 denies 2001:db8::/32 (the client) while IPv4 and other IPv6 sources pass"
 
+# Peering carries IPv6 between two dual-stack VPCs, both ends seeing the real addresses, and
+# nothing transits: c's /56 routed from a through b still never arrives (AWS rules 23, 24).
+pname=$(uname_for v6p)
+pf=$(scenario_text "$pname" <<'EOF'
+name: x
+vpcs:
+  a:
+    cidr: 10.1.0.0/16
+    ipv6_cidr: auto
+    subnets: { s: { cidr: 10.1.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables:
+      r:
+        routes:
+          - { destination: "2600:1f18:4a3c:100::/56", target: peering/ab }
+          - { destination: "2600:1f18:4a3c:200::/56", target: peering/ab }
+    security_groups: { open: { ingress: [ { protocol: all, source: "::/0" } ] } }
+    instances: { a-1: { subnet: s, ipv6: true, security_groups: [open] } }
+  b:
+    cidr: 10.2.0.0/16
+    ipv6_cidr: auto
+    subnets: { s: { cidr: 10.2.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables:
+      r:
+        routes:
+          - { destination: "2600:1f18:4a3c::/56", target: peering/ab }
+          - { destination: "2600:1f18:4a3c:200::/56", target: peering/bc }
+    security_groups: { open: { ingress: [ { protocol: all, source: "::/0" } ] } }
+    instances: { b-1: { subnet: s, ipv6: true, security_groups: [open] } }
+  c:
+    cidr: 10.3.0.0/16
+    ipv6_cidr: auto
+    subnets: { s: { cidr: 10.3.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables:
+      r:
+        routes:
+          - { destination: "::/0", target: peering/bc }
+    security_groups: { open: { ingress: [ { protocol: all, source: "::/0" } ] } }
+    instances: { c-1: { subnet: s, ipv6: true, security_groups: [open] } }
+peerings:
+  ab: { requester: a, accepter: b }
+  bc: { requester: b, accepter: c }
+expect:
+  - { from: a-1, to: b-1, protocol: tcp, port: 80, ip_version: 6, result: allow }
+  - { from: b-1, to: c-1, protocol: icmp, ip_version: 6, result: allow }
+  - { from: a-1, to: c-1, protocol: tcp, port: 80, ip_version: 6, result: deny }
+EOF
+)
+out=$(vpcemu up "$pf" 2>&1) || fail "up (peering): $out"
+out=$(vpcemu check "$pname") || fail "check (peering): $out"
+pv6() { vpcemu status "$pname" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$1"; }
+a1=$(pv6 a-1)
+b1=$(pv6 b-1)
+vpcemu exec b-1 -- python3 -c '
+import socket; s = socket.socket(socket.AF_INET6); s.bind(("::", 8080)); s.listen(1); s.settimeout(5)
+c, a = s.accept(); print(a[0])' > "$WORK/seen" &
+srv=$!
+sleep 0.3
+must vpcemu exec a-1 -- python3 -c "import socket; socket.create_connection(('$b1', 8080), 2)"
+wait $srv
+[[ $(cat "$WORK/seen") == "$a1" ]] || fail "b-1 saw $(cat "$WORK/seen"), not a-1's $a1"
+pass "peering carries IPv6 (b-1 sees a-1's $a1); not transitive: $(tail -1 <<<"$out")"
+
 host_after=$(ip -6 route show table all | sort; ip -6 addr show | grep -c inet6)
 [[ $host_before == "$host_after" ]] || fail "the host's own IPv6 routes or addresses changed"
 pass "the host's namespace has the same IPv6 routes and addresses as before"

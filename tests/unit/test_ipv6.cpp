@@ -267,6 +267,18 @@ vpcs:
        with("          - { destination: \"::/0\", target: egress_only",
             "          - { destination: \"64:ff9b::/96\", target: nat_gateway/nat-a }"),
        17, "not yet through 'nat_gateway/nat-a'"},
+      {"IPv6 over a peering to a VPC without IPv6",
+       R"(name: t
+vpcs:
+  a:
+    cidr: 10.1.0.0/16
+    ipv6_cidr: auto
+    route_tables: { r: { routes: [ { destination: "2600:1f18:4a3c:100::/56", target: peering/ab } ] } }
+  b: { cidr: 10.2.0.0/16 }
+peerings:
+  ab: { requester: a, accepter: b }
+)",
+       6, "has no ipv6_cidr; a peering carries IPv6 only between two VPCs that both have one"},
       {"the VPC's own /56 as a route",
        with("          - { destination: \"::/0\", target: internet_gateway }",
             "          - { destination: \"2600:1f18:4a3c:6e00::/56\", target: internet_gateway }"),
