@@ -28,12 +28,12 @@ ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) 
     bool outside =
         (src->kind != "instance" && !vpn) || (src->kind == "instance" && src->vpc != dst->vpc &&
                                               !sc.privately_connected(src->vpc, dst->vpc));
-    t.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip;
+    t.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip.value_or(Ipv4{});
   } else if (auto ip = IpAddr::parse(e.to)) {
     t.dst = *ip;
     for (const auto& x : plan.endpoints)
-      if (IpAddr(x.private_ip) == t.dst || (x.public_ip && IpAddr(*x.public_ip) == t.dst) ||
-          (x.ipv6 && *x.ipv6 == t.dst))
+      if ((x.private_ip && IpAddr(*x.private_ip) == t.dst) ||
+          (x.public_ip && IpAddr(*x.public_ip) == t.dst) || (x.ipv6 && *x.ipv6 == t.dst))
         t.dst_ns = {x.ns};
   } else {
     // An interface endpoint of the source's VPC, by name: its first ENI.

@@ -107,8 +107,10 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
   if (alive != static_cast<int>(plan->namespaces.size())) j["state"] = "degraded";
   j["endpoints"] = json::array();
   for (const auto& e : plan->endpoints) {
-    json x = {
-        {"name", e.name}, {"kind", e.kind}, {"netns", e.ns}, {"private_ip", e.private_ip.str()}};
+    json x = {{"name", e.name},
+              {"kind", e.kind},
+              {"netns", e.ns},
+              {"private_ip", e.private_ip ? json(e.private_ip->str()) : json(nullptr)}};
     if (!e.vpc.empty()) x["vpc"] = e.vpc, x["subnet"] = e.subnet;
     x["public_ip"] = e.public_ip ? json(e.public_ip->str()) : json(nullptr);
     if (e.kind == "instance") x["security_groups"] = e.security_groups;
@@ -157,7 +159,8 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
   for (const auto& sn : plan->subnets) {
     j["subnets"].push_back({{"vpc", sn.vpc},
                             {"name", sn.name},
-                            {"cidr", sn.cidr.str()},
+                            {"cidr", sn.cidr ? json(sn.cidr->str()) : json(nullptr)},
+                            {"ipv6_cidr", sn.ipv6_cidr ? json(sn.ipv6_cidr->str()) : json(nullptr)},
                             {"route_table", sn.route_table},
                             {"network_acl", sn.network_acl}});
   }

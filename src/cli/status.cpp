@@ -60,7 +60,8 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
         groups += (groups.empty() ? "" : ",") + g.get<std::string>();
       printf("  %-20s %-9s %-12s %-14s %-16s %-16s %s\n", e["name"].get<std::string>().c_str(),
              e["kind"].get<std::string>().c_str(), e.value("vpc", "-").c_str(),
-             e.value("subnet", "-").c_str(), e["private_ip"].get<std::string>().c_str(),
+             e.value("subnet", "-").c_str(),
+             e["private_ip"].is_null() ? "-" : e["private_ip"].get<std::string>().c_str(),
              e["public_ip"].is_null() ? "-" : e["public_ip"].get<std::string>().c_str(),
              groups.empty() ? "-" : groups.c_str());
     }
@@ -99,7 +100,9 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
     for (const auto& sn : s["subnets"]) {
       printf("  subnet %s/%s %s: route table %s, network ACL %s\n",
              sn["vpc"].get<std::string>().c_str(), sn["name"].get<std::string>().c_str(),
-             sn["cidr"].get<std::string>().c_str(), sn["route_table"].get<std::string>().c_str(),
+             sn["cidr"].is_null() ? sn["ipv6_cidr"].get<std::string>().c_str()
+                                  : sn["cidr"].get<std::string>().c_str(),
+             sn["route_table"].get<std::string>().c_str(),
              sn["network_acl"].get<std::string>().c_str());
     }
     for (const auto& p : s["processes"]) {

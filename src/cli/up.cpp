@@ -107,7 +107,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms) {
           .count();
   log("vpcemu: " + sc->name + " is up (" + std::to_string(ms) + " ms)");
   for (const auto& e : plan.endpoints) {
-    std::string line = "  " + e.name + "  " + e.private_ip.str();
+    std::string line = "  " + e.name + "  " + (e.private_ip ? e.private_ip->str() : "-");
     if (e.public_ip) line += "  public " + e.public_ip->str();
     if (e.ipv6) line += "  " + e.ipv6->str();
     log(line);

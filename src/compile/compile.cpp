@@ -48,8 +48,9 @@ Plan compile(const Scenario& sc, const std::string& scenario_dir) {
   plan_tgw_links(cx);
   for (const auto& [vname, vpc] : cx.sc.vpcs)
     for (const auto& [iname, in] : vpc.instances)
-      for (const auto& g : effective_groups(in))
-        cx.members[{vname, g}].push_back(cx.addr.private_ip.at(iname).str());
+      if (auto ip = cx.addr.private_ip.find(iname); ip != cx.addr.private_ip.end())
+        for (const auto& g : effective_groups(in))
+          cx.members[{vname, g}].push_back(ip->second.str());
   for (const auto& [_, vpc] : cx.sc.vpcs) compile_vpc(cx, vpc);
   for (const auto& [_, h] : cx.sc.hosts) host(cx, h);
   egress_only_returns(cx);

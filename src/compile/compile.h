@@ -38,6 +38,9 @@ inline const Ipv4 kVgwVpcSide{0xA9FE0302};     // 169.254.3.2 on the VGW's "vpc"
 inline const IpAddr kLinkLocalRouter = *IpAddr::parse("fe80::1");
 inline const IpAddr kLinkLocalPeer = *IpAddr::parse("fe80::2");
 
+// The Amazon-provided DNS server's IPv6 address on Nitro instances (and IMDS's neighbour).
+inline const IpAddr kResolverIpv6 = *IpAddr::parse("fd00:ec2::253");
+
 inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;
 inline constexpr uint32_t kRulePrioUnreachable = 32000;

@@ -86,7 +86,7 @@ void igw_rules(CompileContext& cx, const Vpc& vpc, const std::string& igw_ns,
   for (const auto& [iname, _] : vpc.instances) {
     auto p = cx.addr.public_ip.find(iname);
     if (p == cx.addr.public_ip.end()) continue;
-    Ipv4 priv = cx.addr.private_ip.at(iname);
+    Ipv4 priv = cx.addr.private_ip.at(iname);  // a public address needs a private one
     pub2priv.push_back(p->second.str() + " : " + priv.str());
     priv2pub.push_back(priv.str() + " : " + p->second.str());
     mapped.push_back(priv.str());

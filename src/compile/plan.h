@@ -137,9 +137,9 @@ struct EndpointInfo {
   std::string name;
   std::string kind;  // instance | host | service | onprem-host (subnet: its network's name)
   std::string ns;
-  std::string vpc;     // empty for hosts
-  std::string subnet;  // empty for hosts
-  Ipv4 private_ip;     // the host's only address for hosts
+  std::string vpc;                 // empty for hosts
+  std::string subnet;              // empty for hosts
+  std::optional<Ipv4> private_ip;  // the host's address for hosts; none in an IPv6-only subnet
   std::optional<Ipv4> public_ip;
   std::vector<std::string> security_groups;  // instances: the ENI's groups
   std::string resolv_conf;                   // instances: their resolv.conf in the plan's files
@@ -158,9 +158,10 @@ struct GatewayInfo {
 struct SubnetInfo {
   std::string vpc;
   std::string name;
-  Cidr cidr;
-  std::string route_table;  // "main" when it uses the main route table implicitly
+  std::optional<Cidr> cidr;  // none in an IPv6-only subnet
+  std::string route_table;   // "main" when it uses the main route table implicitly
   std::string network_acl;
+  std::optional<IpPrefix> ipv6_cidr;
 };
 
 struct Plan {

@@ -90,7 +90,8 @@ json process_to_json(const ProcessPlan& pr) {
 }
 
 json endpoint_to_json(const EndpointInfo& e) {
-  json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}, {"private_ip", e.private_ip.str()}};
+  json x = {{"name", e.name}, {"kind", e.kind}, {"ns", e.ns}};
+  if (e.private_ip) x["private_ip"] = e.private_ip->str();
   if (!e.vpc.empty()) x["vpc"] = e.vpc;
   if (!e.subnet.empty()) x["subnet"] = e.subnet;
   if (e.public_ip) x["public_ip"] = e.public_ip->str();
@@ -183,7 +184,7 @@ EndpointInfo endpoint_from_json(const json& e) {
   x.ns = e.at("ns");
   x.vpc = e.value("vpc", "");
   x.subnet = e.value("subnet", "");
-  x.private_ip = ip_from(e.at("private_ip"));
+  if (e.contains("private_ip")) x.private_ip = ip_from(e.at("private_ip"));
   if (e.contains("public_ip")) x.public_ip = ip_from(e.at("public_ip"));
   x.security_groups = e.value("security_groups", std::vector<std::string>{});
   x.resolv_conf = e.value("resolv_conf", "");
@@ -238,11 +239,13 @@ json plan_to_json(const Plan& p) {
   for (const auto& g : p.gateways) j["gateways"].push_back(gateway_to_json(g));
   j["subnets"] = json::array();
   for (const auto& s : p.subnets) {
-    j["subnets"].push_back({{"vpc", s.vpc},
-                            {"name", s.name},
-                            {"cidr", s.cidr.str()},
-                            {"route_table", s.route_table},
-                            {"network_acl", s.network_acl}});
+    json x = {{"vpc", s.vpc},
+              {"name", s.name},
+              {"route_table", s.route_table},
+              {"network_acl", s.network_acl}};
+    if (s.cidr) x["cidr"] = s.cidr->str();
+    if (s.ipv6_cidr) x["ipv6_cidr"] = s.ipv6_cidr->str();
+    j["subnets"].push_back(x);
   }
   return j;
 }
@@ -271,8 +274,12 @@ Plan plan_from_json(const json& j) {
   for (const auto& g : j.value("gateways", json::array()))
     p.gateways.push_back(gateway_from_json(g));
   for (const auto& s : j.value("subnets", json::array())) {
-    p.subnets.push_back({s.at("vpc"), s.at("name"), cidr_from(s.at("cidr")), s.at("route_table"),
-                         s.at("network_acl")});
+    SubnetInfo x{s.at("vpc"),         s.at("name"),        std::nullopt,
+                 s.at("route_table"), s.at("network_acl"), std::nullopt};
+    if (s.contains("cidr")) x.cidr = cidr_from(s.at("cidr"));
+    if (s.contains("ipv6_cidr"))
+      x.ipv6_cidr = IpPrefix::parse(s.at("ipv6_cidr").get<std::string>());
+    p.subnets.push_back(x);
   }
   return p;
 }

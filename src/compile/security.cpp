@@ -240,7 +240,8 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   std::map<std::string, std::vector<std::string>> members;
   for (const auto& [n, _] : groups) members[n];
   for (const auto& e : enis)
-    for (const auto& g : e.groups) members[g].push_back(e.ip.str());
+    if (e.ip)
+      for (const auto& g : e.groups) members[g].push_back(e.ip->str());
   for (auto& [n, ips] : members) {
     std::sort(ips.begin(), ips.end());
     t.objects.push_back({Kind::kSet, "members-" + n, "type ipv4_addr;", ips});

@@ -15,7 +15,7 @@ struct EniPort {
   std::string port;      // router-side interface name
   std::string instance;  // owner
   std::string subnet;
-  Ipv4 ip;
+  std::optional<Ipv4> ip;           // none in an IPv6-only subnet
   std::vector<std::string> groups;  // effective groups; empty for a NAT gateway (none apply)
   std::optional<IpAddr> ip6;        // its IPv6 address, if it has one
 };

@@ -43,6 +43,9 @@ inline std::string process_log(const std::string& process) {
 inline std::string dns_dir(const std::string& vpc) {
   return "dns/" + vpc;
 }
+inline std::string resolv_conf_ipv6(const std::string& vpc) {
+  return "etc/vpc-" + vpc + "/resolv6.conf";  // for IPv6-only instances
+}
 inline std::string resolv_conf(const std::string& vpc) {
   return "etc/vpc-" + vpc + "/resolv.conf";
 }

@@ -59,32 +59,40 @@ void subnets(CompileContext& cx, const VpcRouter& r) {
     std::string rt = !sub.route_table.empty()        ? sub.route_table
                      : !vpc.main_route_table.empty() ? vpc.main_route_table
                                                      : "main";
-    cx.plan.subnets.push_back({vpc.name, sname, *sub.cidr, rt, effective_acl(sub)});
+    cx.plan.subnets.push_back({vpc.name, sname, sub.cidr, rt, effective_acl(sub), sub.ipv6_cidr});
   }
 }
 
-// An instance: a namespace whose eth0 is an ENI in its subnet, and its `run:` command.
+// An instance: a namespace whose eth0 is an ENI in its subnet (IPv4, IPv6 or both), and its
+// `run:` command. An IPv6-only instance resolves names at fd00:ec2::253, as on EC2.
 void instances(CompileContext& cx, VpcRouter& r) {
   const Vpc& vpc = r.vpc;
   for (const auto& [iname, in] : vpc.instances) {
     const Subnet& sub = vpc.subnets.at(in.subnet);
-    const Cidr scidr = *sub.cidr;
-    const Ipv4 ip = cx.addr.private_ip.at(iname);
     std::string ins = endpoint_ns_name(cx.sc.name, iname);
     cx.add_ns(ins, "instance", "instance " + iname, false);
     std::string port = cx.unique_ifname(r.ns, "e-", iname);
     r.port_of[iname] = port;
-    // Same-subnet peers resolve to the router (proxy ARP), so every packet crosses it as in AWS.
-    cx.eni_namespace(r.ns, ins, port, scidr, ip, "ENI of " + iname);
-    if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end())
-      cx.ipv6_stub(r.ns, port, ins, "eth0", v6->second, "IPv6 address of " + iname);
+    std::optional<Ipv4> ip;
+    if (auto v4 = cx.addr.private_ip.find(iname); v4 != cx.addr.private_ip.end()) {
+      ip = v4->second;
+      // Same-subnet peers resolve to the router (proxy ARP), so every packet crosses it as in
+      // AWS.
+      cx.eni_namespace(r.ns, ins, port, *sub.cidr, *ip, "ENI of " + iname);
+    } else {
+      cx.plan.veths.push_back({cx.end(r.ns, port), cx.end(ins, "eth0"), "ENI of " + iname});
+    }
+    std::optional<IpAddr> v6;
+    if (auto a = cx.addr.ipv6.find(iname); a != cx.addr.ipv6.end()) {
+      v6 = a->second;
+      cx.ipv6_stub(r.ns, port, ins, "eth0", *v6, "IPv6 address of " + iname);
+    }
     std::optional<Ipv4> pub;
     if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end()) pub = p->second;
-    const std::string resolv = state_paths::resolv_conf(vpc.name);
+    const std::string resolv =
+        ip ? state_paths::resolv_conf(vpc.name) : state_paths::resolv_conf_ipv6(vpc.name);
     cx.plan.endpoints.push_back(
-        {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv});
-    if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end())
-      cx.plan.endpoints.back().ipv6 = v6->second;
+        {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv, v6});
     if (!in.run.empty()) cx.plan.processes.push_back({ins, iname, in.run, cx.dir, resolv});
   }
 }
@@ -181,8 +189,12 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
     const Subnet& sub = vpc.subnets.at(in.subnet);
     std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
     if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
-    sources.push_back("\"" + port + "\" . " + cx.addr.private_ip.at(iname).str());
-    enis.push_back({port, iname, in.subnet, cx.addr.private_ip.at(iname), effective_groups(in)});
+    std::optional<Ipv4> ip;
+    if (auto v4 = cx.addr.private_ip.find(iname); v4 != cx.addr.private_ip.end()) {
+      ip = v4->second;
+      sources.push_back("\"" + port + "\" . " + ip->str());
+    }
+    enis.push_back({port, iname, in.subnet, ip, effective_groups(in)});
     if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end()) {
       sources6.push_back("\"" + port + "\" . " + v6->second.str());
       enis.back().ip6 = v6->second;

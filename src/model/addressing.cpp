@@ -225,6 +225,13 @@ void assign_ipv6(const Vpc& vpc, Addressing& a, Diagnostics& d) {
 }  // namespace
 
 void assign_ipv6_blocks(Scenario& sc) {
+  // An instance of an IPv6-only subnet has an IPv6 address and nothing else.
+  for (auto& [_, vpc] : sc.vpcs)
+    for (auto& [_, in] : vpc.instances)
+      if (auto s = vpc.subnets.find(in.subnet); s != vpc.subnets.end() && s->second.ipv6_native) {
+        in.ipv6 = true;
+        if (!in.ipv6_span.known()) in.ipv6_span = in.subnet_span;
+      }
   std::set<IpPrefix> taken;
   for (const auto& [_, vpc] : sc.vpcs)
     if (vpc.ipv6_cidr) taken.insert(*vpc.ipv6_cidr);

@@ -107,11 +107,13 @@ struct NetworkAcl {
 struct Subnet {
   std::string name;
   SourceSpan span;
-  std::optional<Cidr> cidr;  // canonical
+  std::optional<Cidr> cidr;  // canonical; none in an IPv6-only subnet
   SourceSpan cidr_span;
   std::optional<IpPrefix> ipv6_cidr;  // a /64 of the VPC's /56; for `auto`, set after parsing
   bool ipv6_auto = false;
   SourceSpan ipv6_cidr_span;
+  bool ipv6_native = false;  // IPv6 only: no IPv4 CIDR, its ENIs have IPv6 addresses only
+  SourceSpan ipv6_native_span;
   std::string route_table;  // empty: the VPC's main route table
   SourceSpan route_table_span;
   std::string network_acl;  // empty: the VPC's default NACL

@@ -75,10 +75,14 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
 }
 
 void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
-  rd.each_key(node, "subnet '" + s.name + "'", {"cidr", "ipv6_cidr", "route_table", "network_acl"},
+  rd.each_key(node, "subnet '" + s.name + "'",
+              {"cidr", "ipv6_cidr", "ipv6_native", "route_table", "network_acl"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                 if (k == "cidr") {
                   rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
+                } else if (k == "ipv6_native") {
+                  s.ipv6_native_span = rd.span(x, ks);
+                  if (auto b = rd.boolean(x, k, ks)) s.ipv6_native = *b;
                 } else if (k == "ipv6_cidr") {
                   s.ipv6_cidr_span = rd.span(x, ks);
                   if (x.IsScalar() && x.Scalar() == "auto")
@@ -91,8 +95,10 @@ void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
                   rd.into(x, "network_acl", ks, s.network_acl, s.network_acl_span);
                 }
               });
-  if (rd.mapping_or_empty(node) && !node["cidr"])
-    rd.d.error(s.span, "subnet '" + s.name + "' has no 'cidr'");
+  if (rd.mapping_or_empty(node) && !node["cidr"] && !s.ipv6_native)
+    rd.d.error(s.span, "subnet '" + s.name +
+                           "' has no 'cidr' (an IPv6-only subnet says "
+                           "'ipv6_native: true' and has an ipv6_cidr)");
 }
 
 void parse_nat_gateway(Reader& rd, NatGateway& nat, const YAML::Node& node) {

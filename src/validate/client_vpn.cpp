@@ -12,6 +12,7 @@ void validate_client_vpn_endpoints(Validation& v) {
     const Vpc* vpc = resolve(d, sc.vpcs, e.vpc, e.vpc_span, "vpc", "");
     if (!vpc) continue;
     resolve_all(d, vpc->subnets, e.subnets, e.subnet_spans, "subnet", " in vpc '" + e.vpc + "'");
+    ipv4_subnets_only(d, *vpc, e.subnets, e.subnet_spans, "a client VPN endpoint");
     if (e.client_cidr) {
       if (e.transport == ClientVpnTransport::kWireguard &&
           e.clients.size() + 2 >= e.client_cidr->size()) {

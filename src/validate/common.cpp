@@ -84,6 +84,16 @@ void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>&
   }
 }
 
+void ipv4_subnets_only(Diagnostics& d, const Vpc& vpc, const std::vector<std::string>& names,
+                       const std::vector<SourceSpan>& spans, const std::string& what) {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (auto s = vpc.subnets.find(names[i]); s != vpc.subnets.end() && s->second.ipv6_native)
+      d.error(
+          spans[i],
+          "subnet '" + names[i] + "' is IPv6-only; " + what + " needs a subnet with an IPv4 CIDR",
+          {{s->second.span, "subnet '" + names[i] + "' is defined here"}});
+}
+
 void check_icmp_family(Diagnostics& d, Protocol proto, const std::optional<IpPrefix>& cidr,
                        SourceSpan proto_span) {
   if (!cidr) return;

@@ -66,4 +66,9 @@ void resolve_all(Diagnostics& d, const Map& m, const std::vector<std::string>& n
     if (!m.count(names[i])) unknown_ref(d, spans[i], kind, names[i], keys(m), where);
 }
 
+// Subnets that must have IPv4 (for `what`: a NAT gateway, endpoint, load balancer, client VPN
+// or transit gateway attachment, whose ENIs are IPv4 here): an IPv6-only one is an error.
+void ipv4_subnets_only(Diagnostics& d, const Vpc& vpc, const std::vector<std::string>& names,
+                       const std::vector<SourceSpan>& spans, const std::string& what);
+
 }  // namespace vpcemu::validation

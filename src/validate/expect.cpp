@@ -55,6 +55,15 @@ void validate_expects(Validation& v) {
                   "source's VPC, or an IP address)");
     }
     if (e.ip_version == 6) check_ipv6_ends(sc, e, d);
+    // IPv4 needs IPv4 at both ends: an instance of an IPv6-only subnet has none.
+    for (const auto& [name, at] : {std::pair{e.from, e.from_span}, std::pair{e.to, e.to_span}}) {
+      const Instance* in = e.ip_version == 4 ? sc.find_instance(name) : nullptr;
+      if (!in) continue;
+      const Vpc& vpc = sc.vpcs.at(in->vpc);
+      if (auto s = vpc.subnets.find(in->subnet); s != vpc.subnets.end() && s->second.ipv6_native)
+        d.error(at, "instance '" + name +
+                        "' is IPv6-only and has no IPv4 address; add 'ip_version: 6'");
+    }
     bool ported = e.protocol == Protocol::kTcp || e.protocol == Protocol::kUdp;
     if (ported && !e.port && e.protocol_span.known()) {
       d.error(e.span,

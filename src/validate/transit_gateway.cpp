@@ -65,6 +65,7 @@ void validate_tgw_attachments(const Scenario& sc, const TransitGateway& tgw, Dia
     if (a.subnets.empty())
       d.error(a.span, "attachment '" + aname + "' needs 'subnets' (where its ENIs are)");
     resolve_all(d, vpc->subnets, a.subnets, a.subnet_spans, "subnet", " in vpc '" + a.vpc + "'");
+    ipv4_subnets_only(d, *vpc, a.subnets, a.subnet_spans, "a transit gateway attachment");
   }
 }
 

@@ -127,6 +127,20 @@ void validate_subnets(const Vpc& vpc, Diagnostics& d) {
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   std::vector<const Subnet*> subnets;
   for (const auto& [_, s] : vpc.subnets) {
+    if (s.ipv6_native) {
+      if (s.cidr_span.known())
+        d.error(s.cidr_span, "subnet '" + s.name +
+                                 "' is IPv6-only (ipv6_native: true) and has no IPv4 CIDR; "
+                                 "remove 'cidr' or 'ipv6_native'");
+      else if (!s.ipv6_cidr && !s.ipv6_auto)
+        d.error(s.ipv6_native_span, "an IPv6-only subnet needs an ipv6_cidr (a /64, or auto)");
+      subnets.push_back(&s);
+      validate_subnet_ipv6(vpc, s, subnets, d);
+      if (!s.route_table.empty() && !vpc.route_tables.count(s.route_table))
+        unknown_ref(d, s.route_table_span, "route table", s.route_table, keys(vpc.route_tables),
+                    in_vpc);
+      continue;
+    }
     if (!s.cidr) continue;
     check_cidr_size(d, *s.cidr, s.cidr_span, "subnet CIDR");
     if (vpc.cidr && !vpc.cidr->contains(*s.cidr)) {
@@ -136,7 +150,7 @@ void validate_subnets(const Vpc& vpc, Diagnostics& d) {
               {{vpc.cidr_span, "the VPC's CIDR is set here"}});
     }
     for (const Subnet* other : subnets) {
-      if (other->cidr->overlaps(*s.cidr)) {
+      if (other->cidr && other->cidr->overlaps(*s.cidr)) {
         d.error(s.cidr_span,
                 "subnet '" + s.name + "' (" + s.cidr->str() + ") overlaps subnet '" + other->name +
                     "' (" + other->cidr->str() + ")",
@@ -270,8 +284,15 @@ void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
             unknown_ref(d, r.target_span, "NAT gateway", n, keys(vpc.nat_gateways), in_vpc);
           break;
         case RouteTarget::Kind::kInstance:
-          if (!vpc.instances.count(n))
+          if (!vpc.instances.count(n)) {
             unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
+          } else if (r.destination && r.destination->family() == Family::kIpv4) {
+            const Instance& in = vpc.instances.at(n);
+            if (auto s = vpc.subnets.find(in.subnet);
+                s != vpc.subnets.end() && s->second.ipv6_native)
+              d.error(r.target_span, "IPv4 route to instance '" + n +
+                                         "', which is IPv6-only and has no IPv4 address");
+          }
           break;
         case RouteTarget::Kind::kTransitGateway:
           if (!sc.transit_gateways.empty()) {
@@ -293,6 +314,10 @@ void validate_nat_gateways(const Vpc& vpc, Diagnostics& d) {
   for (const auto& [_, nat] : vpc.nat_gateways) {
     const Subnet* sub = resolve(d, vpc.subnets, nat.subnet, nat.subnet_span, "subnet", in_vpc);
     if (!sub) continue;
+    if (sub->ipv6_native) {
+      ipv4_subnets_only(d, vpc, {nat.subnet}, {nat.subnet_span}, "a NAT gateway");
+      continue;
+    }
     const std::string rt = sub->route_table.empty() ? vpc.main_route_table : sub->route_table;
     bool public_subnet = false;
     if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
@@ -346,6 +371,11 @@ void validate_instances(const Vpc& vpc, Diagnostics& d) {
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   for (const auto& [_, in] : vpc.instances) {
     const Subnet* sub = resolve(d, vpc.subnets, in.subnet, in.subnet_span, "subnet", in_vpc);
+    if (sub && sub->ipv6_native && (in.private_ip || in.public_ip || in.elastic_ip)) {
+      d.error(in.private_ip ? in.private_ip_span : in.public_span,
+              "instance '" + in.name + "' is in IPv6-only subnet '" + in.subnet +
+                  "', where an ENI has no IPv4 address, private or public");
+    }
     if (in.private_ip && sub && sub->cidr) {
       const Cidr& c = *sub->cidr;
       if (!c.contains(*in.private_ip)) {

@@ -44,6 +44,7 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
       if (ep.subnets.empty())
         d.error(ep.span, "interface endpoint '" + ep.name + "' needs 'subnets' for its ENIs");
       std::set<std::string> seen;
+      ipv4_subnets_only(d, vpc, ep.subnets, ep.subnet_spans, "an interface endpoint");
       for (size_t i = 0; i < ep.subnets.size(); ++i) {
         if (!vpc.subnets.count(ep.subnets[i]))
           unknown_ref(d, ep.subnet_spans[i], "subnet", ep.subnets[i], keys(vpc.subnets), in_vpc);

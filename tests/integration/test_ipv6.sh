@@ -68,6 +68,16 @@ dropped=$(in_ns "$name.eigw.prod" nft list chain inet vpcemu forward | grep -o '
 (( dropped >= 1 )) || fail "the egress-only gateway dropped nothing"
 pass "egress-only: nothing starts from outside (the SYN-ACK died at the gateway: $dropped packets)"
 
+# An IPv6-only subnet: tiny-1 has no IPv4 at all, asks the VPC's resolver at fd00:ec2::253 for
+# web-1 (an AAAA record) and reaches it over IPv6.
+[[ -z $(in_ns "$name.tiny-1" ip -4 -o addr show dev eth0) ]] || fail "tiny-1 has an IPv4 address"
+grep -q "nameserver fd00:ec2::253" <(vpcemu exec tiny-1 -- cat /etc/resolv.conf) ||
+  fail "tiny-1's resolver is not fd00:ec2::253"
+got=$(vpcemu exec tiny-1 -- getent ahostsv6 web-1 | awk 'NR == 1 {print $1}')
+[[ $got == "$web" ]] || fail "web-1 resolved to '$got' in tiny-1, not $web"
+must vpcemu exec tiny-1 -- curl -s -m 2 -o /dev/null http://web-1/
+pass "IPv6-only: tiny-1 has no IPv4, resolves web-1 to $web at fd00:ec2::253 and fetches over IPv6"
+
 # A NACL that denies the client's IPv6 prefix, applied live: IPv6 stops, IPv4 goes on.
 python3 - "$f" <<'PY'
 import sys

@@ -154,8 +154,8 @@ TEST_CASE("compilation is deterministic and the plan survives a JSON round trip"
 
 TEST_CASE("automatic addresses skip reserved and taken ones") {
   Plan p = plan_of(kRouting);
-  CHECK(p.endpoint("db")->private_ip.str() == "10.0.2.4");
-  CHECK(p.endpoint("web")->private_ip.str() == "10.0.1.4");
+  CHECK(p.endpoint("db")->private_ip->str() == "10.0.2.4");
+  CHECK(p.endpoint("web")->private_ip->str() == "10.0.1.4");
   CHECK(p.endpoint("web")->public_ip->str() == "203.0.113.1");
   CHECK_FALSE(p.endpoint("db")->public_ip);
 }

@@ -307,6 +307,26 @@ peerings:
       {"a link-local host address",
        with("    client: {", "    client: { ip: 198.51.100.20, ipv6: \"fe80::20\" }"), 28,
        "needs a global IPv6 address"},
+      {"an IPv6-only subnet with an IPv4 CIDR",
+       with("      pub: {", "      pub: { cidr: 10.0.1.0/24, ipv6_native: true, ipv6_cidr: auto }"),
+       9, "is IPv6-only (ipv6_native: true) and has no IPv4 CIDR"},
+      {"an IPv6-only subnet without an IPv6 block",
+       with("      pub: {", "      pub: { ipv6_native: true, route_table: public }"), 9,
+       "an IPv6-only subnet needs an ipv6_cidr"},
+      {"a private_ip in an IPv6-only subnet",
+       replace_first(with("      pub: {", "      pub: { ipv6_native: true, ipv6_cidr: auto }"),
+                     "      web-1: { subnet: pub, ipv6: true,",
+                     "      web-1: { subnet: pub, private_ip: 10.0.1.9,"),
+       24, "is in IPv6-only subnet 'pub', where an ENI has no IPv4 address"},
+      {"a NAT gateway in an IPv6-only subnet",
+       replace_first(
+           with("      pub: {", "      pub: { ipv6_native: true, ipv6_cidr: auto }"),
+           "    instances:", "    nat_gateways:\n      nat-a: { subnet: pub }\n    instances:"),
+       24, "is IPv6-only; a NAT gateway needs a subnet with an IPv4 CIDR"},
+      {"an IPv4 probe to an IPv6-only instance",
+       replace_first(with("      pub: {", "      pub: { ipv6_native: true, ipv6_cidr: auto }"),
+                     "port: 443, ip_version: 6,", "port: 443,"),
+       30, "is IPv6-only and has no IPv4 address; add 'ip_version: 6'"},
       {"ip_version other than 4 or 6",
        with("  - { from: client",
             "  - { from: client, to: web-1, protocol: icmp, ip_version: 5, "
@@ -321,6 +341,35 @@ peerings:
       CHECK(has(d, Severity::kError, c.line, c.message));
     }
   }
+}
+
+TEST_CASE("an IPv6-only subnet's instance has IPv6 and no IPv4, and resolves at fd00:ec2::253") {
+  auto r = parse_scenario_text(with("      pub: {",
+                                    "      pub: { ipv6_native: true, ipv6_cidr: auto, "
+                                    "route_table: public }"),
+                               "t.yaml");
+  validate(r.scenario, r.diags);
+  INFO(dump(r.diags));
+  REQUIRE_FALSE(r.diags.has_errors());
+  Plan p = compile(r.scenario, "/tmp");
+  const EndpointInfo* web = p.endpoint("web-1");
+  REQUIRE(web);
+  CHECK_FALSE(web->private_ip);
+  CHECK(web->ipv6->str() == "2600:1f18:4a3c:6e00::4");  // the first /64 no subnet asked for
+  CHECK(web->resolv_conf == "etc/vpc-prod/resolv6.conf");
+  CHECK(std::none_of(p.addrs.begin(), p.addrs.end(), [](const AddrPlan& a) {
+    return a.ns == "t.web-1" && a.addr.family() == Family::kIpv4;
+  }));
+  bool aaaa = false, resolver = false;
+  for (const auto& f : p.files) {
+    aaaa |=
+        f.path == "dns/prod/hosts" &&
+        f.content.find("2600:1f18:4a3c:6e00::4 web-1.ec2.internal web-1\n") != std::string::npos;
+    resolver |= f.path == "etc/vpc-prod/resolv6.conf" &&
+                f.content.rfind("nameserver fd00:ec2::253\n", 0) == 0;
+  }
+  CHECK(aaaa);
+  CHECK(resolver);
 }
 
 TEST_CASE("compile: an IPv6 ENI is a /128 behind fe80::1, and IPv6 routes leave by the gateway") {
