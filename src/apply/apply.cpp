@@ -298,13 +298,14 @@ class Applier {
     std::string reply = n > 0 ? std::string(buf, n) : "";
     if (reply.find("errno=0") == std::string::npos)
       return Error{0, "wireguard UAPI set", p.name, "answered '" + reply + "'"};
-    return configure_device(p.ns, w.ifname, w.address, w.routes);
+    return configure_device(p.ns, w.ifname, w.address,
+                            std::vector<IpPrefix>(w.routes.begin(), w.routes.end()));
   }
 
   // A device a daemon made: its address, up, routes through it, and a policy rule on what
   // arrives through it.
   Status configure_device(const std::string& ns, const std::string& ifname, const Cidr& address,
-                          const std::vector<Cidr>& routes,
+                          const std::vector<IpPrefix>& routes,
                           std::optional<NlSocket::Rule> rule = std::nullopt) {
     auto nsfd = netns_open(ns);
     if (!nsfd) return nsfd.error();
@@ -357,7 +358,7 @@ class Applier {
     if (p.tun_rule_table)
       rule = NlSocket::Rule{p.tun_rule_priority, std::nullopt, std::nullopt,
                             p.tun_rule_table,    false,        ifname};
-    return configure_device(p.ns, ifname, *p.tun_address, {}, rule);
+    return configure_device(p.ns, ifname, *p.tun_address, p.tun_routes, rule);
   }
 
   // Observed readiness: the process wrote `text` into `path` (its own log).
@@ -460,11 +461,13 @@ class Applier {
                            tail_of(state_.log_path(s.plan->name), 5)};
         }
         // bird is ready when its control socket is there (with no BGP session it never
-        // listens on a port).
+        // listens on a port); a translator (tayga) once its TUN device is configured, which
+        // settle() waited for.
         const bool bird_ready =
             !s.plan->bgp_socket.empty() &&
             access((state_.path() + "/" + s.plan->bgp_socket).c_str(), F_OK) == 0;
-        if (status == 0 || bird_ready || process_listens(s.pid)) {
+        const bool tun_ready = s.plan->tun_address && !s.plan->tun_routes.empty();
+        if (status == 0 || bird_ready || tun_ready || process_listens(s.pid)) {
           it = waiting.erase(it);
         } else {
           ++it;

@@ -38,6 +38,19 @@ inline const Ipv4 kVgwVpcSide{0xA9FE0302};     // 169.254.3.2 on the VGW's "vpc"
 inline const IpAddr kLinkLocalRouter = *IpAddr::parse("fe80::1");
 inline const IpAddr kLinkLocalPeer = *IpAddr::parse("fe80::2");
 
+// NAT64 inside a NAT gateway's namespace (tayga): its pool of IPv4 source addresses, its own
+// addresses, and the namespace's own address on the TUN device. 192.0.0.0/24 is reserved for
+// protocol assignments and never a VPC's; these addresses never leave the namespace (the
+// gateway source-NATs them to its private address).
+inline const Cidr kNat64Pool{Ipv4{0xC0000080}, 25};  // 192.0.0.128/25
+inline const Ipv4 kNat64Tayga{0xC0000081};           // 192.0.0.129
+inline const Ipv4 kNat64Host{0xC0000001};            // 192.0.0.1
+inline const IpAddr kNat64TaygaIpv6 = *IpAddr::parse("fd00:64::1");
+
+// Where a VPC's DNS64 resolver (unbound) listens in its router; dns64 subnets' queries to
+// kResolverIpv6 are sent there.
+inline const IpAddr kDns64Ipv6 = *IpAddr::parse("fd00:ec2::64");
+
 // The Amazon-provided DNS server's IPv6 address on Nitro instances (and IMDS's neighbour).
 inline const IpAddr kResolverIpv6 = *IpAddr::parse("fd00:ec2::253");
 

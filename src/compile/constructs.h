@@ -9,6 +9,10 @@
 
 namespace vpcemu::compiling {
 
+// dns.cpp (beyond dns() itself)
+bool uses_dns64(const Vpc& vpc);
+void dns64(CompileContext& cx, const Vpc& vpc, const std::string& rns, Ipv4 resolver);
+
 // vpc_router.cpp
 void compile_vpc(CompileContext& cx, const Vpc& vpc);
 VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc);
@@ -35,7 +39,12 @@ void igw_rules(CompileContext& cx, const Vpc& vpc, const std::string& igw_ns,
 
 // nat_gateway.cpp
 void nat_gateways(CompileContext& cx, VpcRouter& r);
-void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& vpc_cidr);
+void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& vpc_cidr,
+               const std::optional<IpPrefix>& nat64_from);
+bool routed_ipv6(const Vpc& vpc, const std::string& nat);
+void nat64_translator(CompileContext& cx, const VpcRouter& r, const std::string& nat,
+                      const std::string& nns, const std::string& port);
+std::vector<std::string> nat_forward(const Cidr& vpc_cidr, const std::optional<IpPrefix>& nat64);
 
 // peering.cpp
 void plan_peerings(CompileContext& cx);

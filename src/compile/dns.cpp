@@ -61,7 +61,52 @@ void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
     cx.plan.addrs.push_back({rns, "lo", IpPrefix(kResolverIpv6, 128)});
     cx.plan.files.push_back({state_paths::resolv_conf_ipv6(vpc.name),
                              "nameserver " + kResolverIpv6.str() + "\nsearch ec2.internal\n"});
+    if (uses_dns64(vpc)) dns64(cx, vpc, rns, ip);
   }
+}
+
+bool uses_dns64(const Vpc& vpc) {
+  for (const auto& [_, s] : vpc.subnets)
+    if (s.dns64) return true;
+  return false;
+}
+
+// DNS64: unbound in the router on kDns64Ipv6, in front of dnsmasq, synthesizing AAAA records
+// in 64:ff9b::/96 for names that have only A records. Queries of a dns64 subnet's ENIs to
+// fd00:ec2::253 are sent there (router_rules); everyone else keeps the plain answers.
+void dns64(CompileContext& cx, const Vpc& vpc, const std::string& rns, Ipv4 resolver) {
+  const std::string dir = state_paths::dns64_dir(vpc.name);
+  const std::string at = std::string(state_paths::kStatePrefix) + dir;
+  cx.plan.addrs.push_back({rns, "lo", IpPrefix(kDns64Ipv6, 128)});
+  cx.plan.files.push_back({dir + "/unbound.conf",
+                           "server:\n"
+                           "  interface: " +
+                               kDns64Ipv6.str() +
+                               "\n"
+                               "  port: 53\n"
+                               "  do-daemonize: no\n"
+                               "  username: \"\"\n"
+                               "  chroot: \"\"\n"
+                               "  directory: \"" +
+                               at +
+                               "\"\n"
+                               "  pidfile: \"\"\n"
+                               "  use-syslog: no\n"
+                               "  logfile: \"\"\n"
+                               "  access-control: ::/0 allow\n"
+                               "  module-config: \"dns64 iterator\"\n"
+                               "  dns64-prefix: " +
+                               kNat64Prefix.str() +
+                               "\n"
+                               "  do-not-query-localhost: no\n"
+                               "  qname-minimisation: no\n"
+                               "  cache-max-ttl: 0\n"
+                               "forward-zone:\n"
+                               "  name: \".\"\n"
+                               "  forward-addr: " +
+                               resolver.str() + "\n"});
+  cx.plan.processes.push_back(
+      {rns, "dns64-" + vpc.name, {"unbound", "-d", "-c", at + "/unbound.conf"}, "/", "", {}, true});
 }
 
 }  // namespace vpcemu::compiling

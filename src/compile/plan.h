@@ -119,6 +119,7 @@ struct ProcessPlan {
   // number known only once it runs): apply finds the device through the daemon's open
   // /dev/net/tun and gives it this address.
   std::optional<Cidr> tun_address;
+  std::vector<IpPrefix> tun_routes;  // with tun_address: prefixes routed into that device
   // bird: its control socket (plan path); `up` returns once its BGP sessions have converged.
   std::string bgp_socket;
   // With tun_address: a policy rule "iif <that TUN> lookup tun_rule_table" (a transit

@@ -84,6 +84,7 @@ json process_to_json(const ProcessPlan& pr) {
                       {"routes", routes}};
   }
   if (pr.tun_address) x["tun_address"] = pr.tun_address->str();
+  for (const auto& r : pr.tun_routes) x["tun_routes"].push_back(r.str());
   if (!pr.bgp_socket.empty()) x["bgp_socket"] = pr.bgp_socket;
   if (pr.tun_rule_table) x["tun_rule"] = {pr.tun_rule_priority, pr.tun_rule_table};
   return x;
@@ -171,6 +172,8 @@ ProcessPlan process_from_json(const json& pr) {
     x.wireguard = ws;
   }
   if (pr.contains("tun_address")) x.tun_address = cidr_from(pr.at("tun_address"));
+  for (const auto& r : pr.value("tun_routes", json::array()))
+    x.tun_routes.push_back(*IpPrefix::parse(r.get<std::string>()));
   x.bgp_socket = pr.value("bgp_socket", "");
   if (pr.contains("tun_rule"))
     x.tun_rule_priority = pr.at("tun_rule")[0], x.tun_rule_table = pr.at("tun_rule")[1];
@@ -346,6 +349,8 @@ std::string plan_to_text(const Plan& p) {
     out += "\n";
     if (pr.tun_address)
       out += "addr    " + pr.ns + "  " + pr.tun_address->str() + " dev <TUN of " + pr.name + ">\n";
+    for (const auto& r : pr.tun_routes)
+      out += "route   " + pr.ns + "  table 254  " + r.str() + " dev <TUN of " + pr.name + ">\n";
     if (pr.tun_rule_table)
       out += "rule    " + pr.ns + "  pref " + std::to_string(pr.tun_rule_priority) +
              " iif <TUN of " + pr.name + "> lookup " + std::to_string(pr.tun_rule_table) + "\n";

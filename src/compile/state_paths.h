@@ -43,6 +43,14 @@ inline std::string process_log(const std::string& process) {
 inline std::string dns_dir(const std::string& vpc) {
   return "dns/" + vpc;
 }
+// NAT64 of a NAT gateway (tayga): its configuration and address map.
+inline std::string nat64_dir(const std::string& vpc, const std::string& nat) {
+  return "nat64/" + vpc + "." + nat;
+}
+// DNS64 of a VPC's resolver (unbound in front of dnsmasq).
+inline std::string dns64_dir(const std::string& vpc) {
+  return "dns64/" + vpc;
+}
 inline std::string resolv_conf_ipv6(const std::string& vpc) {
   return "etc/vpc-" + vpc + "/resolv6.conf";  // for IPv6-only instances
 }

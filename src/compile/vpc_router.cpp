@@ -128,8 +128,9 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
           via(other, a_side ? l.port_a : l.port_b);
           break;
         }
-        case RouteTarget::Kind::kNatGateway:
-          via(cx.addr.nat_private.at(nat_key(vpc.name, n)), r.nat_port.at(n));
+        case RouteTarget::Kind::kNatGateway:  // IPv6: 64:ff9b::/96 to its NAT64
+          via(v6 ? kLinkLocalPeer : IpAddr(cx.addr.nat_private.at(nat_key(vpc.name, n))),
+              r.nat_port.at(n));
           break;
         case RouteTarget::Kind::kTransitGateway: {
           const TgwLink& l = tgw_link(cx, n, vpc.name);
@@ -269,6 +270,16 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   pre.push_back("meta mark set iifname map @route-table");
   t.objects.push_back({Kind::kChain, "prerouting",
                        "type filter hook prerouting priority mangle; policy accept;", pre});
+  // DNS64 is a subnet's: its ENIs' queries to the resolver go to the DNS64 resolver.
+  std::vector<std::string> dns64_rules;
+  for (const auto& [sname, sub] : vpc.subnets)
+    if (sub.dns64)
+      dns64_rules.push_back("iifname @ports-" + sname + " ip6 daddr " + kResolverIpv6.str() +
+                            " meta l4proto { tcp, udp } th dport 53 dnat ip6 to " +
+                            kDns64Ipv6.str());
+  if (!dns64_rules.empty())
+    t.objects.push_back({Kind::kChain, "dns64",
+                         "type nat hook prerouting priority dstnat; policy accept;", dns64_rules});
   security_objects(vpc, enis, cx.members, cx.sc.services, t);
   cx.plan.nft.push_back({rns, std::move(t)});
 }

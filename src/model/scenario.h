@@ -114,6 +114,8 @@ struct Subnet {
   SourceSpan ipv6_cidr_span;
   bool ipv6_native = false;  // IPv6 only: no IPv4 CIDR, its ENIs have IPv6 addresses only
   SourceSpan ipv6_native_span;
+  bool dns64 = false;  // the resolver synthesizes AAAA (64:ff9b::/96) for IPv4-only names
+  SourceSpan dns64_span;
   std::string route_table;  // empty: the VPC's main route table
   SourceSpan route_table_span;
   std::string network_acl;  // empty: the VPC's default NACL
@@ -234,6 +236,12 @@ struct EndpointService {
   std::vector<std::string> targets;
   std::vector<SourceSpan> target_spans;
 };
+
+// NAT64's well-known prefix (RFC 6052): an IPv4 address in its last 32 bits.
+inline const IpPrefix kNat64Prefix = *IpPrefix::parse("64:ff9b::/96");
+// The IPv4 addresses vpcemu's NAT64 uses inside a NAT gateway (IETF protocol assignments;
+// compile/compile.h has the pool and the translator's own): a VPC using NAT64 stays clear.
+inline const Cidr kNat64Internal{Ipv4{0xC0000000}, 24};  // 192.0.0.0/24
 
 inline constexpr const char* kDefaultGroup = "default";
 inline constexpr const char* kDefaultAcl = "default";

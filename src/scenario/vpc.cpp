@@ -76,10 +76,13 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
 
 void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
   rd.each_key(node, "subnet '" + s.name + "'",
-              {"cidr", "ipv6_cidr", "ipv6_native", "route_table", "network_acl"},
+              {"cidr", "ipv6_cidr", "ipv6_native", "dns64", "route_table", "network_acl"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                 if (k == "cidr") {
                   rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
+                } else if (k == "dns64") {
+                  s.dns64_span = rd.span(x, ks);
+                  if (auto b = rd.boolean(x, k, ks)) s.dns64 = *b;
                 } else if (k == "ipv6_native") {
                   s.ipv6_native_span = rd.span(x, ks);
                   if (auto b = rd.boolean(x, k, ks)) s.ipv6_native = *b;

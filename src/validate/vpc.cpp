@@ -90,11 +90,21 @@ void check_ipv6_route(const Vpc& vpc, const RouteTable& rt, const Route& r, Diag
     return;
   }
   const K k = r.target.kind;
-  if (k != K::kInternetGateway && k != K::kEgressOnlyInternetGateway && k != K::kBlackhole &&
-      k != K::kInstance && k != K::kPeering && k != K::kNone && k != K::kUnknown) {
+  if (k == K::kNatGateway && !kNat64Prefix.contains(*r.destination)) {
+    d.error(r.destination_span, "a NAT gateway translates IPv6 only to the NAT64 prefix " +
+                                    kNat64Prefix.str() + " (NAT64); " + r.destination->str() +
+                                    " is outside it");
+  } else if (k == K::kNatGateway && vpc.cidr && vpc.cidr->overlaps(kNat64Internal)) {
+    d.error(r.target_span, "vpcemu's NAT64 uses " + kNat64Internal.str() +
+                               " inside the NAT gateway, which vpc '" + vpc.name + "' (" +
+                               vpc.cidr->str() + ") overlaps; NAT64 needs a VPC clear of it");
+  } else if (k != K::kInternetGateway && k != K::kEgressOnlyInternetGateway && k != K::kBlackhole &&
+             k != K::kInstance && k != K::kPeering && k != K::kNatGateway && k != K::kNone &&
+             k != K::kUnknown) {
     d.error(r.target_span,
             "vpcemu carries IPv6 through an internet gateway, an egress-only "
-            "internet gateway, a peering or an instance, not yet through '" +
+            "internet gateway, a peering, an instance or a NAT gateway (NAT64), not yet "
+            "through '" +
                 r.target.str() + "'; route IPv4 there instead");
   }
   if (k == K::kInstance)
@@ -173,6 +183,9 @@ void validate_subnets(const Vpc& vpc, Diagnostics& d) {
 // A subnet's IPv6 /64: the VPC has a /56 and the /64 lies in it, clear of the other subnets'.
 void validate_subnet_ipv6(const Vpc& vpc, const Subnet& s, const std::vector<const Subnet*>& seen,
                           Diagnostics& d) {
+  if (s.dns64 && !vpc.ipv6_cidr)
+    d.error(s.dns64_span, "dns64 synthesizes IPv6 addresses, and vpc '" + vpc.name +
+                              "' has no ipv6_cidr; add 'ipv6_cidr: auto'");
   if (!s.ipv6_cidr && !s.ipv6_auto) return;
   if (!vpc.ipv6_cidr) {
     d.error(s.ipv6_cidr_span, "subnet '" + s.name + "' has an ipv6_cidr but vpc '" + vpc.name +

@@ -3,6 +3,9 @@
 # connections out and nothing in, security groups tell ::/0 from 0.0.0.0/0, a NACL denies an
 # IPv6 prefix while IPv4 goes on, and the host's own namespace never sees any of it.
 source "$(dirname "$0")/lib.sh"
+for d in tayga unbound; do
+  command -v "$d" >/dev/null || { echo "SKIPPED: $d is not installed (scripts/setup.sh installs it)"; exit 77; }
+done
 name=$(uname_for v6)
 f=$(scenario_copy ipv6.yaml "$name")
 host_before=$(ip -6 route show table all | sort; ip -6 addr show | grep -c inet6)
@@ -77,6 +80,19 @@ got=$(vpcemu exec tiny-1 -- getent ahostsv6 web-1 | awk 'NR == 1 {print $1}')
 [[ $got == "$web" ]] || fail "web-1 resolved to '$got' in tiny-1, not $web"
 must vpcemu exec tiny-1 -- curl -s -m 2 -o /dev/null http://web-1/
 pass "IPv6-only: tiny-1 has no IPv4, resolves web-1 to $web at fd00:ec2::253 and fetches over IPv6"
+
+# DNS64 + NAT64: tiny-1 (IPv6 only) asks for SQS by name, gets an AAAA record in 64:ff9b::/96
+# made up from its A record, and reaches the IPv4-only service through the NAT gateway, which
+# the service sees as its Elastic IP.
+sqs6=$(vpcemu exec tiny-1 -- getent ahostsv6 sqs.us-east-1.amazonaws.com | awk 'NR == 1 {print $1}')
+[[ $sqs6 == 64:ff9b::3ec:a90a ]] || fail "DNS64 gave '$sqs6' for sqs (3.236.169.10), not 64:ff9b::3ec:a90a"
+eip=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([g["public_ip"] for g in json.load(sys.stdin)["gateways"] if g["kind"] == "nat-gateway"][0])')
+seen=$(vpcemu exec tiny-1 -- curl -s -m 3 http://sqs.us-east-1.amazonaws.com/ | python3 -c 'import json,sys; print(json.load(sys.stdin)["source"])')
+[[ $seen == "$eip" ]] || fail "sqs saw '$seen', not the NAT gateway's Elastic IP $eip"
+# Without dns64 a subnet gets no made-up records: app-1's subnet asks the same resolver.
+[[ -z $(vpcemu exec app-1 -- getent ahostsv6 sqs.us-east-1.amazonaws.com | grep 64:ff9b || true) ]] ||
+  fail "app-1's subnet has no dns64, yet got a 64:ff9b:: answer"
+pass "DNS64 + NAT64: tiny-1 resolves sqs to $sqs6 and reaches it as the NAT gateway's $eip"
 
 # A NACL that denies the client's IPv6 prefix, applied live: IPv6 stops, IPv4 goes on.
 python3 - "$f" <<'PY'

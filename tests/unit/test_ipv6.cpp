@@ -263,10 +263,6 @@ vpcs:
           - { destination: "::/0", target: internet_gateway }
 )",
        9, "but vpc 'prod' has no ipv6_cidr"},
-      {"IPv6 to a NAT gateway (NAT64 is not built yet)",
-       with("          - { destination: \"::/0\", target: egress_only",
-            "          - { destination: \"64:ff9b::/96\", target: nat_gateway/nat-a }"),
-       17, "not yet through 'nat_gateway/nat-a'"},
       {"IPv6 over a peering to a VPC without IPv6",
        R"(name: t
 vpcs:
@@ -279,6 +275,21 @@ peerings:
   ab: { requester: a, accepter: b }
 )",
        6, "has no ipv6_cidr; a peering carries IPv6 only between two VPCs that both have one"},
+      {"NAT64 to a prefix other than 64:ff9b::/96",
+       replace_first(
+           with("          - { destination: \"::/0\", target: egress_only",
+                "          - { destination: \"2001:db8::/32\", target: nat_gateway/nat-a }"),
+           "    instances:", "    nat_gateways:\n      nat-a: { subnet: pub }\n    instances:"),
+       17, "a NAT gateway translates IPv6 only to the NAT64 prefix 64:ff9b::/96"},
+      {"dns64 in a VPC without IPv6",
+       R"(name: t
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    subnets:
+      a: { cidr: 10.0.1.0/24, dns64: true }
+)",
+       6, "dns64 synthesizes IPv6 addresses, and vpc 'prod' has no ipv6_cidr"},
       {"the VPC's own /56 as a route",
        with("          - { destination: \"::/0\", target: internet_gateway }",
             "          - { destination: \"2600:1f18:4a3c:6e00::/56\", target: internet_gateway }"),
@@ -370,6 +381,43 @@ TEST_CASE("an IPv6-only subnet's instance has IPv6 and no IPv4, and resolves at 
   }
   CHECK(aaaa);
   CHECK(resolver);
+}
+
+TEST_CASE("NAT64 and DNS64: tayga in the NAT gateway, unbound in the router, a dnat per subnet") {
+  std::string yaml = replace_first(
+      with("          - { destination: \"::/0\", target: egress_only",
+           "          - { destination: \"64:ff9b::/96\", target: nat_gateway/nat-a }"),
+      "    instances:", "    nat_gateways:\n      nat-a: { subnet: pub }\n    instances:");
+  yaml = replace_first(yaml, "route_table: private }", "route_table: private, dns64: true }");
+  auto r = parse_scenario_text(yaml, "t.yaml");
+  validate(r.scenario, r.diags);
+  INFO(dump(r.diags));
+  REQUIRE_FALSE(r.diags.has_errors());
+  Plan p = compile(r.scenario, "/tmp");
+  const ProcessPlan* tayga = nullptr;
+  const ProcessPlan* unbound = nullptr;
+  for (const auto& x : p.processes) {
+    if (x.argv[0] == "tayga") tayga = &x;
+    if (x.argv[0] == "unbound") unbound = &x;
+  }
+  REQUIRE(tayga);
+  CHECK(tayga->ns == "t.nat.prod.nat-a");
+  CHECK(tayga->tun_routes.size() == 2);
+  CHECK(tayga->tun_routes[1].str() == "64:ff9b::/96");
+  REQUIRE(unbound);
+  CHECK(unbound->ns == "t.vpc.prod");
+  CHECK(std::any_of(p.routes.begin(), p.routes.end(), [](const RoutePlan& x) {
+    return x.ns == "t.vpc.prod" && x.dst.str() == "64:ff9b::/96" && x.via &&
+           x.via->str() == "fe80::2" && x.dev == "n-nat-a";
+  }));
+  bool dnat = false;
+  for (const auto& n : p.nft)
+    if (n.ns == "t.vpc.prod")
+      for (const auto& o : n.table.objects)
+        for (const auto& i : o.items)
+          dnat |= o.name == "dns64" && i.find("iifname @ports-priv ip6 daddr fd00:ec2::253") == 0 &&
+                  i.find("dnat ip6 to fd00:ec2::64") != std::string::npos;
+  CHECK(dnat);
 }
 
 TEST_CASE("compile: an IPv6 ENI is a /128 behind fe80::1, and IPv6 routes leave by the gateway") {
