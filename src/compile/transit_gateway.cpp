@@ -1,5 +1,7 @@
 // Transit gateway: a hub namespace with one Linux table per TGW route table; associations are
 // policy rules on the attachment's port, propagations routes (or a bird for VPN attachments).
+// A VPC attachment of a VPC with an IPv6 block carries IPv6 too: link-local on its veth, the
+// same associations as IPv6 rules, the VPC's /56 propagated beside its IPv4 CIDR.
 #include <algorithm>
 #include <set>
 #include <stdexcept>
@@ -65,21 +67,30 @@ void transit_gateway(CompileContext& cx, const TransitGateway& t) {
         "transit gateway " + t.name + " attachment " + l.attachment + " (vpc " + l.vpc + ")");
     cx.plan.gateways.push_back(
         {"tgw-attachment", l.vpc, t.name + "/" + l.attachment, tns, l.link.at(2), std::nullopt});
+    if (cx.sc.vpcs.at(l.vpc).ipv6_cidr) cx.link_local_pair(rns, l.router_port, tns, l.hub_port);
   }
   uint32_t id = kTableBase, n = 0;
   for (const auto& [rname, rt] : t.route_tables) {
     for (const auto& a : rt.associations) {
       if (!links.count(a)) continue;  // a VPN attachment: a rule on its TUN devices
-      cx.plan.rules.push_back({tns, kRulePrioTables + n++, std::nullopt, std::nullopt, id, false,
-                               "attachment " + a + " is associated with route table " + rname,
-                               links.at(a).port});
+      const std::string why = "attachment " + a + " is associated with route table " + rname;
+      cx.plan.rules.push_back(
+          {tns, kRulePrioTables + n, std::nullopt, std::nullopt, id, false, why, links.at(a).port});
+      if (!links.at(a).vpc.empty() && cx.sc.vpcs.at(links.at(a).vpc).ipv6_cidr)
+        cx.plan.rules.push_back({tns, kRulePrioTables + n, std::nullopt, std::nullopt, id, false,
+                                 why + " (IPv6)", links.at(a).port, Family::kIpv6});
+      ++n;
     }
     for (const auto& a : rt.propagations) {
       if (!links.count(a)) continue;  // a VPN attachment: its bird installs what it learns
       const HubPort& l = links.at(a);
-      cx.plan.routes.push_back(
-          {tns, id, *cx.sc.vpcs.at(l.vpc).cidr, RouteType::kUnicast, l.next_hop, l.port, true,
-           "route table " + rname + ": propagated from attachment " + a, kPropagatedStatic});
+      const Vpc& vpc = cx.sc.vpcs.at(l.vpc);
+      const std::string why = "route table " + rname + ": propagated from attachment " + a;
+      cx.plan.routes.push_back({tns, id, *vpc.cidr, RouteType::kUnicast, l.next_hop, l.port, true,
+                                why, kPropagatedStatic});
+      if (vpc.ipv6_cidr)
+        cx.plan.routes.push_back({tns, id, *vpc.ipv6_cidr, RouteType::kUnicast, kLinkLocalRouter,
+                                  l.port, false, why + " (IPv6)", kPropagatedStatic});
     }
     for (const auto& r : rt.routes) {
       const std::string why = "route table " + rname + ": " + r.destination->str() + " → " +
@@ -97,6 +108,13 @@ void transit_gateway(CompileContext& cx, const TransitGateway& t) {
   }
   cx.plan.rules.push_back({tns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
                            "no route in the attachment's route table: drop"});
+  for (const auto& l : cx.tgw_links)
+    if (l.tgw == t.name && cx.sc.vpcs.at(l.vpc).ipv6_cidr) {
+      cx.plan.rules.push_back({tns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
+                               "no IPv6 route in the attachment's route table: drop", "",
+                               Family::kIpv6});
+      break;
+    }
 }
 
 // Each peering between two hubs is one veth, made once both ends are known.

@@ -134,7 +134,7 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
           break;
         case RouteTarget::Kind::kTransitGateway: {
           const TgwLink& l = tgw_link(cx, n, vpc.name);
-          via(l.link.at(2), l.router_port);
+          via(v6 ? kLinkLocalPeer : IpAddr(l.link.at(2)), l.router_port);
           break;
         }
         case RouteTarget::Kind::kInstance:

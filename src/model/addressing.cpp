@@ -238,7 +238,7 @@ void assign_ipv6_blocks(Scenario& sc) {
   uint64_t next = 0;
   for (auto& [_, vpc] : sc.vpcs) {
     if (!vpc.ipv6_auto) continue;
-    for (;; ++next) {
+    for (; next < 256; ++next) {  // the pool's 256 /56s; past them the VPC gets none
       IpPrefix p(kIpv6Pool.at(0), 56);
       p.addr.bytes[6] = static_cast<uint8_t>(next & 0xff);  // the /48's 256 /56s
       if (!taken.count(p)) {

@@ -52,9 +52,9 @@ Addressing assign_addresses(const Scenario& sc, Diagnostics& diags);
 inline const IpPrefix kIpv6Pool = *IpPrefix::parse("2600:1f18:4a3c::/48");
 
 // `ipv6_cidr: auto`: each such VPC the next /56 of kIpv6Pool that no VPC has asked for, in
-// name order; each such subnet the next free /64 of its VPC's /56; and every instance of an
-// IPv6-only subnet asks for IPv6. Run once after parsing, so later stages see only concrete
-// blocks and requests.
+// name order (none once the pool's 256 are gone: validate says so); each such subnet the next free
+// /64 of its VPC's /56; and every instance of an IPv6-only subnet asks for IPv6. Run once after
+// parsing, so later stages see only concrete blocks and requests.
 void assign_ipv6_blocks(Scenario& sc);
 
 // Whether any part of the scenario speaks IPv6 (then its namespaces have IPv6 on).

@@ -1,5 +1,6 @@
 // A VPC: its CIDR, subnets (AWS rules 1-2), route tables and their targets, NAT gateways and
 // instances; then its groups, NACLs and endpoints.
+#include "model/addressing.h"
 #include "validate/checks.h"
 
 namespace vpcemu::validation {
@@ -99,12 +100,12 @@ void check_ipv6_route(const Vpc& vpc, const RouteTable& rt, const Route& r, Diag
                                " inside the NAT gateway, which vpc '" + vpc.name + "' (" +
                                vpc.cidr->str() + ") overlaps; NAT64 needs a VPC clear of it");
   } else if (k != K::kInternetGateway && k != K::kEgressOnlyInternetGateway && k != K::kBlackhole &&
-             k != K::kInstance && k != K::kPeering && k != K::kNatGateway && k != K::kNone &&
-             k != K::kUnknown) {
+             k != K::kInstance && k != K::kPeering && k != K::kNatGateway &&
+             k != K::kTransitGateway && k != K::kNone && k != K::kUnknown) {
     d.error(r.target_span,
             "vpcemu carries IPv6 through an internet gateway, an egress-only "
-            "internet gateway, a peering, an instance or a NAT gateway (NAT64), not yet "
-            "through '" +
+            "internet gateway, a peering, a transit gateway, an instance or a NAT gateway "
+            "(NAT64), not yet through '" +
                 r.target.str() + "'; route IPv4 there instead");
   }
   if (k == K::kInstance)
@@ -122,7 +123,11 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   validate_groups(sc, vpc, d);
   validate_acls(vpc, d);
   if (vpc.cidr) check_cidr_size(d, *vpc.cidr, vpc.cidr_span, "VPC CIDR");
-  if (vpc.egress_only_internet_gateway && !vpc.ipv6_cidr) {
+  if (vpc.ipv6_auto && !vpc.ipv6_cidr) {
+    d.error(vpc.ipv6_cidr_span, "the IPv6 pool " + kIpv6Pool.str() + " has no /56 left for vpc '" +
+                                    vpc.name +
+                                    "' (256 VPCs at most); give it an ipv6_cidr of its own");
+  } else if (vpc.egress_only_internet_gateway && !vpc.ipv6_cidr) {
     d.error(vpc.egress_only_span, "an egress-only internet gateway carries IPv6 only, and vpc '" +
                                       vpc.name + "' has no ipv6_cidr; add 'ipv6_cidr: auto'");
   }
@@ -192,7 +197,11 @@ void validate_subnet_ipv6(const Vpc& vpc, const Subnet& s, const std::vector<con
                                   "' has none; give the VPC 'ipv6_cidr: auto' or a /56");
     return;
   }
-  if (!s.ipv6_cidr) return;
+  if (!s.ipv6_cidr) {
+    d.error(s.ipv6_cidr_span, "vpc '" + vpc.name + "' (" + vpc.ipv6_cidr->str() +
+                                  ") has no /64 left for subnet '" + s.name + "'");
+    return;
+  }
   if (s.ipv6_cidr->prefix != 64) {
     d.error(s.ipv6_cidr_span,
             "a subnet's ipv6_cidr is a /64 (AWS's only IPv6 subnet size), found "

@@ -182,6 +182,63 @@ wait $srv
 [[ $(cat "$WORK/seen") == "$a1" ]] || fail "b-1 saw $(cat "$WORK/seen"), not a-1's $a1"
 pass "peering carries IPv6 (b-1 sees a-1's $a1); not transitive: $(tail -1 <<<"$out")"
 
+# A transit gateway carries IPv6 between dual-stack VPCs: each VPC's /56 is propagated beside
+# its IPv4 CIDR, and the route tables still isolate: spokes reach the shared VPC, not each other.
+tname=$(uname_for v6t)
+tf=$(scenario_text "$tname" <<'EOF'
+name: x
+vpcs:
+  prod:
+    cidr: 10.1.0.0/16
+    ipv6_cidr: auto
+    subnets: { app: { cidr: 10.1.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables: { r: { routes: [ { destination: "::/0", target: transit_gateway/hub } ] } }
+    security_groups: { open: { ingress: [ { protocol: all, source: "::/0" } ] } }
+    instances: { prod-1: { subnet: app, ipv6: true, security_groups: [open] } }
+  dev:
+    cidr: 10.2.0.0/16
+    ipv6_cidr: auto
+    subnets: { app: { cidr: 10.2.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables: { r: { routes: [ { destination: "::/0", target: transit_gateway/hub } ] } }
+    security_groups: { open: { ingress: [ { protocol: all, source: "::/0" } ] } }
+    instances: { dev-1: { subnet: app, ipv6: true, security_groups: [open] } }
+  shared:
+    cidr: 10.3.0.0/16
+    ipv6_cidr: auto
+    subnets: { svc: { cidr: 10.3.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables: { r: { routes: [ { destination: "::/0", target: transit_gateway/hub } ] } }
+    security_groups: { open: { ingress: [ { protocol: all, source: "::/0" } ] } }
+    instances: { shared-1: { subnet: svc, ipv6: true, security_groups: [open] } }
+transit_gateways:
+  hub:
+    attachments:
+      prod: { vpc: prod, subnets: [app] }
+      dev: { vpc: dev, subnets: [app] }
+      shared: { vpc: shared, subnets: [svc] }
+    route_tables:
+      spokes: { associations: [prod, dev], propagations: [shared] }
+      services: { associations: [shared], propagations: [prod, dev] }
+expect:
+  - { from: prod-1, to: shared-1, protocol: tcp, port: 443, ip_version: 6, result: allow }
+  - { from: shared-1, to: dev-1, protocol: icmp, ip_version: 6, result: allow }
+  - { from: prod-1, to: dev-1, protocol: tcp, port: 22, ip_version: 6, result: deny }
+EOF
+)
+out=$(vpcemu up "$tf" 2>&1) || fail "up (transit gateway): $out"
+out=$(vpcemu check "$tname") || fail "check (transit gateway): $out"
+tv6() { vpcemu status "$tname" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$1"; }
+p1=$(tv6 prod-1)
+s1=$(tv6 shared-1)
+vpcemu exec shared-1 -- python3 -c '
+import socket; s = socket.socket(socket.AF_INET6); s.bind(("::", 8443)); s.listen(1); s.settimeout(5)
+c, a = s.accept(); print(a[0])' > "$WORK/seen" &
+srv=$!
+sleep 0.3
+must vpcemu exec prod-1 -- python3 -c "import socket; socket.create_connection(('$s1', 8443), 2)"
+wait $srv
+[[ $(cat "$WORK/seen") == "$p1" ]] || fail "shared-1 saw $(cat "$WORK/seen"), not prod-1's $p1"
+pass "transit gateway carries IPv6 (shared-1 sees prod-1's $p1); spokes stay apart: $(tail -1 <<<"$out")"
+
 host_after=$(ip -6 route show table all | sort; ip -6 addr show | grep -c inet6)
 [[ $host_before == "$host_after" ]] || fail "the host's own IPv6 routes or addresses changed"
 pass "the host's namespace has the same IPv6 routes and addresses as before"

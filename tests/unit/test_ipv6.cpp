@@ -458,3 +458,51 @@ TEST_CASE("compile: an IPv6 ENI is a /128 behind fe80::1, and IPv6 routes leave 
     return x.family == Family::kIpv6 && x.to && x.to->str() == "2600:1f18:4a3c:6e00::/56";
   }));
 }
+
+TEST_CASE("a transit gateway propagates a dual-stack VPC's /56 and associates its IPv6 too") {
+  auto r = parse_scenario_text(R"(name: t
+vpcs:
+  a:
+    cidr: 10.1.0.0/16
+    ipv6_cidr: auto
+    subnets: { s: { cidr: 10.1.1.0/24, ipv6_cidr: auto, route_table: r } }
+    route_tables: { r: { routes: [ { destination: "::/0", target: transit_gateway/hub } ] } }
+  b:
+    cidr: 10.2.0.0/16
+    subnets: { s: { cidr: 10.2.1.0/24 } }
+transit_gateways:
+  hub:
+    attachments:
+      a: { vpc: a, subnets: [s] }
+      b: { vpc: b, subnets: [s] }
+    route_tables:
+      all: { associations: [a, b], propagations: [a, b] }
+)",
+                               "t.yaml");
+  validate(r.scenario, r.diags);
+  INFO(dump(r.diags));
+  REQUIRE_FALSE(r.diags.has_errors());
+  Plan p = compile(r.scenario, "/tmp");
+  auto rules6 = std::count_if(p.rules.begin(), p.rules.end(), [](const RulePlan& x) {
+    return x.ns == "t.tgw.hub" && x.family == Family::kIpv6;
+  });
+  CHECK(rules6 == 2);  // a's association, and the drop; b has no IPv6
+  CHECK(std::any_of(p.routes.begin(), p.routes.end(), [](const RoutePlan& x) {
+    return x.ns == "t.tgw.hub" && x.dst.str() == "2600:1f18:4a3c::/56" && x.via &&
+           x.via->str() == "fe80::1";
+  }));
+  CHECK(std::any_of(p.routes.begin(), p.routes.end(), [](const RoutePlan& x) {
+    return x.ns == "t.vpc.a" && x.dst.str() == "::/0" && x.via && x.via->str() == "fe80::2";
+  }));
+}
+
+TEST_CASE("the IPv6 pool runs out after 256 VPCs, said at the VPC that got none") {
+  std::string yaml = "name: t\nvpcs:\n";
+  for (int i = 0; i < 257; ++i)
+    yaml += "  v" + std::to_string(i) + ": { cidr: 10.0.0.0/16, ipv6_cidr: auto }\n";
+  auto d = diagnose(yaml);
+  int exhausted = 0;
+  for (const auto& x : d.items())
+    exhausted += x.message.find("has no /56 left") != std::string::npos;
+  CHECK(exhausted == 1);
+}
