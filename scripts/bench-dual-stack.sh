@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `up` and `down` of the dual-stack lab (scenarios/ipv6.yaml) beside its IPv4 twin (the same
-# file with every IPv6 key and IPv6 expectation removed), each run in turn, RUNS times; prints
+# file without IPv6: no IPv6 keys, IPv6-only subnet, IPv6 routes, rules or expectations), each run in turn, RUNS times; prints
 # the medians in ms and the ratio. Needs root.
 # Usage: scripts/bench-dual-stack.sh [runs] [path/to/vpcemu]
 set -euo pipefail
@@ -16,17 +16,33 @@ cleanup() {
 trap cleanup EXIT
 sed 's/^name: .*/name: bench-dual/' "$here/scenarios/ipv6.yaml" > "$work/dual.yaml"
 python3 - "$work/dual.yaml" "$work/v4.yaml" <<'PY'
-import re, sys
-lines = open(sys.argv[1]).read().splitlines()
-out = []
-for l in lines:
-    if re.match(r"^\s*(ipv6_cidr|egress_only_internet_gateway|ipv6|ipv6_address):", l): continue
-    if "::" in l and l.strip().startswith("- {"): continue   # IPv6 routes, rules
-    if "ip_version: 6" in l: continue
-    l = re.sub(r",\s*(ipv6_cidr|ipv6|ipv6_address): [^,}]+", "", l)
-    l = l.replace("name: bench-dual", "name: bench-v4").replace('"::"', '"0.0.0.0"')
-    out.append(l)
-open(sys.argv[2], "w").write("\n".join(out) + "\n")
+# The IPv4 twin: every IPv6 key, IPv6-only subnet and its instances, IPv6 route, rule and
+# expectation removed; a server bound to "::" binds 0.0.0.0.
+import sys, yaml
+sc = yaml.safe_load(open(sys.argv[1]))
+sc["name"] = "bench-v4"
+v6 = lambda x: ":" in str(x)
+for vpc in sc["vpcs"].values():
+    for k in ("ipv6_cidr", "egress_only_internet_gateway"):
+        vpc.pop(k, None)
+    gone = {n for n, s in vpc.get("subnets", {}).items() if s.get("ipv6_native")}
+    vpc["subnets"] = {n: {k: v for k, v in s.items() if k not in ("ipv6_cidr", "dns64")}
+                      for n, s in vpc["subnets"].items() if n not in gone}
+    for rt in vpc.get("route_tables", {}).values():
+        rt["routes"] = [r for r in rt.get("routes") or [] if not v6(r["destination"])]
+    for g in vpc.get("security_groups", {}).values():
+        for d in ("ingress", "egress"):
+            if d in g:
+                g[d] = [r for r in g[d] if not v6(r.get("source", r.get("destination")))]
+    vpc["instances"] = {n: {k: (["0.0.0.0" if a == "::" else a for a in v] if k == "run" else v)
+                            for k, v in i.items() if k not in ("ipv6", "ipv6_address")}
+                        for n, i in vpc["instances"].items() if i["subnet"] not in gone}
+names = {n for vpc in sc["vpcs"].values() for n in vpc["instances"]} | set(sc["internet"]["hosts"])
+for h in sc["internet"]["hosts"].values():
+    h.pop("ipv6", None)
+sc["expect"] = [e for e in sc["expect"]
+                if e.get("ip_version", 4) == 4 and not v6(e["to"]) and e["from"] in names]
+yaml.safe_dump(sc, open(sys.argv[2], "w"), sort_keys=False)
 PY
 "$vpcemu" validate "$work/v4.yaml" >/dev/null
 ! grep -q '::\|ipv6' "$work/v4.yaml" || { echo "the IPv4 twin still has IPv6 in it" >&2; exit 1; }
