@@ -171,7 +171,7 @@ class Applier {
       sock(r.ns).route(x);
     }
     for (const auto& r : plan_.rules) {
-      sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.unreachable, r.iif, r.family});
+      sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.drop, r.iif, r.family});
     }
     return flush_all();
   }

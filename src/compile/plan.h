@@ -71,7 +71,9 @@ struct RulePlan {
   std::optional<uint32_t> fwmark;
   std::optional<IpPrefix> to;
   uint32_t table = 0;
-  bool unreachable = false;  // FR_ACT_UNREACHABLE instead of a lookup
+  // Instead of a lookup, drop silently (FR_ACT_BLACKHOLE): AWS's routers send no ICMP for a
+  // packet they have no route for; the sender waits.
+  bool drop = false;
   std::string why;
   std::string iif;                // "lo": only what the namespace itself sends
   Family family = Family::kIpv4;  // the rule list it joins (that of `to` when given)

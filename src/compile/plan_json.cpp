@@ -47,8 +47,8 @@ json rule_to_json(const RulePlan& r) {
   json x = {{"ns", r.ns}, {"priority", r.priority}, {"why", r.why}};
   if (r.fwmark) x["fwmark"] = *r.fwmark;
   if (r.to) x["to"] = cidr_j(*r.to);
-  if (r.unreachable)
-    x["action"] = "unreachable";
+  if (r.drop)
+    x["action"] = "blackhole";
   else
     x["table"] = r.table;
   if (!r.iif.empty()) x["iif"] = r.iif;
@@ -132,7 +132,8 @@ RulePlan rule_from_json(const json& r) {
   x.priority = r.at("priority");
   if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
   if (r.contains("to")) x.to = prefix_from(r.at("to"));
-  x.unreachable = r.value("action", "") == "unreachable";
+  // (Plans written before drops were silent say "unreachable".)
+  x.drop = r.value("action", "") == "blackhole" || r.value("action", "") == "unreachable";
   x.table = r.value("table", 0u);
   x.why = r.value("why", "");
   x.iif = r.value("iif", "");
@@ -319,7 +320,7 @@ std::string plan_to_text(const Plan& p) {
     if (r.to) out += " to " + r.to->str();
     if (r.fwmark) out += " fwmark " + std::to_string(*r.fwmark);
     if (!r.iif.empty()) out += " iif " + r.iif;
-    out += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
+    out += r.drop ? " blackhole" : " lookup " + std::to_string(r.table);
     out += "  # " + r.why + "\n";
   }
   for (const auto& n : p.nft) {

@@ -224,17 +224,17 @@ void NlSocket::rule(const Rule& r) {
   if (r.to) what += " to " + r.to->str();
   if (r.fwmark) what += " fwmark " + std::to_string(*r.fwmark);
   if (!r.iif.empty()) what += " iif " + r.iif;
-  what += r.unreachable ? " unreachable" : " lookup " + std::to_string(r.table);
+  what += r.drop ? " blackhole" : " lookup " + std::to_string(r.table);
   nlmsghdr* nlh = begin(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, what + " in ns " + ns_);
   auto* frh = static_cast<fib_rule_hdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
   frh->family = af(r.to ? r.to->family() : r.family);
-  frh->action = r.unreachable ? FR_ACT_UNREACHABLE : FR_ACT_TO_TBL;
+  frh->action = r.drop ? FR_ACT_BLACKHOLE : FR_ACT_TO_TBL;
   frh->dst_len = r.to ? static_cast<uint8_t>(r.to->prefix) : 0;
-  if (!r.unreachable)
+  if (!r.drop)
     frh->table =
         r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
   mnl_attr_put_u32(nlh, FRA_PRIORITY, r.priority);
-  if (!r.unreachable) mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
+  if (!r.drop) mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
   if (r.fwmark) {
     mnl_attr_put_u32(nlh, FRA_FWMARK, *r.fwmark);
     mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffff);

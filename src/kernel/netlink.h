@@ -52,7 +52,7 @@ class NlSocket {
     std::optional<uint32_t> fwmark;
     std::optional<IpPrefix> to;
     uint32_t table = 0;
-    bool unreachable = false;
+    bool drop = false;  // FR_ACT_BLACKHOLE: discard silently instead of a lookup
     std::string iif;
     Family family = Family::kIpv4;  // the rule list it joins (that of `to` when given)
   };

@@ -34,5 +34,18 @@ after=$(in_ns "$name.igw.lab" nft list chain inet vpcemu forward | grep -o 'pack
 (( after > before )) || fail "the internet gateway did not see (and drop) db's packet ($before → $after)"
 pass "main route table applies; the gateway drops a private instance's packet"
 
+# No route at all (db's table has none for 198.51.100.0/24): AWS drops silently and the sender
+# waits for its own timeout; no ICMP error comes back (the capture on db's ENI sees none).
+capture "$name.db" eth0 5 3 icmp -- bash -c "
+  out=\$(ip netns exec $name.db python3 -c '
+import socket, time; s = socket.socket(); s.settimeout(1.5); t = time.monotonic()
+try: s.connect((\"198.51.100.20\", 443)); print(\"connected\")
+except socket.timeout: print(\"timeout %.1f\" % (time.monotonic() - t))
+except OSError as e: print(\"error\", e)' 2>&1)
+  echo \"\$out\" > $WORK/noroute"
+[[ $(cat "$WORK/noroute") == "timeout 1."* ]] || fail "with no route the connect should wait out its timeout: $(cat "$WORK/noroute")"
+[[ -z $(tr -d '[:space:]' < "$WORK/cap") ]] || fail "an ICMP error came back for a packet with no route: $(cat "$WORK/cap")"
+pass "no route: the connect waits out its 1.5 s timeout and no ICMP comes back"
+
 out=$(vpcemu check "$name") || fail "check failed: $out"
 pass "vpcemu check: $(tail -1 <<<"$out")"

@@ -82,7 +82,7 @@ TEST_CASE("route tables become Linux tables selected by fwmark, behind the local
   CHECK(rules[0].table == 254);
   CHECK(rules[1].fwmark == 100u);
   CHECK(rules[2].fwmark == 101u);
-  CHECK(rules.back().unreachable);
+  CHECK(rules.back().drop);  // no route in the table: a silent drop, as AWS
 
   // Subnet b has no table and takes the main one (101); a and c take edge (100).
   const auto nft = nft_full_script(std::find_if(p.nft.begin(), p.nft.end(), [](const NftPlan& n) {
