@@ -28,28 +28,50 @@ const char* kProtoAddr6Port = "type inet_proto . ipv6_addr . inet_service; flags
 // What tells the two families apart in set names, types and rules.
 struct FamilyWords {
   Family family;
-  const char* suffix;               // "" or "6": sg-web-in, sg-web-in6
-  const char* set_type;             // kProtoAddrPort or kProtoAddr6Port
-  const char* match;                // "ip" or "ip6"
-  const char* icmp;                 // "icmp" or "ipv6-icmp"
-  const char* addr_type;            // "ipv4_addr" or "ipv6_addr"
-  std::vector<const char*> others;  // protocol numbers that are none of tcp, udp and its icmp
+  const char* suffix;     // "" or "6": sg-web-in, sg-web-in6
+  const char* set_type;   // kProtoAddrPort or kProtoAddr6Port
+  const char* match;      // "ip" or "ip6"
+  const char* icmp;       // "icmp" or "ipv6-icmp"
+  const char* addr_type;  // "ipv4_addr" or "ipv6_addr"
+  int icmp_number;        // 1 or 58
 };
-const FamilyWords kV4{
-    Family::kIpv4, "", kProtoAddrPort, "ip", "icmp", "ipv4_addr", {"0", "2-5", "7-16", "18-255"}};
-const FamilyWords kV6{Family::kIpv6,
-                      "6",
-                      kProtoAddr6Port,
-                      "ip6",
-                      "ipv6-icmp",
-                      "ipv6_addr",
-                      {"0-5", "7-16", "18-57", "59-255"}};
+const FamilyWords kV4{Family::kIpv4, "", kProtoAddrPort, "ip", "icmp", "ipv4_addr", 1};
+const FamilyWords kV6{Family::kIpv6, "6", kProtoAddr6Port, "ip6", "ipv6-icmp", "ipv6_addr", 58};
 
 // Per-protocol first-match regions → set elements. ICMP and other protocols have no ports:
-// their elements span every port value, whatever the bytes at the port offset hold.
+// their elements span every port value, whatever the bytes at the port offset hold. A
+// protocol a rule names by number has a space of its own (with the `all` rules, in order);
+// `other` holds every protocol no space is for.
 struct ProtoRules {
   std::vector<OrderedRule> tcp, udp, icmp, other;
+  std::map<int, std::vector<OrderedRule>> numbered;
 };
+
+// Spaces for the numbered protocols of these rules, made before any rule is added, so that an
+// `all` rule reaches every space in rule order.
+template <typename Rule>
+ProtoRules spaces_for(const std::vector<Rule>& rules) {
+  ProtoRules r;
+  for (const auto& x : rules)
+    if (x.protocol == Protocol::kNumber) r.numbered[x.protocol_number];
+  return r;
+}
+
+// The protocol numbers 0-255 except `taken`, as nft ranges ("0", "2-5", ...).
+std::vector<std::string> protocols_except(const std::set<int>& taken) {
+  std::vector<std::string> out;
+  for (int lo = 0; lo <= 255;) {
+    if (taken.count(lo)) {
+      ++lo;
+      continue;
+    }
+    int hi = lo;
+    while (hi + 1 <= 255 && !taken.count(hi + 1)) ++hi;
+    out.push_back(lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi));
+    lo = hi + 1;
+  }
+  return out;
+}
 
 std::vector<std::string> render(const ProtoRules& r, const FamilyWords& f) {
   std::vector<std::string> out;
@@ -63,15 +85,24 @@ std::vector<std::string> render(const ProtoRules& r, const FamilyWords& f) {
   emit("tcp", r.tcp, true);
   emit("udp", r.udp, true);
   emit(f.icmp, r.icmp, false);
-  for (const char* p : f.others) emit(p, r.other, false);
+  std::set<int> taken = {6, 17, f.icmp_number};
+  for (const auto& [n, rules] : r.numbered) {
+    taken.insert(n);
+    emit(std::to_string(n), rules, false);
+  }
+  for (const auto& p : protocols_except(taken)) emit(p, r.other, false);
   return out;
 }
 
 // Sorts a rule of family f into protocol spaces; `all` belongs to every space. A rule of the
 // other family, or ICMP of the other family (validate refuses both mixes), takes no part.
-void add_rule(ProtoRules& r, const FamilyWords& f, Protocol proto, const IpPrefix& c,
+void add_rule(ProtoRules& r, const FamilyWords& f, Protocol proto, int number, const IpPrefix& c,
               PortRange ports, bool allow) {
   if (c.family() != f.family) return;
+  if (proto == Protocol::kNumber) {
+    r.numbered[number].push_back({box_of(c, 0, 0), allow});
+    return;
+  }
   const Protocol icmp = f.family == Family::kIpv4 ? Protocol::kIcmp : Protocol::kIcmpv6;
   Box b = box_of(c, ports.from, ports.to);
   Box any = box_of(c, 0, 0);
@@ -81,6 +112,8 @@ void add_rule(ProtoRules& r, const FamilyWords& f, Protocol proto, const IpPrefi
   if (all || proto == Protocol::kUdp) r.udp.push_back({b, allow});
   if (all || proto == icmp) r.icmp.push_back({any, allow});
   if (all) r.other.push_back({any, allow});
+  if (all)
+    for (auto& [_, space] : r.numbered) space.push_back({any, allow});
 }
 
 std::optional<IpPrefix> prefix_list(const std::map<std::string, Service>& services,
@@ -124,6 +157,8 @@ std::string group_ref(const SgRule& r, const FamilyWords& f, const std::string& 
   if (r.protocol == Protocol::kTcp || r.protocol == Protocol::kUdp) {
     rule += std::string(" meta l4proto ") + protocol_name(r.protocol) + " th dport " +
             nft_port_range(ports.from, ports.to);
+  } else if (r.protocol == Protocol::kNumber) {
+    rule += " meta l4proto " + std::to_string(r.protocol_number);
   } else if (r.protocol == Protocol::kIcmp || r.protocol == Protocol::kIcmpv6) {
     if ((r.protocol == Protocol::kIcmp) != (f.family == Family::kIpv4)) return "";
     rule += std::string(" meta l4proto ") + f.icmp;
@@ -138,7 +173,7 @@ void add_group(NftTable& t, const std::map<std::string, Service>& services,
   const std::string addr = ingress ? "saddr" : "daddr";
   // Egress that matches still has to pass the destination's ingress groups.
   const std::string verdict = ingress ? "accept" : "goto ingress-check";
-  ProtoRules v4, v6;
+  ProtoRules v4 = spaces_for(rules), v6 = spaces_for(rules);
   std::vector<std::string> refs;
   for (const auto& r : rules) {
     PortRange ports = r.ports.value_or(PortRange{});
@@ -153,8 +188,8 @@ void add_group(NftTable& t, const std::map<std::string, Service>& services,
     auto c =
         r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(services, r.peer.name) : r.peer.cidr;
     if (!c) continue;
-    add_rule(v4, kV4, r.protocol, *c, ports, true);
-    add_rule(v6, kV6, r.protocol, *c, ports, true);
+    add_rule(v4, kV4, r.protocol, r.protocol_number, *c, ports, true);
+    add_rule(v6, kV6, r.protocol, r.protocol_number, *c, ports, true);
   }
   std::erase(refs, "");
   const std::string miss = "goto " + base + "-refs";
@@ -217,9 +252,10 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules, F
     if (r.cidr) ordered.push_back(&r);
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const NaclRule* a, const NaclRule* b) { return a->number < b->number; });
-  ProtoRules spaces;
+  ProtoRules spaces = spaces_for(rules);
   for (const NaclRule* r : ordered) {
-    add_rule(spaces, f, r->protocol, *r->cidr, r->ports.value_or(PortRange{}), r->allow);
+    add_rule(spaces, f, r->protocol, r->protocol_number, *r->cidr, r->ports.value_or(PortRange{}),
+             r->allow);
   }
   return render(spaces, f);
 }

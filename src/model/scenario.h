@@ -49,7 +49,9 @@ struct RouteTable {
   std::vector<SourceSpan> propagation_spans;
 };
 
-enum class Protocol { kTcp, kUdp, kIcmp, kIcmpv6, kAll };
+// kNumber: any other IP protocol by its number (47 GRE, 50 ESP, 132 SCTP, ...), as AWS takes
+// them; the rule's protocol_number holds it.
+enum class Protocol { kTcp, kUdp, kIcmp, kIcmpv6, kAll, kNumber };
 const char* protocol_name(Protocol p);
 
 struct PortRange {
@@ -69,6 +71,7 @@ struct Peer {
 struct SgRule {
   SourceSpan span;
   Protocol protocol = Protocol::kAll;
+  int protocol_number = -1;  // with kNumber: 0-255
   SourceSpan protocol_span;
   std::optional<PortRange> ports;
   SourceSpan ports_span;
@@ -89,6 +92,7 @@ struct NaclRule {
   int number = 0;
   SourceSpan number_span;
   Protocol protocol = Protocol::kAll;
+  int protocol_number = -1;  // with kNumber: 0-255
   SourceSpan protocol_span;
   std::optional<PortRange> ports;
   SourceSpan ports_span;
@@ -462,6 +466,8 @@ inline const char* protocol_name(Protocol p) {
       return "icmpv6";
     case Protocol::kAll:
       return "all";
+    case Protocol::kNumber:
+      return "number";
   }
   return "?";
 }

@@ -214,15 +214,23 @@ std::optional<int> Reader::number(const YAML::Node& n, const std::string& what, 
   return v;
 }
 
-std::optional<Protocol> Reader::protocol(const YAML::Node& n, SourceSpan fb) {
+std::optional<Protocol> Reader::protocol(const YAML::Node& n, SourceSpan fb, int* number) {
   auto s = scalar(n, "protocol", fb);
   if (!s) return std::nullopt;
+  int v = -2;
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  const bool numeric = ec == std::errc{} && end == s->data() + s->size();
+  if (number && numeric && v >= 0 && v <= 255 && v != 1 && v != 6 && v != 17 && v != 58) {
+    *number = v;
+    return Protocol::kNumber;
+  }
   if (*s == "tcp" || *s == "6") return Protocol::kTcp;
   if (*s == "udp" || *s == "17") return Protocol::kUdp;
   if (*s == "icmp" || *s == "1") return Protocol::kIcmp;
   if (*s == "icmpv6" || *s == "58") return Protocol::kIcmpv6;
   if (*s == "all" || *s == "-1") return Protocol::kAll;
-  d.error(span(n, fb), "unknown protocol '" + *s + "'; use tcp, udp, icmp, icmpv6 or all (-1)");
+  d.error(span(n, fb), "unknown protocol '" + *s +
+                           "'; use tcp, udp, icmp, icmpv6, all (-1) or a protocol number 0-255");
   return std::nullopt;
 }
 

@@ -43,7 +43,9 @@ struct Reader {
   std::optional<IpAddr> ipv6_address(const YAML::Node& n, const std::string& what, SourceSpan fb);
   std::optional<int> number(const YAML::Node& n, const std::string& what, SourceSpan fb, int lo,
                             int hi);
-  std::optional<Protocol> protocol(const YAML::Node& n, SourceSpan fb);
+  // tcp, udp, icmp, icmpv6, all, or their numbers (6, 17, 1, 58, -1); with `number`, any other
+  // protocol number 0-255 too (kNumber, the number stored there).
+  std::optional<Protocol> protocol(const YAML::Node& n, SourceSpan fb, int* number = nullptr);
   // "80" or "1024-65535".
   std::optional<PortRange> ports(const YAML::Node& n, SourceSpan fb);
   // CIDR, sg/<name>, vpc/<vpc>/sg/<name> or pl/<name>.
@@ -85,7 +87,7 @@ struct Reader {
     if (k == "protocol") {
       rule.protocol_span = span(x, ks);
       has_proto = true;
-      if (auto p = protocol(x, ks)) rule.protocol = *p;
+      if (auto p = protocol(x, ks, &rule.protocol_number)) rule.protocol = *p;
       return true;
     }
     if (k == "ports") {

@@ -74,12 +74,12 @@ void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>&
                            "0-65535 for all)");
   }
   if (!ported && ports_span.known()) {
-    d.error(ports_span, std::string(protocol_name(proto)) +
-                            " has no ports; remove 'ports' "
-                            "from this rule (" +
-                            (proto == Protocol::kAll
-                                 ? "all covers every port"
-                                 : std::string(protocol_name(proto)) + " matches every type") +
+    const std::string what =
+        proto == Protocol::kNumber ? "this protocol" : std::string(protocol_name(proto));
+    d.error(ports_span, what + " has no ports; remove 'ports' from this rule (" +
+                            (proto == Protocol::kAll      ? "all covers every port"
+                             : proto == Protocol::kNumber ? "AWS takes ports for tcp and udp only"
+                                                          : what + " matches every type") +
                             ")");
   }
 }

@@ -137,6 +137,23 @@ TEST_CASE("NACL 'all' covers every protocol; icmp and others span every port val
   CHECK(compile_acl_rules({}).empty());  // a custom NACL without rules denies everything
 }
 
+TEST_CASE("a protocol by number has its own space, in rule order with 'all'") {
+  NaclRule gre = rule(100, Protocol::kNumber, "0.0.0.0/0", std::nullopt, false);
+  gre.protocol_number = 47;
+  NaclRule esp = rule(120, Protocol::kNumber, "10.0.0.0/8", std::nullopt, true);
+  esp.protocol_number = 50;
+  auto els =
+      compile_acl_rules({gre, rule(110, Protocol::kAll, "10.0.0.0/8", std::nullopt, true), esp});
+  CHECK_FALSE(std::any_of(els.begin(), els.end(), [](const std::string& e) {
+    return e.rfind("47 ", 0) == 0;
+  }));                                              // rule 100
+  CHECK(has(els, "50 . 10.0.0.0/8 . 0-65535"));     // rule 110 before 120: the same verdict
+  CHECK(has(els, "18-46 . 10.0.0.0/8 . 0-65535"));  // every other protocol, around 47 and 50
+  CHECK(has(els, "48-49 . 10.0.0.0/8 . 0-65535"));
+  CHECK(has(els, "51-255 . 10.0.0.0/8 . 0-65535"));
+  CHECK(has(els, "tcp . 10.0.0.0/8 . 0-65535"));
+}
+
 TEST_CASE("1,000 NACL rules compile to disjoint elements") {
   std::vector<NaclRule> rules;
   for (int i = 0; i < 1000; ++i) {

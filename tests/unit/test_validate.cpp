@@ -37,6 +37,14 @@ struct Case {
 };
 
 const Case kCases[] = {
+    {"ports on a protocol number",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        "
+     "ingress:\n          - { protocol: 47, ports: 80, source: 0.0.0.0/0 }\n",
+     8, "this protocol has no ports"},
+    {"a protocol number past 255",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        "
+     "ingress:\n          - { protocol: 256, source: 0.0.0.0/0 }\n",
+     8, "unknown protocol '256'; use tcp, udp, icmp, icmpv6, all (-1) or a protocol number 0-255"},
     {"malformed YAML", "name: t\nvpcs:\n  prod: { cidr: 10.0.0.0/16\n", 4, "malformed YAML"},
     {"scenario is not a mapping", "- a\n- b\n", 1, "must be a mapping"},
     {"missing name", "vpcs: {}\n", 1, "has no 'name'"},
