@@ -13,22 +13,34 @@ up "$f"
 out=$(vpcemu check "$name") || fail "check: $out"
 pass "the dual-stack lab: $(tail -1 <<<"$out")"
 
-addr6() { vpcemu status "$name" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$1"; }
-web=$(addr6 web-1)
-app=$(addr6 app-1)
-client=$(addr6 client)
+# ipv6_of SCENARIO ENDPOINT: its IPv6 address, as `status` shows it.
+ipv6_of() { vpcemu status "$1" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$2"; }
+web=$(ipv6_of "$name" web-1)
+app=$(ipv6_of "$name" app-1)
+client=$(ipv6_of "$name" client)
 [[ $web == 2600:1f18:4a3c:6e01::4 && $app == 2600:1f18:4a3c:6e02::10 ]] ||
   fail "IPv6 addresses: web-1 $web, app-1 $app"
 in_ns "$name.web-1" ip -6 addr show dev eth0 | grep -q "inet6 $web/128" ||
   fail "web-1's eth0 does not hold $web/128"
 pass "web-1 has $web (first free of its /64), app-1 the address it asked for"
 
-# No NAT: the server sees the client's own address, the client sees the server's.
 serve() {  # serve INSTANCE PORT: accept one connection, print the peer's address
   vpcemu exec "$1" -- python3 -c '
 import socket, sys; s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("::", int(sys.argv[1]))); s.listen(1); s.settimeout(5); c, a = s.accept(); print(a[0])' "$2"
 }
+# source_seen FROM TO ADDR PORT: FROM connects to ADDR:PORT, where TO listens; prints the source
+# address TO saw (fails if the connection does not complete).
+source_seen() {
+  serve "$2" "$4" > "$WORK/seen" &
+  local srv=$!
+  sleep 0.3
+  must vpcemu exec "$1" -- python3 -c "import socket; socket.create_connection(('$3', $4), 2)"
+  wait $srv
+  cat "$WORK/seen"
+}
+
+# No NAT: the server sees the client's own address, the client sees the server's.
 serve web-1 443 > "$WORK/seen" &
 srv=$!
 sleep 0.3
@@ -52,12 +64,8 @@ pass "sg: tcp/443 from ::/0 lets IPv6 in; IPv4 to the same port is dropped"
 # Egress-only gateway: app-1 reaches the internet; the internet does not reach app-1, although
 # app's group allows 22 from ::/0 and the internet gateway delivers the SYN: the SYN-ACK leaves
 # by the egress-only gateway, which has seen no connection start.
-serve client 443 > "$WORK/seen" &
-srv=$!
-sleep 0.3
-must vpcemu exec app-1 -- python3 -c "import socket; socket.create_connection(('$client', 443), 2)"
-wait $srv
-[[ $(cat "$WORK/seen") == "$app" ]] || fail "the client saw $(cat "$WORK/seen"), not app-1's $app"
+seen=$(source_seen app-1 client "$client" 443)
+[[ $seen == "$app" ]] || fail "the client saw $seen, not app-1's $app"
 pass "egress-only: app-1 connects out from its own address $app"
 vpcemu exec app-1 -- python3 -c '
 import socket, time; s = socket.socket(socket.AF_INET6); s.bind(("::", 22)); s.listen(8); time.sleep(4)' &
@@ -169,17 +177,10 @@ EOF
 )
 out=$(vpcemu up "$pf" 2>&1) || fail "up (peering): $out"
 out=$(vpcemu check "$pname") || fail "check (peering): $out"
-pv6() { vpcemu status "$pname" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$1"; }
-a1=$(pv6 a-1)
-b1=$(pv6 b-1)
-vpcemu exec b-1 -- python3 -c '
-import socket; s = socket.socket(socket.AF_INET6); s.bind(("::", 8080)); s.listen(1); s.settimeout(5)
-c, a = s.accept(); print(a[0])' > "$WORK/seen" &
-srv=$!
-sleep 0.3
-must vpcemu exec a-1 -- python3 -c "import socket; socket.create_connection(('$b1', 8080), 2)"
-wait $srv
-[[ $(cat "$WORK/seen") == "$a1" ]] || fail "b-1 saw $(cat "$WORK/seen"), not a-1's $a1"
+a1=$(ipv6_of "$pname" a-1)
+b1=$(ipv6_of "$pname" b-1)
+seen=$(source_seen a-1 b-1 "$b1" 8080)
+[[ $seen == "$a1" ]] || fail "b-1 saw $seen, not a-1's $a1"
 pass "peering carries IPv6 (b-1 sees a-1's $a1); not transitive: $(tail -1 <<<"$out")"
 
 # A transit gateway carries IPv6 between dual-stack VPCs: each VPC's /56 is propagated beside
@@ -226,17 +227,10 @@ EOF
 )
 out=$(vpcemu up "$tf" 2>&1) || fail "up (transit gateway): $out"
 out=$(vpcemu check "$tname") || fail "check (transit gateway): $out"
-tv6() { vpcemu status "$tname" --format json | python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}[sys.argv[1]]["ipv6"])' "$1"; }
-p1=$(tv6 prod-1)
-s1=$(tv6 shared-1)
-vpcemu exec shared-1 -- python3 -c '
-import socket; s = socket.socket(socket.AF_INET6); s.bind(("::", 8443)); s.listen(1); s.settimeout(5)
-c, a = s.accept(); print(a[0])' > "$WORK/seen" &
-srv=$!
-sleep 0.3
-must vpcemu exec prod-1 -- python3 -c "import socket; socket.create_connection(('$s1', 8443), 2)"
-wait $srv
-[[ $(cat "$WORK/seen") == "$p1" ]] || fail "shared-1 saw $(cat "$WORK/seen"), not prod-1's $p1"
+p1=$(ipv6_of "$tname" prod-1)
+s1=$(ipv6_of "$tname" shared-1)
+seen=$(source_seen prod-1 shared-1 "$s1" 8443)
+[[ $seen == "$p1" ]] || fail "shared-1 saw $seen, not prod-1's $p1"
 pass "transit gateway carries IPv6 (shared-1 sees prod-1's $p1); spokes stay apart: $(tail -1 <<<"$out")"
 
 host_after=$(ip -6 route show table all | sort; ip -6 addr show | grep -c inet6)
