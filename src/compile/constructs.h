@@ -16,7 +16,7 @@ void dns64(CompileContext& cx, const Vpc& vpc, const std::string& rns, Ipv4 reso
 // vpc_router.cpp
 void compile_vpc(CompileContext& cx, const Vpc& vpc);
 VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc);
-void vpc_router_ipv6(CompileContext& cx, const VpcRouter& r);
+void router_policy(CompileContext& cx, const VpcRouter& r, const IpPrefix& block);
 void subnets(CompileContext& cx, const VpcRouter& r);
 void instances(CompileContext& cx, VpcRouter& r);
 void route_table_routes(CompileContext& cx, const VpcRouter& r);

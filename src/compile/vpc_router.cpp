@@ -14,42 +14,35 @@ namespace vpcemu::compiling {
 VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc) {
   VpcRouter r{vpc, ns_name(cx.sc.name, "vpc", vpc.name)};
   cx.add_ns(r.ns, "router", "vpc " + vpc.name, true);
-  const Cidr vcidr = *vpc.cidr;
 
   // Route tables: Linux table (and fwmark) 100 + index in name order.
   uint32_t next = kTableBase;
   for (const auto& [name, _] : vpc.route_tables) r.table_id[name] = next++;
 
-  // The local route: VPC destinations are looked up in main, ahead of every route table.
-  cx.plan.rules.push_back({r.ns, kRulePrioLocal, std::nullopt, vcidr, 254, false,
-                           "local route " + vcidr.str() + " wins over every route table"});
-  cx.plan.routes.push_back({r.ns, 254, vcidr, RouteType::kBlackhole, std::nullopt, "", false,
-                            "addresses of the VPC without an ENI"});
-  for (const auto& [name, id] : r.table_id) {
-    cx.plan.rules.push_back({r.ns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id, false,
-                             "route table " + name});
-  }
-  cx.plan.rules.push_back({r.ns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
-                           "no route in the subnet's route table: drop"});
-  if (vpc.ipv6_cidr) vpc_router_ipv6(cx, r);
+  router_policy(cx, r, *vpc.cidr);
+  if (vpc.ipv6_cidr) router_policy(cx, r, *vpc.ipv6_cidr);
   return r;
 }
 
-// The same for IPv6, whose policy rules are a list of their own: the local route for the
-// VPC's /56, a rule per route table, the drop.
-void vpc_router_ipv6(CompileContext& cx, const VpcRouter& r) {
-  const IpPrefix v6 = *r.vpc.ipv6_cidr;
-  const Family f = Family::kIpv6;
-  cx.plan.rules.push_back({r.ns, kRulePrioLocal, std::nullopt, v6, 254, false,
-                           "local route " + v6.str() + " wins over every route table", "", f});
-  cx.plan.routes.push_back({r.ns, 254, v6, RouteType::kBlackhole, std::nullopt, "", false,
-                            "IPv6 addresses of the VPC without an ENI"});
+// One family's policy rules (a list of their own per family), for the VPC's block of it: the
+// local route (VPC destinations are looked up in main, ahead of every route table, and
+// addresses without an ENI go nowhere), a rule per route table, the drop.
+void router_policy(CompileContext& cx, const VpcRouter& r, const IpPrefix& block) {
+  const Family f = block.family();
+  const bool v6 = f == Family::kIpv6;
+  cx.plan.rules.push_back({r.ns, kRulePrioLocal, std::nullopt, block, 254, false,
+                           "local route " + block.str() + " wins over every route table", "", f});
+  cx.plan.routes.push_back(
+      {r.ns, 254, block, RouteType::kBlackhole, std::nullopt, "", false,
+       std::string(v6 ? "IPv6 " : "") + "addresses of the VPC without an ENI"});
   for (const auto& [name, id] : r.table_id) {
     cx.plan.rules.push_back({r.ns, kRulePrioTables + (id - kTableBase), id, std::nullopt, id, false,
-                             "route table " + name + " (IPv6)", "", f});
+                             "route table " + name + (v6 ? " (IPv6)" : ""), "", f});
   }
-  cx.plan.rules.push_back({r.ns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
-                           "no IPv6 route in the subnet's route table: drop", "", f});
+  cx.plan.rules.push_back(
+      {r.ns, kRulePrioUnreachable, std::nullopt, std::nullopt, 0, true,
+       std::string("no ") + (v6 ? "IPv6 " : "") + "route in the subnet's route table: drop", "",
+       f});
 }
 
 // What each subnet uses (for status and check): its route table and NACL.
