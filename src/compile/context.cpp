@@ -114,9 +114,10 @@ void CompileContext::reply_paths(const std::string& ns, NftTable& t) {
   for (const auto& l : it->second) {
     marks.push_back("\"" + l.port + "\" : " + std::to_string(mark));
     plan.rules.push_back({ns, kRulePrioTables + mark, mark, std::nullopt, kTableBase + mark, false,
-                          "replies to connections that came in on " + l.port});
-    plan.routes.push_back({ns, kTableBase + mark, Cidr{Ipv4{0}, 0}, RouteType::kUnicast, l.peer,
-                           l.port, true, "back out through " + l.port});
+                          "replies to connections that came in on " + l.port, "", l.to.family()});
+    // An IPv4 peer is on the link by fiat (onlink); an IPv6 one is link-local.
+    plan.routes.push_back({ns, kTableBase + mark, l.to, RouteType::kUnicast, l.peer, l.port,
+                           l.to.family() == Family::kIpv4, "back out through " + l.port});
     ++mark;
   }
   t.objects.push_back({Kind::kMap, "reply-link", "type ifname : mark;", marks});

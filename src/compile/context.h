@@ -45,8 +45,9 @@ struct TgwLink {
 // the link (ct mark from the ingress interface); replies carry it as packet mark; a policy
 // rule per link routes them back.
 struct ReplyLink {
-  std::string port;  // in the namespace
-  Ipv4 peer;         // the other end's link address
+  std::string port;                // in the namespace
+  IpAddr peer;                     // the other end's link address
+  IpPrefix to = Cidr{Ipv4{0}, 0};  // what its replies go to (its family: the rule's)
 };
 
 // One VPC's router while it is compiled: its namespace, its route tables' Linux ids (100 + index
@@ -99,8 +100,9 @@ struct CompileContext {
   // bird in a namespace: config and control socket in the state directory; `up` waits until
   // its sessions have learned their routes.
   void bird(const std::string& ns, const BirdConfig& b, const std::string& label);
-  // Replies leave a many-VPC namespace (service, load balancer) through the link their
-  // connection came in on: conntrack remembers the link, a policy rule per link routes back.
+  // Replies leave a namespace with many links (service, load balancer, the internet router)
+  // through the link their connection came in on: conntrack remembers the link, a policy rule
+  // per link routes back.
   void reply_paths(const std::string& ns, NftTable& t);
   // The next /30 of 169.254.64.0/18 for an endpoint link: .1 on the VPC side, .2 beyond.
   std::pair<Ipv4, Ipv4> link_pair();
@@ -130,10 +132,9 @@ struct CompileContext {
   GroupMembers members;
   std::set<std::string> bird_routers;       // VGW namespaces whose VPC router runs a bird
   std::map<std::string, BirdConfig> birds;  // namespace → its bird (BGP speakers only)
-  std::map<std::string, std::vector<ReplyLink>> reply_links;  // by namespace
-  // The internet router's port to each egress-only gateway of a VPC that also has an internet
-  // gateway, with the VPC's /56: replies to what left through it must come back through it.
-  std::vector<std::pair<std::string, IpPrefix>> egress_only_returns;
+  // By namespace. The internet router's are its ports to the egress-only gateways of VPCs that
+  // also have an internet gateway: replies to what left through one come back through it.
+  std::map<std::string, std::vector<ReplyLink>> reply_links;
   uint32_t next_link = 0;
   // (vpc, service) → interface endpoint addresses its private DNS name resolves to.
   std::map<std::pair<std::string, std::string>, std::vector<Ipv4>> private_dns;

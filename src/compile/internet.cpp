@@ -19,31 +19,12 @@ void host(CompileContext& cx, const InternetHost& h) {
 
 // The internet routes a VPC's /56 to its internet gateway. A connection that left through the
 // VPC's egress-only gateway must have its replies come back the same way (that gateway tracks
-// it; without them it would drop the connection's next packet): conntrack remembers the port a
-// connection came in on, and its replies are routed by that mark to the gateway's port.
+// it; without them it would drop the connection's next packet): the reply paths of the
+// internet router's ports to egress-only gateways.
 void egress_only_returns(CompileContext& cx) {
-  using Kind = NftObject::Kind;
-  if (cx.egress_only_returns.empty()) return;
-  std::vector<std::string> marks;
-  uint32_t mark = 1;
-  for (const auto& [port, block] : cx.egress_only_returns) {
-    marks.push_back("\"" + port + "\" : " + std::to_string(mark));
-    cx.plan.rules.push_back(
-        {cx.inet_ns, kRulePrioTables + mark, mark, std::nullopt, kTableBase + mark, false,
-         "replies to connections from egress-only gateway port " + port, "", Family::kIpv6});
-    cx.plan.routes.push_back({cx.inet_ns, kTableBase + mark, block, RouteType::kUnicast,
-                              kLinkLocalPeer, port, false,
-                              "back through the egress-only gateway they left by"});
-    ++mark;
-  }
   NftTable t;
-  t.objects.push_back({Kind::kMap, "egress-only", "type ifname : mark;", marks});
-  t.objects.push_back({Kind::kChain,
-                       "prerouting",
-                       "type filter hook prerouting priority mangle; policy accept;",
-                       {"ct state new ct mark set iifname map @egress-only",
-                        "ct direction reply meta mark set ct mark"}});
-  cx.plan.nft.push_back({cx.inet_ns, std::move(t)});
+  cx.reply_paths(cx.inet_ns, t);
+  if (!t.objects.empty()) cx.plan.nft.push_back({cx.inet_ns, std::move(t)});
 }
 
 // An emulated AWS service: answers HTTP on 80 and 443 with the source address it saw.

@@ -62,7 +62,8 @@ void egress_only_internet_gateway(CompileContext& cx, const VpcRouter& r) {
                            "egress-only gateway of " + vpc.name + " ↔ internet"});
   gateway_ipv6(cx, vpc, r.ns, "eigw", gns, gport, "egress-only internet gateway",
                !vpc.internet_gateway);
-  if (vpc.internet_gateway) cx.egress_only_returns.push_back({gport, *vpc.ipv6_cidr});
+  if (vpc.internet_gateway)
+    cx.reply_links[cx.inet_ns].push_back({gport, kLinkLocalPeer, *vpc.ipv6_cidr});
   NftTable t;
   t.objects.push_back({Kind::kChain,
                        "forward",
