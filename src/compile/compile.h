@@ -39,9 +39,10 @@ inline const IpAddr kLinkLocalRouter = *IpAddr::parse("fe80::1");
 inline const IpAddr kLinkLocalPeer = *IpAddr::parse("fe80::2");
 
 // NAT64 inside a NAT gateway's namespace (tayga): its pool of IPv4 source addresses, its own
-// addresses, and the namespace's own address on the TUN device. 192.0.0.0/24 is reserved for
-// protocol assignments and never a VPC's; these addresses never leave the namespace (the
-// gateway source-NATs them to its private address).
+// addresses, and the namespace's own address on the TUN device, all in 192.0.0.0/24 (IETF
+// protocol assignments; validation refuses NAT64 in a VPC that overlaps it,
+// kNat64Internal). They never leave the namespace (the gateway source-NATs them to its
+// private address).
 inline const Cidr kNat64Pool{Ipv4{0xC0000080}, 25};  // 192.0.0.128/25
 inline const Ipv4 kNat64Tayga{0xC0000081};           // 192.0.0.129
 inline const Ipv4 kNat64Host{0xC0000001};            // 192.0.0.1

@@ -273,26 +273,22 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
                          std::nullopt};
   if (!groups.count(kDefaultGroup)) groups[kDefaultGroup] = &implicit;
 
-  std::map<std::string, std::vector<std::string>> members;
-  for (const auto& [n, _] : groups) members[n];
-  for (const auto& e : enis)
-    if (e.ip)
-      for (const auto& g : e.groups) members[g].push_back(e.ip->str());
-  for (auto& [n, ips] : members) {
-    std::sort(ips.begin(), ips.end());
-    t.objects.push_back({Kind::kSet, "members-" + n, "type ipv4_addr;", ips});
-  }
-  if (ipv6) {
-    std::map<std::string, std::vector<std::string>> members6;
-    for (const auto& [n, _] : groups) members6[n];
+  // Each group's members of one family: members-<group> (IPv4), members6-<group> (IPv6).
+  auto member_sets = [&](const FamilyWords& f, auto address_of) {
+    std::map<std::string, std::vector<std::string>> members;
+    for (const auto& [n, _] : groups) members[n];
     for (const auto& e : enis)
-      if (e.ip6)
-        for (const auto& g : e.groups) members6[g].push_back(e.ip6->str());
-    for (auto& [n, ips] : members6) {
+      if (const auto& a = address_of(e))
+        for (const auto& g : e.groups) members[g].push_back(a->str());
+    for (auto& [n, ips] : members) {
       std::sort(ips.begin(), ips.end());
-      t.objects.push_back({Kind::kSet, "members6-" + n, "type ipv6_addr;", ips});
+      t.objects.push_back({Kind::kSet, std::string("members") + f.suffix + "-" + n,
+                           std::string("type ") + f.addr_type + ";", ips});
     }
-  }
+  };
+  member_sets(kV4, [](const EniPort& e) -> const std::optional<Ipv4>& { return e.ip; });
+  if (ipv6)
+    member_sets(kV6, [](const EniPort& e) -> const std::optional<IpAddr>& { return e.ip6; });
   // Groups of peered VPCs that rules here refer to.
   std::set<std::pair<std::string, std::string>> foreign;
   for (const auto& [n, g] : groups) {
