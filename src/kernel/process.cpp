@@ -184,8 +184,16 @@ void terminate_process(pid_t pid, uint64_t start_time, int grace_ms) {
     if (!process_running(pid, start_time)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (process_running(pid, start_time)) kill(pid, SIGKILL);
-  waitpid(pid, nullptr, WNOHANG);
+  if (!process_running(pid, start_time)) return;
+  // SIGKILL is delivered asynchronously: wait until the process has really exited (a zombie
+  // counts as gone), so a caller that removes the namespace next leaves nothing behind.
+  kill(pid, SIGKILL);
+  auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < gone_by) {
+    waitpid(pid, nullptr, WNOHANG);
+    if (!process_running(pid, start_time)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 bool process_listens(pid_t pid) {
