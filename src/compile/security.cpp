@@ -38,10 +38,11 @@ struct FamilyWords {
 const FamilyWords kV4{Family::kIpv4, "", kProtoAddrPort, "ip", "icmp", "ipv4_addr", 1};
 const FamilyWords kV6{Family::kIpv6, "6", kProtoAddr6Port, "ip6", "ipv6-icmp", "ipv6_addr", 58};
 
-// Per-protocol first-match regions → set elements. ICMP and other protocols have no ports:
-// their elements span every port value, whatever the bytes at the port offset hold. A
-// protocol a rule names by number has a space of its own (with the `all` rules, in order);
-// `other` holds every protocol no space is for.
+// Per-protocol first-match regions → set elements. ICMP's "port" is its type and code (type
+// × 256 + code, the two bytes `th sport` reads); other protocols have no ports: their elements
+// span every port value, whatever the bytes at the port offset hold. A protocol a rule names
+// by number has a space of its own (with the `all` rules, in order); `other` holds every
+// protocol no space is for.
 struct ProtoRules {
   std::vector<OrderedRule> tcp, udp, icmp, other;
   std::map<int, std::vector<OrderedRule>> numbered;
@@ -73,6 +74,13 @@ std::vector<std::string> protocols_except(const std::set<int>& taken) {
   return out;
 }
 
+// An ICMP type and code (-1: any) as the range of type × 256 + code values it covers.
+PortRange icmp_values(const TrafficMatch& m) {
+  if (m.icmp_type < 0) return {0, 65535};
+  if (m.icmp_code < 0) return {m.icmp_type * 256, m.icmp_type * 256 + 255};
+  return {m.icmp_type * 256 + m.icmp_code, m.icmp_type * 256 + m.icmp_code};
+}
+
 std::vector<std::string> render(const ProtoRules& r, const FamilyWords& f) {
   std::vector<std::string> out;
   auto emit = [&](const std::string& proto, const std::vector<OrderedRule>& rules, bool ports) {
@@ -84,7 +92,7 @@ std::vector<std::string> render(const ProtoRules& r, const FamilyWords& f) {
   };
   emit("tcp", r.tcp, true);
   emit("udp", r.udp, true);
-  emit(f.icmp, r.icmp, false);
+  emit(f.icmp, r.icmp, true);
   std::set<int> taken = {6, 17, f.icmp_number};
   for (const auto& [n, rules] : r.numbered) {
     taken.insert(n);
@@ -96,24 +104,27 @@ std::vector<std::string> render(const ProtoRules& r, const FamilyWords& f) {
 
 // Sorts a rule of family f into protocol spaces; `all` belongs to every space. A rule of the
 // other family, or ICMP of the other family (validate refuses both mixes), takes no part.
-void add_rule(ProtoRules& r, const FamilyWords& f, Protocol proto, int number, const IpPrefix& c,
-              PortRange ports, bool allow) {
+void add_rule(ProtoRules& r, const FamilyWords& f, const TrafficMatch& m, const IpPrefix& c,
+              bool allow) {
   if (c.family() != f.family) return;
-  if (proto == Protocol::kNumber) {
-    r.numbered[number].push_back({box_of(c, 0, 0), allow});
+  if (m.protocol == Protocol::kNumber) {
+    r.numbered[m.protocol_number].push_back({box_of(c, 0, 0), allow});
     return;
   }
   const Protocol icmp = f.family == Family::kIpv4 ? Protocol::kIcmp : Protocol::kIcmpv6;
-  Box b = box_of(c, ports.from, ports.to);
-  Box any = box_of(c, 0, 0);
-  bool all = proto == Protocol::kAll;
-  if (all) b = box_of(c);
-  if (all || proto == Protocol::kTcp) r.tcp.push_back({b, allow});
-  if (all || proto == Protocol::kUdp) r.udp.push_back({b, allow});
-  if (all || proto == icmp) r.icmp.push_back({any, allow});
-  if (all) r.other.push_back({any, allow});
-  if (all)
-    for (auto& [_, space] : r.numbered) space.push_back({any, allow});
+  const PortRange ports = m.ports.value_or(PortRange{});
+  const bool all = m.protocol == Protocol::kAll;
+  const Box b = all ? box_of(c) : box_of(c, ports.from, ports.to);
+  if (all || m.protocol == Protocol::kTcp) r.tcp.push_back({b, allow});
+  if (all || m.protocol == Protocol::kUdp) r.udp.push_back({b, allow});
+  if (all) {
+    r.icmp.push_back({box_of(c), allow});
+    r.other.push_back({box_of(c, 0, 0), allow});
+    for (auto& [_, space] : r.numbered) space.push_back({box_of(c, 0, 0), allow});
+  } else if (m.protocol == icmp) {
+    const PortRange v = icmp_values(m);
+    r.icmp.push_back({box_of(c, v.from, v.to), allow});
+  }
 }
 
 std::optional<IpPrefix> prefix_list(const std::map<std::string, Service>& services,
@@ -131,16 +142,28 @@ void add_staged_set(NftTable& t, const std::string& name, std::vector<std::strin
   t.objects.push_back({Kind::kSet, name + "-del", type, {}});
 }
 
+// A packet's lookups in set `set`: ICMP by type and code (`th sport` reads those two bytes),
+// every other protocol by destination port (where ICMP has its checksum).
+std::vector<std::string> lookups(const FamilyWords& f, bool ingress, const std::string& set,
+                                 const std::string& verdict) {
+  const std::string key =
+      std::string(" meta l4proto . ") + f.match + (ingress ? " saddr" : " daddr") + " . th ";
+  const std::string icmp = std::string("meta l4proto ") + f.icmp;
+  const std::string other = std::string("meta l4proto != ") + f.icmp;
+  return {icmp + key + "sport @" + set + " " + verdict,
+          other + key + "dport @" + set + " " + verdict};
+}
+
 // The chain that looks a family's packets up in its staged set `base`+suffix: `hit` on a
 // match, else `miss`. With `to_v6`, IPv4's chain first sends IPv6 packets to `base`6.
 NftObject lookup_chain(const FamilyWords& f, const std::string& base, bool ingress,
                        const std::string& hit, const std::string& miss, bool to_v6 = false) {
   const std::string name = base + f.suffix;
-  const std::string key =
-      std::string("meta l4proto . ") + f.match + (ingress ? " saddr" : " daddr") + " . th dport @";
-  NftObject chain{Kind::kChain, name, "", {key + name + " " + hit, miss}};
+  NftObject chain{Kind::kChain, name, "", lookups(f, ingress, name, hit)};
+  chain.items.push_back(miss);
   if (to_v6) chain.items.insert(chain.items.begin(), "meta nfproto ipv6 goto " + base + "6");
-  chain.staging = {key + name + "-add " + hit, key + name + "-del " + miss};
+  chain.staging = lookups(f, ingress, name + "-add", hit);
+  for (auto& r : lookups(f, ingress, name + "-del", miss)) chain.staging.push_back(r);
   return chain;
 }
 
@@ -162,6 +185,8 @@ std::string group_ref(const SgRule& r, const FamilyWords& f, const std::string& 
   } else if (r.protocol == Protocol::kIcmp || r.protocol == Protocol::kIcmpv6) {
     if ((r.protocol == Protocol::kIcmp) != (f.family == Family::kIpv4)) return "";
     rule += std::string(" meta l4proto ") + f.icmp;
+    if (const PortRange v = icmp_values(r); v != PortRange{})
+      rule += " th sport " + nft_port_range(v.from, v.to);
   }
   return rule + " " + verdict;
 }
@@ -176,7 +201,6 @@ void add_group(NftTable& t, const std::map<std::string, Service>& services,
   ProtoRules v4 = spaces_for(rules), v6 = spaces_for(rules);
   std::vector<std::string> refs;
   for (const auto& r : rules) {
-    PortRange ports = r.ports.value_or(PortRange{});
     if (r.peer.kind == Peer::Kind::kGroup) {
       // Member sets change with membership, so group references stay rules of their own. A
       // group of this VPC has IPv6 members too; a peered VPC's only IPv4 ones.
@@ -188,8 +212,8 @@ void add_group(NftTable& t, const std::map<std::string, Service>& services,
     auto c =
         r.peer.kind == Peer::Kind::kPrefixList ? prefix_list(services, r.peer.name) : r.peer.cidr;
     if (!c) continue;
-    add_rule(v4, kV4, r.protocol, r.protocol_number, *c, ports, true);
-    add_rule(v6, kV6, r.protocol, r.protocol_number, *c, ports, true);
+    add_rule(v4, kV4, r, *c, true);
+    add_rule(v6, kV6, r, *c, true);
   }
   std::erase(refs, "");
   const std::string miss = "goto " + base + "-refs";
@@ -254,8 +278,7 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules, F
                    [](const NaclRule* a, const NaclRule* b) { return a->number < b->number; });
   ProtoRules spaces = spaces_for(rules);
   for (const NaclRule* r : ordered) {
-    add_rule(spaces, f, r->protocol, r->protocol_number, *r->cidr, r->ports.value_or(PortRange{}),
-             r->allow);
+    add_rule(spaces, f, *r, *r->cidr, r->allow);
   }
   return render(spaces, f);
 }
@@ -390,10 +413,12 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
       for (const auto& i : o.items) acl_state += o.name + "|" + i + "\n";
   uint32_t gen = static_cast<uint32_t>((stable_hash(acl_state) & 0x3fffffff) << 2) | 0x4;
   auto hex32 = [](uint32_t v) { return "0x" + hex(v, 8); };
+  // An ICMP error that belongs to a flow (ct state related) is judged like a new packet: AWS's
+  // groups and NACLs must allow it (path MTU discovery needs ICMP 3/4 allowed, AWS rule 34).
   t.objects.push_back({Kind::kChain,
                        "stateful",
                        "",
-                       {"ct state established,related accept", "ct state invalid drop",
+                       {"ct state established accept", "ct state invalid drop",
                         "iifname vmap @eni-egress", "goto ingress-check"}});
   t.objects.push_back(
       {Kind::kChain,
@@ -404,9 +429,25 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
         "ct state established ct direction reply ct mark and 0xfffffffe == " + hex32(gen | 2) +
             " goto stateful",
         "iifname vmap @subnet-leaving", "oifname vmap @subnet-entering",
+        // A related packet's ct mark is its flow's: it must not record a NACL verdict there.
+        "ct state related goto stateful",
         "ct mark and 0xfffffffc != " + hex32(gen) + " ct mark set " + hex32(gen),
         "ct direction original ct mark set ct mark or 0x00000001",
         "ct direction reply ct mark set ct mark or 0x00000002", "goto stateful"}});
+  // The router's own ICMP errors (fragmentation needed, packet too big, time exceeded) enter
+  // the subnet and reach the ENI like any packet from outside: the NACL's inbound rules and
+  // the groups' ingress rules judge them.
+  t.objects.push_back({Kind::kChain,
+                       "router-errors",
+                       "type filter hook output priority filter; policy accept;",
+                       {"icmp type { destination-unreachable, time-exceeded, parameter-problem } "
+                        "goto router-error",
+                        "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, "
+                        "parameter-problem } goto router-error"}});
+  t.objects.push_back({Kind::kChain,
+                       "router-error",
+                       "",
+                       {"oifname vmap @subnet-entering", "oifname vmap @eni-ingress"}});
 }
 
 }  // namespace vpcemu

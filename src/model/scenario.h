@@ -68,13 +68,22 @@ struct Peer {
   std::string name;  // group or prefix-list name
 };
 
-struct SgRule {
-  SourceSpan span;
+// What a security-group or NACL rule matches besides addresses: a protocol, and ports (tcp,
+// udp) or an ICMP type and code (icmp, icmpv6; -1 is any, as in AWS's API).
+struct TrafficMatch {
   Protocol protocol = Protocol::kAll;
   int protocol_number = -1;  // with kNumber: 0-255
   SourceSpan protocol_span;
   std::optional<PortRange> ports;
   SourceSpan ports_span;
+  int icmp_type = -1;
+  SourceSpan icmp_type_span;
+  int icmp_code = -1;
+  SourceSpan icmp_code_span;
+};
+
+struct SgRule : TrafficMatch {
+  SourceSpan span;
   Peer peer;
   SourceSpan peer_span;
 };
@@ -87,15 +96,10 @@ struct SecurityGroup {
   std::optional<std::vector<SgRule>> egress;
 };
 
-struct NaclRule {
+struct NaclRule : TrafficMatch {
   SourceSpan span;
   int number = 0;
   SourceSpan number_span;
-  Protocol protocol = Protocol::kAll;
-  int protocol_number = -1;  // with kNumber: 0-255
-  SourceSpan protocol_span;
-  std::optional<PortRange> ports;
-  SourceSpan ports_span;
   std::optional<IpPrefix> cidr;  // IPv4 or IPv6
   SourceSpan cidr_span;
   bool allow = false;

@@ -10,7 +10,9 @@ std::vector<NaclRule> acl_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, 
         rule.span = rd.span(r, ks);
         bool has_action = false, has_proto = false;
         rd.each_key(
-            r, "network ACL rule", {"rule", "protocol", "ports", peer_key, "action", "description"},
+            r, "network ACL rule",
+            {"rule", "protocol", "ports", "icmp_type", "icmp_code", peer_key, "action",
+             "description"},
             [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
               if (rd.protocol_or_ports(k, x, rks, rule, has_proto)) return;
               if (k == "rule") {

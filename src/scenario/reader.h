@@ -81,9 +81,8 @@ struct Reader {
     });
   }
   // `protocol` and `ports`, which security-group and NACL rules share. True if `k` was one.
-  template <typename Rule>
-  bool protocol_or_ports(const std::string& k, const YAML::Node& x, SourceSpan ks, Rule& rule,
-                         bool& has_proto) {
+  bool protocol_or_ports(const std::string& k, const YAML::Node& x, SourceSpan ks,
+                         TrafficMatch& rule, bool& has_proto) {
     if (k == "protocol") {
       rule.protocol_span = span(x, ks);
       has_proto = true;
@@ -93,6 +92,12 @@ struct Reader {
     if (k == "ports") {
       rule.ports_span = span(x, ks);
       rule.ports = ports(x, ks);
+      return true;
+    }
+    if (k == "icmp_type" || k == "icmp_code") {
+      const bool type = k == "icmp_type";
+      (type ? rule.icmp_type_span : rule.icmp_code_span) = span(x, ks);
+      if (auto n = number(x, k, ks, -1, 255)) (type ? rule.icmp_type : rule.icmp_code) = *n;
       return true;
     }
     return false;

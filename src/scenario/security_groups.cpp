@@ -10,7 +10,8 @@ std::vector<SgRule> group_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, 
         SgRule rule;
         rule.span = rd.span(r, ks);
         bool has_proto = false, has_peer = false;
-        rd.each_key(r, "security group rule", {"protocol", "ports", peer_key, "description"},
+        rd.each_key(r, "security group rule",
+                    {"protocol", "ports", "icmp_type", "icmp_code", peer_key, "description"},
                     [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
                       if (rd.protocol_or_ports(k, x, rks, rule, has_proto)) return;
                       if (k == peer_key) {

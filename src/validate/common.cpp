@@ -65,22 +65,36 @@ void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::
   }
 }
 
-void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>& ports,
-                 SourceSpan ports_span, SourceSpan rule_span, SourceSpan proto_span) {
-  bool ported = proto == Protocol::kTcp || proto == Protocol::kUdp;
-  if (ported && !ports && proto_span.known()) {
+void check_match(Diagnostics& d, const TrafficMatch& m, SourceSpan rule_span) {
+  const Protocol proto = m.protocol;
+  const bool ported = proto == Protocol::kTcp || proto == Protocol::kUdp;
+  const bool icmp = proto == Protocol::kIcmp || proto == Protocol::kIcmpv6;
+  if (ported && !m.ports && m.protocol_span.known()) {
     d.error(rule_span, std::string(protocol_name(proto)) +
                            " rule needs 'ports' (a port like 443, a range like 1024-65535, or "
                            "0-65535 for all)");
   }
-  if (!ported && ports_span.known()) {
+  if (!ported && m.ports_span.known()) {
     const std::string what =
         proto == Protocol::kNumber ? "this protocol" : std::string(protocol_name(proto));
-    d.error(ports_span, what + " has no ports; remove 'ports' from this rule (" +
-                            (proto == Protocol::kAll      ? "all covers every port"
-                             : proto == Protocol::kNumber ? "AWS takes ports for tcp and udp only"
-                                                          : what + " matches every type") +
-                            ")");
+    d.error(m.ports_span,
+            what + " has no ports; remove 'ports' from this rule (" +
+                (proto == Protocol::kAll      ? "all covers every port"
+                 : proto == Protocol::kNumber ? "AWS takes ports for tcp and udp only"
+                                              : what + " matches by icmp_type and icmp_code") +
+                ")");
+  }
+  for (const auto& [span, key] :
+       {std::pair{m.icmp_type_span, "icmp_type"}, std::pair{m.icmp_code_span, "icmp_code"}}) {
+    if (span.known() && !icmp && m.protocol_span.known())
+      d.error(span, std::string(key) + " is for icmp and icmpv6 rules; this rule's protocol is " +
+                        (proto == Protocol::kNumber ? std::to_string(m.protocol_number)
+                                                    : std::string(protocol_name(proto))));
+  }
+  // AWS: a type of -1 (all types) takes only a code of -1.
+  if (icmp && m.icmp_code_span.known() && m.icmp_code != -1 && m.icmp_type == -1) {
+    d.error(m.icmp_code_span, "icmp_code " + std::to_string(m.icmp_code) +
+                                  " needs an icmp_type (a code belongs to one type; -1 is any)");
   }
 }
 

@@ -35,8 +35,8 @@ void check_onprem_overlap(Diagnostics& d, SourceSpan at, const Onprem& o, const 
 void check_bgp_asn(Diagnostics& d, SourceSpan fallback, const Onprem& o, const std::string& who,
                    const std::string& over);
 void check_cidr_size(Diagnostics& d, const Cidr& c, SourceSpan span, const std::string& what);
-void check_ports(Diagnostics& d, Protocol proto, const std::optional<PortRange>& ports,
-                 SourceSpan ports_span, SourceSpan rule_span, SourceSpan proto_span);
+// A rule's protocol with its ports or ICMP type and code: each only where it applies.
+void check_match(Diagnostics& d, const TrafficMatch& m, SourceSpan rule_span);
 std::vector<std::string> group_names(const Vpc& vpc);
 
 template <typename Map>

@@ -12,7 +12,7 @@ void validate_acls(const Vpc& vpc, Diagnostics& d) {
     for (const auto* rules : {&acl.ingress, &acl.egress}) {
       std::map<int, const NaclRule*> numbers;
       for (const auto& r : *rules) {
-        check_ports(d, r.protocol, r.ports, r.ports_span, r.span, r.protocol_span);
+        check_match(d, r, r.span);
         check_icmp_family(d, r.protocol, r.cidr, r.protocol_span);
         if (!r.number_span.known()) continue;
         if (r.number < 1 || r.number > 32766) {

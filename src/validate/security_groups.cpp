@@ -13,7 +13,7 @@ void validate_groups(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   for (const auto& [n, svc] : sc.services)
     if (svc.gateway) lists.push_back(n);
   auto check_rule = [&](const SgRule& r) {
-    check_ports(d, r.protocol, r.ports, r.ports_span, r.span, r.protocol_span);
+    check_match(d, r, r.span);
     check_icmp_family(d, r.protocol, r.peer.cidr, r.protocol_span);
     if (r.peer.kind == Peer::Kind::kGroup) {
       if (r.peer.vpc != vpc.name && !sc.peering_between(vpc.name, r.peer.vpc)) {

@@ -1,6 +1,8 @@
 # IP protocols by number in security groups and NACLs, with real packets: a group that allows
 # protocol 47 (GRE) lets raw GRE packets in and drops protocol 50 (ESP), which no rule names; a
-# NACL rule that denies 47 before an allow-all stops GRE at the subnet boundary, live.
+# NACL rule that denies 47 before an allow-all stops GRE at the subnet boundary, live. ICMP by
+# type: a group that allows echo requests (type 8) answers ping; one that allows only
+# timestamp requests (type 13) does not.
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for proto)
 f=$(scenario_text "$name" <<'EOF'
@@ -15,12 +17,24 @@ vpcs:
       tunnel:
         ingress:
           - { protocol: 47, source: 10.0.0.0/16 }
+      echo:
+        ingress:
+          - { protocol: icmp, icmp_type: 8, icmp_code: 0, source: 10.0.0.0/16 }
+      timestamp:
+        ingress:
+          - { protocol: icmp, icmp_type: 13, source: 10.0.0.0/16 }
     instances:
       sender: { subnet: a, private_ip: 10.0.1.10 }
       receiver: { subnet: b, private_ip: 10.0.2.10, security_groups: [tunnel] }
+      pingable: { subnet: b, private_ip: 10.0.2.11, security_groups: [echo] }
+      stamped: { subnet: b, private_ip: 10.0.2.12, security_groups: [timestamp] }
 EOF
 )
 up "$f"
+
+must vpcemu exec sender -- ping -c 1 -W 2 10.0.2.11
+mustnt vpcemu exec sender -- ping -c 1 -W 1 10.0.2.12
+pass "sg: icmp_type 8 code 0 lets ping in; icmp_type 13 alone does not"
 
 # send_raw PROTO: a raw IP packet of that protocol from sender; prints what receiver got.
 send_raw() {

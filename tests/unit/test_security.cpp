@@ -154,6 +154,25 @@ TEST_CASE("a protocol by number has its own space, in rule order with 'all'") {
   CHECK(has(els, "tcp . 10.0.0.0/8 . 0-65535"));
 }
 
+TEST_CASE("ICMP rules match a type and code (type x 256 + code), -1 for any") {
+  NaclRule deny = rule(90, Protocol::kIcmp, "0.0.0.0/0", std::nullopt, false);
+  deny.icmp_type = 3, deny.icmp_code = 4;  // the PMTUD black hole: fragmentation needed
+  NaclRule echo = rule(100, Protocol::kIcmp, "10.0.0.0/8", std::nullopt, true);
+  echo.icmp_type = 8;  // echo request, any code
+  NaclRule unreachable = rule(110, Protocol::kIcmp, "0.0.0.0/0", std::nullopt, true);
+  unreachable.icmp_type = 3;
+  auto els = compile_acl_rules({deny, echo, unreachable});
+  CHECK(has(els, "icmp . 10.0.0.0/8 . 2048-2303"));
+  CHECK(has(els, "icmp . 0.0.0.0/0 . 768-771"));  // codes 0-3 and 5-255, not 4
+  CHECK(has(els, "icmp . 0.0.0.0/0 . 773-1023"));
+  CHECK(els.size() == 3);
+  NaclRule any = rule(100, Protocol::kIcmpv6, "::/0", std::nullopt, true);
+  any.cidr = IpPrefix::parse("::/0");
+  any.icmp_type = 2;  // packet too big
+  CHECK(compile_acl_rules({any}, Family::kIpv6) ==
+        std::vector<std::string>{"ipv6-icmp . ::/0 . 512-767"});
+}
+
 TEST_CASE("1,000 NACL rules compile to disjoint elements") {
   std::vector<NaclRule> rules;
   for (int i = 0; i < 1000; ++i) {
@@ -235,6 +254,20 @@ TEST_CASE("security and NACL mistakes name the line") {
        "ingress:\n"
        "          - { protocol: icmp, ports: 8, source: 0.0.0.0/0 }\n",
        8, "icmp has no ports"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        "
+       "ingress:\n"
+       "          - { protocol: tcp, ports: 80, icmp_type: 3, source: 0.0.0.0/0 }\n",
+       8, "icmp_type is for icmp and icmpv6 rules; this rule's protocol is tcp"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        "
+       "ingress:\n"
+       "          - { rule: 100, protocol: icmp, icmp_code: 4, source: 0.0.0.0/0, action: allow "
+       "}\n",
+       8, "icmp_code 4 needs an icmp_type"},
+      {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    network_acls:\n      n:\n        "
+       "ingress:\n"
+       "          - { rule: 100, protocol: icmp, icmp_type: 256, source: 0.0.0.0/0, action: allow "
+       "}\n",
+       8, "icmp_type must be a whole number from -1 to 255, found '256'"},
       {"name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    security_groups:\n      g:\n        "
        "ingress:\n"
        "          - { protocol: all, ports: 0-65535, source: 0.0.0.0/0 }\n",
