@@ -132,7 +132,7 @@ class Applier {
     }
     for (const auto& ns : plan_.namespaces) sock(ns.name).link_up("lo");
     for (const auto& v : plan_.veths) {
-      sock(v.a.ns).veth(v.a.ifname, v.a.mac, v.b.ifname, v.b.mac, fd(v.b.ns), v.b.ns);
+      sock(v.a.ns).veth(v.a.ifname, v.a.mac, v.b.ifname, v.b.mac, fd(v.b.ns), v.b.ns, v.mtu);
     }
     if (auto s = flush_all(); !s) return s;
     for (const auto& v : plan_.veths) sock(v.b.ns).link_up(v.b.ifname);

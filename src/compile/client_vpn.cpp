@@ -206,7 +206,8 @@ void client_vpn(CompileContext& cx, const Vpc& vpc, const std::string& rns,
     std::string ens = ns_name(cx.sc.name, "cvpn", name);
     cx.add_ns(ens, "client-vpn-endpoint", "client VPN endpoint " + name, true);
     std::string port = cx.unique_ifname(rns, "c-", name);
-    cx.eni_namespace(rns, ens, port, scidr, ip, "ENI of client VPN endpoint " + name, *vpc.cidr);
+    cx.eni_namespace(rns, ens, port, scidr, ip, "ENI of client VPN endpoint " + name, kMtuInternet,
+                     *vpc.cidr);
     cx.internet_stub(ens, "cvpn-" + name, pub, "client VPN endpoint " + name, "inet");
     out.push_back({port, sub, ip});
     cx.plan.gateways.push_back({"client-vpn-endpoint", vpc.name, name, ens, ip, pub});

@@ -55,6 +55,13 @@ inline const IpAddr kDns64Ipv6 = *IpAddr::parse("fd00:ec2::64");
 // The Amazon-provided DNS server's IPv6 address on Nitro instances (and IMDS's neighbour).
 inline const IpAddr kResolverIpv6 = *IpAddr::parse("fd00:ec2::253");
 
+// MTUs as AWS sets them (EC2 guide, network MTU): 9001 on instances' interfaces and within a
+// VPC (and across a peering in one region), 8500 through a transit gateway and PrivateLink,
+// 1500 through the internet gateway, NAT gateway and VPN, on the internet and on-premises.
+inline constexpr uint32_t kMtuVpc = 9001;
+inline constexpr uint32_t kMtuTransitGateway = 8500;
+inline constexpr uint32_t kMtuInternet = kMtuEthernet;
+
 inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;
 inline constexpr uint32_t kRulePrioUnreachable = 32000;

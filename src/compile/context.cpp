@@ -141,11 +141,11 @@ std::pair<Ipv4, Ipv4> CompileContext::link_pair() {
 // A namespace with an ENI in a subnet (NAT gateway, endpoint, load balancer node).
 void CompileContext::eni_namespace(const std::string& rns, const std::string& ns,
                                    const std::string& port, const Cidr& subnet, Ipv4 ip,
-                                   const std::string& what, Cidr via_vpc) {
+                                   const std::string& what, uint32_t mtu, Cidr via_vpc) {
   const Ipv4 gw = subnet.at(1);
   LinkEnd r = end(rns, port);
   LinkEnd e = end(ns, "eth0");
-  plan.veths.push_back({r, e, what});
+  plan.veths.push_back({r, e, what, 0, mtu});
   plan.addrs.push_back({ns, "eth0", Cidr{ip, subnet.prefix}});
   plan.addrs.push_back({rns, port, Cidr{gw, 32}});
   plan.neighs.push_back({ns, "eth0", gw, r.mac});
@@ -194,9 +194,9 @@ void CompileContext::ipv6_stub(const std::string& router, const std::string& por
 
 void CompileContext::point_to_point(const std::string& ns_a, const std::string& if_a, Ipv4 addr_a,
                                     const std::string& ns_b, const std::string& if_b, Ipv4 addr_b,
-                                    int prefix, const std::string& what) {
+                                    int prefix, const std::string& what, uint32_t mtu) {
   const LinkEnd a = end(ns_a, if_a), b = end(ns_b, if_b);
-  plan.veths.push_back({a, b, what});
+  plan.veths.push_back({a, b, what, 0, mtu});
   plan.addrs.push_back({ns_a, if_a, Cidr{addr_a, prefix}});
   plan.addrs.push_back({ns_b, if_b, Cidr{addr_b, prefix}});
   plan.neighs.push_back({ns_a, if_a, addr_b, b.mac});

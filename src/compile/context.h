@@ -75,7 +75,7 @@ struct CompileContext {
   // neighbour entry for the other (vpcemu knows both MACs, so no ARP); in that order in the plan.
   void point_to_point(const std::string& ns_a, const std::string& if_a, Ipv4 addr_a,
                       const std::string& ns_b, const std::string& if_b, Ipv4 addr_b, int prefix,
-                      const std::string& what);
+                      const std::string& what, uint32_t mtu = kMtuInternet);
   // IPv6 on a veth point_to_point made: kLinkLocalRouter on a, kLinkLocalPeer on b, and each
   // end's permanent neighbour entry for the other.
   void link_local_pair(const std::string& ns_a, const std::string& if_a, const std::string& ns_b,
@@ -107,8 +107,9 @@ struct CompileContext {
   // The next /30 of 169.254.64.0/18 for an endpoint link: .1 on the VPC side, .2 beyond.
   std::pair<Ipv4, Ipv4> link_pair();
   // A namespace with an ENI in a subnet (NAT gateway, endpoint, load balancer node).
+  // `mtu` is the ENI's: kMtuVpc for an instance, less where AWS's component takes less.
   void eni_namespace(const std::string& rns, const std::string& ns, const std::string& port,
-                     const Cidr& subnet, Ipv4 ip, const std::string& what,
+                     const Cidr& subnet, Ipv4 ip, const std::string& what, uint32_t mtu,
                      Cidr via_vpc = Cidr{Ipv4{0}, 0});
   // A veth from `ns` (port `port`, address a) to `far_ns` (address b): endpoint links.
   std::string far_link(const std::string& ns, const std::string& port, Ipv4 a,

@@ -14,8 +14,8 @@ void direct_connect(CompileContext& cx, const DirectConnect& x) {
   const std::string ons = ns_name(cx.sc.name, "onprem", o.name);
   const std::string dev = short_ifname("dx-", x.name);
   LinkEnd g = cx.end(gns, dev), c = cx.end(ons, dev);
-  cx.plan.veths.push_back(
-      {g, c, "Direct Connect " + x.name + ": vpc " + vpc.name + " ↔ " + o.name, x.bandwidth_bps});
+  cx.plan.veths.push_back({g, c, "Direct Connect " + x.name + ": vpc " + vpc.name + " ↔ " + o.name,
+                           x.bandwidth_bps, x.jumbo ? kMtuVpc : kMtuEthernet});
   const Cidr link = cx.addr.dx_link.at(x.name);
   cx.plan.addrs.push_back({gns, dev, Cidr{link.at(1), 30}});
   cx.plan.addrs.push_back({ons, dev, Cidr{link.at(2), 30}});

@@ -16,7 +16,7 @@ void nat_gateways(CompileContext& cx, VpcRouter& r) {
     cx.add_ns(nns, "nat-gateway", "NAT gateway " + nname + " of vpc " + vpc.name, true);
     std::string port = cx.unique_ifname(r.ns, "n-", nname);
     r.nat_port[nname] = port;
-    cx.eni_namespace(r.ns, nns, port, scidr, ip, "ENI of NAT gateway " + nname);
+    cx.eni_namespace(r.ns, nns, port, scidr, ip, "ENI of NAT gateway " + nname, kMtuInternet);
     const bool nat64 = routed_ipv6(vpc, nname);
     if (nat64) nat64_translator(cx, r, nname, nns, port);
     nat_rules(cx, nns, ip, *vpc.cidr, nat64 ? vpc.ipv6_cidr : std::nullopt);

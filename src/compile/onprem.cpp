@@ -13,11 +13,15 @@ void onprem(CompileContext& cx, const Onprem& o) {
   cx.internet_stub(rns, o.name, *o.public_ip, "router of on-premises network " + o.name);
   // The router's own LAN address (the network's first), the source of its tunnel routes.
   cx.plan.addrs.push_back({rns, "lo", Cidr{o.cidr->at(1), 32}});
+  // An office with a jumbo Direct Connect has a LAN that carries jumbo frames too.
+  bool jumbo = false;
+  for (const auto& [_, dx] : cx.sc.direct_connects) jumbo |= dx.onprem == o.name && dx.jumbo;
   for (const auto& [hname, h] : o.hosts) {
     std::string ns = endpoint_ns_name(cx.sc.name, hname);
     cx.add_ns(ns, "onprem-host", "host " + hname + " of on-premises network " + o.name, false);
     cx.stub_link(rns, ns, hname, *h.ip, kOnpremGateway, "eth0", "LAN of " + o.name + ": " + hname,
                  "default route to the office router");
+    if (jumbo) cx.plan.veths.back().mtu = kMtuVpc;
     cx.plan.endpoints.push_back(
         {hname, "onprem-host", ns, "", o.name, *h.ip, std::nullopt, {}, ""});
   }

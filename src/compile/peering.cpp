@@ -32,7 +32,7 @@ const PeerLink& peer_link(CompileContext& cx, const std::string& name) {
 void peering(CompileContext& cx, const PeerLink& l) {
   std::string ra = ns_name(cx.sc.name, "vpc", l.vpc_a), rb = ns_name(cx.sc.name, "vpc", l.vpc_b);
   cx.point_to_point(ra, l.port_a, l.addr_a, rb, l.port_b, l.addr_b, 32,
-                    "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")");
+                    "peering " + l.name + " (" + l.vpc_a + " ↔ " + l.vpc_b + ")", kMtuVpc);
   if (peering_ipv6(cx.sc, l)) cx.link_local_pair(ra, l.port_a, rb, l.port_b);
 }
 

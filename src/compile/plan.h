@@ -11,6 +11,8 @@
 
 namespace vpcemu {
 
+inline constexpr uint32_t kMtuEthernet = 1500;
+
 struct NsPlan {
   std::string name;   // full netns name, "<scenario>.<...>"
   std::string role;   // router, internet-gateway, internet, instance, host
@@ -37,6 +39,7 @@ struct VethPlan {
   // Non-zero: each end sends at most this many bits per second (a tbf qdisc on both ends), as
   // a Direct Connect port of that speed does.
   uint64_t rate_bps = 0;
+  uint32_t mtu = kMtuEthernet;  // both ends; a router sends "fragmentation needed" past it
 };
 
 // Kernel objects take family-neutral addresses (IpAddr, IpPrefix): an Ipv4 or a Cidr converts.

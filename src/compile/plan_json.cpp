@@ -217,7 +217,7 @@ json plan_to_json(const Plan& p) {
         {{"ns", s.ns}, {"key", s.key}, {"value", s.value}, {"after_links", s.after_links}});
   j["veths"] = json::array();
   for (const auto& v : p.veths) {
-    json x = {{"a", end_j(v.a)}, {"b", end_j(v.b)}, {"purpose", v.purpose}};
+    json x = {{"a", end_j(v.a)}, {"b", end_j(v.b)}, {"purpose", v.purpose}, {"mtu", v.mtu}};
     if (v.rate_bps) x["rate_bps"] = v.rate_bps;
     j["veths"].push_back(x);
   }
@@ -263,7 +263,7 @@ Plan plan_from_json(const json& j) {
     p.sysctls.push_back({s.at("ns"), s.at("key"), s.at("value"), s.at("after_links")});
   for (const auto& v : j.at("veths"))
     p.veths.push_back({end_from(v.at("a")), end_from(v.at("b")), v.at("purpose"),
-                       v.value("rate_bps", uint64_t{0})});
+                       v.value("rate_bps", uint64_t{0}), v.value("mtu", kMtuEthernet)});
   for (const auto& a : j.at("addresses"))
     p.addrs.push_back({a.at("ns"), a.at("dev"), prefix_from(a.at("address"))});
   for (const auto& n : j.at("neighbours"))
@@ -296,7 +296,7 @@ std::string plan_to_text(const Plan& p) {
   for (const auto& v : p.veths)
     out +=
         "veth    " + v.a.ns + "/" + v.a.ifname + " " + v.a.mac + "  <->  " + v.b.ns + "/" +
-        v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")" +
+        v.b.ifname + " " + v.b.mac + "  (" + v.purpose + ")  mtu " + std::to_string(v.mtu) +
         (v.rate_bps ? "  rate " + std::to_string(v.rate_bps / 1000000) + " Mbit/s each way" : "") +
         "\n";
   for (const auto& a : p.addrs)

@@ -16,7 +16,7 @@ void load_balancer_nodes(CompileContext& cx, const Vpc& vpc, const std::string& 
       cx.add_ns(lns, "load-balancer", "load balancer of endpoint service " + name + " in " + sub,
                 true);
       std::string port = cx.unique_ifname(rns, "l-", name + "-" + sub);
-      cx.eni_namespace(rns, lns, port, scidr, ip, "load balancer " + name + " in " + sub);
+      cx.eni_namespace(rns, lns, port, scidr, ip, "load balancer " + name + " in " + sub, kMtuVpc);
       out.push_back({port, sub, ip});
       cx.plan.gateways.push_back({"load-balancer", vpc.name, name, lns, ip, std::nullopt});
     }

@@ -24,7 +24,7 @@ void vpn_gateway(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
   cx.add_ns(gns, "vpn-gateway", "virtual private gateway of vpc " + vpc.name, true);
   // A /30, so the two birds of a BGP connection are direct neighbours.
   cx.point_to_point(rns, "vgw", kRouterVgwSide, gns, "vpc", kVgwVpcSide, 30,
-                    "vpc " + vpc.name + " ↔ virtual private gateway");
+                    "vpc " + vpc.name + " ↔ virtual private gateway", kMtuVpc);
   cx.plan.routes.push_back(
       {gns, 254, *vpc.cidr, RouteType::kUnicast, kRouterVgwSide, "vpc", true, "vpc " + vpc.name});
   // charon routes into the tunnel from an address of its own side: VPC base + 3, which AWS

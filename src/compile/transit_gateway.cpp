@@ -64,7 +64,8 @@ void transit_gateway(CompileContext& cx, const TransitGateway& t) {
     const std::string rns = ns_name(cx.sc.name, "vpc", l.vpc);
     cx.point_to_point(
         rns, l.router_port, l.link.at(1), tns, l.hub_port, l.link.at(2), 30,
-        "transit gateway " + t.name + " attachment " + l.attachment + " (vpc " + l.vpc + ")");
+        "transit gateway " + t.name + " attachment " + l.attachment + " (vpc " + l.vpc + ")",
+        kMtuTransitGateway);
     cx.plan.gateways.push_back(
         {"tgw-attachment", l.vpc, t.name + "/" + l.attachment, tns, l.link.at(2), std::nullopt});
     if (cx.sc.vpcs.at(l.vpc).ipv6_cidr) cx.link_local_pair(rns, l.router_port, tns, l.hub_port);
@@ -122,7 +123,8 @@ void tgw_peerings(CompileContext& cx) {
   for (const auto& [pair, a] : cx.tgw_peer_ends) {
     if (pair.first > pair.second) continue;
     const LinkEnd& b = cx.tgw_peer_ends.at({pair.second, pair.first});
-    cx.plan.veths.push_back({a, b, "transit gateway peering " + pair.first + " ↔ " + pair.second});
+    cx.plan.veths.push_back({a, b, "transit gateway peering " + pair.first + " ↔ " + pair.second, 0,
+                             kMtuTransitGateway});
     cx.plan.neighs.push_back(
         {a.ns, a.ifname, cx.addr.tgw_link.at(pair.first + "|" + pair.second).at(2), b.mac});
     cx.plan.neighs.push_back(

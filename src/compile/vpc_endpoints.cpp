@@ -32,7 +32,8 @@ void interface_endpoint(CompileContext& cx, const Vpc& vpc, const Endpoint& ep,
     cx.add_ns(ens, "interface-endpoint",
               "endpoint " + ep.name + " of vpc " + vpc.name + " in " + sub, true);
     std::string port = cx.unique_ifname(rns, "i-", ep.name + "-" + sub);
-    cx.eni_namespace(rns, ens, port, scidr, ip, "ENI of endpoint " + ep.name + " in " + sub);
+    cx.eni_namespace(rns, ens, port, scidr, ip, "ENI of endpoint " + ep.name + " in " + sub,
+                     kMtuTransitGateway);
     auto [a, b] = cx.link_pair();
     std::string target_ns;
     Ipv4 target;

@@ -71,9 +71,10 @@ void instances(CompileContext& cx, VpcRouter& r) {
       ip = v4->second;
       // Same-subnet peers resolve to the router (proxy ARP), so every packet crosses it as in
       // AWS.
-      cx.eni_namespace(r.ns, ins, port, *sub.cidr, *ip, "ENI of " + iname);
+      cx.eni_namespace(r.ns, ins, port, *sub.cidr, *ip, "ENI of " + iname, kMtuVpc);
     } else {
-      cx.plan.veths.push_back({cx.end(r.ns, port), cx.end(ins, "eth0"), "ENI of " + iname});
+      cx.plan.veths.push_back(
+          {cx.end(r.ns, port), cx.end(ins, "eth0"), "ENI of " + iname, 0, kMtuVpc});
     }
     std::optional<IpAddr> v6;
     if (auto a = cx.addr.ipv6.find(iname); a != cx.addr.ipv6.end()) {

@@ -96,7 +96,8 @@ void NlSocket::end(nlmsghdr* nlh) {
 }
 
 void NlSocket::veth(const std::string& name, const std::string& mac, const std::string& peer_name,
-                    const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns) {
+                    const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns,
+                    uint32_t mtu) {
   nlmsghdr* nlh = begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
                         "RTM_NEWLINK veth " + name + " in ns " + ns_ + " (peer " + peer_name +
                             " in ns " + peer_ns + ")");
@@ -109,6 +110,7 @@ void NlSocket::veth(const std::string& name, const std::string& mac, const std::
   uint8_t m[6];
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
   if (parse_mac(mac, m)) mnl_attr_put(nlh, IFLA_ADDRESS, 6, m);
+  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
   nlattr* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
   mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
   nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -118,6 +120,7 @@ void NlSocket::veth(const std::string& name, const std::string& mac, const std::
   nlh->nlmsg_len += MNL_ALIGN(sizeof(ifinfomsg));
   mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name.c_str());
   if (parse_mac(peer_mac, m)) mnl_attr_put(nlh, IFLA_ADDRESS, 6, m);
+  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
   mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, static_cast<uint32_t>(peer_nsfd));
   mnl_attr_nest_end(nlh, peer);
   mnl_attr_nest_end(nlh, data);

@@ -27,8 +27,9 @@ class NlSocket {
   const std::string& ns() const { return ns_; }
 
   // Queue messages; they reach the kernel on flush() (or when the batch is full).
+  // Both ends get `mtu`.
   void veth(const std::string& name, const std::string& mac, const std::string& peer_name,
-            const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns);
+            const std::string& peer_mac, int peer_nsfd, const std::string& peer_ns, uint32_t mtu);
   void link_up(const std::string& name);
   // Addresses, neighbours, routes and rules take either family (IpAddr, IpPrefix; an Ipv4 or a
   // Cidr converts to them); each message carries the family of its addresses.

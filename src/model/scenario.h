@@ -309,6 +309,7 @@ struct DirectConnect {
   SourceSpan vpc_span;
   uint64_t bandwidth_bps = 1000000000;
   SourceSpan bandwidth_span;
+  bool jumbo = false;  // the private VIF's MTU: 9001 instead of 1500
 };
 
 // Transit gateway: a regional router (a hub) with attachments and route tables of its own.

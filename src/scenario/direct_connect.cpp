@@ -27,11 +27,15 @@ void parse_direct_connects(Reader& rd, Scenario& sc, const YAML::Node& v) {
       v, "direct_connects", sc.direct_connects, [&](DirectConnect& dx, const YAML::Node& dv) {
         const std::string& n = dx.name;
         const SourceSpan nks = dx.span;
-        rd.each_key(dv, "Direct Connect '" + n + "'", {"onprem", "gateway", "bandwidth"},
+        rd.each_key(dv, "Direct Connect '" + n + "'", {"onprem", "gateway", "bandwidth", "jumbo"},
                     [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                       if (k == "bandwidth") {
                         dx.bandwidth_span = rd.span(x, ks);
                         if (auto b = bandwidth(rd, x, ks)) dx.bandwidth_bps = *b;
+                        return;
+                      }
+                      if (k == "jumbo") {
+                        if (auto b = rd.boolean(x, k, ks)) dx.jumbo = *b;
                         return;
                       }
                       if (k == "onprem")

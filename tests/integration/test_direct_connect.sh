@@ -1,12 +1,12 @@
 # AWS rule 31 (and 17): Direct Connect is a private link with BGP, not encrypted, at the port's
 # speed; its routes win over a BGP VPN's for the same prefix, and the VPN carries the traffic
-# when the link fails (scenarios/direct-connect.yaml, at 100Mbps here).
+# when the link fails (scenarios/direct-connect.yaml, at 100Mbps and with jumbo frames here).
 source "$(dirname "$0")/lib.sh"
 command -v charon-systemd >/dev/null || { echo "SKIPPED: strongSwan (charon-systemd) is not installed"; exit 77; }
 command -v bird >/dev/null || { echo "SKIPPED: bird2 is not installed"; exit 77; }
 name=$(uname_for dx)
 f=$(scenario_copy direct-connect.yaml "$name")
-sed -i -e 's/bandwidth: 1Gbps/bandwidth: 100Mbps/' \
+sed -i -e 's/bandwidth: 1Gbps/bandwidth: 100Mbps, jumbo: true/' \
        -e 's/          - { protocol: tcp, ports: 22, source: 192.168.0.0\/16 }/          - { protocol: tcp, ports: 22, source: 192.168.0.0\/16 }\n          - { protocol: tcp, ports: 5201, source: 192.168.0.0\/16 }/' "$f"
 out=$(vpcemu up "$f" 2>&1) || fail "up failed: $out"
 dev=dx-dx-1
@@ -31,6 +31,10 @@ capture "$name.onprem.office" "$dev" 4 3 icmp -- must vpcemu exec desk-1 -- ping
 grep -q '192.168.1.10 > 10.0.2.10: ICMP echo request' "$WORK/cap" ||
   fail "the Direct Connect link did not carry desk-1's pings in the clear: $(cat "$WORK/cap")"
 pass "desk-1's pings cross the Direct Connect link unencrypted: $(head -1 "$WORK/cap" | cut -c1-80)"
+
+# A jumbo private VIF: 9001-byte packets cross from the office's LAN to the instance whole.
+must vpcemu exec desk-1 -- ping -c 1 -W 2 -M do -s 8973 10.0.2.10
+pass "jumbo: true carries a 9001-byte packet with DF set from the office to the VPC"
 
 # The port's speed: 100Mbps each way.
 in_ns "$name.app-1" iperf3 -s -1 -D -p 5201
