@@ -17,7 +17,7 @@ apt-get install -y -qq --no-install-recommends \
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libmnl-dev libnftables-dev catch2 \
   iproute2 nftables python3 python3-jsonschema python3-yaml curl iputils-ping procps util-linux iperf3 dnsmasq-base dnsutils \
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins tcpdump bird2 \
-  openvpn openssl wireguard-go wireguard-tools tayga unbound \
+  openvpn openssl wireguard-go wireguard-tools tayga unbound python3-botocore \
   >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"

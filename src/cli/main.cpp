@@ -5,6 +5,7 @@
 
 #include "apply/state.h"
 #include "cli/verbs.h"
+#include "daemons/metadata_service.h"
 #include "daemons/service_responder.h"
 
 using namespace vpcemu;
@@ -51,8 +52,15 @@ int main(int argc, char** argv) {
   sr->add_option("--name", svc_name)->required();
   sr->add_option("--port", svc_ports)->required();
 
+  std::string md_data;
+  std::vector<std::string> md_listen;
+  auto* md = app.add_subcommand("metadata-service", "")->group("");  // internal: IMDS
+  md->add_option("--data", md_data)->required();
+  md->add_option("--listen", md_listen)->required();
+
   CLI11_PARSE(app, argc, argv);
   if (sr->parsed()) return run_service_responder(svc_name, svc_ports);
+  if (md->parsed()) return run_metadata_service(md_data, md_listen);
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
   if (v->parsed()) return cmd_validate(file);

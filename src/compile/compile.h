@@ -48,6 +48,10 @@ inline const Ipv4 kNat64Tayga{0xC0000081};           // 192.0.0.129
 inline const Ipv4 kNat64Host{0xC0000001};            // 192.0.0.1
 inline const IpAddr kNat64TaygaIpv6 = *IpAddr::parse("fd00:64::1");
 
+// The instance metadata service's addresses, in every VPC router.
+inline const Ipv4 kMetadataIpv4{0xA9FEA9FE};  // 169.254.169.254
+inline const IpAddr kMetadataIpv6 = *IpAddr::parse("fd00:ec2::254");
+
 // Where a VPC's DNS64 resolver (unbound) listens in its router; dns64 subnets' queries to
 // kResolverIpv6 are sent there.
 inline const IpAddr kDns64Ipv6 = *IpAddr::parse("fd00:ec2::64");

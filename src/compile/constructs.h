@@ -68,6 +68,9 @@ void load_balancer_rules(CompileContext& cx, const EndpointService& es);
 // dns.cpp
 void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns);
 
+// metadata.cpp
+void metadata(CompileContext& cx, const Vpc& vpc, const std::string& rns);
+
 // site_to_site_vpn.cpp
 void vpn_gateway(CompileContext& cx, const Vpc& vpc, const std::string& rns);
 void vpn_endpoints(CompileContext& cx, const std::string& ns, const std::string& label,

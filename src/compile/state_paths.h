@@ -54,6 +54,10 @@ inline std::string dns64_dir(const std::string& vpc) {
 inline std::string resolv_conf_ipv6(const std::string& vpc) {
   return "etc/vpc-" + vpc + "/resolv6.conf";  // for IPv6-only instances
 }
+// A VPC's instance metadata (the metadata service re-reads it when it changes).
+inline std::string metadata_file(const std::string& vpc) {
+  return "imds/" + vpc + ".json";
+}
 inline std::string resolv_conf(const std::string& vpc) {
   return "etc/vpc-" + vpc + "/resolv.conf";
 }

@@ -168,6 +168,7 @@ void compile_vpc(CompileContext& cx, const Vpc& vpc) {
   propagation(cx, vpc, r.ns, r.table_id);
   router_rules(cx, r);
   dns(cx, vpc, r.ns);
+  metadata(cx, vpc, r.ns);
 }
 
 // The VPC router's table: ingress port → route table mark, AWS's source/destination check

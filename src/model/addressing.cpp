@@ -173,12 +173,19 @@ void assign_public(const Scenario& sc, Addressing& a, Diagnostics& d) {
 // Link-local /30s: BGP tunnels' inside addresses and Direct Connect links from
 // kTunnelInsidePool; hub attachments and hub peerings from 169.254.32.0/20.
 void assign_links(const Scenario& sc, Addressing& a) {
+  // The next /30 of the pool, past 169.254.169.0/24 (instance metadata, the resolver's second
+  // address and time sync live there; AWS refuses 169.254.169.252/30 as an inside CIDR).
   uint32_t inside = 0;
+  auto next_inside = [&] {
+    Ipv4 at = kTunnelInsidePool.at(inside);
+    if ((at.value >> 8) == 0xA9FEA9) inside += 256, at = kTunnelInsidePool.at(inside);
+    inside += 4;
+    return Cidr{at, 30};
+  };
   for (const auto& [cname, c] : sc.vpn_connections) {
     if (c.routing != VpnRouting::kBgp && c.tgw.empty())
       continue;  // static to a VGW: no inside addresses
-    for (int t = 1; t <= 2; ++t, inside += 4)
-      a.tunnel_inside[cname + "/" + std::to_string(t)] = Cidr{kTunnelInsidePool.at(inside), 30};
+    for (int t = 1; t <= 2; ++t) a.tunnel_inside[cname + "/" + std::to_string(t)] = next_inside();
   }
   uint32_t tgw = 0;
   for (const auto& [tname, t] : sc.transit_gateways)
@@ -190,10 +197,7 @@ void assign_links(const Scenario& sc, Addressing& a) {
     for (const auto& [_, x] : t.attachments)
       if (!x.peering.empty() && tname < x.peering && !a.tgw_link.count(tname + "|" + x.peering))
         a.tgw_link[tname + "|" + x.peering] = Cidr{Ipv4{0xA9FE2000 + 4 * tgw++}, 30};
-  for (const auto& [xname, _] : sc.direct_connects) {
-    a.dx_link[xname] = Cidr{kTunnelInsidePool.at(inside), 30};
-    inside += 4;
-  }
+  for (const auto& [xname, _] : sc.direct_connects) a.dx_link[xname] = next_inside();
 }
 
 // IPv6 addresses of instances: those asked for, then the first free of each subnet's /64 from

@@ -1,8 +1,11 @@
 // Reading and writing the model's typed references.
 #include "model/scenario.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
+
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -54,6 +57,32 @@ EndpointTarget EndpointTarget::parse(const std::string& text) {
 
 std::string EndpointTarget::str() const {
   return endpoint_service ? kEndpointServicePrefix + name : name;
+}
+
+namespace {
+std::string dashed(const Ipv4& ip) {
+  std::string d = ip.str();
+  std::replace(d.begin(), d.end(), '.', '-');
+  return d;
+}
+}  // namespace
+
+std::string private_dns_suffix(const std::string& region) {
+  return region == "us-east-1" ? "ec2.internal" : region + ".compute.internal";
+}
+
+std::string private_dns_name(const Ipv4& ip, const std::string& region) {
+  return "ip-" + dashed(ip) + "." + private_dns_suffix(region);
+}
+
+std::string public_dns_name(const Ipv4& ip, const std::string& region) {
+  return "ec2-" + dashed(ip) +
+         (region == "us-east-1" ? ".compute-1.amazonaws.com"
+                                : "." + region + ".compute.amazonaws.com");
+}
+
+std::string aws_id(const std::string& prefix, const std::string& seed) {
+  return prefix + "-0" + hex(stable_hash(prefix + "/" + seed), 16);
 }
 
 }  // namespace vpcemu

@@ -128,6 +128,8 @@ struct Subnet {
   SourceSpan route_table_span;
   std::string network_acl;  // empty: the VPC's default NACL
   SourceSpan network_acl_span;
+  std::string availability_zone;  // empty: the region's first ("us-east-1a")
+  SourceSpan availability_zone_span;
 };
 
 struct Instance {
@@ -148,6 +150,12 @@ struct Instance {
   SourceSpan run_span;
   std::vector<std::string> security_groups;  // empty: the VPC's default group
   std::vector<SourceSpan> security_group_spans;
+  // The instance metadata service's options, as EC2's metadata options.
+  struct Metadata {
+    bool tokens_required = false;  // http_tokens: required (IMDSv2 only)
+    int hop_limit = 1;             // http_put_response_hop_limit, 1-64
+    SourceSpan span;
+  } metadata;
 };
 
 struct NatGateway {
@@ -407,6 +415,8 @@ struct Scenario {
   std::string file;
   std::string name;
   SourceSpan name_span;
+  std::string region = "us-east-1";  // names, metadata; one region per scenario
+  SourceSpan region_span;
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, InternetHost> hosts;
   std::map<std::string, Peering> peerings;
@@ -457,7 +467,21 @@ struct Scenario {
 
   // Instances across all VPCs, by name (names are unique across the scenario).
   const Instance* find_instance(const std::string& name) const;
+
+  // A subnet's availability zone: its own, or the region's first.
+  std::string zone_of(const Subnet& s) const {
+    return s.availability_zone.empty() ? region + "a" : s.availability_zone;
+  }
 };
+
+// Names AmazonProvidedDNS gives (EC2 guide, instance naming): ip-10-0-1-10.ec2.internal in
+// us-east-1, ip-10-0-1-10.<region>.compute.internal elsewhere; public names
+// ec2-203-0-113-1.compute-1.amazonaws.com, ec2-....<region>.compute.amazonaws.com.
+std::string private_dns_suffix(const std::string& region);
+std::string private_dns_name(const Ipv4& ip, const std::string& region);
+std::string public_dns_name(const Ipv4& ip, const std::string& region);
+// A resource ID as AWS spells them, stable for a seed: "i-" + 17 hex digits.
+std::string aws_id(const std::string& prefix, const std::string& seed);
 
 inline const char* protocol_name(Protocol p) {
   switch (p) {

@@ -28,7 +28,7 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
   sc.services = builtin_services();
   rd.each_key(
       root, "the scenario",
-      {"name", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
+      {"name", "region", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
        "vpn_connections", "direct_connects", "transit_gateways", "client_vpn_endpoints", "expect"},
       [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
         if (k == "name") {
@@ -43,6 +43,8 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
                            "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
                            "letter or digit");
           }
+        } else if (k == "region") {
+          rd.into(v, k, ks, sc.region, sc.region_span);
         } else if (k == "vpcs") {
           parse_vpcs(rd, sc, v);
         } else if (k == "internet") {

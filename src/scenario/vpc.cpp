@@ -76,7 +76,8 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
 
 void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
   rd.each_key(node, "subnet '" + s.name + "'",
-              {"cidr", "ipv6_cidr", "ipv6_native", "dns64", "route_table", "network_acl"},
+              {"cidr", "ipv6_cidr", "ipv6_native", "dns64", "route_table", "network_acl",
+               "availability_zone"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
                 if (k == "cidr") {
                   rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
@@ -94,6 +95,8 @@ void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
                     s.ipv6_cidr = rd.prefix(x, "ipv6_cidr", ks, Family::kIpv6);
                 } else if (k == "route_table") {
                   rd.into(x, "route_table", ks, s.route_table, s.route_table_span);
+                } else if (k == "availability_zone") {
+                  rd.into(x, k, ks, s.availability_zone, s.availability_zone_span);
                 } else {
                   rd.into(x, "network_acl", ks, s.network_acl, s.network_acl_span);
                 }
@@ -149,10 +152,29 @@ void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
               });
 }
 
+// EC2's metadata options: { tokens: optional|required, hop_limit: 1-64 }.
+void parse_metadata(Reader& rd, Instance::Metadata& m, const YAML::Node& v, SourceSpan ks) {
+  m.span = rd.span(v, ks);
+  rd.each_key(v, "metadata", {"tokens", "hop_limit"},
+              [&](const std::string& k, SourceSpan mks, const YAML::Node& x) {
+                if (k == "hop_limit") {
+                  if (auto n = rd.number(x, k, mks, 1, 64)) m.hop_limit = *n;
+                } else if (auto s = rd.scalar(x, k, mks)) {
+                  if (*s == "required" || *s == "optional")
+                    m.tokens_required = *s == "required";
+                  else
+                    rd.d.error(rd.span(x, mks),
+                               "tokens must be required (IMDSv2 only) or optional (IMDSv1 too), "
+                               "found '" +
+                                   *s + "'");
+                }
+              });
+}
+
 void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
   rd.each_key(node, "instance '" + in.name + "'",
               {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
-               "security_groups"},
+               "security_groups", "metadata"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "subnet") {
                   rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
@@ -174,6 +196,8 @@ void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
                 } else if (k == "run") {
                   in.run_span = rd.span(v, ks);
                   parse_run(rd, in, v, ks);
+                } else if (k == "metadata") {
+                  parse_metadata(rd, in.metadata, v, ks);
                 } else if (k == "security_groups") {
                   if (!v.IsSequence()) {
                     rd.d.error(rd.span(v, ks),

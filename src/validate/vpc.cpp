@@ -132,6 +132,21 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                                       vpc.name + "' has no ipv6_cidr; add 'ipv6_cidr: auto'");
   }
   validate_subnets(vpc, d);
+  // A subnet lies in one availability zone of the scenario's region: the region's name and
+  // one letter.
+  for (const auto& [_, s] : vpc.subnets) {
+    const std::string& z = s.availability_zone;
+    if (z.empty()) continue;
+    if (z.size() != sc.region.size() + 1 || z.rfind(sc.region, 0) != 0 || z.back() < 'a' ||
+        z.back() > 'z') {
+      d.error(s.availability_zone_span,
+              "availability zone '" + z + "' is not one of region " + sc.region +
+                  "'s; write the region and a letter: " + sc.region + "a, " + sc.region + "b, ...",
+              {{sc.region_span, sc.region_span.known() ? "the region is set here"
+                                                       : "the region is us-east-1 unless the "
+                                                         "scenario's 'region' says otherwise"}});
+    }
+  }
   validate_route_tables(sc, vpc, d);
   validate_nat_gateways(vpc, d);
   validate_instances(vpc, d);

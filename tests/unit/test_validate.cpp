@@ -82,6 +82,22 @@ const Case kCases[] = {
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/30 "
      "}\n",
      6, "is a /30"},
+    {"a region that is not a region name", "name: t\nregion: europe\n", 2,
+     "region 'europe' is not an AWS region name; write one like us-east-1"},
+    {"an availability zone of another region",
+     "name: t\nregion: eu-west-2\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: "
+     "{ cidr: 10.0.1.0/24, availability_zone: us-east-1a }\n",
+     7,
+     "availability zone 'us-east-1a' is not one of region eu-west-2's; write the region and a "
+     "letter: eu-west-2a"},
+    {"metadata tokens neither required nor optional",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 "
+     "}\n    instances:\n      x: { subnet: a, metadata: { tokens: v2 } }\n",
+     8, "tokens must be required (IMDSv2 only) or optional (IMDSv1 too), found 'v2'"},
+    {"metadata hop limit past 64",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 "
+     "}\n    instances:\n      x:\n        subnet: a\n        metadata: { hop_limit: 65 }\n",
+     10, "hop_limit must be a whole number from 1 to 64, found '65'"},
     {"subnet missing cidr",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { route_table: x }\n",
      6, "subnet 'a' has no 'cidr'"},
