@@ -56,6 +56,9 @@ inline const IpAddr kMetadataIpv6 = *IpAddr::parse("fd00:ec2::254");
 // kResolverIpv6 are sent there.
 inline const IpAddr kDns64Ipv6 = *IpAddr::parse("fd00:ec2::64");
 
+// The Amazon-provided DNS server's second IPv4 address, in every VPC.
+inline const Ipv4 kResolverIpv4{0xA9FEA9FD};  // 169.254.169.253
+
 // The Amazon-provided DNS server's IPv6 address on Nitro instances (and IMDS's neighbour).
 inline const IpAddr kResolverIpv6 = *IpAddr::parse("fd00:ec2::253");
 

@@ -1,6 +1,6 @@
-// AmazonProvidedDNS: dnsmasq in the VPC router on base + 2 (and, in a VPC with IPv6, on
-// fd00:ec2::253 as on Nitro instances), answering for instances (A and AAAA) and endpoints'
-// private DNS.
+// AmazonProvidedDNS: dnsmasq in the VPC router on base + 2 and 169.254.169.253 (and, in a VPC
+// with IPv6, on fd00:ec2::253 as on Nitro instances), answering as Route 53 Resolver does in a
+// VPC: instances' private (and public) DNS names, endpoints' private DNS, private hosted zones.
 #include <algorithm>
 
 #include "compile/constructs.h"
@@ -8,59 +8,92 @@
 
 namespace vpcemu::compiling {
 
-// AmazonProvidedDNS: dnsmasq in the VPC router on the VPC's base + 2.
-void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
-  const Ipv4 ip = vpc.cidr->at(2);
-  cx.plan.addrs.push_back({rns, "lo", Cidr{ip, 32}});
+// The names AmazonProvidedDNS answers in a VPC, as hosts-file lines: each instance's private
+// DNS name (ip-10-0-1-10.ec2.internal; an IPv6-only instance its resource name,
+// i-0….ec2.internal) with its A and AAAA records, with enable_dns_hostnames its public DNS name
+// answered with the private address (split horizon), the services' names (or an interface
+// endpoint's addresses where private DNS is on), and the A/AAAA records of the private hosted
+// zones associated with the VPC. No bare instance names unless `dns_instance_names` opts in.
+std::string vpc_hosts(CompileContext& cx, const Vpc& vpc) {
+  const std::string& region = cx.sc.region;
   std::string hosts;
+  auto line = [&](const IpAddr& a, const std::vector<std::string>& names) {
+    hosts += a.str();
+    for (const auto& n : names) hosts += " " + n;
+    hosts += "\n";
+  };
   for (const auto& [iname, in] : vpc.instances) {
     auto a = cx.addr.private_ip.find(iname);
     auto a6 = cx.addr.ipv6.find(iname);
-    if (a == cx.addr.private_ip.end()) {
-      // IPv6 only: a resource name, as AWS gives IPv6-only instances (no IPv4 to spell).
-      hosts += a6->second.str() + " " + iname + ".ec2.internal " + iname + "\n";
-      continue;
-    }
-    std::string dashed = a->second.str();
-    std::replace(dashed.begin(), dashed.end(), '.', '-');
-    const std::string names = " ip-" + dashed + ".ec2.internal ip-" + dashed + " " + iname + "\n";
-    hosts += a->second.str() + names;
-    if (a6 != cx.addr.ipv6.end()) hosts += a6->second.str() + names;  // AAAA beside A
+    std::vector<std::string> names;
+    if (a != cx.addr.private_ip.end())
+      names.push_back(private_dns_name(a->second, region));
+    else
+      names.push_back(aws_id("i", cx.sc.name + "/" + iname) + "." + private_dns_suffix(region));
+    if (auto p = cx.addr.public_ip.find(iname);
+        p != cx.addr.public_ip.end() && vpc.enable_dns_hostnames)
+      names.push_back(public_dns_name(p->second, region));
+    if (vpc.dns_instance_names) names.push_back(iname);
+    if (a != cx.addr.private_ip.end()) line(a->second, names);
+    if (a6 != cx.addr.ipv6.end()) line(a6->second, names);  // AAAA beside A
   }
   for (const auto& [name, svc] : cx.sc.services) {
     if (auto it = cx.private_dns.find({vpc.name, name}); it != cx.private_dns.end()) {
-      for (const auto& a : it->second) {
-        hosts += a.str();
-        for (const auto& n : svc.dns_names) hosts += " " + n;
-        hosts += "\n";
-      }
+      for (const auto& a : it->second) line(a, svc.dns_names);
       continue;
     }
-    hosts += svc.address().str();
-    for (const auto& n : svc.dns_names) hosts += " " + n;
-    hosts += "\n";
+    line(svc.address(), svc.dns_names);
   }
+  for (const auto& [_, z] : cx.sc.private_hosted_zones) {
+    if (std::find(z.vpcs.begin(), z.vpcs.end(), vpc.name) == z.vpcs.end()) continue;
+    for (const auto& r : z.records)
+      if (r.type == "A" || r.type == "AAAA")
+        for (const auto& v : r.values) line(*IpAddr::parse(v), {z.fqdn(r.name)});
+  }
+  return hosts;
+}
+
+// AmazonProvidedDNS: dnsmasq in the VPC router on the VPC's base + 2 and 169.254.169.253
+// (fd00:ec2::253 too with IPv6); nothing answers where enable_dns_support is off.
+void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
+  const Ipv4 ip = vpc.cidr->at(2);
+  const std::string search = "search " + private_dns_suffix(cx.sc.region) + "\n";
+  cx.plan.files.push_back(
+      {state_paths::resolv_conf(vpc.name), "nameserver " + ip.str() + "\n" + search});
+  if (vpc.ipv6_cidr)
+    cx.plan.files.push_back({state_paths::resolv_conf_ipv6(vpc.name),
+                             "nameserver " + kResolverIpv6.str() + "\n" + search});
+  if (!vpc.enable_dns_support) return;
+  cx.plan.addrs.push_back({rns, "lo", Cidr{ip, 32}});
+  cx.plan.addrs.push_back({rns, "lo", Cidr{kResolverIpv4, 32}});
   // dnsmasq watches the directory (inotify): a live change rewrites the file, no restart.
   const std::string file = state_paths::dns_dir(vpc.name) + "/hosts";
-  cx.plan.files.push_back({file, hosts});
-  cx.plan.processes.push_back(
-      {rns,
-       "dns-" + vpc.name,
-       {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-        "--no-poll", "--bind-interfaces",
-        "--listen-address=" + ip.str() + (vpc.ipv6_cidr ? "," + kResolverIpv6.str() : ""),
-        "--hostsdir=" + std::string(state_paths::kStatePrefix) + state_paths::dns_dir(vpc.name),
-        "--pid-file=", "--log-facility=-", "--user=root"},
-       "/",
-       "",
-       {},
-       true});
-  cx.plan.files.push_back(
-      {state_paths::resolv_conf(vpc.name), "nameserver " + ip.str() + "\nsearch ec2.internal\n"});
+  cx.plan.files.push_back({file, vpc_hosts(cx, vpc)});
+  ProcessPlan p{
+      rns,
+      "dns-" + vpc.name,
+      {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+       "--no-poll", "--bind-interfaces",
+       "--listen-address=" + ip.str() + "," + kResolverIpv4.str() +
+           (vpc.ipv6_cidr ? "," + kResolverIpv6.str() : ""),
+       "--hostsdir=" + std::string(state_paths::kStatePrefix) + state_paths::dns_dir(vpc.name),
+       "--pid-file=", "--log-facility=-", "--user=root"},
+      "/",
+      "",
+      {},
+      true};
+  // A name nothing here knows is NXDOMAIN, as the emulated world has no other resolver (a
+  // private hosted zone's names too, in the VPCs it is not associated with). The zones' CNAMEs
+  // are dnsmasq arguments.
+  p.argv.push_back("--local=/#/");
+  for (const auto& [zname, z] : cx.sc.private_hosted_zones) {
+    if (std::find(z.vpcs.begin(), z.vpcs.end(), vpc.name) == z.vpcs.end()) continue;
+    for (const auto& r : z.records)
+      if (r.type == "CNAME") p.argv.push_back("--cname=" + z.fqdn(r.name) + "," + r.values[0]);
+  }
+  cx.plan.processes.push_back(p);
   if (vpc.ipv6_cidr) {
     cx.plan.addrs.push_back({rns, "lo", IpPrefix(kResolverIpv6, 128)});
-    cx.plan.files.push_back({state_paths::resolv_conf_ipv6(vpc.name),
-                             "nameserver " + kResolverIpv6.str() + "\nsearch ec2.internal\n"});
     if (uses_dns64(vpc)) dns64(cx, vpc, rns, ip);
   }
 }

@@ -222,6 +222,39 @@ struct Vpc {
   std::map<std::string, NetworkAcl> network_acls;  // "default" here overrides the implicit one
   std::map<std::string, NatGateway> nat_gateways;
   std::map<std::string, Endpoint> endpoints;
+  // DNS attributes, as a new (non-default) AWS VPC has them.
+  bool enable_dns_support = true;     // the resolver at base + 2 and 169.254.169.253 answers
+  bool enable_dns_hostnames = false;  // public DNS names for instances with public addresses
+  SourceSpan enable_dns_support_span, enable_dns_hostnames_span;
+  bool dns_instance_names = false;  // vpcemu's opt-in: bare instance names resolve (not AWS)
+};
+
+// A Route 53 private hosted zone: records answered only in the VPCs associated with it.
+struct DnsRecord {
+  SourceSpan span;
+  std::string name;  // as written: relative to the zone, "@" for its apex, or a full name
+  SourceSpan name_span;
+  std::string type;  // A, AAAA or CNAME
+  SourceSpan type_span;
+  std::vector<std::string> values;
+  SourceSpan values_span;
+};
+
+struct HostedZone {
+  std::string name;  // "corp.internal"
+  SourceSpan span;
+  std::vector<std::string> vpcs;
+  std::vector<SourceSpan> vpc_spans;
+  std::vector<DnsRecord> records;
+
+  // A record's full name: "db" → "db.corp.internal", "@" → the zone, a full name as it is.
+  std::string fqdn(const std::string& n) const {
+    if (n == "@" || n == name) return name;
+    if (n.size() > name.size() &&
+        n.compare(n.size() - name.size() - 1, std::string::npos, "." + name) == 0)
+      return n;
+    return n + "." + name;
+  }
 };
 
 // An emulated AWS public service: a host on the emulated internet inside `cidr` that answers
@@ -427,6 +460,7 @@ struct Scenario {
   std::map<std::string, ClientVpnEndpoint> client_vpn_endpoints;
   std::map<std::string, Service> services;  // built-ins plus the file's own
   std::map<std::string, EndpointService> endpoint_services;
+  std::map<std::string, HostedZone> private_hosted_zones;
   std::vector<Expect> expects;
 
   // The peering between two VPCs, if any.

@@ -26,49 +26,51 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
     return;
   }
   sc.services = builtin_services();
-  rd.each_key(
-      root, "the scenario",
-      {"name", "region", "vpcs", "internet", "peerings", "services", "endpoint_services", "onprem",
-       "vpn_connections", "direct_connects", "transit_gateways", "client_vpn_endpoints", "expect"},
-      [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
-        if (k == "name") {
-          sc.name_span = rd.span(v, ks);
-          auto s = rd.scalar(v, "name", ks);
-          if (!s) return;
-          sc.name = *s;
-          // Scenario names become part of namespace names; same rule as resources.
-          if (!valid_resource_name(*s)) {
-            rd.d.error(sc.name_span,
-                       "invalid scenario name '" + *s +
-                           "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
-                           "letter or digit");
-          }
-        } else if (k == "region") {
-          rd.into(v, k, ks, sc.region, sc.region_span);
-        } else if (k == "vpcs") {
-          parse_vpcs(rd, sc, v);
-        } else if (k == "internet") {
-          parse_internet(rd, sc, v);
-        } else if (k == "peerings") {
-          parse_peerings(rd, sc, v);
-        } else if (k == "expect") {
-          parse_expect(rd, sc, v, ks);
-        } else if (k == "client_vpn_endpoints") {
-          parse_client_vpns(rd, sc, v);
-        } else if (k == "vpn_connections") {
-          parse_vpns(rd, sc, v);
-        } else if (k == "direct_connects") {
-          parse_direct_connects(rd, sc, v);
-        } else if (k == "transit_gateways") {
-          parse_transit_gateways(rd, sc, v);
-        } else if (k == "onprem") {
-          parse_onprem(rd, sc, v);
-        } else if (k == "services") {
-          parse_services(rd, sc, v);
-        } else if (k == "endpoint_services") {
-          parse_endpoint_services(rd, sc, v);
-        }
-      });
+  rd.each_key(root, "the scenario",
+              {"name", "region", "vpcs", "internet", "peerings", "services", "endpoint_services",
+               "onprem", "vpn_connections", "direct_connects", "transit_gateways",
+               "client_vpn_endpoints", "private_hosted_zones", "expect"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+                if (k == "name") {
+                  sc.name_span = rd.span(v, ks);
+                  auto s = rd.scalar(v, "name", ks);
+                  if (!s) return;
+                  sc.name = *s;
+                  // Scenario names become part of namespace names; same rule as resources.
+                  if (!valid_resource_name(*s)) {
+                    rd.d.error(sc.name_span,
+                               "invalid scenario name '" + *s +
+                                   "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
+                                   "letter or digit");
+                  }
+                } else if (k == "region") {
+                  rd.into(v, k, ks, sc.region, sc.region_span);
+                } else if (k == "vpcs") {
+                  parse_vpcs(rd, sc, v);
+                } else if (k == "internet") {
+                  parse_internet(rd, sc, v);
+                } else if (k == "peerings") {
+                  parse_peerings(rd, sc, v);
+                } else if (k == "expect") {
+                  parse_expect(rd, sc, v, ks);
+                } else if (k == "client_vpn_endpoints") {
+                  parse_client_vpns(rd, sc, v);
+                } else if (k == "vpn_connections") {
+                  parse_vpns(rd, sc, v);
+                } else if (k == "direct_connects") {
+                  parse_direct_connects(rd, sc, v);
+                } else if (k == "transit_gateways") {
+                  parse_transit_gateways(rd, sc, v);
+                } else if (k == "onprem") {
+                  parse_onprem(rd, sc, v);
+                } else if (k == "private_hosted_zones") {
+                  parse_hosted_zones(rd, sc, v);
+                } else if (k == "services") {
+                  parse_services(rd, sc, v);
+                } else if (k == "endpoint_services") {
+                  parse_endpoint_services(rd, sc, v);
+                }
+              });
   if (!root["name"]) rd.d.error({1, 1}, "the scenario has no 'name'");
 }
 

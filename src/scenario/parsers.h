@@ -61,6 +61,7 @@ TgwRoute parse_tgw_route(Reader& rd, const YAML::Node& r, SourceSpan list_span);
 void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v);
 
 // expect.cpp
+void parse_hosted_zones(Reader& rd, Scenario& sc, const YAML::Node& v);
 void parse_expect(Reader& rd, Scenario& sc, const YAML::Node& node, SourceSpan ks);
 
 }  // namespace vpcemu::parsing

@@ -18,7 +18,8 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
       node, what,
       {"cidr", "ipv6_cidr", "internet_gateway", "egress_only_internet_gateway", "subnets",
        "route_tables", "main_route_table", "instances", "security_groups", "network_acls",
-       "nat_gateways", "endpoints"},
+       "nat_gateways", "endpoints", "enable_dns_support", "enable_dns_hostnames",
+       "dns_instance_names"},
       [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
         if (k == "cidr") {
           rd.into(v, "cidr", ks, vpc.cidr, vpc.cidr_span);
@@ -38,6 +39,14 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
           }
         } else if (k == "internet_gateway") {
           if (auto b = rd.boolean(v, "internet_gateway", ks)) vpc.internet_gateway = *b;
+        } else if (k == "enable_dns_support") {
+          vpc.enable_dns_support_span = rd.span(v, ks);
+          if (auto b = rd.boolean(v, k, ks)) vpc.enable_dns_support = *b;
+        } else if (k == "enable_dns_hostnames") {
+          vpc.enable_dns_hostnames_span = rd.span(v, ks);
+          if (auto b = rd.boolean(v, k, ks)) vpc.enable_dns_hostnames = *b;
+        } else if (k == "dns_instance_names") {
+          if (auto b = rd.boolean(v, k, ks)) vpc.dns_instance_names = *b;
         } else if (k == "egress_only_internet_gateway") {
           vpc.egress_only_span = rd.span(v, ks);
           if (auto b = rd.boolean(v, k, ks)) vpc.egress_only_internet_gateway = *b;

@@ -60,4 +60,7 @@ void validate_endpoint_services(Validation& v);
 // expect.cpp
 void validate_expects(Validation& v);
 
+// dns.cpp
+void validate_hosted_zones(Validation& v);
+
 }  // namespace vpcemu::validation

@@ -63,6 +63,15 @@ void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                 "private_dns applies to AWS services, not to endpoint "
                 "service '" +
                     n + "'");
+      else if (ep.private_dns && (!vpc.enable_dns_support || !vpc.enable_dns_hostnames))
+        d.error(ep.private_dns_span,
+                "private DNS of an interface endpoint needs enable_dns_support and "
+                "enable_dns_hostnames on vpc '" +
+                    vpc.name + "' (AWS refuses it otherwise); add 'enable_dns_hostnames: true'",
+                {{vpc.enable_dns_hostnames_span.known() ? vpc.enable_dns_hostnames_span : vpc.span,
+                  vpc.enable_dns_hostnames_span.known() ? "set here"
+                                                        : "a new VPC has enable_dns_hostnames "
+                                                          "false"}});
     }
   }
 }

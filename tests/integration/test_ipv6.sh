@@ -84,10 +84,14 @@ pass "egress-only: nothing starts from outside (the SYN-ACK died at the gateway:
 [[ -z $(in_ns "$name.tiny-1" ip -4 -o addr show dev eth0) ]] || fail "tiny-1 has an IPv4 address"
 grep -q "nameserver fd00:ec2::253" <(vpcemu exec tiny-1 -- cat /etc/resolv.conf) ||
   fail "tiny-1's resolver is not fd00:ec2::253"
-got=$(vpcemu exec tiny-1 -- getent ahostsv6 web-1 | awk 'NR == 1 {print $1}')
-[[ $got == "$web" ]] || fail "web-1 resolved to '$got' in tiny-1, not $web"
-must vpcemu exec tiny-1 -- curl -s -m 2 -o /dev/null http://web-1/
-pass "IPv6-only: tiny-1 has no IPv4, resolves web-1 to $web at fd00:ec2::253 and fetches over IPv6"
+# web-1's private DNS name (AWS publishes no bare instance names): ip-a-b-c-d.ec2.internal.
+web4=$(vpcemu status "$name" --format json | python3 -c 'import json,sys; print([e for e in json.load(sys.stdin)["endpoints"] if e["name"] == "web-1"][0]["private_ip"])')
+wname=ip-${web4//./-}.ec2.internal
+got=$(vpcemu exec tiny-1 -- getent ahostsv6 "$wname" | awk 'NR == 1 {print $1}')
+[[ $got == "$web" ]] || fail "$wname resolved to '$got' in tiny-1, not $web"
+must vpcemu exec tiny-1 -- curl -s -m 2 -o /dev/null "http://$wname/"
+[[ -z $(vpcemu exec tiny-1 -- getent ahostsv6 web-1 || true) ]] || fail "the bare name web-1 resolves"
+pass "IPv6-only: tiny-1 has no IPv4, resolves $wname to $web at fd00:ec2::253 and fetches over IPv6"
 
 # DNS64 + NAT64: tiny-1 (IPv6 only) asks for SQS by name, gets an AAAA record in 64:ff9b::/96
 # made up from its A record, and reaches the IPv4-only service through the NAT gateway, which

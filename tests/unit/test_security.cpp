@@ -414,6 +414,15 @@ TEST_CASE("endpoint and endpoint service mistakes name the line") {
   CHECK(has(d, Severity::kError, 17, "takes route_tables only"));
   CHECK(has(d, Severity::kError, 23, "unknown subnet 'z' in vpc 'v'"));
   CHECK(has(d, Severity::kError, 23, "unknown target instance 'web'"));
+  // Private DNS of an interface endpoint: AWS wants both DNS attributes of the VPC.
+  auto p = diagnose(
+      "name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 }\n"
+      "    endpoints:\n      q: { type: interface, service: sqs, subnets: [a], private_dns: true "
+      "}\n");
+  INFO(dump(p));
+  CHECK(has(p, Severity::kError, 8,
+            "private DNS of an interface endpoint needs enable_dns_support "
+            "and enable_dns_hostnames on vpc 'v'"));
 }
 
 TEST_CASE("a name of a built-in service cannot be taken") {

@@ -98,6 +98,31 @@ const Case kCases[] = {
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 "
      "}\n    instances:\n      x:\n        subnet: a\n        metadata: { hop_limit: 65 }\n",
      10, "hop_limit must be a whole number from 1 to 64, found '65'"},
+    {"a private hosted zone associated with an unknown VPC",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\nprivate_hosted_zones:\n  corp.internal:\n"
+     "    vpcs: [prd]\n",
+     7, "unknown vpc 'prd'; did you mean 'prod'?"},
+    {"a record type vpcemu does not answer",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\nprivate_hosted_zones:\n  corp.internal:\n    "
+     "vpcs: [prod]\n    records:\n"
+     "      - { name: mail, type: MX, values: [10 mx.corp.internal] }\n",
+     9, "record type 'MX' is not one vpcemu answers; use A, AAAA or CNAME"},
+    {"a CNAME with two values",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\nprivate_hosted_zones:\n  corp.internal:\n    "
+     "vpcs: [prod]\n    records:\n"
+     "      - { name: api, type: CNAME, values: [a.corp.internal, b.corp.internal] }\n",
+     9, "a CNAME record has exactly one value, a DNS name"},
+    {"an A record with an IPv6 address",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\nprivate_hosted_zones:\n  corp.internal:\n    "
+     "vpcs: [prod]\n    records:\n"
+     "      - { name: db, type: A, values: [\"2600::1\"] }\n",
+     9, "'2600::1' is not an IPv4 address, as an A record needs"},
+    {"a CNAME beside another record of the name",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\nprivate_hosted_zones:\n  corp.internal:\n    "
+     "vpcs: [prod]\n    records:\n"
+     "      - { name: db, type: A, values: [10.0.2.10] }\n"
+     "      - { name: db, type: CNAME, values: [x.corp.internal] }\n",
+     10, "db.corp.internal already has an A record; a CNAME is the only record of its name"},
     {"subnet missing cidr",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { route_table: x }\n",
      6, "subnet 'a' has no 'cidr'"},
