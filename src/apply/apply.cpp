@@ -27,6 +27,23 @@ namespace vpcemu {
 
 namespace {
 
+NlSocket::Route netlink_route(const RoutePlan& r, int oif) {
+  NlSocket::Route x;
+  x.table = r.table;
+  x.dst = r.dst;
+  x.blackhole = r.type == RouteType::kBlackhole;
+  x.via = r.via;
+  x.dev = r.dev;
+  x.oif = oif;
+  x.onlink = r.onlink;
+  x.metric = r.metric;
+  return x;
+}
+
+}  // namespace
+
+namespace {
+
 using Clock = std::chrono::steady_clock;
 
 long ms_since(Clock::time_point t) {
@@ -158,18 +175,8 @@ class Applier {
   Status add_addresses_and_routes() {
     for (const auto& a : plan_.addrs) sock(a.ns).address(index(a.ns, a.dev), a.dev, a.addr);
     for (const auto& n : plan_.neighs) sock(n.ns).neighbour(index(n.ns, n.dev), n.dev, n.ip, n.mac);
-    for (const auto& r : plan_.routes) {
-      NlSocket::Route x;
-      x.table = r.table;
-      x.dst = r.dst;
-      x.blackhole = r.type == RouteType::kBlackhole;
-      x.via = r.via;
-      x.dev = r.dev;
-      x.oif = r.dev.empty() ? 0 : index(r.ns, r.dev);
-      x.onlink = r.onlink;
-      x.metric = r.metric;
-      sock(r.ns).route(x);
-    }
+    for (const auto& r : plan_.routes)
+      sock(r.ns).route(netlink_route(r, r.dev.empty() ? 0 : index(r.ns, r.dev)));
     for (const auto& r : plan_.rules) {
       sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.drop, r.iif, r.family});
     }
@@ -544,6 +551,35 @@ class Applier {
 Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
                   const Progress& progress) {
   return Applier(plan, state, opt, progress).run();
+}
+
+Status apply_route_changes(const std::vector<RoutePlan>& replaced,
+                           const std::vector<RoutePlan>& removed, const Progress& progress) {
+  std::map<std::string, std::pair<std::vector<const RoutePlan*>, std::vector<const RoutePlan*>>>
+      by_ns;
+  for (const auto& r : replaced) by_ns[r.ns].first.push_back(&r);
+  for (const auto& r : removed) by_ns[r.ns].second.push_back(&r);
+  for (const auto& [ns, change] : by_ns) {
+    auto t = Clock::now();
+    auto fd = netns_open(ns);
+    if (!fd) return fd.error();
+    auto sock = NlSocket::open_in(fd->get(), ns);
+    if (!sock) return sock.error();
+    auto idx = sock->link_indexes();
+    if (!idx) return idx.error();
+    // One batch per namespace: replacements in place (NLM_F_REPLACE), then the removals.
+    for (const RoutePlan* r : change.first) {
+      auto it = idx->find(r->dev);
+      sock->route(netlink_route(*r, it == idx->end() ? 0 : it->second),
+                  NlSocket::RouteMode::kReplace);
+    }
+    for (const RoutePlan* r : change.second) sock->route_delete(netlink_route(*r, 0));
+    if (auto s = sock->flush(); !s) return s;
+    progress("  routes in " + ns + ": " + std::to_string(change.first.size()) + " replaced, " +
+             std::to_string(change.second.size()) + " removed (" + std::to_string(ms_since(t)) +
+             " ms)");
+  }
+  return {};
 }
 
 Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,

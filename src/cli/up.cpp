@@ -27,7 +27,8 @@ int up_change(StateDir& state, const Plan& old, const Plan& plan, const std::str
     for (size_t i = 0; i < diff.unsupported.size() && i < 10; ++i) log("  " + diff.unsupported[i]);
     if (diff.unsupported.size() > 10)
       log("  ... and " + std::to_string(diff.unsupported.size() - 10) + " more");
-    log("Live changes can add instances and change security groups and network ACLs. Run "
+    log("Live changes can add instances, change security groups and network ACLs, add, replace "
+        "and remove routes, move Elastic IPs and route table associations. Run "
         "'vpcemu down " +
         plan.scenario + "' and 'vpcemu up' to rebuild it.");
     return kExitFail;
@@ -37,6 +38,7 @@ int up_change(StateDir& state, const Plan& old, const Plan& plan, const std::str
   opt.ready_timeout_ms = ready_ms;
   Status s = apply_plan(diff.added, state, opt, log);
   if (s) s = apply_nft_changes(diff.nft_changes, log);
+  if (s) s = apply_route_changes(diff.replaced_routes, diff.removed_routes, log);
   if (s) s = state.write_plan(plan, src);
   if (!s) {
     log("vpcemu up: failed: " + s.error().str());

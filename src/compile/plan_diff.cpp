@@ -14,15 +14,46 @@ bool PlanDiff::empty() const {
   return added.namespaces.empty() && added.sysctls.empty() && added.veths.empty() &&
          added.addrs.empty() && added.neighs.empty() && added.routes.empty() &&
          added.rules.empty() && added.nft.empty() && added.files.empty() &&
-         added.processes.empty() && nft_changes.empty() && unsupported.empty();
+         added.processes.empty() && nft_changes.empty() && unsupported.empty() &&
+         replaced_routes.empty() && removed_routes.empty();
 }
+
+namespace {
+
+// What makes a route one route to the kernel: its namespace, table, destination and metric.
+std::string route_key(const RoutePlan& r) {
+  return r.ns + "|" + std::to_string(r.table) + "|" + r.dst.str() + "|" + std::to_string(r.metric);
+}
+
+bool same_route(const RoutePlan& a, const RoutePlan& b) {
+  return a.type == b.type && a.via == b.via && a.dev == b.dev && a.onlink == b.onlink &&
+         a.why == b.why;
+}
+
+// Routes by key: new ones are added, changed ones replaced in place, missing ones removed.
+void diff_routes(const Plan& from, const Plan& to, PlanDiff& d) {
+  std::map<std::string, const RoutePlan*> before, after;
+  for (const auto& r : from.routes) before[route_key(r)] = &r;
+  for (const auto& r : to.routes) after[route_key(r)] = &r;
+  for (const auto& r : to.routes) {
+    auto it = before.find(route_key(r));
+    if (it == before.end())
+      d.added.routes.push_back(r);
+    else if (!same_route(*it->second, r))
+      d.replaced_routes.push_back(r);
+  }
+  for (const auto& r : from.routes)
+    if (!after.count(route_key(r))) d.removed_routes.push_back(r);
+}
+
+}  // namespace
 
 PlanDiff diff_plans(const Plan& from, const Plan& to) {
   PlanDiff d;
   json a = plan_to_json(from), b = plan_to_json(to);
   json added = b;
-  static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses", "neighbours",
-                                 "routes",     "rules",   "files", "processes"};
+  static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses",
+                                 "neighbours", "rules",   "files", "processes"};
   for (const char* list : kLists) {
     std::set<std::string> before, after;
     for (const auto& x : a[list]) before.insert(x.dump());
@@ -54,7 +85,9 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
     }
   }
   added["nftables"] = json::array();
+  added["routes"] = json::array();
   d.added = plan_from_json(added);
+  diff_routes(from, to, d);
 
   std::map<std::string, const NftTable*> old_tables;
   for (const auto& n : from.nft) old_tables[n.ns] = &n.table;
@@ -87,6 +120,15 @@ std::string diff_to_text(const PlanDiff& d) {
     if (!change.cleanup.empty())
       out += "# then, folding staged elements in " + ns + "\n" + change.cleanup;
   }
+  auto routes = [&](const char* title, const std::vector<RoutePlan>& rs) {
+    if (rs.empty()) return;
+    Plan only;
+    only.routes = rs;
+    std::string text = plan_to_text(only);
+    out += std::string("# ") + title + "\n" + text.substr(text.find('\n') + 1);
+  };
+  routes("routes to replace in place", d.replaced_routes);
+  routes("routes to remove", d.removed_routes);
   for (const auto& u : d.unsupported) out += "# cannot apply live: " + u + "\n";
   return out;
 }

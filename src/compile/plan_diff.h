@@ -12,6 +12,10 @@ namespace vpcemu {
 struct PlanDiff {
   Plan added;  // objects to create, including whole nft tables of new namespaces
   std::vector<std::pair<std::string, NftChange>> nft_changes;  // ns → its nft change
+  // Routes of the same namespace, table, destination and metric that changed (ReplaceRoute,
+  // a moved Elastic IP), and routes that are gone (DeleteRoute): both live.
+  std::vector<RoutePlan> replaced_routes;
+  std::vector<RoutePlan> removed_routes;
   std::vector<std::string> unsupported;  // removals and changes that cannot be applied live
   bool empty() const;
 };

@@ -198,13 +198,32 @@ void NlSocket::rate_limit(int ifindex, const std::string& dev, uint64_t rate_bps
   end(nlh);
 }
 
-void NlSocket::route(const Route& r) {
-  std::string what = "RTM_NEWROUTE " + std::string(r.blackhole ? "blackhole " : "") + r.dst.str();
+void NlSocket::route_delete(const Route& r) {
+  nlmsghdr* nlh = begin(RTM_DELROUTE, 0,
+                        "RTM_DELROUTE " + r.dst.str() + " metric " + std::to_string(r.metric) +
+                            " table " + std::to_string(r.table) + " in ns " + ns_);
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = af(r.dst.family());
+  rtm->rtm_dst_len = static_cast<uint8_t>(r.dst.prefix);
+  rtm->rtm_table =
+      r.table < 256 ? static_cast<uint8_t>(r.table) : static_cast<uint8_t>(RT_TABLE_UNSPEC);
+  rtm->rtm_scope = RT_SCOPE_NOWHERE;  // any scope
+  mnl_attr_put_u32(nlh, RTA_TABLE, r.table);
+  if (r.dst.prefix > 0) put_addr(nlh, RTA_DST, r.dst.network());
+  mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
+  end(nlh);
+}
+
+void NlSocket::route(const Route& r, RouteMode mode) {
+  const bool replace = mode == RouteMode::kReplace;
+  std::string what = std::string(replace ? "RTM_NEWROUTE (replace) " : "RTM_NEWROUTE ") +
+                     (r.blackhole ? "blackhole " : "") + r.dst.str();
   if (r.via) what += " via " + r.via->str();
   if (!r.dev.empty()) what += " dev " + r.dev;
   if (r.metric) what += " metric " + std::to_string(r.metric);
   what += " table " + std::to_string(r.table) + " in ns " + ns_;
-  nlmsghdr* nlh = begin(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, std::move(what));
+  nlmsghdr* nlh =
+      begin(RTM_NEWROUTE, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL), std::move(what));
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
   rtm->rtm_family = af(r.dst.family());
   rtm->rtm_dst_len = static_cast<uint8_t>(r.dst.prefix);

@@ -47,7 +47,12 @@ class NlSocket {
     bool onlink = false;
     uint32_t metric = 0;
   };
-  void route(const Route& r);
+  // kCreate fails if the route exists; kReplace changes the route of the same table,
+  // destination and metric in one step (AWS's ReplaceRoute), or creates it.
+  enum class RouteMode { kCreate, kReplace };
+  void route(const Route& r, RouteMode mode = RouteMode::kCreate);
+  // Deletes the route of r's table, destination and metric.
+  void route_delete(const Route& r);
   struct Rule {
     uint32_t priority = 0;
     std::optional<uint32_t> fwmark;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "compile/compile.h"
+#include "compile/plan_diff.h"
 #include "compile/plan_json.h"
 #include "helpers.h"
 
@@ -254,4 +255,46 @@ TEST_CASE("route propagation: static VPN routes below a table's own, BGP through
     CHECK(after_main == 4);
     CHECK(tuns == 4);
   }
+}
+
+TEST_CASE("a changed route is replaced in place, a missing one removed, both live") {
+  const std::string yaml = R"(name: t
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    internet_gateway: true
+    subnets:
+      pub: { cidr: 10.0.1.0/24, route_table: public }
+      priv: { cidr: 10.0.2.0/24, route_table: private }
+    route_tables:
+      public:
+        routes:
+          - { destination: 0.0.0.0/0, target: internet_gateway }
+      private:
+        routes:
+          - { destination: 0.0.0.0/0, target: nat_gateway/a }
+          - { destination: 10.9.0.0/16, target: blackhole }
+    nat_gateways:
+      a: { subnet: pub }
+      b: { subnet: pub }
+)";
+  auto plan_of = [](const std::string& text) {
+    auto r = parse_scenario_text(text, "t.yaml");
+    validate(r.scenario, r.diags);
+    REQUIRE_FALSE(r.diags.has_errors());
+    return compile(r.scenario, "/s");
+  };
+  std::string changed = yaml;
+  changed.replace(changed.find("nat_gateway/a"), 13, "nat_gateway/b");
+  changed.erase(changed.find("          - { destination: 10.9.0.0/16"));
+  changed += "    nat_gateways:\n      a: { subnet: pub }\n      b: { subnet: pub }\n";
+  PlanDiff d = diff_plans(plan_of(yaml), plan_of(changed));
+  INFO(diff_to_text(d));
+  CHECK(d.unsupported.empty());
+  REQUIRE(d.replaced_routes.size() == 1);
+  CHECK(d.replaced_routes[0].dst.str() == "0.0.0.0/0");
+  CHECK(d.replaced_routes[0].dev.rfind("n-b", 0) == 0);
+  REQUIRE(d.removed_routes.size() == 1);
+  CHECK(d.removed_routes[0].type == RouteType::kBlackhole);
+  CHECK(d.added.routes.empty());
 }
