@@ -56,7 +56,15 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
     shown.push_back(e.to + (e.to == s.dst.str() ? "" : " (" + s.dst.str() + ")"));
   }
   auto results = run_probes(specs, timeout_ms);
-  json out = {{"scenario", sc->name}, {"results", json::array()}};
+  json out = {{"scenario", sc->name}, {"results", json::array()}, {"time_scale", sc->time_scale}};
+  // AWS's timeouts are not AWS's while the scale is on: say so before any verdict.
+  if (sc->time_scale != 1.0 && format != "json") {
+    char note[160];
+    snprintf(note, sizeof(note),
+             "# time_scale %g: AWS's timeouts are scaled (NAT gateway idle %d s, not 350 s)\n",
+             sc->time_scale, sc->scaled(350));
+    fputs(note, stdout);
+  }
   int passed = 0, failed = 0;
   for (size_t i = 0; i < specs.size(); ++i) {
     const auto& e = sc->expects[i];

@@ -14,6 +14,9 @@ void nat_gateways(CompileContext& cx, VpcRouter& r) {
     const Ipv4 ip = cx.addr.nat_private.at(nat_key(vpc.name, nname));
     std::string nns = ns_name(cx.sc.name, "nat", vpc.name + "." + nname);
     cx.add_ns(nns, "nat-gateway", "NAT gateway " + nname + " of vpc " + vpc.name, true);
+    // AWS: a TCP connection idle for 350 s is gone (nat_forward answers its next packet RST).
+    cx.sysctl(nns, "net/netfilter/nf_conntrack_tcp_timeout_established",
+              std::to_string(cx.sc.scaled(350)));
     std::string port = cx.unique_ifname(r.ns, "n-", nname);
     r.nat_port[nname] = port;
     cx.eni_namespace(r.ns, nns, port, scidr, ip, "ENI of NAT gateway " + nname, kMtuInternet);
@@ -77,8 +80,13 @@ void nat64_translator(CompileContext& cx, const VpcRouter& r, const std::string&
 // What a NAT gateway forwards: what belongs to a connection it has, and new connections from
 // the VPC (with NAT64: from its IPv6 block into the translator, and out of the translator).
 std::vector<std::string> nat_forward(const Cidr& vpc_cidr, const std::optional<IpPrefix>& nat64) {
-  std::vector<std::string> rules = {"ct state established,related accept",
-                                    "ct state new ip saddr " + vpc_cidr.str() + " accept"};
+  std::vector<std::string> rules = {
+      "ct state established,related accept",
+      // A TCP packet of a connection the gateway no longer has (idle past its timeout) is
+      // answered with a reset, as AWS's NAT gateway does; only a SYN opens a connection.
+      "ct state new ip saddr " + vpc_cidr.str() +
+          " tcp flags & (syn | rst) == 0 counter reject with tcp reset",
+      "ct state new ip saddr " + vpc_cidr.str() + " accept"};
   if (nat64) {
     rules.push_back("ct state new ip6 saddr " + nat64->str() + " ip6 daddr " + kNat64Prefix.str() +
                     " oifname \"nat64\" accept");

@@ -14,6 +14,14 @@ namespace vpcemu::compiling {
 VpcRouter vpc_router(CompileContext& cx, const Vpc& vpc) {
   VpcRouter r{vpc, ns_name(cx.sc.name, "vpc", vpc.name)};
   cx.add_ns(r.ns, "router", "vpc " + vpc.name, true);
+  // Security groups' connection tracking, AWS's defaults (EC2 guide, connection tracking
+  // timeouts): TCP established 5 days, UDP 30 s, a UDP stream 180 s, ICMP 30 s.
+  for (const auto& [key, seconds] : std::initializer_list<std::pair<const char*, int>>{
+           {"nf_conntrack_tcp_timeout_established", 432000},
+           {"nf_conntrack_udp_timeout", 30},
+           {"nf_conntrack_udp_timeout_stream", 180},
+           {"nf_conntrack_icmp_timeout", 30}})
+    cx.sysctl(r.ns, std::string("net/netfilter/") + key, std::to_string(cx.sc.scaled(seconds)));
 
   // Route tables: Linux table (and fwmark) 100 + index in name order.
   uint32_t next = kTableBase;

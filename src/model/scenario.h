@@ -450,6 +450,9 @@ struct Scenario {
   SourceSpan name_span;
   std::string region = "us-east-1";  // names, metadata; one region per scenario
   SourceSpan region_span;
+  // Every AWS timeout (NAT gateway idle, connection tracking) multiplied by this, for fast tests.
+  double time_scale = 1.0;
+  SourceSpan time_scale_span;
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, InternetHost> hosts;
   std::map<std::string, Peering> peerings;
@@ -501,6 +504,12 @@ struct Scenario {
 
   // Instances across all VPCs, by name (names are unique across the scenario).
   const Instance* find_instance(const std::string& name) const;
+
+  // A timeout of AWS's in seconds, scaled by time_scale (at least 1 s).
+  int scaled(int seconds) const {
+    const double s = seconds * time_scale + 0.5;
+    return s < 1 ? 1 : static_cast<int>(s);
+  }
 
   // A subnet's availability zone: its own, or the region's first.
   std::string zone_of(const Subnet& s) const {

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -27,9 +28,9 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
   }
   sc.services = builtin_services();
   rd.each_key(root, "the scenario",
-              {"name", "region", "vpcs", "internet", "peerings", "services", "endpoint_services",
-               "onprem", "vpn_connections", "direct_connects", "transit_gateways",
-               "client_vpn_endpoints", "private_hosted_zones", "expect"},
+              {"name", "region", "time_scale", "vpcs", "internet", "peerings", "services",
+               "endpoint_services", "onprem", "vpn_connections", "direct_connects",
+               "transit_gateways", "client_vpn_endpoints", "private_hosted_zones", "expect"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "name") {
                   sc.name_span = rd.span(v, ks);
@@ -43,6 +44,20 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
                                    "': use 1-32 characters of a-z, 0-9 and '-', starting with a "
                                    "letter or digit");
                   }
+                } else if (k == "time_scale") {
+                  sc.time_scale_span = rd.span(v, ks);
+                  auto s = rd.scalar(v, k, ks);
+                  if (!s) return;
+                  char* end = nullptr;
+                  const double x = std::strtod(s->c_str(), &end);
+                  if (end != s->c_str() + s->size() || !(x > 0) || x > 1)
+                    rd.d.error(
+                        sc.time_scale_span,
+                        "time_scale must be a number above 0 and at most 1 (0.01 makes AWS's "
+                        "350 s NAT idle timeout 3.5 s), found '" +
+                            *s + "'");
+                  else
+                    sc.time_scale = x;
                 } else if (k == "region") {
                   rd.into(v, k, ks, sc.region, sc.region_span);
                 } else if (k == "vpcs") {

@@ -82,6 +82,8 @@ const Case kCases[] = {
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/30 "
      "}\n",
      6, "is a /30"},
+    {"a time scale above 1", "name: t\ntime_scale: 2\n", 2,
+     "time_scale must be a number above 0 and at most 1"},
     {"a region that is not a region name", "name: t\nregion: europe\n", 2,
      "region 'europe' is not an AWS region name; write one like us-east-1"},
     {"an availability zone of another region",
