@@ -115,6 +115,7 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
     x["public_ip"] = e.public_ip ? json(e.public_ip->str()) : json(nullptr);
     if (e.kind == "instance") x["security_groups"] = e.security_groups;
     if (e.ipv6) x["ipv6"] = e.ipv6->str();
+    if (!e.availability_zone.empty()) x["availability_zone"] = e.availability_zone;
     j["endpoints"].push_back(x);
   }
   j["tunnels"] = json::array();

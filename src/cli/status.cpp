@@ -52,15 +52,16 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
                 << " namespaces)";
     std::cout << "\n  source " << s["source"].get<std::string>() << "\n";
     if (!s.contains("endpoints")) continue;
-    printf("  %-20s %-9s %-12s %-14s %-16s %-16s %s\n", "NAME", "KIND", "VPC", "SUBNET", "PRIVATE",
-           "PUBLIC", "GROUPS");
+    printf("  %-20s %-9s %-12s %-14s %-15s %-16s %-16s %s\n", "NAME", "KIND", "VPC", "SUBNET",
+           "ZONE", "PRIVATE", "PUBLIC", "GROUPS");
     for (const auto& e : s["endpoints"]) {
       std::string groups;
       for (const auto& g : e.value("security_groups", json::array()))
         groups += (groups.empty() ? "" : ",") + g.get<std::string>();
-      printf("  %-20s %-9s %-12s %-14s %-16s %-16s %s\n", e["name"].get<std::string>().c_str(),
-             e["kind"].get<std::string>().c_str(), e.value("vpc", "-").c_str(),
-             e.value("subnet", "-").c_str(),
+      printf("  %-20s %-9s %-12s %-14s %-15s %-16s %-16s %s\n",
+             e["name"].get<std::string>().c_str(), e["kind"].get<std::string>().c_str(),
+             e.value("vpc", "-").c_str(), e.value("subnet", "-").c_str(),
+             e.value("availability_zone", "-").c_str(),
              e["private_ip"].is_null() ? "-" : e["private_ip"].get<std::string>().c_str(),
              e["public_ip"].is_null() ? "-" : e["public_ip"].get<std::string>().c_str(),
              groups.empty() ? "-" : groups.c_str());

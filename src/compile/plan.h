@@ -150,6 +150,7 @@ struct EndpointInfo {
   std::vector<std::string> security_groups;  // instances: the ENI's groups
   std::string resolv_conf;                   // instances: their resolv.conf in the plan's files
   std::optional<IpAddr> ipv6;                // instances and hosts with an IPv6 address
+  std::string availability_zone;             // instances: their subnet's
 };
 
 struct GatewayInfo {

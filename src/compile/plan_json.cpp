@@ -99,6 +99,7 @@ json endpoint_to_json(const EndpointInfo& e) {
   if (!e.security_groups.empty()) x["security_groups"] = e.security_groups;
   if (!e.resolv_conf.empty()) x["resolv_conf"] = e.resolv_conf;
   if (e.ipv6) x["ipv6"] = e.ipv6->str();
+  if (!e.availability_zone.empty()) x["availability_zone"] = e.availability_zone;
   return x;
 }
 
@@ -193,6 +194,7 @@ EndpointInfo endpoint_from_json(const json& e) {
   x.security_groups = e.value("security_groups", std::vector<std::string>{});
   x.resolv_conf = e.value("resolv_conf", "");
   if (e.contains("ipv6")) x.ipv6 = IpAddr::parse(e.at("ipv6").get<std::string>());
+  x.availability_zone = e.value("availability_zone", "");
   return x;
 }
 

@@ -93,8 +93,8 @@ void instances(CompileContext& cx, VpcRouter& r) {
     if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end()) pub = p->second;
     const std::string resolv =
         ip ? state_paths::resolv_conf(vpc.name) : state_paths::resolv_conf_ipv6(vpc.name);
-    cx.plan.endpoints.push_back(
-        {iname, "instance", ins, vpc.name, in.subnet, ip, pub, effective_groups(in), resolv, v6});
+    cx.plan.endpoints.push_back({iname, "instance", ins, vpc.name, in.subnet, ip, pub,
+                                 effective_groups(in), resolv, v6, cx.sc.zone_of(sub)});
     if (!in.run.empty()) cx.plan.processes.push_back({ins, iname, in.run, cx.dir, resolv});
   }
 }

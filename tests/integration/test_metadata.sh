@@ -59,6 +59,9 @@ nic=http://169.254.169.254/latest/meta-data/network/interfaces/macs/$mac
 doc=$(imds a http://169.254.169.254/latest/dynamic/instance-identity/document)
 [[ $($PY -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["region"], d["privateIp"], d["instanceId"][:2])' "$doc") == "eu-west-2 10.0.1.10 i-" ]] ||
   fail "identity document: $doc"
+[[ $(vpcemu status "$name" --format json | $PY -c 'import json,sys; print(" ".join(e["availability_zone"] for e in json.load(sys.stdin)["endpoints"] if e["kind"] == "instance"))') == "eu-west-2b eu-west-2a" ]] ||
+  fail "status does not show the instances' availability zones"
+[[ $(vpcemu status "$name") == *"eu-west-2b"* ]] || fail "status (text) shows no zone"
 pass "a's metadata: mac of eth0 ($mac), its subnet, vpc and groups, public address, hostname, identity document"
 
 if $PY -c 'import botocore' 2>/dev/null; then
