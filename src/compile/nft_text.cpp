@@ -16,6 +16,8 @@ const char* kind_word(NftObject::Kind k) {
       return "set";
     case NftObject::Kind::kMap:
       return "map";
+    case NftObject::Kind::kCtTimeout:
+      return "ct timeout";
   }
   return "?";
 }

@@ -8,7 +8,9 @@
 namespace vpcemu {
 
 struct NftObject {
-  enum class Kind { kChain, kSet, kMap };
+  // kCtTimeout: a conntrack timeout policy; its spec is the policy ("protocol tcp; l3proto ip;
+  // policy = { established: 60 }"), rules attach it with `ct timeout set "NAME"`.
+  enum class Kind { kChain, kSet, kMap, kCtTimeout };
   Kind kind = Kind::kChain;
   std::string name;
   std::string spec;  // chain: "type filter hook ...; policy drop;"; set/map: "type ...;"

@@ -179,6 +179,47 @@ void compile_vpc(CompileContext& cx, const Vpc& vpc) {
   metadata(cx, vpc, r.ns);
 }
 
+// ENIs with connection tracking timeouts of their own: a conntrack timeout policy per ENI,
+// protocol and family, attached to the flows it starts or receives by their first packet,
+// after conntrack has made the entry and before it confirms it (the kernel ignores `ct timeout
+// set` before conntrack, at raw priority). AWS: the timeouts apply to the ENI's flows in both
+// directions. Scaled by time_scale.
+void connection_tracking(CompileContext& cx, const VpcRouter& r, NftTable& t) {
+  using Kind = NftObject::Kind;
+  std::vector<std::string> rules;
+  for (const auto& [iname, in] : r.vpc.instances) {
+    const auto& c = in.connection_tracking;
+    if (!c.tcp_established && !c.udp_stream && !c.udp) continue;
+    std::vector<std::pair<const char*, IpAddr>> addrs;  // family word, address
+    if (auto a = cx.addr.private_ip.find(iname); a != cx.addr.private_ip.end())
+      addrs.push_back({"ip", a->second});
+    if (auto a = cx.addr.ipv6.find(iname); a != cx.addr.ipv6.end())
+      addrs.push_back({"ip6", a->second});
+    for (const auto& [fam, addr] : addrs) {
+      const std::string base = "ct-" + iname + (std::string(fam) == "ip6" ? "-6" : "");
+      auto policy = [&](const char* proto, const std::string& states) {
+        const std::string name = base + "-" + proto;
+        t.objects.push_back({Kind::kCtTimeout,
+                             name,
+                             std::string("protocol ") + proto + "; l3proto " + fam +
+                                 "; policy = { " + states + " };",
+                             {}});
+        for (const char* dir : {"saddr", "daddr"})
+          rules.push_back(std::string(fam) + " " + dir + " " + addr.str() + " meta l4proto " +
+                          proto + " ct timeout set \"" + name + "\"");
+      };
+      if (c.tcp_established)
+        policy("tcp", "established: " + std::to_string(cx.sc.scaled(*c.tcp_established)));
+      if (c.udp_stream || c.udp)
+        policy("udp", "unreplied: " + std::to_string(cx.sc.scaled(c.udp.value_or(30))) +
+                          ", replied: " + std::to_string(cx.sc.scaled(c.udp_stream.value_or(180))));
+    }
+  }
+  if (!rules.empty())
+    t.objects.push_back({Kind::kChain, "connection-tracking",
+                         "type filter hook prerouting priority mangle; policy accept;", rules});
+}
+
 // The VPC router's table: ingress port → route table mark, AWS's source/destination check
 // (an ENI may only send from its own address), then security groups and NACLs.
 void router_rules(CompileContext& cx, const VpcRouter& r) {
@@ -284,6 +325,7 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
     t.objects.push_back({Kind::kChain, "dns64",
                          "type nat hook prerouting priority dstnat; policy accept;", dns64_rules});
   security_objects(vpc, enis, cx.members, cx.sc.services, t);
+  connection_tracking(cx, r, t);
   cx.plan.nft.push_back({rns, std::move(t)});
 }
 

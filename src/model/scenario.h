@@ -156,6 +156,12 @@ struct Instance {
     int hop_limit = 1;             // http_put_response_hop_limit, 1-64
     SourceSpan span;
   } metadata;
+  // The ENI's connection tracking timeouts (seconds; unset: AWS's defaults, 432000, 180, 30).
+  struct ConnectionTracking {
+    std::optional<int> tcp_established;  // 60-432000
+    std::optional<int> udp_stream;       // 60-180
+    std::optional<int> udp;              // 30-60
+  } connection_tracking;
 };
 
 struct NatGateway {

@@ -180,10 +180,24 @@ void parse_metadata(Reader& rd, Instance::Metadata& m, const YAML::Node& v, Sour
               });
 }
 
+// An ENI's connection tracking timeouts, within AWS's ranges.
+void parse_connection_tracking(Reader& rd, Instance::ConnectionTracking& c, const YAML::Node& v) {
+  rd.each_key(v, "connection_tracking",
+              {"tcp_established_timeout", "udp_stream_timeout", "udp_timeout"},
+              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                if (k == "tcp_established_timeout")
+                  c.tcp_established = rd.number(x, k, ks, 60, 432000);
+                else if (k == "udp_stream_timeout")
+                  c.udp_stream = rd.number(x, k, ks, 60, 180);
+                else
+                  c.udp = rd.number(x, k, ks, 30, 60);
+              });
+}
+
 void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
   rd.each_key(node, "instance '" + in.name + "'",
               {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
-               "security_groups", "metadata"},
+               "security_groups", "metadata", "connection_tracking"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "subnet") {
                   rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
@@ -207,6 +221,8 @@ void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
                   parse_run(rd, in, v, ks);
                 } else if (k == "metadata") {
                   parse_metadata(rd, in.metadata, v, ks);
+                } else if (k == "connection_tracking") {
+                  parse_connection_tracking(rd, in.connection_tracking, v);
                 } else if (k == "security_groups") {
                   if (!v.IsSequence()) {
                     rd.d.error(rd.span(v, ks),

@@ -66,3 +66,57 @@ mapfile -t lines <<<"$out"
 resets=$(in_ns "$name.nat.prod.nat-a" nft list chain inet vpcemu forward | grep 'reject with tcp reset' | grep -o 'packets [0-9]*' | awk '{print $2}')
 (( resets >= 1 )) || fail "the reset did not come from the NAT gateway (its reset rule counted $resets)"
 pass "through the NAT gateway: used after 2 s it lives; idle 6 s (> 3.5 s) its next packet gets a reset (${lines[2]#reset } s)"
+
+# An ENI's own connection tracking timeout: idle past it, the flow is new again, and what the
+# instance sends first must pass its group's egress rules (none here), as in AWS.
+name2=$(uname_for timeouts2)
+f2=$(scenario_text "$name2" <<'YAML'
+name: x
+time_scale: 0.05
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    internet_gateway: true
+    subnets:
+      pub: { cidr: 10.0.1.0/24, route_table: public }
+    route_tables:
+      public:
+        routes:
+          - { destination: 0.0.0.0/0, target: internet_gateway }
+    security_groups:
+      in-only:
+        ingress:
+          - { protocol: tcp, ports: 7000, source: 0.0.0.0/0 }
+        egress: []
+    instances:
+      short: { subnet: pub, private_ip: 10.0.1.10, elastic_ip: 198.51.100.70, security_groups: [in-only],
+               connection_tracking: { tcp_established_timeout: 60 } }
+      steady: { subnet: pub, private_ip: 10.0.1.11, elastic_ip: 198.51.100.71, security_groups: [in-only] }
+internet:
+  hosts:
+    client: { ip: 198.51.100.20 }
+YAML
+)
+up "$f2"
+# pushed WHO: the server on WHO says hello at once and again after 5 s idle; prints what the
+# client got.
+pushed() {
+  vpcemu exec "$1" -- timeout 10 python3 -c '
+import socket, time; s = socket.create_server(("", 7000)); c, _ = s.accept()
+c.sendall(b"hello "); time.sleep(5); c.sendall(b"again")' 2>/dev/null &
+  local srv=$!
+  sleep 0.3
+  vpcemu exec client -- python3 -c '
+import socket, sys; c = socket.create_connection((sys.argv[1], 7000), 2); c.settimeout(7); got = b""
+try:
+    while len(got) < 11:
+        d = c.recv(100)
+        if not d: break
+        got += d
+except socket.timeout: pass
+print(got.decode())' "$2"
+  wait $srv || true
+}
+[[ $(pushed steady 198.51.100.71) == "hello again" ]] || fail "the default tracking (5 days) lost the idle flow"
+[[ $(pushed short 198.51.100.70) == "hello " ]] || fail "tcp_established_timeout 60 (3 s here) did not end the idle flow's tracking"
+pass "connection_tracking: tcp_established_timeout 60 (x0.05 = 3 s): after 5 s idle the instance's next send meets its egress rules (none) and is dropped; with AWS's default it arrives"

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "compile/compile.h"
+#include "compile/nft_text.h"
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
 #include "helpers.h"
@@ -297,4 +298,31 @@ vpcs:
   REQUIRE(d.removed_routes.size() == 1);
   CHECK(d.removed_routes[0].type == RouteType::kBlackhole);
   CHECK(d.added.routes.empty());
+}
+
+TEST_CASE("an ENI's connection tracking timeouts become ct timeout policies on its flows") {
+  auto r = parse_scenario_text(R"(name: t
+time_scale: 0.5
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    subnets:
+      a: { cidr: 10.0.1.0/24 }
+    instances:
+      x: { subnet: a, private_ip: 10.0.1.10,
+           connection_tracking: { tcp_established_timeout: 120, udp_timeout: 40 } }
+)",
+                               "t.yaml");
+  validate(r.scenario, r.diags);
+  REQUIRE_FALSE(r.diags.has_errors());
+  Plan p = compile(r.scenario, "/s");
+  std::string script;
+  for (const auto& n : p.nft)
+    if (n.ns == "t.vpc.prod") script = nft_full_script(n.table);
+  INFO(script);
+  CHECK(script.find("add ct timeout inet vpcemu ct-x-tcp { protocol tcp; l3proto ip; policy = { "
+                    "established: 60 }; }") != std::string::npos);
+  CHECK(script.find("policy = { unreplied: 20, replied: 90 }") != std::string::npos);
+  CHECK(script.find("ip daddr 10.0.1.10 meta l4proto tcp ct timeout set \"ct-x-tcp\"") !=
+        std::string::npos);
 }

@@ -96,6 +96,11 @@ const Case kCases[] = {
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 "
      "}\n    instances:\n      x: { subnet: a, metadata: { tokens: v2 } }\n",
      8, "tokens must be required (IMDSv2 only) or optional (IMDSv1 too), found 'v2'"},
+    {"a UDP stream timeout past AWS's 180 s",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 "
+     "}\n    instances:\n      x: { subnet: a, connection_tracking: { udp_stream_timeout: 300 } "
+     "}\n",
+     8, "udp_stream_timeout must be a whole number from 60 to 180, found '300'"},
     {"metadata hop limit past 64",
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/24 "
      "}\n    instances:\n      x:\n        subnet: a\n        metadata: { hop_limit: 65 }\n",
