@@ -27,6 +27,26 @@ namespace vpcemu {
 
 namespace {
 
+// A netlink socket inside a namespace, with the namespace's ifname → ifindex map.
+struct NsSocket {
+  NlSocket sock;
+  std::map<std::string, int> index;
+  int of(const std::string& dev) const {
+    auto it = index.find(dev);
+    return it == index.end() ? 0 : it->second;  // 0: the kernel names the missing device
+  }
+};
+
+Result<NsSocket> ns_socket(const std::string& ns) {
+  auto fd = netns_open(ns);
+  if (!fd) return fd.error();
+  auto sock = NlSocket::open_in(fd->get(), ns);
+  if (!sock) return sock.error();
+  auto idx = sock->link_indexes();
+  if (!idx) return idx.error();
+  return NsSocket{std::move(*sock), std::move(*idx)};
+}
+
 NlSocket::Route netlink_route(const RoutePlan& r, int oif) {
   NlSocket::Route x;
   x.table = r.table;
@@ -314,24 +334,21 @@ class Applier {
   Status configure_device(const std::string& ns, const std::string& ifname, const Cidr& address,
                           const std::vector<IpPrefix>& routes,
                           std::optional<NlSocket::Rule> rule = std::nullopt) {
-    auto nsfd = netns_open(ns);
-    if (!nsfd) return nsfd.error();
-    auto nl = NlSocket::open_in(nsfd->get(), ns);
-    if (!nl) return nl.error();
-    auto idx = nl->link_indexes();
-    if (!idx) return idx.error();
-    int ifindex = idx->count(ifname) ? idx->at(ifname) : 0;
-    nl->address(ifindex, ifname, address);
-    nl->link_up(ifname);
+    auto s = ns_socket(ns);
+    if (!s) return s.error();
+    NlSocket& nl = s->sock;
+    const int ifindex = s->of(ifname);
+    nl.address(ifindex, ifname, address);
+    nl.link_up(ifname);
     for (const auto& r : routes) {
       NlSocket::Route x;
       x.dst = r;
       x.oif = ifindex;
       x.dev = ifname;
-      nl->route(x);
+      nl.route(x);
     }
-    if (rule) nl->rule(*rule);
-    return nl->flush();
+    if (rule) nl.rule(*rule);
+    return nl.flush();
   }
 
   // The TUN device a daemon holds open: /proc/PID/fdinfo of its /dev/net/tun names it.
@@ -561,20 +578,13 @@ Status apply_route_changes(const std::vector<RoutePlan>& replaced,
   for (const auto& r : removed) by_ns[r.ns].second.push_back(&r);
   for (const auto& [ns, change] : by_ns) {
     auto t = Clock::now();
-    auto fd = netns_open(ns);
-    if (!fd) return fd.error();
-    auto sock = NlSocket::open_in(fd->get(), ns);
-    if (!sock) return sock.error();
-    auto idx = sock->link_indexes();
-    if (!idx) return idx.error();
+    auto s = ns_socket(ns);
+    if (!s) return s.error();
     // One batch per namespace: replacements in place (NLM_F_REPLACE), then the removals.
-    for (const RoutePlan* r : change.first) {
-      auto it = idx->find(r->dev);
-      sock->route(netlink_route(*r, it == idx->end() ? 0 : it->second),
-                  NlSocket::RouteMode::kReplace);
-    }
-    for (const RoutePlan* r : change.second) sock->route_delete(netlink_route(*r, 0));
-    if (auto s = sock->flush(); !s) return s;
+    for (const RoutePlan* r : change.first)
+      s->sock.route(netlink_route(*r, s->of(r->dev)), NlSocket::RouteMode::kReplace);
+    for (const RoutePlan* r : change.second) s->sock.route_delete(netlink_route(*r, 0));
+    if (auto f = s->sock.flush(); !f) return f;
     progress("  routes in " + ns + ": " + std::to_string(change.first.size()) + " replaced, " +
              std::to_string(change.second.size()) + " removed (" + std::to_string(ms_since(t)) +
              " ms)");
