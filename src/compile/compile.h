@@ -48,6 +48,9 @@ inline const Ipv4 kNat64Tayga{0xC0000081};           // 192.0.0.129
 inline const Ipv4 kNat64Host{0xC0000001};            // 192.0.0.1
 inline const IpAddr kNat64TaygaIpv6 = *IpAddr::parse("fd00:64::1");
 
+// The emulated internet's public DNS resolver, in its router (never leaves the scenario).
+inline const Ipv4 kPublicResolver{0xA9FE0135};  // 169.254.1.53
+
 // The instance metadata service's addresses, in every VPC router.
 inline const Ipv4 kMetadataIpv4{0xA9FEA9FE};  // 169.254.169.254
 inline const IpAddr kMetadataIpv6 = *IpAddr::parse("fd00:ec2::254");

@@ -1,12 +1,53 @@
 // The emulated internet: its router namespace, the hosts on it, and the emulated AWS public
 // services (an HTTP responder each, reached through links that remember where a request came in).
 #include "compile/constructs.h"
+#include "compile/state_paths.h"
 
 namespace vpcemu::compiling {
+
+namespace {
+
+// Public DNS on the emulated internet (dnsmasq in its router on kPublicResolver): the services'
+// names and the public DNS names of instances in VPCs with enable_dns_hostnames, answered with
+// public addresses (inside their VPC the same names give the private address), NXDOMAIN for
+// anything else. Internet and office hosts use it.
+void public_dns(CompileContext& cx) {
+  std::string hosts;
+  for (const auto& [_, svc] : cx.sc.services) {
+    hosts += svc.address().str();
+    for (const auto& n : svc.dns_names) hosts += " " + n;
+    hosts += "\n";
+  }
+  for (const auto& [_, vpc] : cx.sc.vpcs) {
+    if (!vpc.enable_dns_hostnames) continue;
+    for (const auto& [iname, _] : vpc.instances)
+      if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end())
+        hosts += p->second.str() + " " + public_dns_name(p->second, cx.sc.region) + "\n";
+  }
+  const std::string dir = state_paths::public_dns_dir();
+  cx.plan.files.push_back({dir + "/hosts", hosts});
+  cx.plan.files.push_back(
+      {state_paths::internet_resolv_conf(), "nameserver " + kPublicResolver.str() + "\n"});
+  cx.plan.addrs.push_back({cx.inet_ns, "lo", Cidr{kPublicResolver, 32}});
+  cx.plan.processes.push_back(
+      {cx.inet_ns,
+       "dns-internet",
+       {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+        "--no-poll", "--bind-interfaces", "--listen-address=" + kPublicResolver.str(),
+        "--hostsdir=" + std::string(state_paths::kStatePrefix) + dir, "--local=/#/",
+        "--pid-file=", "--log-facility=-", "--user=root"},
+       "/",
+       "",
+       {},
+       true});
+}
+
+}  // namespace
 
 void internet(CompileContext& cx) {
   cx.inet_ns = ns_name(cx.sc.name, "net", "internet");
   cx.add_ns(cx.inet_ns, "internet", "the emulated internet", true);
+  public_dns(cx);
 }
 
 void host(CompileContext& cx, const InternetHost& h) {
@@ -14,7 +55,16 @@ void host(CompileContext& cx, const InternetHost& h) {
   cx.add_ns(ns, "host", "internet host " + h.name, false);
   const std::string port = cx.internet_stub(ns, h.name, *h.ip, "internet host " + h.name);
   if (h.ipv6) cx.ipv6_stub(cx.inet_ns, port, ns, "eth0", *h.ipv6, "internet host " + h.name);
-  cx.plan.endpoints.push_back({h.name, "host", ns, "", "", *h.ip, std::nullopt, {}, "", h.ipv6});
+  cx.plan.endpoints.push_back({h.name,
+                               "host",
+                               ns,
+                               "",
+                               "",
+                               *h.ip,
+                               std::nullopt,
+                               {},
+                               state_paths::internet_resolv_conf(),
+                               h.ipv6});
 }
 
 // The internet routes a VPC's /56 to its internet gateway. A connection that left through the

@@ -1,6 +1,7 @@
 // On-premises networks: an office router on the emulated internet that NATs its LAN, and a
 // namespace per LAN host.
 #include "compile/constructs.h"
+#include "compile/state_paths.h"
 
 namespace vpcemu::compiling {
 
@@ -22,8 +23,15 @@ void onprem(CompileContext& cx, const Onprem& o) {
     cx.stub_link(rns, ns, hname, *h.ip, kOnpremGateway, "eth0", "LAN of " + o.name + ": " + hname,
                  "default route to the office router");
     if (jumbo) cx.plan.veths.back().mtu = kMtuVpc;
-    cx.plan.endpoints.push_back(
-        {hname, "onprem-host", ns, "", o.name, *h.ip, std::nullopt, {}, ""});
+    cx.plan.endpoints.push_back({hname,
+                                 "onprem-host",
+                                 ns,
+                                 "",
+                                 o.name,
+                                 *h.ip,
+                                 std::nullopt,
+                                 {},
+                                 state_paths::internet_resolv_conf()});
   }
   NftTable t;
   t.objects.push_back(

@@ -54,6 +54,13 @@ inline std::string dns64_dir(const std::string& vpc) {
 inline std::string resolv_conf_ipv6(const std::string& vpc) {
   return "etc/vpc-" + vpc + "/resolv6.conf";  // for IPv6-only instances
 }
+// The emulated internet's public DNS, and the resolv.conf of internet and office hosts.
+inline std::string public_dns_dir() {
+  return "public-dns";
+}
+inline std::string internet_resolv_conf() {
+  return "etc/internet/resolv.conf";
+}
 // A VPC's instance metadata (the metadata service re-reads it when it changes).
 inline std::string metadata_file(const std::string& vpc) {
   return "imds/" + vpc + ".json";

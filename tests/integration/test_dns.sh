@@ -2,7 +2,8 @@
 # DNS names (ip-10-0-1-10.ec2.internal; <region>.compute.internal elsewhere) and never a bare
 # instance name (unless dns_instance_names opts in); with enable_dns_hostnames an instance's
 # public DNS name resolves to its private address inside the VPC (split horizon); a private
-# hosted zone answers in its VPCs (A and CNAME) and is NXDOMAIN in another; without
+# hosted zone answers in its VPCs (A and CNAME) and is NXDOMAIN in another and on the
+# internet, whose hosts resolve public names to public addresses; without
 # enable_dns_support nothing answers. Instances' resolv.conf points to the resolver, and a new
 # instance resolves as soon as a live `up` has added it.
 source "$(dirname "$0")/lib.sh"
@@ -72,13 +73,19 @@ private_hosted_zones:
       - { name: db, type: A, values: [10.0.2.10] }
       - { name: api-1, type: A, values: [10.0.1.10] }
       - { name: api, type: CNAME, values: [api-1.corp.internal] }
+internet:
+  hosts:
+    outsider: { ip: 198.51.100.20 }
 YAML
 )
 up "$f2"
 [[ $(ans web ec2-198-51-100-7.eu-west-2.compute.amazonaws.com) == 10.0.1.10 ]] ||
   fail "the public DNS name inside the VPC: $(ans web ec2-198-51-100-7.eu-west-2.compute.amazonaws.com)"
 [[ $(ans web ip-10-0-1-10.eu-west-2.compute.internal) == 10.0.1.10 ]] || fail "eu-west-2's private name"
-pass "eu-west-2: ip-10-0-1-10.eu-west-2.compute.internal; the public name resolves to the private address inside (split horizon)"
+[[ $(ans outsider ec2-198-51-100-7.eu-west-2.compute.amazonaws.com) == 198.51.100.7 ]] ||
+  fail "the public DNS name outside: $(ans outsider ec2-198-51-100-7.eu-west-2.compute.amazonaws.com)"
+[[ $(status outsider db.corp.internal) == "status: NXDOMAIN" ]] || fail "the private zone answered on the internet"
+pass "eu-west-2: ip-10-0-1-10.eu-west-2.compute.internal; the public name gives the private address inside and the public one on the internet (split horizon)"
 [[ $(ans web db.corp.internal) == 10.0.2.10 ]] || fail "db.corp.internal in prod"
 [[ $(ans web api.corp.internal | tr '\n' ' ') == "api-1.corp.internal. 10.0.1.10 " ]] ||
   fail "api.corp.internal's CNAME: $(ans web api.corp.internal)"
