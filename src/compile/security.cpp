@@ -258,6 +258,63 @@ std::vector<SgRule> default_egress(bool ipv6) {
   return out;
 }
 
+// Whether rules allow all of protocol p (every port) to or from `any` (0.0.0.0/0 or ::/0).
+bool all_open(const std::vector<SgRule>& rules, Protocol p, const IpPrefix& any) {
+  for (const auto& r : rules)
+    if (r.peer.kind == Peer::Kind::kCidr && r.peer.cidr == any &&
+        (r.protocol == Protocol::kAll ||
+         (r.protocol == p && r.ports.value_or(PortRange{}) == PortRange{})))
+      return true;
+  return false;
+}
+
+// AWS does not track a TCP or UDP flow of an ENI whose groups allow all of it in from
+// 0.0.0.0/0 (::/0) and all of it out to the same (EC2 guide, untracked connections), unless the
+// flow goes through something always tracked (NAT gateway, endpoints, transit gateway,
+// egress-only gateway): only flows between instances, the internet gateway and peerings.
+// Such a flow carries ct mark bit 30 (its source ENI untracked) or 31 (its destination's), and
+// its every packet meets the groups of those sides again (chain `untracked`), so removing the
+// rule cuts it at once, as in AWS; tracked flows pass on their conntrack state (AWS rule 8).
+void untracked_flows(const Vpc& vpc, const std::vector<EniPort>& enis,
+                     const std::map<std::string, const SecurityGroup*>& groups,
+                     const std::vector<std::string>& plain_ports, NftTable& t) {
+  std::vector<std::string> untracked, plain;
+  for (const auto& p : plain_ports) plain.push_back("\"" + p + "\"");
+  std::vector<std::pair<const char*, IpPrefix>> families = {{"ipv4", Cidr{Ipv4{0}, 0}}};
+  if (vpc.ipv6_cidr) families.push_back({"ipv6", *IpPrefix::parse("::/0")});
+  for (const auto& e : enis) {
+    if (!e.is_instance) continue;
+    plain.push_back("\"" + e.port + "\"");
+    for (const auto& [fam, any] : families)
+      for (Protocol p : {Protocol::kTcp, Protocol::kUdp}) {
+        bool in = false, out = false;
+        for (const auto& g : e.groups) {
+          const SecurityGroup* sg = groups.at(g);
+          in |= all_open(sg->ingress, p, any);
+          out |= all_open(sg->egress ? *sg->egress : default_egress(vpc.ipv6_cidr.has_value()), p,
+                          any);
+        }
+        if (in && out)
+          untracked.push_back(std::string(fam) + " . " + protocol_name(p) + " . \"" + e.port +
+                              "\"");
+      }
+  }
+  t.objects.push_back({Kind::kSet, "untracked", "type nf_proto . inet_proto . ifname;", untracked});
+  t.objects.push_back({Kind::kSet, "plain-ports", "type ifname;", plain});
+  // Which sides to judge again: the sending side's egress (meta mark bit 30), the receiving
+  // side's ingress (bit 31); a reply travels from the destination to the source.
+  t.objects.push_back(
+      {Kind::kChain,
+       "untracked",
+       "",
+       {"meta mark set meta mark and 0x3fffffff",
+        "ct direction original ct mark and 0x40000000 != 0 meta mark set meta mark or 0x40000000",
+        "ct direction reply ct mark and 0x80000000 != 0 meta mark set meta mark or 0x40000000",
+        "ct direction original ct mark and 0x80000000 != 0 meta mark set meta mark or 0x80000000",
+        "ct direction reply ct mark and 0x40000000 != 0 meta mark set meta mark or 0x80000000",
+        "meta mark and 0x40000000 != 0 iifname vmap @eni-egress", "goto ingress-check"}});
+}
+
 }  // namespace
 
 std::vector<std::string> effective_groups(const Instance& in) {
@@ -285,7 +342,8 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules, F
 
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
                       const GroupMembers& all_members,
-                      const std::map<std::string, Service>& services, NftTable& t) {
+                      const std::map<std::string, Service>& services,
+                      const std::vector<std::string>& plain_ports, NftTable& t) {
   const bool ipv6 = vpc.ipv6_cidr.has_value();
   // Groups: the user's, plus the implicit default (inbound from its members, all outbound).
   std::map<std::string, const SecurityGroup*> groups;
@@ -399,7 +457,14 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   t.objects.push_back({Kind::kMap, "subnet-entering", kVmap, entering});
   t.objects.push_back({Kind::kMap, "eni-egress", kVmap, egress});
   t.objects.push_back({Kind::kMap, "eni-ingress", kVmap, ingress});
-  t.objects.push_back({Kind::kChain, "ingress-check", "", {"oifname vmap @eni-ingress", "accept"}});
+  // An untracked flow re-judged by its source side's egress alone (meta mark bit 30) has
+  // passed; otherwise the destination's ingress groups decide.
+  t.objects.push_back(
+      {Kind::kChain,
+       "ingress-check",
+       "",
+       {"meta mark and 0xc0000000 == 0x40000000 accept", "oifname vmap @eni-ingress", "accept"}});
+  untracked_flows(vpc, enis, groups, plain_ports, t);
 
   // NACLs are stateless, but their verdict for one direction of one flow cannot change while
   // the NACLs do not: conntrack remembers "this direction passed" (mark bit 0: original, bit 1:
@@ -411,27 +476,34 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
     if (o.name.rfind("nacl-", 0) == 0 || o.name.rfind("ports-", 0) == 0 ||
         o.name.rfind("leaving-", 0) == 0 || o.name.rfind("entering-", 0) == 0)
       for (const auto& i : o.items) acl_state += o.name + "|" + i + "\n";
-  uint32_t gen = static_cast<uint32_t>((stable_hash(acl_state) & 0x3fffffff) << 2) | 0x4;
+  // Bits 2-29: the generation; bits 30 and 31 mark untracked flows (untracked_flows).
+  uint32_t gen = static_cast<uint32_t>((stable_hash(acl_state) & 0x0fffffff) << 2) | 0x4;
   auto hex32 = [](uint32_t v) { return "0x" + hex(v, 8); };
   // An ICMP error that belongs to a flow (ct state related) is judged like a new packet: AWS's
   // groups and NACLs must allow it (path MTU discovery needs ICMP 3/4 allowed, AWS rule 34).
   t.objects.push_back({Kind::kChain,
                        "stateful",
                        "",
-                       {"ct state established accept", "ct state invalid drop",
+                       {"ct state established ct mark and 0xc0000000 == 0 accept",
+                        "ct state established goto untracked", "ct state invalid drop",
+                        "ct state new meta nfproto . meta l4proto . iifname @untracked oifname "
+                        "@plain-ports ct mark set ct mark or 0x40000000",
+                        "ct state new meta nfproto . meta l4proto . oifname @untracked iifname "
+                        "@plain-ports ct mark set ct mark or 0x80000000",
                         "iifname vmap @eni-egress", "goto ingress-check"}});
   t.objects.push_back(
       {Kind::kChain,
        "forward",
        "type filter hook forward priority filter; policy drop;",
-       {"ct state established ct direction original ct mark and 0xfffffffd == " + hex32(gen | 1) +
+       {"ct state established ct direction original ct mark and 0x3ffffffd == " + hex32(gen | 1) +
             " goto stateful",
-        "ct state established ct direction reply ct mark and 0xfffffffe == " + hex32(gen | 2) +
+        "ct state established ct direction reply ct mark and 0x3ffffffe == " + hex32(gen | 2) +
             " goto stateful",
         "iifname vmap @subnet-leaving", "oifname vmap @subnet-entering",
         // A related packet's ct mark is its flow's: it must not record a NACL verdict there.
         "ct state related goto stateful",
-        "ct mark and 0xfffffffc != " + hex32(gen) + " ct mark set " + hex32(gen),
+        "ct mark and 0x3ffffffc != " + hex32(gen) + " ct mark set ct mark and 0xc0000000 or " +
+            hex32(gen),
         "ct direction original ct mark set ct mark or 0x00000001",
         "ct direction reply ct mark set ct mark or 0x00000002", "goto stateful"}});
   // The router's own ICMP errors (fragmentation needed, packet too big, time exceeded) enter

@@ -18,6 +18,7 @@ struct EniPort {
   std::optional<Ipv4> ip;           // none in an IPv6-only subnet
   std::vector<std::string> groups;  // effective groups; empty for a NAT gateway (none apply)
   std::optional<IpAddr> ip6;        // its IPv6 address, if it has one
+  bool is_instance = false;         // an instance's ENI (not a gateway's or an endpoint's)
 };
 
 // The effective groups of an instance: its own, or the VPC's default group.
@@ -32,8 +33,11 @@ std::string effective_acl(const Subnet& s);
 // reference groups of peered VPCs.
 using GroupMembers = std::map<std::pair<std::string, std::string>, std::vector<std::string>>;
 
+// `plain_ports`: the router's links whose connections AWS does not track by themselves (the
+// internet gateway, peerings); flows between them and instances may go untracked.
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, const GroupMembers& members,
-                      const std::map<std::string, Service>& services, NftTable& table);
+                      const std::map<std::string, Service>& services,
+                      const std::vector<std::string>& plain_ports, NftTable& table);
 
 // One NACL direction compiled to the elements ("proto . addresses . ports") it allows for one
 // address family: the first matching rule by number decides, and whatever no rule allows is

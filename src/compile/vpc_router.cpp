@@ -240,6 +240,7 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
       sources.push_back("\"" + port + "\" . " + ip->str());
     }
     enis.push_back({port, iname, in.subnet, ip, effective_groups(in)});
+    enis.back().is_instance = true;
     if (auto v6 = cx.addr.ipv6.find(iname); v6 != cx.addr.ipv6.end()) {
       sources6.push_back("\"" + port + "\" . " + v6->second.str());
       enis.back().ip6 = v6->second;
@@ -324,7 +325,13 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   if (!dns64_rules.empty())
     t.objects.push_back({Kind::kChain, "dns64",
                          "type nat hook prerouting priority dstnat; policy accept;", dns64_rules});
-  security_objects(vpc, enis, cx.members, cx.sc.services, t);
+  // The links whose flows AWS does not always track: the internet gateway and peerings.
+  std::vector<std::string> plain_ports;
+  if (vpc.internet_gateway) plain_ports.push_back("igw");
+  for (const auto& l : cx.peer_links)
+    if (l.vpc_a == vpc.name || l.vpc_b == vpc.name)
+      plain_ports.push_back(l.vpc_a == vpc.name ? l.port_a : l.port_b);
+  security_objects(vpc, enis, cx.members, cx.sc.services, plain_ports, t);
   connection_tracking(cx, r, t);
   cx.plan.nft.push_back({rns, std::move(t)});
 }

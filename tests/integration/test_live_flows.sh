@@ -3,7 +3,7 @@
 # `vpcemu up` of a changed file.
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for flows)
-f=$(scenario_text "$name" <<'YAML'
+yaml=$(cat <<'YAML'
 name: x
 vpcs:
   v:
@@ -39,6 +39,7 @@ internet:
     client: { ip: 198.51.100.20 }
 YAML
 )
+f=$(scenario_text "$name" <<<"$yaml")
 up "$f"
 pub=$(vpcemu status "$name" --format json |
       python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}["srv"]["public_ip"])')
@@ -91,3 +92,25 @@ out=$(vpcemu up "$f" 2>&1) || fail "live NACL change failed: $out"
 [[ $(step 2) == dead ]] || fail "the NACL change did not cut the established connection"
 wait $cli || true
 pass "rule 8: a NACL change cuts the established connection"
+
+# Untracked flows: a group that allows all traffic in from 0.0.0.0/0 (and, by default, all out)
+# has its flows untracked; removing the rule cuts an open connection at once, as AWS says.
+name2=$(uname_for flows2)
+f2=$(scenario_text "$name2" <<<"$(sed -e 's/          - { protocol: tcp, ports: 7000, source: 0.0.0.0\/0 }/          - { protocol: all, source: 0.0.0.0\/0 }/' \
+                                      -e 's/client: { ip: 198.51.100.20 }/outsider: { ip: 198.51.100.21 }/' <<<"$yaml")")
+up "$f2"
+[[ $(in_ns "$name2.vpc.v" nft list set inet vpcemu untracked) == *'ipv4 . tcp . "e-srv"'* ]] ||
+  fail "srv's TCP flows are not untracked: $(in_ns "$name2.vpc.v" nft list set inet vpcemu untracked)"
+pub2=$(vpcemu status "$name2" --format json |
+      python3 -c 'import json,sys; print({e["name"]: e for e in json.load(sys.stdin)["endpoints"]}["srv"]["public_ip"])')
+rm -f "$WORK"/go* "$WORK"/res*
+sed -e "s/\"$pub\"/\"$pub2\"/" "$WORK/client.py" > "$WORK/client2.py"
+vpcemu exec outsider -- python3 "$WORK/client2.py" &
+cli=$!
+[[ $(step 0) == alive ]] || fail "the untracked connection does not work to begin with"
+sed -i 's/          - { protocol: all, source: 0.0.0.0\/0 }/          - { protocol: tcp, ports: 7001, source: 0.0.0.0\/0 }/' "$f2"
+vpcemu up "$f2" >/dev/null 2>&1 || fail "live SG change failed"
+[[ $(step 1) == dead ]] || fail "removing the all-traffic rule did not cut the untracked connection"
+touch "$WORK/go2"
+wait $cli || true
+pass "untracked: with all traffic allowed both ways the flow is untracked, and removing the rule cuts it at once (a tracked one lives on, above)"

@@ -326,3 +326,36 @@ vpcs:
   CHECK(script.find("ip daddr 10.0.1.10 meta l4proto tcp ct timeout set \"ct-x-tcp\"") !=
         std::string::npos);
 }
+
+TEST_CASE("flows are untracked where groups allow all of a protocol in and out, from anywhere") {
+  auto r = parse_scenario_text(R"(name: t
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    subnets:
+      a: { cidr: 10.0.1.0/24 }
+    security_groups:
+      open: { ingress: [ { protocol: all, source: 0.0.0.0/0 } ] }
+      tcp-open: { ingress: [ { protocol: tcp, ports: 0-65535, source: 0.0.0.0/0 } ] }
+      web: { ingress: [ { protocol: tcp, ports: 443, source: 0.0.0.0/0 } ] }
+      closed-out:
+        ingress: [ { protocol: all, source: 0.0.0.0/0 } ]
+        egress: [ { protocol: tcp, ports: 443, destination: 0.0.0.0/0 } ]
+    instances:
+      o: { subnet: a, security_groups: [open] }
+      t: { subnet: a, security_groups: [tcp-open] }
+      w: { subnet: a, security_groups: [web] }
+      c: { subnet: a, security_groups: [closed-out] }
+)",
+                               "t.yaml");
+  validate(r.scenario, r.diags);
+  REQUIRE_FALSE(r.diags.has_errors());
+  Plan p = compile(r.scenario, "/s");
+  std::vector<std::string> untracked;
+  for (const auto& n : p.nft)
+    for (const auto& o : n.table.objects)
+      if (n.ns == "t.vpc.prod" && o.name == "untracked" && o.kind == NftObject::Kind::kSet)
+        untracked = o.items;
+  CHECK(untracked == std::vector<std::string>{"ipv4 . tcp . \"e-o\"", "ipv4 . udp . \"e-o\"",
+                                              "ipv4 . tcp . \"e-t\""});
+}
