@@ -82,6 +82,12 @@ const Case kCases[] = {
      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: { cidr: 10.0.1.0/30 "
      "}\n",
      6, "is a /30"},
+    {"enable_dns_hostnames not a boolean",
+     "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    enable_dns_hostnames: yes-please\n", 5,
+     "enable_dns_hostnames must be true or false, found 'yes-please'"},
+    {"a jumbo Direct Connect not a boolean",
+     "name: t\ndirect_connects:\n  dx: { onprem: o, gateway: v, jumbo: 9001 }\n", 3,
+     "jumbo must be true or false, found '9001'"},
     {"a time scale above 1", "name: t\ntime_scale: 2\n", 2,
      "time_scale must be a number above 0 and at most 1"},
     {"a region that is not a region name", "name: t\nregion: europe\n", 2,
