@@ -35,12 +35,28 @@ Result<Fd> StateDir::lock() {
   std::error_code ec;
   fs::create_directories(run_dir_, ec);
   if (ec) return Error{ec.value(), "mkdir", run_dir_, {}};
-  // The lock lives beside the state directory so that removing the directory keeps it.
-  std::string p = run_dir_ + "/." + scenario_ + ".lock";
-  Fd fd(open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd.valid()) return errno_error("open", p, errno);
-  if (flock(fd.get(), LOCK_EX) != 0) return errno_error("flock", p, errno);
-  return fd;
+  // The lock lives beside the state directory so that removing the directory keeps it. `down`
+  // unlinks it while holding it (unlock()): a waiter that then gets the lock on the unlinked
+  // file sees that the path no longer names it, and tries again on the new one.
+  const std::string p = lock_path();
+  for (;;) {
+    Fd fd(open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd.valid()) return errno_error("open", p, errno);
+    if (flock(fd.get(), LOCK_EX) != 0) return errno_error("flock", p, errno);
+    struct stat held {
+    }, named{};
+    if (fstat(fd.get(), &held) == 0 && stat(p.c_str(), &named) == 0 &&
+        held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+      return fd;
+  }
+}
+
+std::string StateDir::lock_path() const {
+  return run_dir_ + "/." + scenario_ + ".lock";
+}
+
+void StateDir::remove_lock() {
+  unlink(lock_path().c_str());
 }
 
 Status StateDir::journal(const nlohmann::json& entry) {

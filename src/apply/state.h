@@ -44,6 +44,8 @@ class StateDir {
   Status create();
   // Exclusive lock held while the returned Fd lives: one up/down per scenario at a time.
   Result<Fd> lock();
+  // With the lock held, once nothing of the scenario is left: the lock file goes too.
+  void remove_lock();
 
   // Append one entry each; written before the object it names is created.
   Status journal_netns(const std::string& netns);
@@ -62,6 +64,7 @@ class StateDir {
   static std::vector<std::string> list(const std::string& run_dir);
 
  private:
+  std::string lock_path() const;
   std::string run_dir_;
   std::string scenario_;
   std::string path_;

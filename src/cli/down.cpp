@@ -17,12 +17,14 @@ int cmd_down_name(const std::string& run_dir, const std::string& name) {
   }
   bool anything = state.exists() || !netns_list(name + ".").empty();
   if (!anything) {
+    state.remove_lock();
     log("vpcemu: scenario " + name + " is not up; nothing to remove");
     return kExitOk;
   }
   log("vpcemu: down " + name);
   auto r = destroy(state, log);
   for (const auto& e : r.errors) log("vpcemu down: " + e);
+  if (r.errors.empty()) state.remove_lock();  // nothing left of the scenario, its lock neither
   return r.errors.empty() ? kExitOk : kExitFail;
 }
 

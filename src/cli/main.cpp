@@ -1,5 +1,8 @@
 // vpcemu command line: wires each verb (cli/<verb>.cpp) to its arguments.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -7,12 +10,13 @@
 #include "cli/verbs.h"
 #include "daemons/metadata_service.h"
 #include "daemons/service_responder.h"
+#include "util/text.h"
 
 using namespace vpcemu;
 using namespace vpcemu::cli;
 
 int main(int argc, char** argv) {
-  CLI::App app{"vpcemu: real AWS VPC topologies on Linux network namespaces"};
+  CLI::App app{"vpcemu: real AWS VPC topologies on Linux network namespaces", "vpcemu"};
   app.require_subcommand(1);
   std::string run_dir = kDefaultRunDir;
   app.add_option("--run-dir", run_dir, "state, logs and sockets of running scenarios")
@@ -37,9 +41,11 @@ int main(int argc, char** argv) {
   s->add_option("NAME|FILE", name);
   s->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
   auto* x = app.add_subcommand("exec", "run a command inside an instance or host");
-  x->add_option("INSTANCE", name)->required();
-  x->add_option("COMMAND", cmd, "after --")->required();
   x->add_option("-s,--scenario", scenario, "when the name exists in several scenarios");
+  x->add_option("INSTANCE", name)->required();
+  // Everything after INSTANCE is the command, options included (`exec web-1 ip -br addr`):
+  // split off before CLI11 sees it (exec_command below).
+  x->footer("COMMAND...: the command and its arguments, with or without a '--' before them");
   auto* c = app.add_subcommand("check", "send real packets for every expect: entry");
   c->add_option("FILE|NAME", file)->required();
   c->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
@@ -58,6 +64,61 @@ int main(int argc, char** argv) {
   md->add_option("--data", md_data)->required();
   md->add_option("--listen", md_listen)->required();
 
+  app.set_version_flag("--version", "vpcemu " VPCEMU_VERSION);
+  app.add_subcommand("help", "print this help")->silent();
+  // A word where a command belongs that is none: say which command was meant (`valdate`).
+  std::vector<std::string> verbs;
+  for (const auto* sub :
+       app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); }))
+    verbs.push_back(sub->get_name());
+  bool verb = false;
+  for (int i = 1; i < argc && !verb; ++i) {
+    const std::string w = argv[i];
+    if (w == "--run-dir") {
+      ++i;
+      continue;
+    }
+    if (w.rfind("-", 0) == 0) continue;
+    if (w == "help") {
+      std::cout << app.help();
+      return kExitOk;
+    }
+    verb = std::find(verbs.begin(), verbs.end(), w) != verbs.end() || w == "service-responder" ||
+           w == "metadata-service";
+    if (verb) break;
+    auto near = nearest(w, verbs);
+    fprintf(stderr, "vpcemu: '%s' is not a command%s ('vpcemu help' lists them)\n", w.c_str(),
+            near ? ("; did you mean '" + *near + "'?").c_str() : "");
+    return kExitInvalid;
+  }
+
+  // exec: what follows INSTANCE (and an optional "--") is the command, whatever it looks like.
+  std::vector<char*> args(argv, argv + argc);
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) != "exec") continue;
+    for (int j = i + 1; j < argc; ++j) {
+      const std::string a = argv[j];
+      if (a == "-s" || a == "--scenario") {
+        ++j;
+      } else if (a.rfind("-", 0) != 0) {  // INSTANCE
+        int k = j + 1;
+        if (k < argc && std::string(argv[k]) == "--") ++k;
+        cmd.assign(argv + k, argv + argc);
+        args.assign(argv, argv + j + 1);
+        break;
+      }
+    }
+    break;
+  }
+  argc = static_cast<int>(args.size());
+  argv = args.data();
+  const bool asks = std::any_of(argv + 1, argv + argc, [](const char* a) {
+    return std::string(a) == "--help" || std::string(a) == "-h" || std::string(a) == "--version";
+  });
+  if (!verb && !asks) {
+    std::cerr << app.help() << "\nvpcemu: a command is required\n";
+    return kExitInvalid;
+  }
   CLI11_PARSE(app, argc, argv);
   if (sr->parsed()) return run_service_responder(svc_name, svc_ports);
   if (md->parsed()) return run_metadata_service(md_data, md_listen);
@@ -68,7 +129,14 @@ int main(int argc, char** argv) {
   if (u->parsed()) return cmd_up(run_dir, file, ready_ms);
   if (d->parsed()) return cmd_down(run_dir, name);
   if (s->parsed()) return cmd_status(run_dir, name, format);
-  if (x->parsed()) return cmd_exec(run_dir, scenario, name, cmd);
+  if (x->parsed()) {
+    if (cmd.empty()) {
+      fprintf(stderr, "vpcemu exec: no command; write 'vpcemu exec %s -- COMMAND [ARGS...]'\n",
+              name.c_str());
+      return kExitInvalid;
+    }
+    return cmd_exec(run_dir, scenario, name, cmd);
+  }
   if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms);
   return kExitFail;
 }

@@ -72,3 +72,18 @@ assert e["app-1"]["public_ip"] is None
 assert s["processes"][0]["running"]
 PY
 pass "status --format json lists instances, addresses and processes"
+
+# The command line as people type it: exec without '--' and with options of the command,
+# --version, help, a mistyped command answered with the one meant; down leaves no lock file.
+[[ $(vpcemu exec web-1 ip -br -4 addr show eth0 | awk '{print $3}') == 10.0.1.10/24 ]] ||
+  fail "exec without '--' did not pass the command's own options"
+[[ $(vpcemu --version) == "vpcemu "[0-9]* ]] || fail "--version: $(vpcemu --version 2>&1)"
+[[ $(vpcemu help) == *"validate"*"exec"* ]] || fail "help does not list the commands"
+set +e
+out=$(vpcemu valdate x.yaml 2>&1); rc=$?
+set -e
+[[ $rc -eq 2 && $out == *"'valdate' is not a command; did you mean 'validate'?"* ]] ||
+  fail "a mistyped command: exit $rc, $out"
+vpcemu down "$name" >/dev/null 2>&1
+[[ ! -e $RUN_DIR/.$name.lock ]] || fail "down left $RUN_DIR/.$name.lock"
+pass "exec web-1 ip -br ...; --version; help; 'valdate' suggests validate (exit 2); down leaves no lock file"
