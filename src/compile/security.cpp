@@ -282,21 +282,29 @@ void untracked_flows(const Vpc& vpc, const std::vector<EniPort>& enis,
   for (const auto& p : plain_ports) plain.push_back("\"" + p + "\"");
   std::vector<std::pair<const char*, IpPrefix>> families = {{"ipv4", Cidr{Ipv4{0}, 0}}};
   if (vpc.ipv6_cidr) families.push_back({"ipv6", *IpPrefix::parse("::/0")});
+  const Protocol protos[] = {Protocol::kTcp, Protocol::kUdp};
+  // What each group opens to anywhere, in and out, per family and protocol (f * 2 + p).
+  std::map<std::string, std::vector<std::pair<bool, bool>>> open;
+  for (const auto& [n, sg] : groups) {
+    const std::vector<SgRule> egress =
+        sg->egress ? *sg->egress : default_egress(vpc.ipv6_cidr.has_value());
+    for (const auto& [_, any] : families)
+      for (Protocol p : protos)
+        open[n].push_back({all_open(sg->ingress, p, any), all_open(egress, p, any)});
+  }
   for (const auto& e : enis) {
     if (!e.is_instance) continue;
     plain.push_back("\"" + e.port + "\"");
-    for (const auto& [fam, any] : families)
-      for (Protocol p : {Protocol::kTcp, Protocol::kUdp}) {
+    for (size_t f = 0; f < families.size(); ++f)
+      for (size_t p = 0; p < 2; ++p) {
         bool in = false, out = false;
         for (const auto& g : e.groups) {
-          const SecurityGroup* sg = groups.at(g);
-          in |= all_open(sg->ingress, p, any);
-          out |= all_open(sg->egress ? *sg->egress : default_egress(vpc.ipv6_cidr.has_value()), p,
-                          any);
+          in |= open.at(g)[f * 2 + p].first;
+          out |= open.at(g)[f * 2 + p].second;
         }
         if (in && out)
-          untracked.push_back(std::string(fam) + " . " + protocol_name(p) + " . \"" + e.port +
-                              "\"");
+          untracked.push_back(std::string(families[f].first) + " . " + protocol_name(protos[p]) +
+                              " . \"" + e.port + "\"");
       }
   }
   t.objects.push_back({Kind::kSet, "untracked", "type nf_proto . inet_proto . ifname;", untracked});
