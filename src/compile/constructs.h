@@ -11,6 +11,12 @@ namespace vpcemu::compiling {
 
 // dns.cpp (beyond dns() itself)
 bool uses_dns64(const Vpc& vpc);
+// One hosts-file line: an address and its names.
+std::string hosts_line(const IpAddr& a, const std::vector<std::string>& names);
+// dnsmasq answering from the hosts files of state directory `dir` (re-read on change) on
+// `listen` (comma-separated), NXDOMAIN for anything else: the VPC and internet resolvers.
+ProcessPlan dnsmasq(const std::string& ns, const std::string& name, const std::string& listen,
+                    const std::string& dir);
 void dns64(CompileContext& cx, const Vpc& vpc, const std::string& rns, Ipv4 resolver);
 
 // vpc_router.cpp

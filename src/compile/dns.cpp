@@ -18,9 +18,7 @@ std::string vpc_hosts(CompileContext& cx, const Vpc& vpc) {
   const std::string& region = cx.sc.region;
   std::string hosts;
   auto line = [&](const IpAddr& a, const std::vector<std::string>& names) {
-    hosts += a.str();
-    for (const auto& n : names) hosts += " " + n;
-    hosts += "\n";
+    hosts += hosts_line(a, names);
   };
   for (const auto& [iname, in] : vpc.instances) {
     auto a = cx.addr.private_ip.find(iname);
@@ -66,26 +64,13 @@ void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
   if (!vpc.enable_dns_support) return;
   cx.plan.addrs.push_back({rns, "lo", Cidr{ip, 32}});
   cx.plan.addrs.push_back({rns, "lo", Cidr{kResolverIpv4, 32}});
-  // dnsmasq watches the directory (inotify): a live change rewrites the file, no restart.
-  const std::string file = state_paths::dns_dir(vpc.name) + "/hosts";
-  cx.plan.files.push_back({file, vpc_hosts(cx, vpc)});
-  ProcessPlan p{
-      rns,
-      "dns-" + vpc.name,
-      {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-       "--no-poll", "--bind-interfaces",
-       "--listen-address=" + ip.str() + "," + kResolverIpv4.str() +
-           (vpc.ipv6_cidr ? "," + kResolverIpv6.str() : ""),
-       "--hostsdir=" + std::string(state_paths::kStatePrefix) + state_paths::dns_dir(vpc.name),
-       "--pid-file=", "--log-facility=-", "--user=root"},
-      "/",
-      "",
-      {},
-      true};
-  // A name nothing here knows is NXDOMAIN, as the emulated world has no other resolver (a
-  // private hosted zone's names too, in the VPCs it is not associated with). The zones' CNAMEs
-  // are dnsmasq arguments.
-  p.argv.push_back("--local=/#/");
+  cx.plan.files.push_back({state_paths::dns_dir(vpc.name) + "/hosts", vpc_hosts(cx, vpc)});
+  ProcessPlan p = dnsmasq(
+      rns, "dns-" + vpc.name,
+      ip.str() + "," + kResolverIpv4.str() + (vpc.ipv6_cidr ? "," + kResolverIpv6.str() : ""),
+      state_paths::dns_dir(vpc.name));
+  // A private hosted zone's names are NXDOMAIN in the VPCs it is not associated with, as any
+  // name nothing here knows. The zones' CNAMEs are dnsmasq arguments.
   for (const auto& [zname, z] : cx.sc.private_hosted_zones) {
     if (std::find(z.vpcs.begin(), z.vpcs.end(), vpc.name) == z.vpcs.end()) continue;
     for (const auto& r : z.records)
@@ -96,6 +81,28 @@ void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
     cx.plan.addrs.push_back({rns, "lo", IpPrefix(kResolverIpv6, 128)});
     if (uses_dns64(vpc)) dns64(cx, vpc, rns, ip);
   }
+}
+
+std::string hosts_line(const IpAddr& a, const std::vector<std::string>& names) {
+  std::string line = a.str();
+  for (const auto& n : names) line += " " + n;
+  return line + "\n";
+}
+
+// dnsmasq watches the directory (inotify): a live change rewrites the file, no restart. A name
+// nothing here knows is NXDOMAIN (--local=/#/): the emulated world has no other resolver.
+ProcessPlan dnsmasq(const std::string& ns, const std::string& name, const std::string& listen,
+                    const std::string& dir) {
+  return {ns,
+          name,
+          {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+           "--no-poll", "--bind-interfaces", "--listen-address=" + listen,
+           "--hostsdir=" + std::string(state_paths::kStatePrefix) + dir,
+           "--pid-file=", "--log-facility=-", "--user=root", "--local=/#/"},
+          "/",
+          "",
+          {},
+          true};
 }
 
 bool uses_dns64(const Vpc& vpc) {

@@ -13,33 +13,19 @@ namespace {
 // anything else. Internet and office hosts use it.
 void public_dns(CompileContext& cx) {
   std::string hosts;
-  for (const auto& [_, svc] : cx.sc.services) {
-    hosts += svc.address().str();
-    for (const auto& n : svc.dns_names) hosts += " " + n;
-    hosts += "\n";
-  }
+  for (const auto& [_, svc] : cx.sc.services) hosts += hosts_line(svc.address(), svc.dns_names);
   for (const auto& [_, vpc] : cx.sc.vpcs) {
     if (!vpc.enable_dns_hostnames) continue;
     for (const auto& [iname, _] : vpc.instances)
       if (auto p = cx.addr.public_ip.find(iname); p != cx.addr.public_ip.end())
-        hosts += p->second.str() + " " + public_dns_name(p->second, cx.sc.region) + "\n";
+        hosts += hosts_line(p->second, {public_dns_name(p->second, cx.sc.region)});
   }
   const std::string dir = state_paths::public_dns_dir();
   cx.plan.files.push_back({dir + "/hosts", hosts});
   cx.plan.files.push_back(
       {state_paths::internet_resolv_conf(), "nameserver " + kPublicResolver.str() + "\n"});
   cx.plan.addrs.push_back({cx.inet_ns, "lo", Cidr{kPublicResolver, 32}});
-  cx.plan.processes.push_back(
-      {cx.inet_ns,
-       "dns-internet",
-       {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-        "--no-poll", "--bind-interfaces", "--listen-address=" + kPublicResolver.str(),
-        "--hostsdir=" + std::string(state_paths::kStatePrefix) + dir, "--local=/#/",
-        "--pid-file=", "--log-facility=-", "--user=root"},
-       "/",
-       "",
-       {},
-       true});
+  cx.plan.processes.push_back(dnsmasq(cx.inet_ns, "dns-internet", kPublicResolver.str(), dir));
 }
 
 }  // namespace
