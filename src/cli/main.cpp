@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   for (const auto* sub :
        app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); }))
     verbs.push_back(sub->get_name());
-  bool verb = false;
+  int verb = 0;  // argv index of the command
   for (int i = 1; i < argc && !verb; ++i) {
     const std::string w = argv[i];
     if (w == "--run-dir") {
@@ -83,9 +83,11 @@ int main(int argc, char** argv) {
       std::cout << app.help();
       return kExitOk;
     }
-    verb = std::find(verbs.begin(), verbs.end(), w) != verbs.end() || w == "service-responder" ||
-           w == "metadata-service";
-    if (verb) break;
+    if (std::find(verbs.begin(), verbs.end(), w) != verbs.end() || w == "service-responder" ||
+        w == "metadata-service") {
+      verb = i;
+      break;
+    }
     auto near = nearest(w, verbs);
     fprintf(stderr, "vpcemu: '%s' is not a command%s ('vpcemu help' lists them)\n", w.c_str(),
             near ? ("; did you mean '" + *near + "'?").c_str() : "");
@@ -94,9 +96,8 @@ int main(int argc, char** argv) {
 
   // exec: what follows INSTANCE (and an optional "--") is the command, whatever it looks like.
   std::vector<char*> args(argv, argv + argc);
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) != "exec") continue;
-    for (int j = i + 1; j < argc; ++j) {
+  if (verb && std::string(argv[verb]) == "exec") {
+    for (int j = verb + 1; j < argc; ++j) {
       const std::string a = argv[j];
       if (a == "-s" || a == "--scenario") {
         ++j;
@@ -108,7 +109,6 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    break;
   }
   argc = static_cast<int>(args.size());
   argv = args.data();
