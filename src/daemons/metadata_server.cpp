@@ -13,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "daemons/listen.h"
 #include "daemons/metadata_service.h"
 
 namespace vpcemu {
@@ -47,34 +48,6 @@ std::optional<MetadataRequest> read_request(int fd) {
   return req;
 }
 
-int listen_on(const std::string& addr) {
-  const bool v6 = addr.find(':') != std::string::npos;
-  int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (v6) {
-    auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
-    sa->sin6_family = AF_INET6;
-    sa->sin6_port = htons(80);
-    inet_pton(AF_INET6, addr.c_str(), &sa->sin6_addr);
-    len = sizeof(*sa);
-  } else {
-    auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons(80);
-    inet_pton(AF_INET, addr.c_str(), &sa->sin_addr);
-    len = sizeof(*sa);
-  }
-  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || listen(fd, 128) != 0) {
-    std::cerr << "metadata service: " << addr << ":80: " << strerror(errno) << "\n";
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 std::string peer_address(const sockaddr_storage& ss) {
   char s[INET6_ADDRSTRLEN] = "";
   if (ss.ss_family == AF_INET6)
@@ -89,7 +62,7 @@ std::string peer_address(const sockaddr_storage& ss) {
 int run_metadata_service(const std::string& data_file, const std::vector<std::string>& listen) {
   std::vector<pollfd> fds;
   for (const auto& a : listen) {
-    int fd = listen_on(a);
+    int fd = listen_tcp(a, 80, "metadata service");
     if (fd < 0) return 1;
     fds.push_back({fd, POLLIN, 0});
   }

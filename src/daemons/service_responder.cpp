@@ -13,6 +13,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "daemons/listen.h"
+
 namespace vpcemu {
 
 using nlohmann::json;
@@ -20,16 +22,8 @@ using nlohmann::json;
 int run_service_responder(const std::string& name, const std::vector<int>& ports) {
   std::vector<pollfd> fds;
   for (int port : ports) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(fd, 128) != 0) {
-      std::cerr << "service " << name << ": port " << port << ": " << strerror(errno) << "\n";
-      return 1;
-    }
+    int fd = listen_tcp("0.0.0.0", port, "service " + name);
+    if (fd < 0) return 1;
     fds.push_back({fd, POLLIN, 0});
   }
   std::cerr << "service " << name << " listening\n";
