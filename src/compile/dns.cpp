@@ -43,7 +43,7 @@ std::string vpc_hosts(CompileContext& cx, const Vpc& vpc) {
     line(svc.address(), svc.dns_names);
   }
   for (const auto& [_, z] : cx.sc.private_hosted_zones) {
-    if (std::find(z.vpcs.begin(), z.vpcs.end(), vpc.name) == z.vpcs.end()) continue;
+    if (!z.associated(vpc.name)) continue;
     for (const auto& r : z.records)
       if (r.type == "A" || r.type == "AAAA")
         for (const auto& v : r.values) line(*IpAddr::parse(v), {z.fqdn(r.name)});
@@ -72,7 +72,7 @@ void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
   // A private hosted zone's names are NXDOMAIN in the VPCs it is not associated with, as any
   // name nothing here knows. The zones' CNAMEs are dnsmasq arguments.
   for (const auto& [zname, z] : cx.sc.private_hosted_zones) {
-    if (std::find(z.vpcs.begin(), z.vpcs.end(), vpc.name) == z.vpcs.end()) continue;
+    if (!z.associated(vpc.name)) continue;
     for (const auto& r : z.records)
       if (r.type == "CNAME") p.argv.push_back("--cname=" + z.fqdn(r.name) + "," + r.values[0]);
   }

@@ -27,8 +27,9 @@ MetadataRecord record(CompileContext& cx, const Vpc& vpc, const Instance& in) {
   const std::string zone = sc.zone_of(sub);
   const std::string id = aws_id("i", sc.name + "/" + in.name);
   const std::string mac = cx.end(endpoint_ns_name(sc.name, in.name), "eth0").mac;
+  const std::vector<std::string> groups = effective_groups(in);
   std::vector<std::string> group_ids;
-  for (const auto& g : effective_groups(in)) group_ids.push_back(aws_id("sg", seed + "/" + g));
+  for (const auto& g : groups) group_ids.push_back(aws_id("sg", seed + "/" + g));
   MetadataRecord r;
   r.tokens_required = in.metadata.tokens_required;
   r.hop_limit = in.metadata.hop_limit;
@@ -38,14 +39,14 @@ MetadataRecord record(CompileContext& cx, const Vpc& vpc, const Instance& in) {
   m["meta-data/mac"] = mac;
   m["meta-data/placement/region"] = sc.region;
   m["meta-data/placement/availability-zone"] = zone;
-  m["meta-data/security-groups"] = lines(effective_groups(in));
+  m["meta-data/security-groups"] = lines(groups);
   m["meta-data/iam/"] = "";  // no instance profile
   m[nic + "device-number"] = "0";
   m[nic + "interface-id"] = aws_id("eni", sc.name + "/" + in.name);
   m[nic + "mac"] = mac;
   m[nic + "owner-id"] = kAccount;
   m[nic + "security-group-ids"] = lines(group_ids);
-  m[nic + "security-groups"] = lines(effective_groups(in));
+  m[nic + "security-groups"] = lines(groups);
   m[nic + "subnet-id"] = aws_id("subnet", seed + "/" + sub.name);
   m[nic + "vpc-id"] = aws_id("vpc", seed);
   nlohmann::json doc = {{"accountId", kAccount},    {"architecture", "x86_64"},
@@ -66,10 +67,11 @@ MetadataRecord record(CompileContext& cx, const Vpc& vpc, const Instance& in) {
     doc["privateIp"] = ip->second.str();
   }
   if (auto p = cx.addr.public_ip.find(in.name); p != cx.addr.public_ip.end()) {
+    const std::string name = public_dns_name(p->second, sc.region);
     m["meta-data/public-ipv4"] = p->second.str();
-    m["meta-data/public-hostname"] = public_dns_name(p->second, sc.region);
+    m["meta-data/public-hostname"] = name;
     m[nic + "public-ipv4s"] = p->second.str();
-    m[nic + "public-hostname"] = public_dns_name(p->second, sc.region);
+    m[nic + "public-hostname"] = name;
   }
   if (auto v6 = cx.addr.ipv6.find(in.name); v6 != cx.addr.ipv6.end()) {
     r.addresses.push_back(v6->second.str());

@@ -63,6 +63,7 @@ struct RoutePlan {
   // For equal prefixes the lowest metric wins: a route table's own routes have 0, routes
   // propagated from a VPN gateway more (static VPN routes kPropagatedStatic, BGP kPropagatedBgp).
   uint32_t metric = 0;
+  bool operator==(const RoutePlan&) const = default;
 };
 
 inline constexpr uint32_t kPropagatedStatic = 100;

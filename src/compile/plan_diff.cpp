@@ -25,11 +25,6 @@ std::string route_key(const RoutePlan& r) {
   return r.ns + "|" + std::to_string(r.table) + "|" + r.dst.str() + "|" + std::to_string(r.metric);
 }
 
-bool same_route(const RoutePlan& a, const RoutePlan& b) {
-  return a.type == b.type && a.via == b.via && a.dev == b.dev && a.onlink == b.onlink &&
-         a.why == b.why;
-}
-
 // Routes by key: new ones are added, changed ones replaced in place, missing ones removed.
 void diff_routes(const Plan& from, const Plan& to, PlanDiff& d) {
   std::map<std::string, const RoutePlan*> before, after;
@@ -39,7 +34,7 @@ void diff_routes(const Plan& from, const Plan& to, PlanDiff& d) {
     auto it = before.find(route_key(r));
     if (it == before.end())
       d.added.routes.push_back(r);
-    else if (!same_route(*it->second, r))
+    else if (!(*it->second == r))
       d.replaced_routes.push_back(r);
   }
   for (const auto& r : from.routes)

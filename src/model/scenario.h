@@ -1,5 +1,6 @@
 // The scenario model: plain value types mirroring the YAML contract, each with its source span.
 #pragma once
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -253,6 +254,9 @@ struct HostedZone {
   std::vector<SourceSpan> vpc_spans;
   std::vector<DnsRecord> records;
 
+  bool associated(const std::string& vpc) const {
+    return std::find(vpcs.begin(), vpcs.end(), vpc) != vpcs.end();
+  }
   // A record's full name: "db" → "db.corp.internal", "@" → the zone, a full name as it is.
   std::string fqdn(const std::string& n) const {
     if (n == "@" || n == name) return name;
