@@ -72,6 +72,7 @@ inline constexpr uint32_t kMtuVpc = 9001;
 inline constexpr uint32_t kMtuTransitGateway = 8500;
 inline constexpr uint32_t kMtuInternet = kMtuEthernet;
 
+inline constexpr uint32_t kRulePrioMiddlebox = 90;  // subnet routes into the VPC
 inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;
 inline constexpr uint32_t kRulePrioUnreachable = 32000;

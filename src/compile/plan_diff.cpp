@@ -59,12 +59,24 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
     std::set<std::string> rewritten;  // files: a new content is a rewrite, not a removal
     if (std::string(list) == "files")
       for (const auto& x : b[list]) rewritten.insert(x["path"].get<std::string>());
+    // sysctls: a new value is a change, applied live; a key no longer set keeps its value.
+    std::set<std::string> set_keys;
+    if (std::string(list) == "sysctls")
+      for (const auto& x : b[list])
+        set_keys.insert(x["ns"].get<std::string>() + "|" + x["key"].get<std::string>());
     for (const auto& x : a[list]) {
       if (after.count(x.dump())) continue;
       if (x.contains("path") && rewritten.count(x["path"].get<std::string>())) continue;
+      if (std::string(list) == "sysctls") {
+        const std::string k = x["ns"].get<std::string>() + "|" + x["key"].get<std::string>();
+        if (!set_keys.count(k))
+          d.left_alone.push_back("sysctl " + x["key"].get<std::string>() + " in " +
+                                 x["ns"].get<std::string>() + " keeps its value");
+        continue;
+      }
       std::string what = std::string(list);
       what.pop_back();  // "routes" → "route"
-      if (what == "addresse") what = "address";
+      if (what == "addresse" || what == "processe") what.pop_back();
       std::string desc = x.value("name", x.value("ns", ""));
       if (x.contains("why"))
         desc += ": " + x["why"].get<std::string>();
@@ -125,6 +137,7 @@ std::string diff_to_text(const PlanDiff& d) {
   routes("routes to replace in place", d.replaced_routes);
   routes("routes to remove", d.removed_routes);
   for (const auto& u : d.unsupported) out += "# cannot apply live: " + u + "\n";
+  for (const auto& u : d.left_alone) out += "# left as it is: " + u + "\n";
   return out;
 }
 

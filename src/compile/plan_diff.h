@@ -17,6 +17,9 @@ struct PlanDiff {
   std::vector<RoutePlan> replaced_routes;
   std::vector<RoutePlan> removed_routes;
   std::vector<std::string> unsupported;  // removals and changes that cannot be applied live
+  // Sysctls the new plan no longer sets: the kernel keeps their value (as an instance's OS
+  // keeps forwarding when EC2's source/destination check is turned back on).
+  std::vector<std::string> left_alone;
   bool empty() const;
 };
 

@@ -95,8 +95,32 @@ void instances(CompileContext& cx, VpcRouter& r) {
         ip ? state_paths::resolv_conf(vpc.name) : state_paths::resolv_conf_ipv6(vpc.name);
     cx.plan.endpoints.push_back({iname, "instance", ins, vpc.name, in.subnet, ip, pub,
                                  effective_groups(in), resolv, v6, cx.sc.zone_of(sub)});
+    // Without the source/destination check the instance may be a router (a NAT instance, a
+    // firewall): its namespace forwards.
+    if (!in.source_dest_check) {
+      cx.sysctl(ins, "net/ipv4/ip_forward", "1");
+      // What it forwards leaves by the interface it came in on: no ICMP redirects (a Linux
+      // NAT instance's usual setting).
+      cx.sysctl(ins, "net/ipv4/conf/all/send_redirects", "0");
+      cx.sysctl(ins, "net/ipv4/conf/eth0/send_redirects", "0", true);
+      if (v6) cx.sysctl(ins, "net/ipv6/conf/all/forwarding", "1");
+    }
     if (!in.run.empty()) cx.plan.processes.push_back({ins, iname, in.run, cx.dir, resolv});
   }
+}
+
+// A route into the VPC's own block (to a whole subnet, or in a gateway route table to the whole
+// block) goes to a middlebox and wins over the local route for the table's traffic (AWS rule
+// 16): a rule ahead of the local route's sends that table's packets for it to the table.
+void middlebox_rules(CompileContext& cx, const VpcRouter& r, uint32_t table, const IpPrefix& dst,
+                     const std::string& why) {
+  const Vpc& vpc = r.vpc;
+  const bool v6 = dst.family() == Family::kIpv6;
+  const std::optional<IpPrefix> own =
+      v6 ? vpc.ipv6_cidr : std::optional<IpPrefix>(IpPrefix(*vpc.cidr));
+  if (!own || !own->contains(dst)) return;
+  cx.plan.rules.push_back({r.ns, kRulePrioMiddlebox, table, dst, table, false,
+                           why + ": wins over the local route", "", dst.family()});
 }
 
 // The routes of each route table, to the targets they name.
@@ -111,6 +135,7 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
       const std::string why = "route table " + name + ": " + dst.str() + " → " + route.target.str();
       auto via = [&](IpAddr next_hop, const std::string& dev) {
         cx.plan.routes.push_back({r.ns, id, dst, RouteType::kUnicast, next_hop, dev, !v6, why});
+        middlebox_rules(cx, r, id, dst, why);
       };
       switch (route.target.kind) {
         case RouteTarget::Kind::kInternetGateway:
@@ -146,6 +171,7 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
           cx.plan.routes.push_back(
               {r.ns, id, dst, RouteType::kBlackhole, std::nullopt, "", false, why});
           break;
+        case RouteTarget::Kind::kEndpoint:  // validate refuses it until gateway load balancers
         case RouteTarget::Kind::kNone:
         case RouteTarget::Kind::kUnknown:
           break;  // validate refused them
@@ -227,10 +253,11 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   const std::string& rns = r.ns;
   using Kind = NftObject::Kind;
   NftTable t;
-  std::vector<std::string> marks, sources, sources6;
+  std::vector<std::string> marks, sources, sources6, unchecked;
   std::vector<EniPort> enis;
   for (const auto& [iname, in] : vpc.instances) {
     const std::string& port = r.port_of.at(iname);
+    if (!in.source_dest_check) unchecked.push_back("\"" + port + "\"");
     const Subnet& sub = vpc.subnets.at(in.subnet);
     std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
     if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
@@ -286,17 +313,37 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   // What arrives from a transit gateway is routed by its attachment subnet's table.
   for (const auto& l : cx.tgw_links)
     if (l.vpc == vpc.name) subnet_mark(l.router_port, l.subnet);
+  // What enters from a gateway with a gateway route table is routed by that table (ingress
+  // routing).
+  for (const auto& [name, rt] : vpc.route_tables)
+    for (const auto& g : rt.edge_associations)
+      marks.push_back(std::string(g == "internet_gateway" ? "\"igw\"" : "\"vgw\"") + " : " +
+                      std::to_string(r.table_id.at(name)));
   t.objects.push_back({Kind::kMap, "route-table", "type ifname : mark;", marks});
+  // EC2's source/destination check: an instance's ENI sends only from its own address and
+  // receives only what is addressed to it, unless the check is off (source-dest-check-off).
   t.objects.push_back({Kind::kSet, "eni-source", "type ifname . ipv4_addr;", sources});
-  std::vector<std::string> pre = {
-      "iifname \"e-*\" iifname . ip saddr != @eni-source counter drop comment "
-      "\"source/destination check\""};
+  t.objects.push_back({Kind::kSet, "source-dest-check-off", "type ifname;", unchecked});
+  auto checked = [](const std::string& dir) {
+    return dir + " \"e-*\" " + dir + " != @source-dest-check-off " + dir + " . ";
+  };
+  std::vector<std::string> pre = {checked("iifname") +
+                                  "ip saddr != @eni-source counter drop comment "
+                                  "\"source/destination check\""};
+  std::vector<std::string> dest = {checked("oifname") +
+                                   "ip daddr != @eni-source counter drop comment "
+                                   "\"source/destination check: not addressed to the ENI\""};
   if (vpc.ipv6_cidr) {
     t.objects.push_back({Kind::kSet, "eni-source6", "type ifname . ipv6_addr;", sources6});
-    pre.push_back(
-        "iifname \"e-*\" iifname . ip6 saddr != @eni-source6 counter drop comment "
-        "\"source/destination check (IPv6)\"");
+    pre.push_back(checked("iifname") +
+                  "ip6 saddr != @eni-source6 counter drop comment "
+                  "\"source/destination check (IPv6)\"");
+    dest.push_back(checked("oifname") +
+                   "ip6 daddr != @eni-source6 counter drop comment "
+                   "\"source/destination check: not addressed to the ENI (IPv6)\"");
   }
+  t.objects.push_back({Kind::kChain, "destination-check",
+                       "type filter hook forward priority filter - 1; policy accept;", dest});
   // A peering carries only the two VPCs' own traffic: nothing transits (AWS rules 23, 24).
   for (const auto& l : cx.peer_links) {
     if (l.vpc_a != vpc.name && l.vpc_b != vpc.name) continue;

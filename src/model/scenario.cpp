@@ -20,11 +20,12 @@ constexpr std::array<std::pair<const char*, Kind>, 4> kWords = {{
     {"vpn_gateway", Kind::kVpnGateway},
     {"blackhole", Kind::kBlackhole},
 }};
-constexpr std::array<std::pair<const char*, Kind>, 4> kPrefixes = {{
+constexpr std::array<std::pair<const char*, Kind>, 5> kPrefixes = {{
     {"nat_gateway/", Kind::kNatGateway},
     {"peering/", Kind::kPeering},
     {"instance/", Kind::kInstance},
     {"transit_gateway/", Kind::kTransitGateway},
+    {"endpoint/", Kind::kEndpoint},
 }};
 
 }  // namespace

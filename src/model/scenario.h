@@ -24,7 +24,8 @@ struct RouteTarget {
     kPeering,
     kInstance,
     kTransitGateway,
-    kUnknown,  // not a target vpcemu knows: `name` holds the text as written
+    kEndpoint,  // a gateway load balancer endpoint
+    kUnknown,   // not a target vpcemu knows: `name` holds the text as written
   };
   Kind kind = Kind::kNone;
   std::string name;
@@ -48,6 +49,10 @@ struct RouteTable {
   // Gateways whose routes propagate into this table (AWS "route propagation"): vpn_gateway.
   std::vector<std::string> propagations;
   std::vector<SourceSpan> propagation_spans;
+  // Gateways whose incoming traffic this table routes (a gateway route table, AWS "ingress
+  // routing"): internet_gateway, vpn_gateway.
+  std::vector<std::string> edge_associations;
+  std::vector<SourceSpan> edge_association_spans;
 };
 
 // kNumber: any other IP protocol by its number (47 GRE, 50 ESP, 132 SCTP, ...), as AWS takes
@@ -151,6 +156,10 @@ struct Instance {
   SourceSpan run_span;
   std::vector<std::string> security_groups;  // empty: the VPC's default group
   std::vector<SourceSpan> security_group_spans;
+  // EC2's source/destination check: on, the ENI sends only from and receives only for its own
+  // addresses; off, it may forward (a NAT instance, a firewall) and its namespace forwards.
+  bool source_dest_check = true;
+  SourceSpan source_dest_check_span;
   // The instance metadata service's options, as EC2's metadata options.
   struct Metadata {
     bool tokens_required = false;  // http_tokens: required (IMDSv2 only)
@@ -176,7 +185,8 @@ struct NatGateway {
   SourceSpan elastic_ip_span;
 };
 
-enum class EndpointType { kNone, kGateway, kInterface };  // kNone: not given (the parser said so)
+// kNone: not given (the parser said so).
+enum class EndpointType { kNone, kGateway, kInterface, kGatewayLoadBalancer };
 
 // What an endpoint reaches, read once from `service:`: an AWS service by name ("s3"), or a
 // provider's endpoint service ("endpoint_service/<name>").

@@ -132,10 +132,15 @@ void parse_nat_gateway(Reader& rd, NatGateway& nat, const YAML::Node& node) {
 }
 
 void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
-  rd.each_key(node, "route table '" + rt.name + "'", {"routes", "propagations"},
+  rd.each_key(node, "route table '" + rt.name + "'",
+              {"routes", "propagations", "edge_associations"},
               [&](const std::string& key, SourceSpan ks, const YAML::Node& v) {
                 if (key == "propagations") {
                   rd.names(v, ks, "propagations", rt.propagations, rt.propagation_spans);
+                  return;
+                }
+                if (key == "edge_associations") {
+                  rd.names(v, ks, key, rt.edge_associations, rt.edge_association_spans);
                   return;
                 }
                 rd.each_item(v, ks, "routes must be a list", [&](const YAML::Node& r) {
@@ -197,7 +202,7 @@ void parse_connection_tracking(Reader& rd, Instance::ConnectionTracking& c, cons
 void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
   rd.each_key(node, "instance '" + in.name + "'",
               {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
-               "security_groups", "metadata", "connection_tracking"},
+               "security_groups", "metadata", "connection_tracking", "source_dest_check"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "subnet") {
                   rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
@@ -219,6 +224,9 @@ void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
                 } else if (k == "run") {
                   in.run_span = rd.span(v, ks);
                   parse_run(rd, in, v, ks);
+                } else if (k == "source_dest_check") {
+                  in.source_dest_check_span = rd.span(v, ks);
+                  if (auto b = rd.boolean(v, k, ks)) in.source_dest_check = *b;
                 } else if (k == "metadata") {
                   parse_metadata(rd, in.metadata, v, ks);
                 } else if (k == "connection_tracking") {

@@ -62,7 +62,7 @@ void unknown_route_target(const Route& r, Diagnostics& d) {
   static const std::vector<std::string> kKinds = {
       "internet_gateway", "egress_only_internet_gateway", "blackhole",
       "instance/<name>",  "nat_gateway/<name>",           "peering/<name>",
-      "vpn_gateway",      "transit_gateway/<name>"};
+      "vpn_gateway",      "transit_gateway/<name>",       "endpoint/<name>"};
   const std::string t = r.target.str();
   const std::string kind = t.substr(0, t.find('/'));
   if (kind == "transit_gateway" || kind == "endpoint") {
@@ -241,11 +241,112 @@ void validate_subnet_ipv6(const Vpc& vpc, const Subnet& s, const std::vector<con
   }
 }
 
+// A route into the VPC's own block (AWS rule 16): since 2021 a route to a whole subnet's CIDR
+// may target a middlebox (an instance's ENI, a NAT gateway, a gateway load balancer endpoint)
+// and then wins over the local route; a gateway route table may also replace the local route's
+// target for the whole block. Nothing else may be more specific than the local route.
+void check_inside_vpc(const Vpc& vpc, const RouteTable& rt, const Route& r, Diagnostics& d) {
+  auto own = own_block(vpc, *r.destination);
+  if (!own || !own->contains(*r.destination)) return;
+  using K = RouteTarget::Kind;
+  const bool edge = !rt.edge_associations.empty();
+  const bool middlebox = r.target.kind == K::kInstance || r.target.kind == K::kEndpoint ||
+                         (!edge && r.target.kind == K::kNatGateway);
+  const std::string dst = r.destination->str();
+  if (*r.destination == *own) {
+    if (!edge || !middlebox)
+      d.error(r.destination_span,
+              "route to " + dst +
+                  " conflicts with the local route of the VPC, which every route table has and "
+                  "which cannot be replaced (a gateway route table, one with edge_associations, "
+                  "may send the whole block to a middlebox)");
+    return;
+  }
+  if (!middlebox) {
+    d.error(r.destination_span,
+            "route to " + dst + " lies inside the VPC's CIDR " + own->str() +
+                "; only a middlebox (instance/<name>, nat_gateway/<name> or a gateway load "
+                "balancer endpoint/<name>) may be the target of a route more specific than the "
+                "local route (AWS rule 16)");
+    return;
+  }
+  for (const auto& [_, sub] : vpc.subnets) {
+    if (sub.cidr && IpPrefix(*sub.cidr) == *r.destination) return;
+    if (sub.ipv6_cidr && *sub.ipv6_cidr == *r.destination) return;
+  }
+  std::vector<std::string> cidrs;
+  for (const auto& [n, sub] : vpc.subnets) {
+    if (r.destination->family() == Family::kIpv4 && sub.cidr)
+      cidrs.push_back(n + " " + sub.cidr->str());
+    else if (r.destination->family() == Family::kIpv6 && sub.ipv6_cidr)
+      cidrs.push_back(n + " " + sub.ipv6_cidr->str());
+  }
+  d.error(r.destination_span,
+          "route to " + dst +
+              " is more specific than the local route but is no subnet's whole CIDR; AWS "
+              "allows such a route only for a subnet's exact CIDR (" +
+              (cidrs.empty() ? std::string("this VPC has no subnets") : names_of(cidrs)) + ")");
+}
+
+// A gateway route table (edge_associations): the gateways exist, each has one table, no
+// propagation, and its routes stay inside the VPC to a middlebox ENI or a gateway load
+// balancer endpoint (AWS: gateway route tables).
+void check_edge_table(const Scenario& sc, const Vpc& vpc, const RouteTable& rt,
+                      std::map<std::string, SourceSpan>& taken, Diagnostics& d) {
+  for (size_t i = 0; i < rt.edge_associations.size(); ++i) {
+    const std::string& g = rt.edge_associations[i];
+    const SourceSpan& sp = rt.edge_association_spans[i];
+    if (g != "internet_gateway" && g != "vpn_gateway") {
+      d.error(sp, "route table '" + rt.name + "' cannot be associated with '" + g +
+                      "'; a gateway route table is associated with: internet_gateway, "
+                      "vpn_gateway");
+      continue;
+    }
+    if (g == "internet_gateway" && !vpc.internet_gateway)
+      d.error(sp, "route table '" + rt.name +
+                      "' is associated with the internet gateway but vpc '" + vpc.name +
+                      "' has none; set 'internet_gateway: true' on the VPC");
+    if (g == "vpn_gateway" && !sc.has_vpn_gateway(vpc.name))
+      d.error(sp, "route table '" + rt.name +
+                      "' is associated with the VPN gateway but no VPN connection or Direct "
+                      "Connect attaches to vpc '" +
+                      vpc.name + "'");
+    auto [it, fresh] = taken.emplace(g, sp);
+    if (!fresh)
+      d.error(sp, "the " + g + " of vpc '" + vpc.name + "' already has a gateway route table",
+              {{it->second, "the first association is here"}});
+  }
+  if (rt.edge_associations.empty()) return;
+  if (!rt.propagations.empty())
+    d.error(rt.propagation_spans[0], "gateway route table '" + rt.name +
+                                         "' cannot propagate routes (AWS: route propagation "
+                                         "is not supported for gateway route tables)");
+  using K = RouteTarget::Kind;
+  for (const auto& r : rt.routes) {
+    if (r.target.kind != K::kInstance && r.target.kind != K::kEndpoint &&
+        r.target.kind != K::kNone && r.target.kind != K::kUnknown)
+      d.error(r.target_span, "gateway route table '" + rt.name +
+                                 "' routes only to instance/<name> "
+                                 "(a middlebox's ENI) or a gateway load balancer endpoint/<name>, "
+                                 "not to '" +
+                                 r.target.str() + "'");
+    if (r.destination) {
+      auto own = own_block(vpc, *r.destination);
+      if (!own || !own->contains(*r.destination))
+        d.error(r.destination_span, "gateway route table '" + rt.name + "' may route only " +
+                                        "destinations inside the VPC; " + r.destination->str() +
+                                        " is outside it");
+    }
+  }
+}
+
 // Route tables: propagations, duplicate routes, routes inside the VPC, and each target.
 void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   const bool has_vgw = sc.has_vpn_gateway(vpc.name);
+  std::map<std::string, SourceSpan> edges;  // gateway → its table's association
   for (const auto& [_, rt] : vpc.route_tables) {
+    check_edge_table(sc, vpc, rt, edges, d);
     for (size_t i = 0; i < rt.propagations.size(); ++i) {
       if (rt.propagations[i] != "vpn_gateway") {
         d.error(rt.propagation_spans[i], "route table '" + rt.name + "' cannot propagate from '" +
@@ -268,16 +369,7 @@ void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
                   "route table '" + rt.name + "' has two routes to " + r.destination->str(),
                   {{it->second->destination_span, "the first one is here"}});
         }
-        auto own = own_block(vpc, *r.destination);
-        if (own && *r.destination == *own) {
-          d.error(r.destination_span, "route to " + r.destination->str() +
-                                          " conflicts with the local route of the VPC, which "
-                                          "every route table has and which cannot be replaced");
-        } else if (own && own->contains(*r.destination)) {
-          d.warning(r.destination_span, "route to " + r.destination->str() +
-                                            " lies inside the VPC's CIDR " + own->str() +
-                                            "; the local route wins over it (AWS rule 16)");
-        }
+        check_inside_vpc(vpc, rt, r, d);
         if (r.destination->family() == Family::kIpv6) check_ipv6_route(vpc, rt, r, d);
       }
       const std::string& n = r.target.name;
@@ -323,12 +415,32 @@ void validate_route_tables(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
         case RouteTarget::Kind::kInstance:
           if (!vpc.instances.count(n)) {
             unknown_ref(d, r.target_span, "instance", n, keys(vpc.instances), in_vpc);
-          } else if (r.destination && r.destination->family() == Family::kIpv4) {
+          } else if (vpc.instances.at(n).source_dest_check) {
+            d.warning(r.target_span,
+                      "instance '" + n +
+                          "' keeps its source/destination check, so it drops what this route "
+                          "sends it that is not addressed to it; set 'source_dest_check: false' "
+                          "on it (a NAT instance, a firewall)",
+                      {{vpc.instances.at(n).span, "instance '" + n + "' is defined here"}});
+          }
+          if (vpc.instances.count(n) && r.destination && r.destination->family() == Family::kIpv4) {
             const Instance& in = vpc.instances.at(n);
             if (auto s = vpc.subnets.find(in.subnet);
                 s != vpc.subnets.end() && s->second.ipv6_native)
               d.error(r.target_span, "IPv4 route to instance '" + n +
                                          "', which is IPv6-only and has no IPv4 address");
+          }
+          break;
+        case RouteTarget::Kind::kEndpoint:
+          if (!vpc.endpoints.count(n)) {
+            unknown_ref(d, r.target_span, "endpoint", n, keys(vpc.endpoints), in_vpc);
+          } else if (vpc.endpoints.at(n).type != EndpointType::kGatewayLoadBalancer) {
+            d.error(r.target_span,
+                    "endpoint '" + n +
+                        "' is not a gateway load balancer endpoint; only those are route "
+                        "targets (a gateway endpoint adds its own routes through its "
+                        "route_tables:, an interface endpoint is reached by its address)",
+                    {{vpc.endpoints.at(n).span, "endpoint '" + n + "' is defined here"}});
           }
           break;
         case RouteTarget::Kind::kTransitGateway:

@@ -1,4 +1,4 @@
-# AWS rules 16-19: local route wins, longest prefix wins, main route table for unassociated
+# AWS rules 16-19: the local route, longest prefix wins, main route table for unassociated
 # subnets, blackhole drops. Observed with real packets and with the router's own counters.
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for rt)
@@ -20,9 +20,9 @@ out=$(vpcemu exec web -- ping -c1 -W1 198.51.100.21 2>&1 || true)
 [[ $out != *"Unreachable"* ]] || fail "blackhole sent an ICMP error: $out"
 pass "blackhole drops silently"
 
-# Local wins over the more specific 10.10.2.0/24 blackhole in web's table.
+# The local route carries the VPC's own traffic whatever else the table holds.
 must vpcemu exec web -- ping -c1 -W1 10.10.2.10
-pass "local route beats a more specific route into the VPC"
+pass "the local route carries traffic to another subnet"
 
 # Main route table: db's subnet has no association and uses 'main', which routes 192.0.2.0/24
 # to the gateway; the gateway drops it because db has no public address (rule 20).

@@ -356,14 +356,68 @@ TEST_CASE("host bits are canonicalised with a warning") {
   CHECK(r.scenario.vpcs.at("prod").cidr->str() == "100.68.0.0/18");
 }
 
-TEST_CASE("a route inside the VPC CIDR warns that the local route wins") {
-  auto d = diagnose(
-      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    route_tables:\n      r:\n        "
-      "routes:\n"
-      "          - { destination: 10.0.5.0/24, target: blackhole }\n");
-  INFO(dump(d));
-  CHECK_FALSE(d.has_errors());
-  CHECK(has(d, Severity::kWarning, 8, "the local route wins"));
+TEST_CASE("a route inside the VPC CIDR: only a middlebox, only a whole subnet") {
+  const std::string head =
+      "name: t\nvpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    internet_gateway: true\n"
+      "    subnets:\n      a: { cidr: 10.0.1.0/24 }\n      b: { cidr: 10.0.2.0/24 }\n"
+      "    instances:\n      fw: { subnet: a, source_dest_check: false }\n"
+      "      web: { subnet: b }\n    route_tables:\n      r:\n";
+  SECTION("a blackhole is refused") {
+    auto d =
+        diagnose(head + "        routes: [ { destination: 10.0.2.0/24, target: blackhole } ]\n");
+    CHECK(has(d, Severity::kError, 14, "only a middlebox"));
+  }
+  SECTION("an instance for a whole subnet is accepted") {
+    auto d =
+        diagnose(head + "        routes: [ { destination: 10.0.2.0/24, target: instance/fw } ]\n");
+    INFO(dump(d));
+    CHECK_FALSE(d.has_errors());
+    CHECK(d.items().empty());
+  }
+  SECTION("part of a subnet is refused, naming the subnets") {
+    auto d =
+        diagnose(head + "        routes: [ { destination: 10.0.2.0/25, target: instance/fw } ]\n");
+    CHECK(has(d, Severity::kError, 14, "no subnet's whole CIDR"));
+    CHECK(has(d, Severity::kError, 14, "b 10.0.2.0/24"));
+  }
+  SECTION("an instance with its check on draws a warning") {
+    auto d =
+        diagnose(head + "        routes: [ { destination: 10.0.2.0/24, target: instance/web } ]\n");
+    CHECK_FALSE(d.has_errors());
+    CHECK(has(d, Severity::kWarning, 14, "set 'source_dest_check: false'"));
+  }
+  SECTION("the whole block only from a gateway route table") {
+    auto d =
+        diagnose(head + "        routes: [ { destination: 10.0.0.0/16, target: instance/fw } ]\n");
+    CHECK(has(d, Severity::kError, 14, "conflicts with the local route"));
+    auto e = diagnose(head +
+                      "        edge_associations: [internet_gateway]\n"
+                      "        routes: [ { destination: 10.0.0.0/16, target: instance/fw } ]\n");
+    INFO(dump(e));
+    CHECK_FALSE(e.has_errors());
+  }
+  SECTION("a gateway route table routes only inside the VPC, only to middleboxes") {
+    auto d = diagnose(head +
+                      "        edge_associations: [internet_gateway]\n"
+                      "        routes:\n"
+                      "          - { destination: 0.0.0.0/0, target: instance/fw }\n"
+                      "          - { destination: 10.0.2.0/24, target: nat_gateway/x }\n");
+    CHECK(has(d, Severity::kError, 16, "may route only destinations inside the VPC"));
+    CHECK(has(d, Severity::kError, 17, "routes only to instance/<name>"));
+  }
+  SECTION("a gateway route table needs its gateway, once") {
+    auto d = diagnose(head +
+                      "        edge_associations: [vpn_gateway, internet_gateway, nat]\n"
+                      "      s:\n        edge_associations: [internet_gateway]\n");
+    CHECK(has(d, Severity::kError, 14, "no VPN connection or Direct Connect"));
+    CHECK(has(d, Severity::kError, 14, "cannot be associated with 'nat'"));
+    CHECK(has(d, Severity::kError, 16, "already has a gateway route table"));
+  }
+  SECTION("endpoint targets must be gateway load balancer endpoints") {
+    auto d =
+        diagnose(head + "        routes: [ { destination: 0.0.0.0/0, target: endpoint/x } ]\n");
+    CHECK(has(d, Severity::kError, 14, "unknown endpoint 'x'"));
+  }
 }
 
 TEST_CASE("diagnostics format as file:line:col") {
