@@ -275,6 +275,13 @@ bool all_open(const std::vector<SgRule>& rules, Protocol p, const IpPrefix& any)
 // Such a flow carries ct mark bit 30 (its source ENI untracked) or 31 (its destination's), and
 // its every packet meets the groups of those sides again (chain `untracked`), so removing the
 // rule cuts it at once, as in AWS; tracked flows pass on their conntrack state (AWS rule 8).
+// The router's sets of each ENI's port and own address, per family ("ip", set name).
+std::vector<std::pair<std::string, std::string>> eni_address_sets(const Vpc& vpc) {
+  std::vector<std::pair<std::string, std::string>> out = {{"ip", "eni-source"}};
+  if (vpc.ipv6_cidr) out.push_back({"ip6", "eni-source6"});
+  return out;
+}
+
 void untracked_flows(const Vpc& vpc, const std::vector<EniPort>& enis,
                      const std::map<std::string, const SecurityGroup*>& groups,
                      const std::vector<std::string>& plain_ports, NftTable& t) {
@@ -310,17 +317,25 @@ void untracked_flows(const Vpc& vpc, const std::vector<EniPort>& enis,
   t.objects.push_back({Kind::kSet, "untracked", "type nf_proto . inet_proto . ifname;", untracked});
   t.objects.push_back({Kind::kSet, "plain-ports", "type ifname;", plain});
   // Which sides to judge again: the sending side's egress (meta mark bit 30), the receiving
-  // side's ingress (bit 31); a reply travels from the destination to the source.
-  t.objects.push_back(
-      {Kind::kChain,
-       "untracked",
-       "",
-       {"meta mark set meta mark and 0x3fffffff",
-        "ct direction original ct mark and 0x40000000 != 0 meta mark set meta mark or 0x40000000",
-        "ct direction reply ct mark and 0x80000000 != 0 meta mark set meta mark or 0x40000000",
-        "ct direction original ct mark and 0x80000000 != 0 meta mark set meta mark or 0x80000000",
-        "ct direction reply ct mark and 0x40000000 != 0 meta mark set meta mark or 0x80000000",
-        "meta mark and 0x40000000 != 0 iifname vmap @eni-egress", "goto ingress-check"}});
+  // side's ingress (bit 31); a reply travels from the destination to the source. Only where
+  // the flow's own ENI sends or receives this packet (its address at its port: eni-source of
+  // the router's table): a pass through a middlebox between them is not judged again.
+  std::vector<std::string> rules = {
+      "meta mark set meta mark and 0x3fffffff",
+      "ct direction original ct mark and 0x40000000 != 0 meta mark set meta mark or 0x40000000",
+      "ct direction reply ct mark and 0x80000000 != 0 meta mark set meta mark or 0x40000000",
+      "ct direction original ct mark and 0x80000000 != 0 meta mark set meta mark or 0x80000000",
+      "ct direction reply ct mark and 0x40000000 != 0 meta mark set meta mark or 0x80000000"};
+  for (const auto& [fam, set] : eni_address_sets(vpc)) {
+    rules.push_back("meta mark and 0x40000000 != 0 iifname . " + fam + " saddr != @" + set +
+                    " meta mark set meta mark and 0xbfffffff");
+    rules.push_back("meta mark and 0x80000000 != 0 oifname . " + fam + " daddr != @" + set +
+                    " meta mark set meta mark and 0x7fffffff");
+  }
+  rules.push_back("meta mark and 0x40000000 != 0 iifname vmap @eni-egress");
+  rules.push_back("meta mark and 0x80000000 == 0 accept");
+  rules.push_back("goto ingress-check");
+  t.objects.push_back({Kind::kChain, "untracked", "", rules});
 }
 
 }  // namespace
@@ -489,16 +504,30 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   auto hex32 = [](uint32_t v) { return "0x" + hex(v, 8); };
   // An ICMP error that belongs to a flow (ct state related) is judged like a new packet: AWS's
   // groups and NACLs must allow it (path MTU discovery needs ICMP 3/4 allowed, AWS rule 34).
-  t.objects.push_back({Kind::kChain,
-                       "stateful",
-                       "",
-                       {"ct state established ct mark and 0xc0000000 == 0 accept",
-                        "ct state established goto untracked", "ct state invalid drop",
-                        "ct state new meta nfproto . meta l4proto . iifname @untracked oifname "
-                        "@plain-ports ct mark set ct mark or 0x40000000",
-                        "ct state new meta nfproto . meta l4proto . oifname @untracked iifname "
-                        "@plain-ports ct mark set ct mark or 0x80000000",
-                        "iifname vmap @eni-egress", "goto ingress-check"}});
+  t.objects.push_back(
+      {Kind::kChain,
+       "stateful",
+       "",
+       {"ct state established ct mark and 0xc0000000 == 0 accept",
+        "ct state established goto untracked",
+        // A refusal through a middlebox: conntrack forgets a flow whose only
+        // answer is a RST at its first pass, so the second (from the middlebox's
+        // port, source-dest-check-off of the router's table) is invalid to it.
+        "ct state invalid iifname @source-dest-check-off tcp flags rst accept",
+        "ct state invalid drop", "iifname vmap @eni-egress", "goto ingress-check"}});
+  // A new flow is untracked on the side of an untracked ENI that starts or receives it (its
+  // own address at its port, not a middlebox's pass) when the other side is a plain port.
+  auto& stateful = t.objects.back().items;
+  std::vector<std::string> marks;
+  for (const auto& [fam, set] : eni_address_sets(vpc)) {
+    marks.push_back("ct state new meta nfproto . meta l4proto . iifname @untracked iifname . " +
+                    fam + " saddr @" + set + " oifname @plain-ports ct mark set ct mark or " +
+                    "0x40000000");
+    marks.push_back("ct state new meta nfproto . meta l4proto . oifname @untracked oifname . " +
+                    fam + " daddr @" + set + " iifname @plain-ports ct mark set ct mark or " +
+                    "0x80000000");
+  }
+  stateful.insert(stateful.end() - 2, marks.begin(), marks.end());
   t.objects.push_back(
       {Kind::kChain,
        "forward",
