@@ -421,6 +421,11 @@ class Applier {
     so.log_path = state_.log_path(p.name);
     if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
     for (const auto& e : p.env) so.env.push_back(substitute(e));
+    // `vpcemu` itself is on the PATH of what runs inside (`run: vpcemu appliance`).
+    const std::string self = substitute("@self");
+    const char* path = getenv("PATH");
+    so.env.push_back("PATH=" + self.substr(0, self.rfind('/')) + ":" +
+                     (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"));
     so.private_run = p.daemon;
     so.keep = state_.path();
     auto child = spawn_paused(so);

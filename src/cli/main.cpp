@@ -8,6 +8,7 @@
 
 #include "apply/state.h"
 #include "cli/verbs.h"
+#include "daemons/gwlb.h"
 #include "daemons/metadata_service.h"
 #include "daemons/service_responder.h"
 #include "util/text.h"
@@ -64,6 +65,23 @@ int main(int argc, char** argv) {
   md->add_option("--data", md_data)->required();
   md->add_option("--listen", md_listen)->required();
 
+  std::string gwlb_config, gwlb_state;
+  auto* gw = app.add_subcommand("gateway-load-balancer", "")->group("");  // internal: GWLB
+  gw->add_option("--config", gwlb_config)->required();
+  gw->add_option("--state", gwlb_state)->required();
+
+  ApplianceOptions appliance;
+  auto* ap = app.add_subcommand(
+      "appliance",
+      "inside an instance: a gateway load balancer target (GENEVE on UDP 6081 into a TUN, "
+      "through this namespace's nftables, and back)");
+  ap->add_option("--tun", appliance.tun, "the TUN device the inner packets pass through")
+      ->capture_default_str();
+  ap->add_option("--port", appliance.port, "the GENEVE port")->capture_default_str();
+  ap->add_option("--health-port", appliance.health_port,
+                 "answer health checks (TCP or HTTP) on this port; 0: none")
+      ->capture_default_str();
+
   app.set_version_flag("--version", "vpcemu " VPCEMU_VERSION);
   app.add_subcommand("help", "print this help")->silent();
   // A word where a command belongs that is none: say which command was meant (`valdate`).
@@ -84,7 +102,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (std::find(verbs.begin(), verbs.end(), w) != verbs.end() || w == "service-responder" ||
-        w == "metadata-service") {
+        w == "metadata-service" || w == "gateway-load-balancer") {
       verb = i;
       break;
     }
@@ -122,6 +140,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (sr->parsed()) return run_service_responder(svc_name, svc_ports);
   if (md->parsed()) return run_metadata_service(md_data, md_listen);
+  if (gw->parsed()) return run_gateway_load_balancer(gwlb_config, gwlb_state);
+  if (ap->parsed()) return run_appliance(appliance);
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
   if (v->parsed()) return cmd_validate(file);

@@ -61,6 +61,7 @@ Plan compile(const Scenario& sc, const std::string& scenario_dir) {
   if (need_internet)
     for (const auto& [_, svc] : cx.sc.services) service(cx, svc);
   for (const auto& [_, es] : cx.sc.endpoint_services) load_balancer_rules(cx, es);
+  gateway_load_balancer_services(cx);
   for (const auto& l : cx.peer_links) peering(cx, l);
   for (const auto& [_, t] : cx.sc.transit_gateways) transit_gateway(cx, t);
   tgw_peerings(cx);

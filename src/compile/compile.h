@@ -77,5 +77,7 @@ inline constexpr uint32_t kRulePrioLocal = 100;
 inline constexpr uint32_t kRulePrioTables = 1000;
 inline constexpr uint32_t kRulePrioUnreachable = 32000;
 inline constexpr uint32_t kTableBase = 100;
+// A gateway load balancer endpoint's table: everything from its ENI into its TUN.
+inline constexpr uint32_t kGwlbeTable = 100;
 
 }  // namespace vpcemu

@@ -45,6 +45,12 @@ void igw_rules(CompileContext& cx, const Vpc& vpc, const std::string& igw_ns,
 
 // nat_gateway.cpp
 void nat_gateways(CompileContext& cx, VpcRouter& r);
+// compile/gateway_load_balancer.cpp
+std::string gwlb_endpoint_ns(const std::string& scenario, const std::string& vpc,
+                             const std::string& ep);
+void gateway_load_balancer_nodes(CompileContext& cx, VpcRouter& r);
+void gateway_load_balancer_endpoint(CompileContext& cx, VpcRouter& r, const Endpoint& ep);
+void gateway_load_balancer_services(CompileContext& cx);
 void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& vpc_cidr,
                const std::optional<IpPrefix>& nat64_from);
 bool routed_ipv6(const Vpc& vpc, const std::string& nat);

@@ -60,6 +60,10 @@ struct VpcRouter {
   std::map<std::string, std::string> port_of;   // instance → router port
   std::map<std::string, std::string> nat_port;  // NAT gateway → router port
   std::vector<EndpointEni> endpoint_enis, lb_enis, cvpn_enis;
+  // Gateway load balancer nodes of this VPC, and its gateway load balancer endpoints (also by
+  // name, for routes to them).
+  std::vector<EndpointEni> gwlb_enis, gwlbe_enis;
+  std::map<std::string, EndpointEni> gwlbe_port;
 };
 
 struct CompileContext {

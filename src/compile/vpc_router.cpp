@@ -171,7 +171,11 @@ void route_table_routes(CompileContext& cx, const VpcRouter& r) {
           cx.plan.routes.push_back(
               {r.ns, id, dst, RouteType::kBlackhole, std::nullopt, "", false, why});
           break;
-        case RouteTarget::Kind::kEndpoint:  // validate refuses it until gateway load balancers
+        case RouteTarget::Kind::kEndpoint: {
+          const EndpointEni& e = r.gwlbe_port.at(n);
+          via(e.ip, e.port);
+          break;
+        }
         case RouteTarget::Kind::kNone:
         case RouteTarget::Kind::kUnknown:
           break;  // validate refused them
@@ -193,9 +197,12 @@ void compile_vpc(CompileContext& cx, const Vpc& vpc) {
   for (const auto& [_, ep] : vpc.endpoints) {
     if (ep.type == EndpointType::kGateway)
       gateway_endpoint(cx, vpc, ep, r.ns, r.table_id);
+    else if (ep.type == EndpointType::kGatewayLoadBalancer)
+      gateway_load_balancer_endpoint(cx, r, ep);
     else
       interface_endpoint(cx, vpc, ep, r.ns, r.endpoint_enis);
   }
+  gateway_load_balancer_nodes(cx, r);
   load_balancer_nodes(cx, vpc, r.ns, r.lb_enis);
   client_vpn(cx, vpc, r.ns, r.cvpn_enis);
   route_table_routes(cx, r);
@@ -305,6 +312,17 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   for (const auto& e : r.lb_enis) {
     subnet_mark(e.port, e.subnet);
     enis.push_back({e.port, "load balancer", e.subnet, e.ip, {}});
+  }
+  // Gateway load balancer nodes and endpoints: NACLs, no groups; an endpoint forwards others'
+  // packets (it is in source-dest-check-off for the middlebox pass's RST).
+  for (const auto& e : r.gwlb_enis) {
+    subnet_mark(e.port, e.subnet);
+    enis.push_back({e.port, "gateway load balancer", e.subnet, e.ip, {}});
+  }
+  for (const auto& e : r.gwlbe_enis) {
+    subnet_mark(e.port, e.subnet);
+    enis.push_back({e.port, "gateway load balancer endpoint", e.subnet, e.ip, {}});
+    unchecked.push_back("\"" + e.port + "\"");
   }
   for (const auto& e : r.cvpn_enis) {
     subnet_mark(e.port, e.subnet);

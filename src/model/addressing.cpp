@@ -28,6 +28,9 @@ std::vector<Taker> takers_of(const Scenario& sc, const Vpc& vpc, Addressing& a) 
     takers.push_back({"NAT gateway '" + nname + "'", nat.subnet, nat.private_ip, nat.span,
                       &a.nat_private[nat_key(vname, nname)], nat.private_ip_span});
   for (const auto& [ename, ep] : vpc.endpoints) {
+    if (ep.type == EndpointType::kGatewayLoadBalancer && !ep.subnets.empty())
+      takers.push_back({"endpoint '" + ename + "'", ep.subnets[0], std::nullopt, ep.span,
+                        &a.eni_private[eni_key("gwlbe", vname, ename, ep.subnets[0])]});
     if (ep.type != EndpointType::kInterface) continue;
     for (const auto& sub : ep.subnets)
       takers.push_back({"endpoint '" + ename + "'", sub, std::nullopt, ep.span,
@@ -37,6 +40,11 @@ std::vector<Taker> takers_of(const Scenario& sc, const Vpc& vpc, Addressing& a) 
     if (e.vpc != vname || e.subnets.empty()) continue;
     takers.push_back({"client VPN endpoint '" + ename + "'", e.subnets[0], std::nullopt, e.span,
                       &a.eni_private[eni_key("cvpn", vname, ename, e.subnets[0])]});
+  }
+  for (const auto& [gname, g] : sc.gateway_load_balancers) {
+    if (g.vpc != vname || g.subnets.empty()) continue;
+    takers.push_back({"gateway load balancer '" + gname + "'", g.subnets[0], std::nullopt, g.span,
+                      &a.eni_private[eni_key("gwlb", vname, gname, g.subnets[0])]});
   }
   for (const auto& [sname, es] : sc.endpoint_services) {
     if (es.vpc != vname) continue;

@@ -19,7 +19,8 @@ struct Addressing {
   std::map<std::string, Ipv4> nat_private;  // nat_key(vpc, name) → private address
   std::map<std::string, Ipv4> nat_public;   // nat_key(vpc, name) → Elastic IP
   // Interface endpoint ENIs (eni_key("vpce", vpc, endpoint, subnet)) and load balancer nodes
-  // of endpoint services (eni_key("nlb", vpc, service, subnet)).
+  // of endpoint services (eni_key("nlb", vpc, service, subnet)), gateway load balancer
+  // endpoints (eni_key("gwlbe", vpc, endpoint, subnet)) and nodes (eni_key("gwlb", ...)).
   std::map<std::string, Ipv4> eni_private;
   std::map<std::string, Ipv4> tunnel_public;  // "<vpn connection>/<1|2>" → VGW outside address
   // "<vpn connection>/<1|2>" → the tunnel's inside /30 (BGP connections): the VGW has its

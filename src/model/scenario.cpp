@@ -48,16 +48,21 @@ std::string RouteTarget::str() const {
 
 namespace {
 constexpr const char* kEndpointServicePrefix = "endpoint_service/";
+constexpr const char* kGatewayLoadBalancerPrefix = "gateway_load_balancer/";
 }  // namespace
 
 EndpointTarget EndpointTarget::parse(const std::string& text) {
-  const std::string prefix = kEndpointServicePrefix;
-  if (text.rfind(prefix, 0) == 0) return {true, text.substr(prefix.size())};
-  return {false, text};
+  for (const std::string prefix : {kEndpointServicePrefix, kGatewayLoadBalancerPrefix})
+    if (text.rfind(prefix, 0) == 0)
+      return {prefix == kEndpointServicePrefix, prefix == kGatewayLoadBalancerPrefix,
+              text.substr(prefix.size())};
+  return {false, false, text};
 }
 
 std::string EndpointTarget::str() const {
-  return endpoint_service ? kEndpointServicePrefix + name : name;
+  if (endpoint_service) return kEndpointServicePrefix + name;
+  if (gateway_load_balancer) return kGatewayLoadBalancerPrefix + name;
+  return name;
 }
 
 namespace {

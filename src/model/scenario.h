@@ -192,11 +192,12 @@ enum class EndpointType { kNone, kGateway, kInterface, kGatewayLoadBalancer };
 // provider's endpoint service ("endpoint_service/<name>").
 struct EndpointTarget {
   bool endpoint_service = false;
+  bool gateway_load_balancer = false;  // "gateway_load_balancer/<name>"
   std::string name;
 
   static EndpointTarget parse(const std::string& text);
   std::string str() const;  // as written in the scenario
-  bool empty() const { return !endpoint_service && name.empty(); }
+  bool empty() const { return !endpoint_service && !gateway_load_balancer && name.empty(); }
 };
 
 // A VPC endpoint: `gateway` (S3, DynamoDB: a prefix-list route in route tables) or
@@ -304,6 +305,27 @@ struct EndpointService {
   SourceSpan port_span;
   std::vector<std::string> targets;
   std::vector<SourceSpan> target_spans;
+};
+
+// A Gateway Load Balancer: a node in its VPC's subnet that sends what its endpoints receive to a
+// healthy target appliance in GENEVE (UDP 6081) and what comes back out through the endpoint.
+struct GatewayLoadBalancer {
+  std::string name;
+  SourceSpan span;
+  std::string vpc;
+  SourceSpan vpc_span;
+  std::vector<std::string> subnets;  // the node sits in the first
+  std::vector<SourceSpan> subnet_spans;
+  std::vector<std::string> targets;  // instances of the VPC
+  std::vector<SourceSpan> target_spans;
+  // The target group's health check, AWS's defaults for GENEVE targets.
+  struct HealthCheck {
+    bool http = false;  // protocol: http (a GET of `path` answered 200-399), else tcp (a connect)
+    int port = 80;
+    std::string path = "/";
+    int interval = 10, timeout = 5, healthy_threshold = 5, unhealthy_threshold = 2;
+    SourceSpan span;
+  } health_check;
 };
 
 // NAT64's well-known prefix (RFC 6052): an IPv4 address in its last 32 bits.
@@ -476,6 +498,7 @@ struct Scenario {
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, InternetHost> hosts;
   std::map<std::string, Peering> peerings;
+  std::map<std::string, GatewayLoadBalancer> gateway_load_balancers;
   std::map<std::string, Onprem> onprem;
   std::map<std::string, VpnConnection> vpn_connections;
   std::map<std::string, DirectConnect> direct_connects;

@@ -29,8 +29,9 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
   sc.services = builtin_services();
   rd.each_key(root, "the scenario",
               {"name", "region", "time_scale", "vpcs", "internet", "peerings", "services",
-               "endpoint_services", "onprem", "vpn_connections", "direct_connects",
-               "transit_gateways", "client_vpn_endpoints", "private_hosted_zones", "expect"},
+               "endpoint_services", "gateway_load_balancers", "onprem", "vpn_connections",
+               "direct_connects", "transit_gateways", "client_vpn_endpoints",
+               "private_hosted_zones", "expect"},
               [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
                 if (k == "name") {
                   sc.name_span = rd.span(v, ks);
@@ -84,6 +85,8 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
                   parse_services(rd, sc, v);
                 } else if (k == "endpoint_services") {
                   parse_endpoint_services(rd, sc, v);
+                } else if (k == "gateway_load_balancers") {
+                  parse_gateway_load_balancers(rd, sc, v);
                 }
               });
   if (!root["name"]) rd.d.error({1, 1}, "the scenario has no 'name'");

@@ -40,6 +40,7 @@ void parse_peerings(Reader& rd, Scenario& sc, const YAML::Node& v);
 
 // privatelink.cpp
 void parse_endpoint_services(Reader& rd, Scenario& sc, const YAML::Node& v);
+void parse_gateway_load_balancers(Reader& rd, Scenario& sc, const YAML::Node& v);
 
 // onprem.cpp
 void parse_onprem(Reader& rd, Scenario& sc, const YAML::Node& v);

@@ -14,9 +14,13 @@ void parse_endpoint(Reader& rd, Endpoint& ep, const YAML::Node& node) {
                       ep.type = EndpointType::kGateway;
                     else if (*t == "interface")
                       ep.type = EndpointType::kInterface;
+                    else if (*t == "gateway_load_balancer")
+                      ep.type = EndpointType::kGatewayLoadBalancer;
                     else
                       rd.d.error(ep.type_span,
-                                 "endpoint type must be gateway or interface, found '" + *t + "'");
+                                 "endpoint type must be gateway, interface or "
+                                 "gateway_load_balancer, found '" +
+                                     *t + "'");
                   }
                 } else if (k == "service") {
                   ep.service_span = rd.span(v, ks);
@@ -34,7 +38,8 @@ void parse_endpoint(Reader& rd, Endpoint& ep, const YAML::Node& node) {
               });
   if (rd.mapping_or_empty(node)) {
     if (!node["type"])
-      rd.d.error(ep.span, "endpoint '" + ep.name + "' has no 'type' (gateway or interface)");
+      rd.d.error(ep.span, "endpoint '" + ep.name +
+                              "' has no 'type' (gateway, interface or gateway_load_balancer)");
     if (!node["service"]) rd.d.error(ep.span, "endpoint '" + ep.name + "' has no 'service'");
   }
 }

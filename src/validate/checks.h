@@ -56,6 +56,7 @@ void validate_client_vpn_endpoints(Validation& v);
 
 // privatelink.cpp
 void validate_endpoint_services(Validation& v);
+void validate_gateway_load_balancers(Validation& v);
 
 // expect.cpp
 void validate_expects(Validation& v);

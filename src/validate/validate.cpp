@@ -50,6 +50,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
   validate_direct_connects(v);
   validate_client_vpn_endpoints(v);
   validate_endpoint_services(v);
+  validate_gateway_load_balancers(v);
   validate_hosted_zones(v);
   // Addresses that must be assigned automatically: reports exhausted subnets and pools.
   Diagnostics alloc;

@@ -1,4 +1,5 @@
-// VPC endpoints: gateway and interface endpoints, their services, tables, subnets and groups.
+// VPC endpoints: gateway, interface and gateway load balancer endpoints, their services,
+// tables, subnets and groups.
 #include <algorithm>
 #include <set>
 
@@ -6,12 +7,52 @@
 
 namespace vpcemu::validation {
 
+// A gateway load balancer endpoint: of a gateway load balancer, in one IPv4 subnet, without
+// groups (AWS: a GWLB endpoint has no security groups), tables or private DNS.
+void gateway_load_balancer_endpoint(const Scenario& sc, const Vpc& vpc, const Endpoint& ep,
+                                    Diagnostics& d) {
+  const std::string what = "gateway load balancer endpoint '" + ep.name + "'";
+  if (ep.type != EndpointType::kGatewayLoadBalancer) {
+    d.error(ep.type_span, "endpoint '" + ep.name + "' reaches " + ep.service.str() +
+                              ", which takes 'type: gateway_load_balancer'");
+    return;
+  }
+  if (!ep.service.gateway_load_balancer) {
+    d.error(ep.service_span, what + " takes 'service: gateway_load_balancer/<name>', found '" +
+                                 ep.service.str() + "'");
+  } else if (!sc.gateway_load_balancers.count(ep.service.name)) {
+    unknown_ref(d, ep.service_span, "gateway load balancer", ep.service.name,
+                keys(sc.gateway_load_balancers), "");
+  }
+  if (ep.subnets.size() != 1)
+    d.error(ep.subnet_spans.empty() ? ep.span : ep.subnet_spans.back(),
+            what + " has its ENI in exactly one subnet (one endpoint per AZ in AWS), found " +
+                std::to_string(ep.subnets.size()));
+  resolve_all(d, vpc.subnets, ep.subnets, ep.subnet_spans, "subnet", " in vpc '" + vpc.name + "'");
+  ipv4_subnets_only(d, vpc, ep.subnets, ep.subnet_spans, "a gateway load balancer endpoint");
+  if (!ep.security_groups.empty())
+    d.error(ep.security_group_spans[0],
+            what +
+                " has no security groups in AWS; the appliances' groups and the subnets' "
+                "NACLs judge its traffic");
+  if (!ep.route_tables.empty())
+    d.error(ep.route_table_spans[0], what +
+                                         " takes one subnet, not route_tables; route to it "
+                                         "with 'target: endpoint/" +
+                                         ep.name + "'");
+  if (ep.private_dns_span.known()) d.error(ep.private_dns_span, what + " has no DNS name");
+}
+
 void validate_endpoints(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   const std::string in_vpc = " in vpc '" + vpc.name + "'";
   const auto groups = group_names(vpc);
   for (const auto& [_, ep] : vpc.endpoints) {
     if (ep.type == EndpointType::kNone || ep.service.empty()) continue;
     const std::string& n = ep.service.name;
+    if (ep.type == EndpointType::kGatewayLoadBalancer || ep.service.gateway_load_balancer) {
+      gateway_load_balancer_endpoint(sc, vpc, ep, d);
+      continue;
+    }
     if (ep.service.endpoint_service) {
       if (!sc.endpoint_services.count(n)) {
         unknown_ref(d, ep.service_span, "endpoint service", n, keys(sc.endpoint_services), "");
