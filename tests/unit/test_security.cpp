@@ -410,7 +410,8 @@ TEST_CASE("endpoint and endpoint service mistakes name the line") {
   CHECK(has(d, Severity::kError, 13, "needs 'subnets' for its ENIs"));
   CHECK(has(d, Severity::kError, 14, "unknown subnet 'b'"));
   CHECK(has(d, Severity::kError, 15, "unknown endpoint service 'bill'"));
-  CHECK(has(d, Severity::kError, 16, "endpoint type must be gateway, interface or gateway_load_balancer"));
+  CHECK(has(d, Severity::kError, 16,
+            "endpoint type must be gateway, interface or gateway_load_balancer"));
   CHECK(has(d, Severity::kError, 17, "takes route_tables only"));
   CHECK(has(d, Severity::kError, 23, "unknown subnet 'z' in vpc 'v'"));
   CHECK(has(d, Severity::kError, 23, "unknown target instance 'web'"));
