@@ -56,7 +56,7 @@ void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& 
 bool routed_ipv6(const Vpc& vpc, const std::string& nat);
 void nat64_translator(CompileContext& cx, const VpcRouter& r, const std::string& nat,
                       const std::string& nns, const std::string& port);
-std::vector<std::string> nat_forward(const Cidr& vpc_cidr, const std::optional<IpPrefix>& nat64);
+std::vector<std::string> nat_forward(const std::optional<IpPrefix>& nat64);
 
 // peering.cpp
 void plan_peerings(CompileContext& cx);

@@ -78,15 +78,18 @@ void nat64_translator(CompileContext& cx, const VpcRouter& r, const std::string&
 }
 
 // What a NAT gateway forwards: what belongs to a connection it has, and new connections from
-// the VPC (with NAT64: from its IPv6 block into the translator, and out of the translator).
-std::vector<std::string> nat_forward(const Cidr& vpc_cidr, const std::optional<IpPrefix>& nat64) {
+// any source routed to it, its VPC's or another's through a transit gateway (AWS: centralized
+// egress); with NAT64 also from its IPv6 block into the translator, and out of the translator.
+// Nothing from outside reaches this chain: the internet gateway maps only the gateway's own
+// Elastic IP, to its own address (the input chain).
+std::vector<std::string> nat_forward(const std::optional<IpPrefix>& nat64) {
   std::vector<std::string> rules = {
       "ct state established,related accept",
       // A TCP packet of a connection the gateway no longer has (idle past its timeout) is
       // answered with a reset, as AWS's NAT gateway does; only a SYN opens a connection.
-      "ct state new ip saddr " + vpc_cidr.str() +
-          " tcp flags & (syn | rst) == 0 counter reject with tcp reset",
-      "ct state new ip saddr " + vpc_cidr.str() + " accept"};
+      "ct state new meta nfproto ipv4 tcp flags & (syn | rst) == 0 counter reject with tcp "
+      "reset",
+      "ct state new meta nfproto ipv4 accept"};
   if (nat64) {
     rules.push_back("ct state new ip6 saddr " + nat64->str() + " ip6 daddr " + kNat64Prefix.str() +
                     " oifname \"nat64\" accept");
@@ -110,7 +113,7 @@ void nat_rules(CompileContext& cx, const std::string& nns, Ipv4 ip, const Cidr& 
                         "ip saddr != " + ip.str() + " snat ip to " + ip.str()}});
   t.objects.push_back({Kind::kChain, "forward",
                        "type filter hook forward priority filter; policy drop;",
-                       nat_forward(vpc_cidr, nat64_from)});
+                       nat_forward(nat64_from)});
   t.objects.push_back({Kind::kChain,
                        "input",
                        "type filter hook input priority filter; policy drop;",

@@ -431,6 +431,14 @@ struct TransitGateway {
   SourceSpan span;
   std::map<std::string, TgwAttachment> attachments;
   std::map<std::string, TgwRouteTable> route_tables;
+  // AWS's default association and propagation route table: every VPC and VPN attachment not
+  // associated elsewhere is associated with it, and every one propagates into it (the parser
+  // writes these into the table's lists, with this key's span).
+  std::string default_route_table;
+  SourceSpan default_route_table_span;
+  // VPC attachments in appliance mode (both directions of a flow through one attachment ENI).
+  std::vector<std::string> appliance_mode;
+  std::vector<SourceSpan> appliance_mode_spans;
 };
 
 enum class ClientVpnTransport { kOpenvpn, kWireguard };

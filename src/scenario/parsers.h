@@ -54,6 +54,7 @@ void parse_direct_connects(Reader& rd, Scenario& sc, const YAML::Node& v);
 
 // transit_gateway.cpp
 void parse_transit_gateways(Reader& rd, Scenario& sc, const YAML::Node& v);
+void default_route_table(TransitGateway& tgw);
 void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const YAML::Node& node);
 void parse_tgw_route_table(Reader& rd, TgwRouteTable& rt, const YAML::Node& node);
 TgwRoute parse_tgw_route(Reader& rd, const YAML::Node& r, SourceSpan list_span);

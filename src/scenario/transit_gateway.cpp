@@ -1,4 +1,7 @@
 // Transit gateways: attachments (VPC, VPN, peering) and route tables.
+#include <algorithm>
+#include <set>
+
 #include "scenario/parsers.h"
 
 namespace vpcemu::parsing {
@@ -6,9 +9,14 @@ namespace vpcemu::parsing {
 void parse_transit_gateways(Reader& rd, Scenario& sc, const YAML::Node& v) {
   rd.each_resource(
       v, "transit_gateways", sc.transit_gateways, [&](TransitGateway& tgw, const YAML::Node& tv) {
-        rd.each_key(tv, "transit gateway '" + tgw.name + "'", {"attachments", "route_tables"},
-                    [&](const std::string& k, SourceSpan, const YAML::Node& x) {
-                      if (k == "attachments") {
+        rd.each_key(tv, "transit gateway '" + tgw.name + "'",
+                    {"attachments", "route_tables", "default_route_table", "appliance_mode"},
+                    [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                      if (k == "default_route_table") {
+                        rd.into(x, k, ks, tgw.default_route_table, tgw.default_route_table_span);
+                      } else if (k == "appliance_mode") {
+                        rd.names(x, ks, k, tgw.appliance_mode, tgw.appliance_mode_spans);
+                      } else if (k == "attachments") {
                         rd.each_resource(x, "attachments", tgw.attachments,
                                          [&](TgwAttachment& a, const YAML::Node& av) {
                                            parse_tgw_attachment(rd, a, av);
@@ -20,7 +28,31 @@ void parse_transit_gateways(Reader& rd, Scenario& sc, const YAML::Node& v) {
                                          });
                       }
                     });
+        default_route_table(tgw);
       });
+}
+
+// AWS's default route table of a hub, written out: VPC and VPN attachments associated with no
+// table are associated with it, and all of them propagate into it (peering attachments take
+// static routes only, so neither). Validate says so when the table does not exist.
+void default_route_table(TransitGateway& tgw) {
+  auto def = tgw.route_tables.find(tgw.default_route_table);
+  if (def == tgw.route_tables.end()) return;
+  TgwRouteTable& rt = def->second;
+  std::set<std::string> associated;
+  for (const auto& [_, t] : tgw.route_tables)
+    associated.insert(t.associations.begin(), t.associations.end());
+  for (const auto& [name, a] : tgw.attachments) {
+    if (!a.peering.empty()) continue;
+    if (!associated.count(name)) {
+      rt.associations.push_back(name);
+      rt.association_spans.push_back(tgw.default_route_table_span);
+    }
+    if (std::find(rt.propagations.begin(), rt.propagations.end(), name) == rt.propagations.end()) {
+      rt.propagations.push_back(name);
+      rt.propagation_spans.push_back(tgw.default_route_table_span);
+    }
+  }
 }
 
 void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const YAML::Node& node) {

@@ -9,6 +9,18 @@ namespace vpcemu::validation {
 void validate_transit_gateways(Validation& v) {
   for (const auto& [tname, tgw] : v.sc.transit_gateways) {
     validate_tgw_attachments(v.sc, tgw, v.d);
+    if (!tgw.default_route_table.empty() && !tgw.route_tables.count(tgw.default_route_table))
+      unknown_ref(v.d, tgw.default_route_table_span, "route table", tgw.default_route_table,
+                  keys(tgw.route_tables), " of transit gateway '" + tname + "'");
+    for (size_t i = 0; i < tgw.appliance_mode.size(); ++i) {
+      auto a = tgw.attachments.find(tgw.appliance_mode[i]);
+      if (a == tgw.attachments.end())
+        unknown_ref(v.d, tgw.appliance_mode_spans[i], "attachment", tgw.appliance_mode[i],
+                    keys(tgw.attachments), " of transit gateway '" + tname + "'");
+      else if (a->second.vpc.empty())
+        v.d.error(tgw.appliance_mode_spans[i], "appliance mode is for VPC attachments; '" +
+                                                   tgw.appliance_mode[i] + "' is not one");
+    }
     const auto associated = validate_tgw_route_tables(tgw, v.d);
     for (const auto& [aname, a] : tgw.attachments)
       if (!associated.count(aname) && (!a.vpc.empty() || !a.vpn.empty() || !a.peering.empty()))

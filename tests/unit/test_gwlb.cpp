@@ -131,3 +131,58 @@ TEST_CASE("gateway load balancers and their endpoints are validated") {
     CHECK(has(d, Severity::kError, 10, "is not a gateway load balancer endpoint"));
   }
 }
+
+TEST_CASE("a hub's default route table takes every attachment not associated elsewhere") {
+  auto r = parse_scenario_text(
+      "name: t\nvpcs:\n"
+      "  a: { cidr: 10.1.0.0/16, subnets: { s: { cidr: 10.1.1.0/24 } } }\n"
+      "  b: { cidr: 10.2.0.0/16, subnets: { s: { cidr: 10.2.1.0/24 } } }\n"
+      "  c: { cidr: 10.3.0.0/16, subnets: { s: { cidr: 10.3.1.0/24 } } }\n"
+      "transit_gateways:\n"
+      "  hub:\n"
+      "    default_route_table: main\n"
+      "    appliance_mode: [c]\n"
+      "    attachments:\n"
+      "      a: { vpc: a, subnets: [s] }\n"
+      "      b: { vpc: b, subnets: [s] }\n"
+      "      c: { vpc: c, subnets: [s] }\n"
+      "      far: { peering: other }\n"
+      "    route_tables:\n"
+      "      main: {}\n"
+      "      inspection: { associations: [c] }\n"
+      "  other:\n"
+      "    attachments: { back: { peering: hub } }\n"
+      "    route_tables: { rt: { associations: [back] } }\n",
+      "t.yaml");
+  validate(r.scenario, r.diags);
+  INFO(dump(r.diags));
+  CHECK_FALSE(r.diags.has_errors());
+  const auto& hub = r.scenario.transit_gateways.at("hub");
+  const auto& main = hub.route_tables.at("main");
+  // c stays in its own table; the peering takes static routes only: neither is associated.
+  CHECK(main.associations == std::vector<std::string>{"a", "b"});
+  CHECK(main.propagations == std::vector<std::string>{"a", "b", "c"});
+  CHECK(main.association_spans.at(0).line == 8);
+  // The peering attachment, in no table, is still said to be so.
+  CHECK(has(r.diags, Severity::kWarning, 14, "associated with no route table"));
+}
+
+TEST_CASE("a hub's default route table and appliance mode must name what exists") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n"
+      "  a: { cidr: 10.1.0.0/16, subnets: { s: { cidr: 10.1.1.0/24 } } }\n"
+      "transit_gateways:\n"
+      "  hub:\n"
+      "    default_route_table: mian\n"
+      "    appliance_mode: [x, far]\n"
+      "    attachments:\n"
+      "      a: { vpc: a, subnets: [s] }\n"
+      "      far: { peering: other }\n"
+      "    route_tables: { main: { associations: [a] } }\n"
+      "  other:\n"
+      "    attachments: { back: { peering: hub } }\n"
+      "    route_tables: { rt: { associations: [back] } }\n");
+  CHECK(has(d, Severity::kError, 6, "unknown route table 'mian'"));
+  CHECK(has(d, Severity::kError, 7, "unknown attachment 'x'"));
+  CHECK(has(d, Severity::kError, 7, "appliance mode is for VPC attachments"));
+}
