@@ -95,3 +95,16 @@ in_ns "$name.fw-1" nft flush chain inet fw input
 for _ in $(seq 60); do [[ $(health fw-1) == healthy ]] && break; sleep 0.1; done
 [[ $(health fw-1) == healthy ]] || fail "fw-1 did not recover: $(health fw-1)"
 pass "fw-1 healthy again after its health checks pass"
+
+# Between two VPCs (tests/integration/scenarios/gwlb-east-west.yaml): the hub sends spoke
+# traffic to an inspection VPC, whose endpoint hands it to the appliance and back to the hub.
+ew=$(uname_for gwew)
+g=$(scenario_copy "$SOURCE_DIR/tests/integration/scenarios/gwlb-east-west.yaml" "$ew")
+up "$g"
+before=$(in_ns "$ew.fw-1" nft list counter inet fw passed | grep -o 'packets [0-9]*' | awk '{print $2}')
+out=$(vpcemu check "$ew") || fail "east-west check: $out"
+after=$(in_ns "$ew.fw-1" nft list counter inet fw passed | grep -o 'packets [0-9]*' | awk '{print $2}')
+(( after > before )) || fail "the appliance passed nothing between the VPCs ($before → $after)"
+grep -q "flow tcp 10.1.1.4:[0-9]* <-> 10.2.1.4:5432 from gwlbe" "$RUN_DIR/$ew/logs/gwlb-inspect.log" ||
+  fail "the load balancer did not carry a → b: $(cat "$RUN_DIR/$ew/logs/gwlb-inspect.log")"
+pass "VPC a ↔ VPC b through the hub and the inspection VPC's appliance: $(tail -1 <<<"$out")"
