@@ -576,23 +576,33 @@ Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
 }
 
 Status apply_route_changes(const std::vector<RoutePlan>& replaced,
-                           const std::vector<RoutePlan>& removed, const Progress& progress) {
-  std::map<std::string, std::pair<std::vector<const RoutePlan*>, std::vector<const RoutePlan*>>>
-      by_ns;
-  for (const auto& r : replaced) by_ns[r.ns].first.push_back(&r);
-  for (const auto& r : removed) by_ns[r.ns].second.push_back(&r);
+                           const std::vector<RoutePlan>& removed,
+                           const std::vector<RulePlan>& removed_rules, const Progress& progress) {
+  struct Change {
+    std::vector<const RoutePlan*> replaced, removed;
+    std::vector<const RulePlan*> rules;
+  };
+  std::map<std::string, Change> by_ns;
+  for (const auto& r : replaced) by_ns[r.ns].replaced.push_back(&r);
+  for (const auto& r : removed) by_ns[r.ns].removed.push_back(&r);
+  for (const auto& r : removed_rules) by_ns[r.ns].rules.push_back(&r);
   for (const auto& [ns, change] : by_ns) {
     auto t = Clock::now();
     auto s = ns_socket(ns);
     if (!s) return s.error();
-    // One batch per namespace: replacements in place (NLM_F_REPLACE), then the removals.
-    for (const RoutePlan* r : change.first)
+    // One batch per namespace: replacements in place (NLM_F_REPLACE), then the rules that led
+    // to removed routes, then those routes.
+    for (const RoutePlan* r : change.replaced)
       s->sock.route(netlink_route(*r, s->of(r->dev)), NlSocket::RouteMode::kReplace);
-    for (const RoutePlan* r : change.second) s->sock.route_delete(netlink_route(*r, 0));
+    for (const RulePlan* r : change.rules)
+      s->sock.rule_delete({r->priority, r->fwmark, r->to, r->table, r->drop, r->iif, r->family});
+    for (const RoutePlan* r : change.removed) s->sock.route_delete(netlink_route(*r, 0));
     if (auto f = s->sock.flush(); !f) return f;
-    progress("  routes in " + ns + ": " + std::to_string(change.first.size()) + " replaced, " +
-             std::to_string(change.second.size()) + " removed (" + std::to_string(ms_since(t)) +
-             " ms)");
+    std::string what = "  routes in " + ns + ": " + std::to_string(change.replaced.size()) +
+                       " replaced, " + std::to_string(change.removed.size()) + " removed";
+    if (!change.rules.empty())
+      what += ", " + std::to_string(change.rules.size()) + " rules removed";
+    progress(what + " (" + std::to_string(ms_since(t)) + " ms)");
   }
   return {};
 }

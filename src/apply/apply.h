@@ -23,10 +23,11 @@ Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
 
 // A live change of a running scenario: each namespace's change is put in force (one
 // transaction each), then the staged elements are folded in (one more each).
-// A running scenario's changed routes: replaced in place (ReplaceRoute) and removed, one netlink
-// batch per namespace.
+// A running scenario's changed routes: replaced in place (ReplaceRoute) and removed, with the
+// policy rules that are gone, one netlink batch per namespace.
 Status apply_route_changes(const std::vector<RoutePlan>& replaced,
-                           const std::vector<RoutePlan>& removed, const Progress& progress);
+                           const std::vector<RoutePlan>& removed,
+                           const std::vector<RulePlan>& removed_rules, const Progress& progress);
 Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,
                          const Progress& progress);
 

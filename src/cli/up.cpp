@@ -38,7 +38,8 @@ int up_change(StateDir& state, const Plan& old, const Plan& plan, const std::str
   opt.ready_timeout_ms = ready_ms;
   Status s = apply_plan(diff.added, state, opt, log);
   if (s) s = apply_nft_changes(diff.nft_changes, log);
-  if (s) s = apply_route_changes(diff.replaced_routes, diff.removed_routes, log);
+  if (s)
+    s = apply_route_changes(diff.replaced_routes, diff.removed_routes, diff.removed_rules, log);
   if (s) s = state.write_plan(plan, src);
   if (!s) {
     log("vpcemu up: failed: " + s.error().str());

@@ -15,7 +15,7 @@ bool PlanDiff::empty() const {
          added.addrs.empty() && added.neighs.empty() && added.routes.empty() &&
          added.rules.empty() && added.nft.empty() && added.files.empty() &&
          added.processes.empty() && nft_changes.empty() && unsupported.empty() &&
-         replaced_routes.empty() && removed_routes.empty();
+         replaced_routes.empty() && removed_routes.empty() && removed_rules.empty();
 }
 
 namespace {
@@ -67,6 +67,10 @@ PlanDiff diff_plans(const Plan& from, const Plan& to) {
     for (const auto& x : a[list]) {
       if (after.count(x.dump())) continue;
       if (x.contains("path") && rewritten.count(x["path"].get<std::string>())) continue;
+      if (std::string(list) == "rules") {
+        d.removed_rules.push_back(rule_from_json(x));
+        continue;
+      }
       if (std::string(list) == "sysctls") {
         const std::string k = x["ns"].get<std::string>() + "|" + x["key"].get<std::string>();
         if (!set_keys.count(k))
@@ -136,6 +140,12 @@ std::string diff_to_text(const PlanDiff& d) {
   };
   routes("routes to replace in place", d.replaced_routes);
   routes("routes to remove", d.removed_routes);
+  if (!d.removed_rules.empty()) {
+    Plan only;
+    only.rules = d.removed_rules;
+    std::string text = plan_to_text(only);
+    out += "# rules to remove\n" + text.substr(text.find('\n') + 1);
+  }
   for (const auto& u : d.unsupported) out += "# cannot apply live: " + u + "\n";
   for (const auto& u : d.left_alone) out += "# left as it is: " + u + "\n";
   return out;

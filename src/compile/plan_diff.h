@@ -16,6 +16,8 @@ struct PlanDiff {
   // a moved Elastic IP), and routes that are gone (DeleteRoute): both live.
   std::vector<RoutePlan> replaced_routes;
   std::vector<RoutePlan> removed_routes;
+  // Policy rules that are gone (a middlebox route removed, a route table deleted): live too.
+  std::vector<RulePlan> removed_rules;
   std::vector<std::string> unsupported;  // removals and changes that cannot be applied live
   // Sysctls the new plan no longer sets: the kernel keeps their value (as an instance's OS
   // keeps forwarding when EC2's source/destination check is turned back on).

@@ -127,21 +127,6 @@ RoutePlan route_from_json(const json& r) {
   return x;
 }
 
-RulePlan rule_from_json(const json& r) {
-  RulePlan x;
-  x.ns = r.at("ns");
-  x.priority = r.at("priority");
-  if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
-  if (r.contains("to")) x.to = prefix_from(r.at("to"));
-  // (Plans written before drops were silent say "unreachable".)
-  x.drop = r.value("action", "") == "blackhole" || r.value("action", "") == "unreachable";
-  x.table = r.value("table", 0u);
-  x.why = r.value("why", "");
-  x.iif = r.value("iif", "");
-  if (r.value("family", 4) == 6) x.family = Family::kIpv6;
-  return x;
-}
-
 NftPlan nft_from_json(const json& n) {
   NftPlan x;
   x.ns = n.at("ns");
@@ -206,6 +191,21 @@ GatewayInfo gateway_from_json(const json& g) {
 }
 
 }  // namespace
+
+RulePlan rule_from_json(const json& r) {
+  RulePlan x;
+  x.ns = r.at("ns");
+  x.priority = r.at("priority");
+  if (r.contains("fwmark")) x.fwmark = r.at("fwmark").get<uint32_t>();
+  if (r.contains("to")) x.to = prefix_from(r.at("to"));
+  // (Plans written before drops were silent say "unreachable".)
+  x.drop = r.value("action", "") == "blackhole" || r.value("action", "") == "unreachable";
+  x.table = r.value("table", 0u);
+  x.why = r.value("why", "");
+  x.iif = r.value("iif", "");
+  if (r.value("family", 4) == 6) x.family = Family::kIpv6;
+  return x;
+}
 
 json plan_to_json(const Plan& p) {
   json j;

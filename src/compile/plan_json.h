@@ -10,5 +10,6 @@ namespace vpcemu {
 nlohmann::json plan_to_json(const Plan& plan);
 Plan plan_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception on bad input
 std::string plan_to_text(const Plan& plan);
+RulePlan rule_from_json(const nlohmann::json& r);  // one entry of "rules"
 
 }  // namespace vpcemu

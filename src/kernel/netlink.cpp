@@ -242,12 +242,21 @@ void NlSocket::route(const Route& r, RouteMode mode) {
 }
 
 void NlSocket::rule(const Rule& r) {
-  std::string what = "RTM_NEWRULE pref " + std::to_string(r.priority);
+  rule_message(r, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL);
+}
+
+void NlSocket::rule_delete(const Rule& r) {
+  rule_message(r, RTM_DELRULE, 0);
+}
+
+void NlSocket::rule_message(const Rule& r, uint16_t type, uint16_t flags) {
+  std::string what = std::string(type == RTM_DELRULE ? "RTM_DELRULE" : "RTM_NEWRULE") + " pref " +
+                     std::to_string(r.priority);
   if (r.to) what += " to " + r.to->str();
   if (r.fwmark) what += " fwmark " + std::to_string(*r.fwmark);
   if (!r.iif.empty()) what += " iif " + r.iif;
   what += r.drop ? " blackhole" : " lookup " + std::to_string(r.table);
-  nlmsghdr* nlh = begin(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, what + " in ns " + ns_);
+  nlmsghdr* nlh = begin(type, flags, what + " in ns " + ns_);
   auto* frh = static_cast<fib_rule_hdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
   frh->family = af(r.to ? r.to->family() : r.family);
   frh->action = r.drop ? FR_ACT_BLACKHOLE : FR_ACT_TO_TBL;

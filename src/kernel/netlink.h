@@ -63,6 +63,8 @@ class NlSocket {
     Family family = Family::kIpv4;  // the rule list it joins (that of `to` when given)
   };
   void rule(const Rule& r);
+  // Deletes the rule with r's priority, selectors and action.
+  void rule_delete(const Rule& r);
 
   // Sends what is queued and waits for every ack; the first failure names its object.
   Status flush();
@@ -73,6 +75,7 @@ class NlSocket {
  private:
   NlSocket() = default;
   nlmsghdr* begin(uint16_t type, uint16_t flags, std::string what);
+  void rule_message(const Rule& r, uint16_t type, uint16_t flags);
   void end(nlmsghdr* nlh);
 
   mnl_socket* nl_ = nullptr;
