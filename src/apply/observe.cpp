@@ -154,6 +154,11 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
               {"private_ip", g.private_ip.str()},
               {"public_ip", g.public_ip ? json(g.public_ip->str()) : json(nullptr)}};
     if (g.kind == "direct-connect") bgp_json(state, g, bird_name("dx-" + g.name), x);
+    if (g.kind == "gateway-load-balancer") {  // its targets' health, as its process last wrote
+      std::ifstream in(state.path() + "/" + state_paths::gwlb_state(g.name));
+      json st = json::parse(in, nullptr, false);
+      if (!st.is_discarded() && st.contains("targets")) x["targets"] = st["targets"];
+    }
     j["gateways"].push_back(x);
   }
   j["subnets"] = json::array();

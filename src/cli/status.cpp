@@ -73,6 +73,13 @@ int cmd_status(const std::string& run_dir, const std::string& name, const std::s
              g["public_ip"].is_null() ? "-" : g["public_ip"].get<std::string>().c_str(),
              g["netns"].get<std::string>().c_str());
       print_bgp(g);
+      if (g.contains("targets")) {
+        std::string targets;
+        for (const auto& t : g["targets"])
+          targets += " " + t["name"].get<std::string>() + " " + t["health"].get<std::string>() +
+                     " (" + std::to_string(t["flows"].get<uint64_t>()) + " flows)";
+        printf("      targets:%s\n", targets.c_str());
+      }
     }
     for (const auto& t : s["tunnels"]) {
       std::string since;

@@ -103,12 +103,12 @@ void gateway_load_balancer_services(CompileContext& cx) {
                                   {"table", kGwlbeTable},
                                   {"mtu", kMtuTransitGateway}});
       }
-    const std::string file = "gwlb/" + name + ".json";
+    const std::string file = state_paths::gwlb_config(name);
     cx.plan.files.push_back({file, c.dump(2) + "\n"});
     ProcessPlan p{ns_name(cx.sc.name, "gwlb", name),
                   "gwlb-" + name,
                   {"@self", "gateway-load-balancer", "--config", state_paths::kStatePrefix + file,
-                   "--state", state_paths::kStatePrefix + std::string("gwlb/") + name + ".state"},
+                   "--state", state_paths::kStatePrefix + state_paths::gwlb_state(name)},
                   "/",
                   "",
                   {},

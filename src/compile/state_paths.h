@@ -34,6 +34,15 @@ inline std::string openvpn_status(const std::string& endpoint) {
   return cvpn_dir(endpoint) + "/" + kOpenvpnStatusFile;
 }
 
+// A gateway load balancer's configuration (written by compile) and state (written by its
+// process: each target's health and counts).
+inline std::string gwlb_config(const std::string& name) {
+  return "gwlb/" + name + ".json";
+}
+inline std::string gwlb_state(const std::string& name) {
+  return "gwlb/" + name + ".state";
+}
+
 // Every process's stdout and stderr.
 inline std::string process_log(const std::string& process) {
   return "logs/" + process + ".log";

@@ -84,6 +84,8 @@ in_ns "$name.fw-1" nft add rule inet fw input tcp dport 80 drop
 for _ in $(seq 60); do [[ $(health fw-1) == unhealthy ]] && break; sleep 0.1; done
 [[ $(health fw-1) == unhealthy ]] || fail "fw-1 still $(health fw-1) with its health port closed"
 grep -q "target fw-1 .*: unhealthy" "$log" || fail "the load balancer's log does not say fw-1 is unhealthy"
+st=$(vpcemu status "$name")
+[[ $st == *"targets: fw-1 unhealthy"*"fw-2 healthy"* ]] || fail "status does not show fw-1 unhealthy: $st"
 before=$(grep -c "→ target fw-1" "$log" || true)
 for i in $(seq 12); do
   in_ns "$name.client" curl -s -o /dev/null -m 2 "http://$pub/" || fail "request $i with fw-1 unhealthy failed"
