@@ -108,6 +108,15 @@ void ipv4_subnets_only(Diagnostics& d, const Vpc& vpc, const std::vector<std::st
           {{s->second.span, "subnet '" + names[i] + "' is defined here"}});
 }
 
+void ipv4_targets_only(Diagnostics& d, const Vpc& vpc, const std::vector<std::string>& names,
+                       const std::vector<SourceSpan>& spans, const std::string& how) {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (auto t = vpc.instances.find(names[i]); t != vpc.instances.end())
+      if (auto s = vpc.subnets.find(t->second.subnet);
+          s != vpc.subnets.end() && s->second.ipv6_native)
+        d.error(spans[i], "target '" + names[i] + "' is IPv6-only; " + how + " over IPv4");
+}
+
 void check_icmp_family(Diagnostics& d, Protocol proto, const std::optional<IpPrefix>& cidr,
                        SourceSpan proto_span) {
   if (!cidr) return;

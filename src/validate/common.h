@@ -70,5 +70,9 @@ void resolve_all(Diagnostics& d, const Map& m, const std::vector<std::string>& n
 // or transit gateway attachment, whose ENIs are IPv4 here): an IPv6-only one is an error.
 void ipv4_subnets_only(Diagnostics& d, const Vpc& vpc, const std::vector<std::string>& names,
                        const std::vector<SourceSpan>& spans, const std::string& what);
+// Target instances (of a load balancer) that have an IPv4 address: `how` the load balancer
+// reaches them ("GENEVE reaches targets").
+void ipv4_targets_only(Diagnostics& d, const Vpc& vpc, const std::vector<std::string>& names,
+                       const std::vector<SourceSpan>& spans, const std::string& how);
 
 }  // namespace vpcemu::validation

@@ -14,12 +14,7 @@ void validate_gateway_load_balancers(Validation& v) {
     ipv4_subnets_only(d, *pv, g.subnets, g.subnet_spans, "a gateway load balancer");
     resolve_all(d, pv->instances, g.targets, g.target_spans, "target instance",
                 in_vpc + " (targets are appliances in the load balancer's VPC)");
-    for (size_t i = 0; i < g.targets.size(); ++i)
-      if (auto t = pv->instances.find(g.targets[i]); t != pv->instances.end())
-        if (auto s = pv->subnets.find(t->second.subnet);
-            s != pv->subnets.end() && s->second.ipv6_native)
-          d.error(g.target_spans[i],
-                  "target '" + g.targets[i] + "' is IPv6-only; GENEVE reaches targets over IPv4");
+    ipv4_targets_only(d, *pv, g.targets, g.target_spans, "GENEVE reaches targets");
     if (g.subnets.empty()) d.error(g.span, "gateway load balancer '" + name + "' has no subnets");
     if (g.targets.empty()) d.error(g.span, "gateway load balancer '" + name + "' has no targets");
   }

@@ -13,13 +13,7 @@ void validate_endpoint_services(Validation& v) {
     resolve_all(d, pv->subnets, es.subnets, es.subnet_spans, "subnet",
                 " in vpc '" + pv->name + "'");
     ipv4_subnets_only(d, *pv, es.subnets, es.subnet_spans, "an endpoint service's load balancer");
-    for (size_t i = 0; i < es.targets.size(); ++i)
-      if (auto t = pv->instances.find(es.targets[i]); t != pv->instances.end())
-        if (auto s = pv->subnets.find(t->second.subnet);
-            s != pv->subnets.end() && s->second.ipv6_native)
-          d.error(es.target_spans[i], "target '" + es.targets[i] +
-                                          "' is IPv6-only; the load balancer reaches targets "
-                                          "over IPv4");
+    ipv4_targets_only(d, *pv, es.targets, es.target_spans, "the load balancer reaches targets");
     resolve_all(d, pv->instances, es.targets, es.target_spans, "target instance",
                 " in vpc '" + pv->name + "' (targets are the provider's instances)");
   }
