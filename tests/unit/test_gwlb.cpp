@@ -186,3 +186,13 @@ TEST_CASE("a hub's default route table and appliance mode must name what exists"
   CHECK(has(d, Severity::kError, 7, "unknown attachment 'x'"));
   CHECK(has(d, Severity::kError, 7, "appliance mode is for VPC attachments"));
 }
+
+TEST_CASE("a gateway load balancer's targets need IPv4") {
+  auto d = diagnose(
+      "name: t\nvpcs:\n  sec:\n    cidr: 10.9.0.0/16\n    ipv6_cidr: auto\n    subnets:\n"
+      "      a: { cidr: 10.9.1.0/24 }\n"
+      "      v6: { ipv6_cidr: auto, ipv6_native: true }\n"
+      "    instances:\n      fw: { subnet: v6 }\n"
+      "gateway_load_balancers:\n  g: { vpc: sec, subnets: [a], targets: [fw] }\n");
+  CHECK(has(d, Severity::kError, 12, "target 'fw' is IPv6-only; GENEVE reaches targets over IPv4"));
+}
