@@ -1,7 +1,10 @@
 # A failed up reports which object failed and why, and removes what it made.
 source "$(dirname "$0")/lib.sh"
 name=$(uname_for fail)
-f=$(scenario_text "$name" <<'YAML'
+# a-good starts first (processes start in name order), then bad fails: the cleanup must stop
+# a-good's sleep, whose argument is unique to this run.
+naptime=300.$$
+f=$(scenario_text "$name" <<YAML
 name: x
 vpcs:
   v:
@@ -9,7 +12,7 @@ vpcs:
     subnets:
       a: { cidr: 10.0.1.0/24 }
     instances:
-      good: { subnet: a, run: "sleep 300" }
+      a-good: { subnet: a, run: "sleep $naptime" }
       bad: { subnet: a, run: "/nonexistent/server --port 80" }
 YAML
 )
@@ -18,11 +21,7 @@ out=$(vpcemu up "$f" 2>&1) && fail "up should have failed"
   fail "the error does not name the object and the cause: $out"
 pass "the error names the failing object: $(grep 'failed:' <<<"$out")"
 [[ $(count_ns "$name") -eq 0 ]] || fail "namespaces left after a failed up"
-pgrep -f "^sleep 300$" >/dev/null && {
-  for p in $(pgrep -f "^sleep 300$"); do
-    [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/self/ns/net) ]] || fail "sleep left running in a scenario namespace"
-  done
-}
+! pgrep -f "^sleep $naptime\$" >/dev/null || fail "a-good's sleep left running after the failed up"
 [[ ! -d $RUN_DIR/$name ]] || fail "state left after a failed up"
 pass "a failed up removes everything it created"
 
