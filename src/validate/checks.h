@@ -54,6 +54,9 @@ void validate_direct_connects(Validation& v);
 // client_vpn.cpp
 void validate_client_vpn_endpoints(Validation& v);
 
+// lint.cpp: the classic traps, as warnings
+void lint_traps(Validation& v);
+
 // privatelink.cpp
 void validate_endpoint_services(Validation& v);
 void validate_gateway_load_balancers(Validation& v);

@@ -57,6 +57,7 @@ void validate(const Scenario& sc, Diagnostics& d) {
   assign_addresses(sc, alloc);
   d.append(alloc);
   validate_expects(v);
+  lint_traps(v);
 }
 
 }  // namespace vpcemu
