@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "apply/state.h"
+#include "cli/reference.h"
 #include "cli/verbs.h"
 #include "daemons/gwlb.h"
 #include "daemons/metadata_service.h"
@@ -31,7 +32,9 @@ int main(int argc, char** argv) {
   v->add_option("FILE", file)->required();
   auto* p = app.add_subcommand("plan", "print the kernel objects 'up' would create");
   p->add_option("FILE", file)->required();
-  p->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
+  p->add_option("--format", format, "text (for people) or json (for programs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   auto* u = app.add_subcommand("up", "build the scenario from namespaces, links, routes, rules");
   u->add_option("FILE", file)->required();
   u->add_option("--ready-timeout", ready_ms, "ms that run: commands get to start listening")
@@ -40,7 +43,9 @@ int main(int argc, char** argv) {
   d->add_option("NAME|FILE", name)->required();
   auto* s = app.add_subcommand("status", "list scenarios that are up, their instances, addresses");
   s->add_option("NAME|FILE", name);
-  s->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
+  s->add_option("--format", format, "text (for people) or json (for programs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   auto* x = app.add_subcommand("exec", "run a command inside an instance or host");
   x->add_option("-s,--scenario", scenario, "when the name exists in several scenarios");
   x->add_option("INSTANCE", name)->required();
@@ -49,7 +54,9 @@ int main(int argc, char** argv) {
   x->footer("COMMAND...: the command and its arguments, with or without a '--' before them");
   auto* c = app.add_subcommand("check", "send real packets for every expect: entry");
   c->add_option("FILE|NAME", file)->required();
-  c->add_option("--format", format)->check(CLI::IsMember({"text", "json"}));
+  c->add_option("--format", format, "text (for people) or json (for programs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")
       ->capture_default_str();
 
@@ -81,6 +88,16 @@ int main(int argc, char** argv) {
   ap->add_option("--health-port", appliance.health_port,
                  "answer health checks (TCP or HTTP) on this port; 0: none")
       ->capture_default_str();
+
+  auto* man = app.add_subcommand("man", "print the manual page vpcemu(1) (roff)");
+  std::string shell;
+  auto* comp = app.add_subcommand("completion", "print a shell completion script");
+  comp->add_option("SHELL", shell, "bash, zsh or fish")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  comp->footer(
+      "bash: source <(vpcemu completion bash); zsh: source <(vpcemu completion zsh); "
+      "fish: vpcemu completion fish | source");
 
   app.set_version_flag("--version", "vpcemu " VPCEMU_VERSION);
   app.add_subcommand("help", "print this help")->silent();
@@ -141,6 +158,14 @@ int main(int argc, char** argv) {
   if (sr->parsed()) return run_service_responder(svc_name, svc_ports);
   if (md->parsed()) return run_metadata_service(md_data, md_listen);
   if (gw->parsed()) return run_gateway_load_balancer(gwlb_config, gwlb_state);
+  if (man->parsed()) {
+    std::cout << man_page(app, VPCEMU_VERSION);
+    return kExitOk;
+  }
+  if (comp->parsed()) {
+    std::cout << completion(app, shell);
+    return kExitOk;
+  }
   if (ap->parsed()) return run_appliance(appliance);
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
