@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "compile/plan_json.h"
 
@@ -104,6 +105,12 @@ std::vector<JournalEntry> StateDir::read_journal() const {
 
 Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
   nlohmann::json j = {{"source", source_file}, {"plan", plan_to_json(plan)}};
+  // The scenario as it was applied: `plan` compares a changed file with it resource by resource.
+  if (std::ifstream src(source_file); src) {
+    std::stringstream text;
+    text << src.rdbuf();
+    j["source_text"] = text.str();
+  }
   std::string tmp = path_ + "/plan.json.tmp";
   {
     std::ofstream out(tmp);
@@ -126,6 +133,13 @@ std::optional<Plan> StateDir::read_plan() const {
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
+}
+
+std::string StateDir::source_text() const {
+  std::ifstream in(path_ + "/plan.json");
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return {};
+  return j.value("source_text", "");
 }
 
 std::string StateDir::source_file() const {

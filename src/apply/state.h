@@ -55,6 +55,7 @@ class StateDir {
   Status write_plan(const Plan& plan, const std::string& source_file);
   std::optional<Plan> read_plan() const;
   std::string source_file() const;
+  std::string source_text() const;  // the scenario file's text as it was applied
   bool complete() const;
   Status mark_complete();
   // Removes the directory and everything in it.

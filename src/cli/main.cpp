@@ -30,11 +30,15 @@ int main(int argc, char** argv) {
 
   auto* v = app.add_subcommand("validate", "check a scenario file and list every problem");
   v->add_option("FILE", file)->required();
-  auto* p = app.add_subcommand("plan", "print the kernel objects 'up' would create");
+  bool kernel = false, detailed_exitcode = false;
+  auto* p = app.add_subcommand("plan", "print what 'up' would do, in AWS's terms (resources)");
   p->add_option("FILE", file)->required();
   p->add_option("--format", format, "text (for people) or json (for programs)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  p->add_flag("--kernel", kernel, "also list the kernel objects (namespaces, links, routes, nft)");
+  p->add_flag("--detailed-exitcode", detailed_exitcode,
+              "exit 0 without changes, 2 with changes (as terraform plan)");
   auto* u = app.add_subcommand("up", "build the scenario from namespaces, links, routes, rules");
   u->add_option("FILE", file)->required();
   u->add_option("--ready-timeout", ready_ms, "ms that run: commands get to start listening")
@@ -170,7 +174,7 @@ int main(int argc, char** argv) {
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
   if (v->parsed()) return cmd_validate(file);
-  if (p->parsed()) return cmd_plan(run_dir, file, format);
+  if (p->parsed()) return cmd_plan(run_dir, file, format, kernel, detailed_exitcode);
   if (u->parsed()) return cmd_up(run_dir, file, ready_ms);
   if (d->parsed()) return cmd_down(run_dir, name);
   if (s->parsed()) return cmd_status(run_dir, name, format);

@@ -19,7 +19,10 @@ std::string abs_path(const std::string& p);
 std::optional<std::string> scenario_name_of(const std::string& arg);
 
 int cmd_validate(const std::string& file);
-int cmd_plan(const std::string& run_dir, const std::string& file, const std::string& format);
+// Exit 2 when the change cannot be applied live; with detailed_exitcode also when there is
+// any change (Terraform's -detailed-exitcode).
+int cmd_plan(const std::string& run_dir, const std::string& file, const std::string& format,
+             bool kernel, bool detailed_exitcode);
 int cmd_up(const std::string& run_dir, const std::string& file, int ready_ms);
 int cmd_down(const std::string& run_dir, const std::string& name_or_file);
 int cmd_status(const std::string& run_dir, const std::string& name, const std::string& format);

@@ -71,7 +71,9 @@ print("kept")' > "$WORK/kept" 2>&1 &
 client=$!
 sleep 1
 sed -i 's|target: nat_gateway/nat-a|target: nat_gateway/nat-b|' "$f"
-out=$(vpcemu plan "$f" 2>&1)
+out=$(vpcemu plan --kernel "$f" 2>&1)
+[[ $out == *"~ route prod/private 0.0.0.0/0 → nat_gateway/nat-b (was nat_gateway/nat-a)"* ]] ||
+  fail "plan does not show the changed route in AWS's terms: $out"
 [[ $out == *"routes to replace in place"*"0.0.0.0/0 via"*"nat_gateway/nat-b"* ]] || fail "plan does not show the replaced route: $out"
 up "$f"
 [[ $(source_at_api) == 198.51.100.62 ]] || fail "after ReplaceRoute app-1 does not leave as nat-b's Elastic IP"

@@ -49,8 +49,11 @@ PY
 # An existing instance joins the referenced group; `plan` on the running scenario shows the
 # difference `up` will apply, and changes nothing.
 sed -i 's/      d-1:      { subnet: front }.*/      d-1:      { subnet: front, security_groups: [default, web] }/' "$f"
-plan=$(vpcemu plan "$f")
-[[ $plan == *"is up; the difference"*"add element inet vpcemu members-web"* ]] || fail "plan: $plan"
+plan=$(vpcemu plan --kernel "$f")
+[[ $plan == *"is up; 'up' would change, live"*"~ instance d-1"*"groups default,web"* ]] ||
+  fail "plan does not say d-1 changes in AWS's terms: $plan"
+[[ $plan == *"Plan: 0 to add, 1 to change, 0 to destroy."*"add element inet vpcemu members-web"* ]] ||
+  fail "plan: $plan"
 [[ $(probe d-1 db-1 5432) == deny ]] || fail "plan changed something"
 pass "plan on a running scenario shows the difference (d-1 joins members-web) and applies nothing"
 out=$(vpcemu up "$f" 2>&1) || fail "live change: $out"

@@ -1,0 +1,186 @@
+// The AWS resources of a scenario, and their differences.
+#include "analyze/resources.h"
+
+#include <map>
+
+#include "model/addressing.h"
+
+namespace vpcemu {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& s : v)
+    if (!s.empty()) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// "tcp 443", "udp 1024-65535", "icmp 3/4", "all", "47".
+std::string traffic(const TrafficMatch& m) {
+  std::string p = m.protocol == Protocol::kNumber ? std::to_string(m.protocol_number)
+                                                  : protocol_name(m.protocol);
+  if (m.ports) {
+    p += " " + std::to_string(m.ports->from);
+    if (m.ports->to != m.ports->from) p += "-" + std::to_string(m.ports->to);
+  }
+  if (m.icmp_type >= 0) {
+    p += " " + std::to_string(m.icmp_type);
+    if (m.icmp_code >= 0) p += "/" + std::to_string(m.icmp_code);
+  }
+  return p;
+}
+
+std::string peer(const Peer& p, const std::string& own_vpc) {
+  switch (p.kind) {
+    case Peer::Kind::kGroup:
+      return "sg/" + (p.vpc == own_vpc ? p.name : p.vpc + "/" + p.name);
+    case Peer::Kind::kPrefixList:
+      return "pl/" + p.name;
+    case Peer::Kind::kCidr:
+      break;
+  }
+  return p.cidr ? p.cidr->str() : "?";
+}
+
+}  // namespace
+
+std::vector<AwsResource> aws_resources(const Scenario& sc) {
+  Diagnostics ignored;
+  const Addressing a = assign_addresses(sc, ignored);
+  std::vector<AwsResource> out;
+  auto add = [&](std::string kind, std::string id, std::string detail) {
+    out.push_back({std::move(kind), std::move(id), std::move(detail)});
+  };
+  for (const auto& [vn, v] : sc.vpcs) {
+    add("vpc", vn,
+        join({v.cidr ? v.cidr->str() : "", v.ipv6_cidr ? v.ipv6_cidr->str() : "",
+              v.internet_gateway ? "internet gateway" : "",
+              v.egress_only_internet_gateway ? "egress-only internet gateway" : "",
+              v.main_route_table.empty() ? "" : "main route table " + v.main_route_table}));
+    for (const auto& [sn, s] : v.subnets)
+      add("subnet", vn + "/" + sn,
+          join({s.cidr ? s.cidr->str() : "", s.ipv6_cidr ? s.ipv6_cidr->str() : "",
+                "route table " +
+                    (s.route_table.empty()
+                         ? (v.main_route_table.empty() ? std::string("main") : v.main_route_table)
+                         : s.route_table),
+                "network ACL " +
+                    (s.network_acl.empty() ? std::string(kDefaultAcl) : s.network_acl)}));
+    for (const auto& [tn, t] : v.route_tables) {
+      add("route_table", vn + "/" + tn,
+          join(
+              {t.propagations.empty() ? "" : "propagates from " + join(t.propagations),
+               t.edge_associations.empty() ? "" : "associated with " + join(t.edge_associations)}));
+      for (const auto& r : t.routes)
+        if (r.destination) add("route", vn + "/" + tn + " " + r.destination->str(), r.target.str());
+    }
+    for (const auto& [gn, g] : v.security_groups) {
+      add("security_group", vn + "/" + gn, "");
+      for (const auto& r : g.ingress)
+        add("security_group_rule",
+            vn + "/" + gn + " ingress " + traffic(r) + " from " + peer(r.peer, vn), "");
+      if (g.egress)
+        for (const auto& r : *g.egress)
+          add("security_group_rule",
+              vn + "/" + gn + " egress " + traffic(r) + " to " + peer(r.peer, vn), "");
+    }
+    for (const auto& [an, acl] : v.network_acls)
+      for (bool in : {true, false})
+        for (const auto& r : in ? acl.ingress : acl.egress)
+          add("network_acl_rule",
+              vn + "/" + an + (in ? " ingress " : " egress ") + std::to_string(r.number),
+              std::string(r.allow ? "allow " : "deny ") + traffic(r) + (in ? " from " : " to ") +
+                  (r.cidr ? r.cidr->str() : "?"));
+    for (const auto& [in_name, in] : v.instances) {
+      auto ip = a.private_ip.find(in_name);
+      auto pub = a.public_ip.find(in_name);
+      auto v6 = a.ipv6.find(in_name);
+      add("instance", in_name,
+          join({"vpc " + vn, "subnet " + in.subnet,
+                ip != a.private_ip.end() ? ip->second.str() : "",
+                v6 != a.ipv6.end() ? v6->second.str() : "",
+                pub != a.public_ip.end() ? "public " + pub->second.str() : "",
+                in.security_groups.empty() ? "" : "groups " + join(in.security_groups, ","),
+                in.source_dest_check ? "" : "source/destination check off",
+                in.run.empty() ? "" : "runs " + join(in.run, " ")}));
+    }
+    for (const auto& [nn, n] : v.nat_gateways)
+      add("nat_gateway", vn + "/" + nn, "subnet " + n.subnet);
+    for (const auto& [en, e] : v.endpoints)
+      add("endpoint", vn + "/" + en,
+          join({e.type == EndpointType::kGateway     ? "gateway"
+                : e.type == EndpointType::kInterface ? "interface"
+                                                     : "gateway load balancer",
+                e.service.str(), join(e.subnets, ","), join(e.route_tables, ",")}));
+  }
+  for (const auto& [pn, p] : sc.peerings) add("peering", pn, p.requester + " ↔ " + p.accepter);
+  for (const auto& [gn, g] : sc.gateway_load_balancers)
+    add("gateway_load_balancer", gn, join({"vpc " + g.vpc, "targets " + join(g.targets, ",")}));
+  for (const auto& [tn, t] : sc.transit_gateways) {
+    add("transit_gateway", tn,
+        t.default_route_table.empty() ? "" : "default route table " + t.default_route_table);
+    for (const auto& [an, at] : t.attachments)
+      add("transit_gateway_attachment", tn + "/" + an,
+          !at.vpc.empty()   ? "vpc " + at.vpc + " " + join(at.subnets, ",")
+          : !at.vpn.empty() ? "vpn " + at.vpn
+                            : "peering " + at.peering);
+    for (const auto& [rn, rt] : t.route_tables) {
+      add("transit_gateway_route_table", tn + "/" + rn,
+          join({rt.associations.empty() ? "" : "associations " + join(rt.associations, ","),
+                rt.propagations.empty() ? "" : "propagations " + join(rt.propagations, ",")}));
+      for (const auto& r : rt.routes)
+        if (r.destination)
+          add("transit_gateway_route", tn + "/" + rn + " " + r.destination->str(),
+              r.blackhole ? "blackhole" : r.attachment);
+    }
+  }
+  for (const auto& [cn, c] : sc.vpn_connections)
+    add("vpn_connection", cn, c.vpc.empty() ? c.tgw : c.vpc);
+  for (const auto& [dn, x] : sc.direct_connects) add("direct_connect", dn, x.vpc);
+  for (const auto& [cn, c] : sc.client_vpn_endpoints)
+    add("client_vpn_endpoint", cn,
+        join({"vpc " + c.vpc, c.client_cidr ? c.client_cidr->str() : ""}));
+  for (const auto& [on, o] : sc.onprem) add("onprem", on, "");
+  for (const auto& [hn, h] : sc.hosts) add("internet_host", hn, h.ip ? h.ip->str() : "");
+  return out;
+}
+
+std::vector<ResourceChange> resource_changes(const std::vector<AwsResource>& before,
+                                             const std::vector<AwsResource>& after) {
+  std::map<std::pair<std::string, std::string>, const AwsResource*> old, now;
+  for (const auto& r : before) old[{r.kind, r.id}] = &r;
+  for (const auto& r : after) now[{r.kind, r.id}] = &r;
+  std::vector<ResourceChange> out;
+  for (const auto& r : after) {
+    auto it = old.find({r.kind, r.id});
+    if (it == old.end())
+      out.push_back({'+', r, ""});
+    else if (it->second->detail != r.detail)
+      out.push_back({'~', r, it->second->detail});
+  }
+  for (const auto& r : before)
+    if (!now.count({r.kind, r.id})) out.push_back({'-', r, ""});
+  return out;
+}
+
+std::string changes_text(const std::vector<ResourceChange>& changes) {
+  std::string out;
+  int add = 0, change = 0, destroy = 0;
+  for (const auto& c : changes) {
+    out += std::string("  ") + c.op + " " + c.now.kind + " " + c.now.id;
+    const bool route = c.now.kind == "route" || c.now.kind == "transit_gateway_route";
+    if (route)
+      out += " → " + c.now.detail;  // "0.0.0.0/0 → internet_gateway"
+    else if (!c.now.detail.empty())
+      out += " (" + c.now.detail + ")";
+    if (c.op == '~') out += " (was " + (c.before.empty() ? std::string("-") : c.before) + ")";
+    out += "\n";
+    (c.op == '+' ? add : c.op == '~' ? change : destroy)++;
+  }
+  out += "Plan: " + std::to_string(add) + " to add, " + std::to_string(change) + " to change, " +
+         std::to_string(destroy) + " to destroy.\n";
+  return out;
+}
+
+}  // namespace vpcemu

@@ -1,0 +1,30 @@
+// A scenario as the AWS resources it declares (what `vpcemu plan` prints first, in the manner of
+// `terraform plan`): each with a kind, an id unique in the scenario and a one-line detail, and
+// the difference between two scenarios at that level. Pure.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/scenario.h"
+
+namespace vpcemu {
+
+struct AwsResource {
+  std::string kind;    // "instance", "route", "security_group_rule", ...
+  std::string id;      // "web-1", "prod/public 0.0.0.0/0", ...
+  std::string detail;  // "subnet public-a, 10.0.1.4, public 203.0.113.1"
+};
+std::vector<AwsResource> aws_resources(const Scenario& sc);
+
+struct ResourceChange {
+  char op;  // '+' added, '~' changed, '-' removed
+  AwsResource now;
+  std::string before;  // '~': the detail it had
+};
+// What changes from `before` to `after`, by kind and id, in `after`'s order (removals last).
+std::vector<ResourceChange> resource_changes(const std::vector<AwsResource>& before,
+                                             const std::vector<AwsResource>& after);
+// "+ instance web-2 (subnet public-a, 10.0.1.11)" lines and the closing count.
+std::string changes_text(const std::vector<ResourceChange>& changes);
+
+}  // namespace vpcemu
