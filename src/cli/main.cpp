@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
 
   auto* v = app.add_subcommand("validate", "check a scenario file and list every problem");
   v->add_option("FILE", file)->required();
+  v->add_option("--format", format, "text (for people) or json (for programs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   bool kernel = false, detailed_exitcode = false;
   auto* p = app.add_subcommand("plan", "print what 'up' would do, in AWS's terms (resources)");
   p->add_option("FILE", file)->required();
@@ -173,7 +176,7 @@ int main(int argc, char** argv) {
   if (ap->parsed()) return run_appliance(appliance);
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
-  if (v->parsed()) return cmd_validate(file);
+  if (v->parsed()) return cmd_validate(file, format);
   if (p->parsed()) return cmd_plan(run_dir, file, format, kernel, detailed_exitcode);
   if (u->parsed()) return cmd_up(run_dir, file, ready_ms);
   if (d->parsed()) return cmd_down(run_dir, name);

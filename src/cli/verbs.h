@@ -18,7 +18,7 @@ std::string abs_path(const std::string& p);
 // A FILE|NAME argument: an existing file is read for its `name:`.
 std::optional<std::string> scenario_name_of(const std::string& arg);
 
-int cmd_validate(const std::string& file);
+int cmd_validate(const std::string& file, const std::string& format);
 // Exit 2 when the change cannot be applied live; with detailed_exitcode also when there is
 // any change (Terraform's -detailed-exitcode).
 int cmd_plan(const std::string& run_dir, const std::string& file, const std::string& format,

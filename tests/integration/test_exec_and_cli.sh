@@ -36,6 +36,19 @@ set -e
 [[ $out == *"bad.yaml:4:11: error: VPC CIDR 10.0.0.0/12 is a /12"* ]] || fail "validate: $out"
 [[ $out == *"bad.yaml:6:31: error: unknown key 'route_tabel'"*"did you mean 'route_table'?"* ]] || fail "validate: $out"
 pass "validate lists every problem as file:line:col and exits 2"
+set +e
+json=$(vpcemu validate --format json "$WORK/bad.yaml" 2>/dev/null); rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "validate --format json exit $rc, expected 2"
+python3 - "$json" <<'PY' || fail "validate --format json: $json"
+import json, sys
+j = json.loads(sys.argv[1])
+assert j["valid"] is False and j["errors"] == 2, j
+d = {(x["line"], x["column"]): x for x in j["diagnostics"]}
+assert d[(4, 11)]["severity"] == "error" and "is a /12" in d[(4, 11)]["message"], d
+assert "route_tabel" in d[(6, 31)]["message"], d
+PY
+pass "validate --format json: the same diagnostics with file, line, column and severity, exit 2"
 
 # plan needs no root and changes nothing (run it as nobody).
 n_before=$(ip netns list | wc -l)
