@@ -472,8 +472,8 @@ class Applier {
   }
 
   // Readiness is observed: each process either listens, exits, or the timeout passes. A
-  // process that fails fails the whole; the count still waiting is returned.
-  Result<size_t> wait_ready(const std::vector<Started>& started) {
+  // process that fails fails the whole; the names of those still waiting are returned.
+  Result<std::vector<std::string>> wait_ready(const std::vector<Started>& started) {
     std::set<size_t> waiting;
     for (size_t i = 0; i < started.size(); ++i) waiting.insert(i);
     auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
@@ -504,7 +504,9 @@ class Applier {
       }
       if (!waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    return waiting.size();
+    std::vector<std::string> names;
+    for (size_t i : waiting) names.push_back(started[i].plan->name);
+    return names;
   }
 
   Status start_processes() {
@@ -521,7 +523,11 @@ class Applier {
     auto waiting = wait_ready(started);
     if (!waiting) return waiting.error();
     std::string note;
-    if (*waiting) note = ", " + std::to_string(*waiting) + " not listening yet";
+    if (!waiting->empty()) {
+      std::string names;
+      for (const auto& n : *waiting) names += (names.empty() ? "" : ", ") + n;
+      note = ", " + std::to_string(waiting->size()) + " not listening yet: " + names;
+    }
     progress_("  " + std::to_string(started.size()) + " processes started (" +
               std::to_string(ms_since(t)) + " ms" + note + ")");
     wait_for_bgp();

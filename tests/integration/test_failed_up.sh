@@ -41,3 +41,19 @@ out=$(vpcemu up "$f2" 2>&1) && fail "up should have failed"
 [[ $out == *"exited with status 3"*"cannot bind"* ]] || fail "exit status and log missing: $out"
 [[ $(count_ns "$name-2") -eq 0 ]] || fail "namespaces left"
 pass "a run: command that exits with an error fails the up and shows its log"
+
+# A run: command that never listens is not a failure; up names it among those not listening.
+f3=$(scenario_text "$name-3" <<'YAML'
+name: x
+vpcs:
+  v:
+    cidr: 10.0.0.0/16
+    subnets:
+      a: { cidr: 10.0.1.0/24 }
+    instances:
+      sleeper: { subnet: a, run: "sleep 30" }
+YAML
+)
+out=$(vpcemu up --ready-timeout 300 "$f3" 2>&1) || fail "up: $out"
+[[ $out == *"1 not listening yet: sleeper"* ]] || fail "up does not name what is not listening: $out"
+pass "up names a run: command that is not listening yet (sleeper)"
