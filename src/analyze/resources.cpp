@@ -62,11 +62,8 @@ std::vector<AwsResource> aws_resources(const Scenario& sc) {
       add("subnet", vn + "/" + sn,
           join({s.cidr ? s.cidr->str() : "", s.ipv6_cidr ? s.ipv6_cidr->str() : "",
                 "route table " +
-                    (s.route_table.empty()
-                         ? (v.main_route_table.empty() ? std::string("main") : v.main_route_table)
-                         : s.route_table),
-                "network ACL " +
-                    (s.network_acl.empty() ? std::string(kDefaultAcl) : s.network_acl)}));
+                    (v.route_table_of(s).empty() ? std::string("main") : v.route_table_of(s)),
+                "network ACL " + effective_acl(s)}));
     for (const auto& [tn, t] : v.route_tables) {
       add("route_table", vn + "/" + tn,
           join(

@@ -345,10 +345,6 @@ std::vector<std::string> effective_groups(const Instance& in) {
   return in.security_groups;
 }
 
-std::string effective_acl(const Subnet& s) {
-  return s.network_acl.empty() ? kDefaultAcl : s.network_acl;
-}
-
 std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules, Family family) {
   const FamilyWords& f = family == Family::kIpv4 ? kV4 : kV6;
   std::vector<const NaclRule*> ordered;

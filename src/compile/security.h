@@ -23,8 +23,6 @@ struct EniPort {
 
 // The effective groups of an instance: its own, or the VPC's default group.
 std::vector<std::string> effective_groups(const Instance& in);
-// The effective NACL of a subnet.
-std::string effective_acl(const Subnet& s);
 
 // Appends the forward-path objects: per group its rule sets and chains, per ENI a chain that
 // unions its groups, per NACL its ordered rules compiled to interval sets, per subnet the

@@ -57,9 +57,7 @@ void router_policy(CompileContext& cx, const VpcRouter& r, const IpPrefix& block
 void subnets(CompileContext& cx, const VpcRouter& r) {
   const Vpc& vpc = r.vpc;
   for (const auto& [sname, sub] : vpc.subnets) {
-    std::string rt = !sub.route_table.empty()        ? sub.route_table
-                     : !vpc.main_route_table.empty() ? vpc.main_route_table
-                                                     : "main";
+    std::string rt = vpc.route_table_of(sub).empty() ? "main" : vpc.route_table_of(sub);
     cx.plan.subnets.push_back({vpc.name, sname, sub.cidr, rt, effective_acl(sub), sub.ipv6_cidr});
   }
 }
@@ -262,12 +260,15 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   NftTable t;
   std::vector<std::string> marks, sources, sources6, unchecked;
   std::vector<EniPort> enis;
+  // An ENI's port is routed by its subnet's route table.
+  auto subnet_mark = [&](const std::string& port, const std::string& subnet) {
+    const std::string& rt = vpc.route_table_of(vpc.subnets.at(subnet));
+    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
+  };
   for (const auto& [iname, in] : vpc.instances) {
     const std::string& port = r.port_of.at(iname);
     if (!in.source_dest_check) unchecked.push_back("\"" + port + "\"");
-    const Subnet& sub = vpc.subnets.at(in.subnet);
-    std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
-    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
+    subnet_mark(port, in.subnet);
     std::optional<Ipv4> ip;
     if (auto v4 = cx.addr.private_ip.find(iname); v4 != cx.addr.private_ip.end()) {
       ip = v4->second;
@@ -284,20 +285,13 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   // security groups and forward others' packets, so the source check does not apply.
   for (const auto& [nname, nat] : vpc.nat_gateways) {
     const std::string& port = r.nat_port.at(nname);
-    const Subnet& sub = vpc.subnets.at(nat.subnet);
-    std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
-    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
+    subnet_mark(port, nat.subnet);
     enis.push_back({port,
                     "nat-gateway " + nname,
                     nat.subnet,
                     cx.addr.nat_private.at(nat_key(vpc.name, nname)),
                     {}});
   }
-  auto subnet_mark = [&](const std::string& port, const std::string& subnet) {
-    const Subnet& sub = vpc.subnets.at(subnet);
-    std::string rt = sub.route_table.empty() ? vpc.main_route_table : sub.route_table;
-    if (!rt.empty()) marks.push_back("\"" + port + "\" : " + std::to_string(r.table_id.at(rt)));
-  };
   // Interface endpoints carry security groups (AWS rule 27); load balancer nodes do not.
   for (const auto& [ename, ep] : vpc.endpoints) {
     if (ep.type != EndpointType::kInterface) continue;

@@ -245,6 +245,12 @@ struct Vpc {
   bool enable_dns_hostnames = false;  // public DNS names for instances with public addresses
   SourceSpan enable_dns_support_span, enable_dns_hostnames_span;
   bool dns_instance_names = false;  // vpcemu's opt-in: bare instance names resolve (not AWS)
+
+  // The route table that routes a subnet: its own, or the VPC's main one (empty: the implicit
+  // main table, the local route only).
+  const std::string& route_table_of(const Subnet& s) const {
+    return s.route_table.empty() ? main_route_table : s.route_table;
+  }
 };
 
 // A Route 53 private hosted zone: records answered only in the VPCs associated with it.
@@ -336,6 +342,10 @@ inline const Cidr kNat64Internal{Ipv4{0xC0000000}, 24};  // 192.0.0.0/24
 
 inline constexpr const char* kDefaultGroup = "default";
 inline constexpr const char* kDefaultAcl = "default";
+// A subnet's network ACL: its own, or the VPC's default one.
+inline std::string effective_acl(const Subnet& s) {
+  return s.network_acl.empty() ? kDefaultAcl : s.network_acl;
+}
 
 // An on-premises network: a router with a public address on the emulated internet and a LAN.
 struct OnpremHost {

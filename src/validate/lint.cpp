@@ -20,10 +20,6 @@ bool demonstrated(const Scenario& sc, Pred concerns) {
   return false;
 }
 
-std::string route_table_of(const Vpc& vpc, const Subnet& s) {
-  return s.route_table.empty() ? vpc.main_route_table : s.route_table;
-}
-
 // A route over a peering whose other side has no route back to this VPC (AWS rule 22).
 void one_sided_peering(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   for (const auto& [_, rt] : vpc.route_tables)
@@ -59,7 +55,7 @@ void one_sided_peering(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
 void internet_without_public_address(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   if (!vpc.internet_gateway) return;
   for (const auto& [sname, sub] : vpc.subnets) {
-    const std::string rtn = route_table_of(vpc, sub);
+    const std::string& rtn = vpc.route_table_of(sub);
     auto rt = vpc.route_tables.find(rtn);
     if (rt == vpc.route_tables.end() || sub.ipv6_native) continue;
     const bool to_igw =
@@ -115,8 +111,7 @@ void ephemeral_port_trap(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   for (const auto& [aname, acl] : vpc.network_acls) {
     std::vector<std::string> users;
     for (const auto& [sname, sub] : vpc.subnets)
-      if ((sub.network_acl.empty() ? std::string(kDefaultAcl) : sub.network_acl) == aname)
-        users.push_back(sname);
+      if (effective_acl(sub) == aname) users.push_back(sname);
     if (users.empty() || demonstrated(sc, [&](const Instance& in) {
           return in.vpc == vpc.name &&
                  std::find(users.begin(), users.end(), in.subnet) != users.end();

@@ -467,7 +467,7 @@ void validate_nat_gateways(const Vpc& vpc, Diagnostics& d) {
       ipv4_subnets_only(d, vpc, {nat.subnet}, {nat.subnet_span}, "a NAT gateway");
       continue;
     }
-    const std::string rt = sub->route_table.empty() ? vpc.main_route_table : sub->route_table;
+    const std::string& rt = vpc.route_table_of(*sub);
     bool public_subnet = false;
     if (auto rit = vpc.route_tables.find(rt); rit != vpc.route_tables.end()) {
       for (const auto& r : rit->second.routes)
