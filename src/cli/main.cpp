@@ -28,17 +28,18 @@ int main(int argc, char** argv) {
   int timeout_ms = 1000, ready_ms = 2000;
   std::vector<std::string> cmd;
 
+  auto format_option = [&](CLI::App* verb) {
+    verb->add_option("--format", format, "text (for people) or json (for programs)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+  };
   auto* v = app.add_subcommand("validate", "check a scenario file and list every problem");
   v->add_option("FILE", file)->required();
-  v->add_option("--format", format, "text (for people) or json (for programs)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
+  format_option(v);
   bool kernel = false, detailed_exitcode = false;
   auto* p = app.add_subcommand("plan", "print what 'up' would do, in AWS's terms (resources)");
   p->add_option("FILE", file)->required();
-  p->add_option("--format", format, "text (for people) or json (for programs)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
+  format_option(p);
   p->add_flag("--kernel", kernel, "also list the kernel objects (namespaces, links, routes, nft)");
   p->add_flag("--detailed-exitcode", detailed_exitcode,
               "exit 0 without changes, 2 with changes (as terraform plan)");
@@ -50,9 +51,7 @@ int main(int argc, char** argv) {
   d->add_option("NAME|FILE", name)->required();
   auto* s = app.add_subcommand("status", "list scenarios that are up, their instances, addresses");
   s->add_option("NAME|FILE", name);
-  s->add_option("--format", format, "text (for people) or json (for programs)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
+  format_option(s);
   auto* x = app.add_subcommand("exec", "run a command inside an instance or host");
   x->add_option("-s,--scenario", scenario, "when the name exists in several scenarios");
   x->add_option("INSTANCE", name)->required();
@@ -61,9 +60,7 @@ int main(int argc, char** argv) {
   x->footer("COMMAND...: the command and its arguments, with or without a '--' before them");
   auto* c = app.add_subcommand("check", "send real packets for every expect: entry");
   c->add_option("FILE|NAME", file)->required();
-  c->add_option("--format", format, "text (for people) or json (for programs)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
+  format_option(c);
   c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")
       ->capture_default_str();
 
@@ -109,10 +106,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "vpcemu " VPCEMU_VERSION);
   app.add_subcommand("help", "print this help")->silent();
   // A word where a command belongs that is none: say which command was meant (`valdate`).
-  std::vector<std::string> verbs;
-  for (const auto* sub :
-       app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); }))
-    verbs.push_back(sub->get_name());
+  // Commands without a group are vpcemu's own daemons: accepted, never suggested.
+  std::vector<std::string> verbs, internal;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    (sub->get_group().empty() ? internal : verbs).push_back(sub->get_name());
   int verb = 0;  // argv index of the command
   for (int i = 1; i < argc && !verb; ++i) {
     const std::string w = argv[i];
@@ -125,8 +122,8 @@ int main(int argc, char** argv) {
       std::cout << app.help();
       return kExitOk;
     }
-    if (std::find(verbs.begin(), verbs.end(), w) != verbs.end() || w == "service-responder" ||
-        w == "metadata-service" || w == "gateway-load-balancer") {
+    if (std::find(verbs.begin(), verbs.end(), w) != verbs.end() ||
+        std::find(internal.begin(), internal.end(), w) != internal.end()) {
       verb = i;
       break;
     }
