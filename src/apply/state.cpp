@@ -123,23 +123,17 @@ Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
   return {};
 }
 
-std::optional<Plan> StateDir::read_plan() const {
+std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
   std::ifstream in(path_ + "/plan.json");
   if (!in) return std::nullopt;
   auto j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
+  if (source_text) *source_text = j.value("source_text", "");
   try {
     return plan_from_json(j["plan"]);
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
-}
-
-std::string StateDir::source_text() const {
-  std::ifstream in(path_ + "/plan.json");
-  auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded()) return {};
-  return j.value("source_text", "");
 }
 
 std::string StateDir::source_file() const {

@@ -53,9 +53,9 @@ class StateDir {
   std::vector<JournalEntry> read_journal() const;
 
   Status write_plan(const Plan& plan, const std::string& source_file);
-  std::optional<Plan> read_plan() const;
+  // With source_text: also the scenario file's text as it was applied (from the same read).
+  std::optional<Plan> read_plan(std::string* source_text = nullptr) const;
   std::string source_file() const;
-  std::string source_text() const;  // the scenario file's text as it was applied
   bool complete() const;
   Status mark_complete();
   // Removes the directory and everything in it.

@@ -46,7 +46,8 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
   const std::vector<AwsResource> wanted = aws_resources(*sc);
   // On a running scenario, the plan is the difference `up` would apply.
   StateDir state(run_dir, sc->name);
-  std::optional<Plan> old = state.complete() ? state.read_plan() : std::nullopt;
+  std::string applied_text;
+  std::optional<Plan> old = state.complete() ? state.read_plan(&applied_text) : std::nullopt;
   if (!old) {
     const auto changes = resource_changes({}, wanted);
     if (format == "json") {
@@ -68,8 +69,8 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
   }
   PlanDiff diff = diff_plans(*old, plan);
   std::vector<AwsResource> running;
-  if (const std::string text = state.source_text(); !text.empty())
-    running = aws_resources(parse_scenario_text(text, state.source_file()).scenario);
+  if (!applied_text.empty())
+    running = aws_resources(parse_scenario_text(applied_text, "the applied scenario").scenario);
   const auto changes = resource_changes(running, wanted);
   const bool live = diff.unsupported.empty();
   if (format == "json") {
