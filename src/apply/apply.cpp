@@ -47,6 +47,13 @@ Result<NsSocket> ns_socket(const std::string& ns) {
   return NsSocket{std::move(*sock), std::move(*idx)};
 }
 
+// This binary's path ("" if /proc cannot say).
+std::string self_exe() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
 NlSocket::Route netlink_route(const RoutePlan& r, int oif) {
   NlSocket::Route x;
   x.table = r.table;
@@ -88,7 +95,12 @@ std::string tail_of(const std::string& path, size_t lines) {
 class Applier {
  public:
   Applier(const Plan& p, StateDir& s, const ApplyOptions& o, const Progress& pr)
-      : plan_(p), state_(s), opt_(o), progress_(pr) {}
+      : plan_(p), state_(s), opt_(o), progress_(pr), self_(self_exe()) {
+    // `vpcemu` itself is on the PATH of what runs inside (`run: vpcemu appliance`).
+    const char* path = getenv("PATH");
+    path_env_ = "PATH=" + self_.substr(0, self_.rfind('/')) + ":" +
+                (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+  }
 
   // The plan in phases, each timed: namespaces, links, addresses and routes, nftables, then
   // the processes.
@@ -241,11 +253,7 @@ class Applier {
 
   // "@self" is this binary; "@state/" the scenario's state directory.
   std::string substitute(const std::string& arg) const {
-    if (arg == "@self") {
-      char buf[4096];
-      ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-      return n > 0 ? std::string(buf, n) : arg;
-    }
+    if (arg == "@self") return self_.empty() ? arg : self_;
     std::string out = arg;
     for (size_t p; (p = out.find("@state/")) != std::string::npos;)
       out.replace(p, 7, state_.path() + "/");
@@ -421,11 +429,7 @@ class Applier {
     so.log_path = state_.log_path(p.name);
     if (!p.resolv_conf.empty()) so.resolv_conf = state_.path() + "/" + p.resolv_conf;
     for (const auto& e : p.env) so.env.push_back(substitute(e));
-    // `vpcemu` itself is on the PATH of what runs inside (`run: vpcemu appliance`).
-    const std::string self = substitute("@self");
-    const char* path = getenv("PATH");
-    so.env.push_back("PATH=" + self.substr(0, self.rfind('/')) + ":" +
-                     (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"));
+    so.env.push_back(path_env_);
     so.private_run = p.daemon;
     so.keep = state_.path();
     auto child = spawn_paused(so);
@@ -569,6 +573,8 @@ class Applier {
   StateDir& state_;
   const ApplyOptions& opt_;
   const Progress& progress_;
+  const std::string self_;  // this binary, for "@self"
+  std::string path_env_;    // PATH for processes: this binary's directory first
   std::map<std::string, Fd> fds_;
   std::map<std::string, NlSocket> socks_;
   std::map<std::string, std::map<std::string, int>> ifindex_;
