@@ -500,30 +500,27 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
   auto hex32 = [](uint32_t v) { return "0x" + hex(v, 8); };
   // An ICMP error that belongs to a flow (ct state related) is judged like a new packet: AWS's
   // groups and NACLs must allow it (path MTU discovery needs ICMP 3/4 allowed, AWS rule 34).
-  t.objects.push_back(
-      {Kind::kChain,
-       "stateful",
-       "",
-       {"ct state established ct mark and 0xc0000000 == 0 accept",
-        "ct state established goto untracked",
-        // A refusal through a middlebox: conntrack forgets a flow whose only
-        // answer is a RST at its first pass, so the second (from the middlebox's
-        // port, source-dest-check-off of the router's table) is invalid to it.
-        "ct state invalid iifname @source-dest-check-off tcp flags rst accept",
-        "ct state invalid drop", "iifname vmap @eni-egress", "goto ingress-check"}});
+  std::vector<std::string> stateful = {
+      "ct state established ct mark and 0xc0000000 == 0 accept",
+      "ct state established goto untracked",
+      // A refusal through a middlebox: conntrack forgets a flow whose only answer is a RST at
+      // its first pass, so the second (from the middlebox's port, source-dest-check-off of the
+      // router's table) is invalid to it.
+      "ct state invalid iifname @source-dest-check-off tcp flags rst accept",
+      "ct state invalid drop"};
   // A new flow is untracked on the side of an untracked ENI that starts or receives it (its
   // own address at its port, not a middlebox's pass) when the other side is a plain port.
-  auto& stateful = t.objects.back().items;
-  std::vector<std::string> marks;
   for (const auto& [fam, set] : eni_address_sets(vpc)) {
-    marks.push_back("ct state new meta nfproto . meta l4proto . iifname @untracked iifname . " +
-                    fam + " saddr @" + set + " oifname @plain-ports ct mark set ct mark or " +
-                    "0x40000000");
-    marks.push_back("ct state new meta nfproto . meta l4proto . oifname @untracked oifname . " +
-                    fam + " daddr @" + set + " iifname @plain-ports ct mark set ct mark or " +
-                    "0x80000000");
+    stateful.push_back("ct state new meta nfproto . meta l4proto . iifname @untracked iifname . " +
+                       fam + " saddr @" + set + " oifname @plain-ports ct mark set ct mark or " +
+                       "0x40000000");
+    stateful.push_back("ct state new meta nfproto . meta l4proto . oifname @untracked oifname . " +
+                       fam + " daddr @" + set + " iifname @plain-ports ct mark set ct mark or " +
+                       "0x80000000");
   }
-  stateful.insert(stateful.end() - 2, marks.begin(), marks.end());
+  stateful.push_back("iifname vmap @eni-egress");
+  stateful.push_back("goto ingress-check");
+  t.objects.push_back({Kind::kChain, "stateful", "", stateful});
   t.objects.push_back(
       {Kind::kChain,
        "forward",
