@@ -4,16 +4,18 @@
 #include <map>
 
 #include "model/addressing.h"
+#include "util/text.h"
 
 namespace vpcemu {
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, const std::string& sep = ", ") {
-  std::string out;
-  for (const auto& s : v)
-    if (!s.empty()) out += (out.empty() ? "" : sep) + s;
-  return out;
+// The parts of a detail that say something, comma-separated ("" parts are left out).
+std::string listed(const std::vector<std::string>& parts, std::string_view sep = ", ") {
+  std::vector<std::string> said;
+  for (const auto& p : parts)
+    if (!p.empty()) said.push_back(p);
+  return join(said, sep);
 }
 
 // "tcp 443", "udp 1024-65535", "icmp 3/4", "all", "47".
@@ -54,21 +56,21 @@ std::vector<AwsResource> aws_resources(const Scenario& sc) {
   };
   for (const auto& [vn, v] : sc.vpcs) {
     add("vpc", vn,
-        join({v.cidr ? v.cidr->str() : "", v.ipv6_cidr ? v.ipv6_cidr->str() : "",
-              v.internet_gateway ? "internet gateway" : "",
-              v.egress_only_internet_gateway ? "egress-only internet gateway" : "",
-              v.main_route_table.empty() ? "" : "main route table " + v.main_route_table}));
+        listed({v.cidr ? v.cidr->str() : "", v.ipv6_cidr ? v.ipv6_cidr->str() : "",
+                v.internet_gateway ? "internet gateway" : "",
+                v.egress_only_internet_gateway ? "egress-only internet gateway" : "",
+                v.main_route_table.empty() ? "" : "main route table " + v.main_route_table}));
     for (const auto& [sn, s] : v.subnets)
       add("subnet", vn + "/" + sn,
-          join({s.cidr ? s.cidr->str() : "", s.ipv6_cidr ? s.ipv6_cidr->str() : "",
-                "route table " +
-                    (v.route_table_of(s).empty() ? std::string("main") : v.route_table_of(s)),
-                "network ACL " + effective_acl(s)}));
+          listed({s.cidr ? s.cidr->str() : "", s.ipv6_cidr ? s.ipv6_cidr->str() : "",
+                  "route table " +
+                      (v.route_table_of(s).empty() ? std::string("main") : v.route_table_of(s)),
+                  "network ACL " + effective_acl(s)}));
     for (const auto& [tn, t] : v.route_tables) {
       add("route_table", vn + "/" + tn,
-          join(
-              {t.propagations.empty() ? "" : "propagates from " + join(t.propagations),
-               t.edge_associations.empty() ? "" : "associated with " + join(t.edge_associations)}));
+          listed({t.propagations.empty() ? "" : "propagates from " + listed(t.propagations),
+                  t.edge_associations.empty() ? ""
+                                              : "associated with " + listed(t.edge_associations)}));
       for (const auto& r : t.routes)
         if (r.destination) add("route", vn + "/" + tn + " " + r.destination->str(), r.target.str());
     }
@@ -94,38 +96,38 @@ std::vector<AwsResource> aws_resources(const Scenario& sc) {
       auto pub = a.public_ip.find(in_name);
       auto v6 = a.ipv6.find(in_name);
       add("instance", in_name,
-          join({"vpc " + vn, "subnet " + in.subnet,
-                ip != a.private_ip.end() ? ip->second.str() : "",
-                v6 != a.ipv6.end() ? v6->second.str() : "",
-                pub != a.public_ip.end() ? "public " + pub->second.str() : "",
-                in.security_groups.empty() ? "" : "groups " + join(in.security_groups, ","),
-                in.source_dest_check ? "" : "source/destination check off",
-                in.run.empty() ? "" : "runs " + join(in.run, " ")}));
+          listed({"vpc " + vn, "subnet " + in.subnet,
+                  ip != a.private_ip.end() ? ip->second.str() : "",
+                  v6 != a.ipv6.end() ? v6->second.str() : "",
+                  pub != a.public_ip.end() ? "public " + pub->second.str() : "",
+                  in.security_groups.empty() ? "" : "groups " + listed(in.security_groups, ","),
+                  in.source_dest_check ? "" : "source/destination check off",
+                  in.run.empty() ? "" : "runs " + listed(in.run, " ")}));
     }
     for (const auto& [nn, n] : v.nat_gateways)
       add("nat_gateway", vn + "/" + nn, "subnet " + n.subnet);
     for (const auto& [en, e] : v.endpoints)
       add("endpoint", vn + "/" + en,
-          join({e.type == EndpointType::kGateway     ? "gateway"
-                : e.type == EndpointType::kInterface ? "interface"
-                                                     : "gateway load balancer",
-                e.service.str(), join(e.subnets, ","), join(e.route_tables, ",")}));
+          listed({e.type == EndpointType::kGateway     ? "gateway"
+                  : e.type == EndpointType::kInterface ? "interface"
+                                                       : "gateway load balancer",
+                  e.service.str(), listed(e.subnets, ","), listed(e.route_tables, ",")}));
   }
   for (const auto& [pn, p] : sc.peerings) add("peering", pn, p.requester + " ↔ " + p.accepter);
   for (const auto& [gn, g] : sc.gateway_load_balancers)
-    add("gateway_load_balancer", gn, join({"vpc " + g.vpc, "targets " + join(g.targets, ",")}));
+    add("gateway_load_balancer", gn, listed({"vpc " + g.vpc, "targets " + listed(g.targets, ",")}));
   for (const auto& [tn, t] : sc.transit_gateways) {
     add("transit_gateway", tn,
         t.default_route_table.empty() ? "" : "default route table " + t.default_route_table);
     for (const auto& [an, at] : t.attachments)
       add("transit_gateway_attachment", tn + "/" + an,
-          !at.vpc.empty()   ? "vpc " + at.vpc + " " + join(at.subnets, ",")
+          !at.vpc.empty()   ? "vpc " + at.vpc + " " + listed(at.subnets, ",")
           : !at.vpn.empty() ? "vpn " + at.vpn
                             : "peering " + at.peering);
     for (const auto& [rn, rt] : t.route_tables) {
       add("transit_gateway_route_table", tn + "/" + rn,
-          join({rt.associations.empty() ? "" : "associations " + join(rt.associations, ","),
-                rt.propagations.empty() ? "" : "propagations " + join(rt.propagations, ",")}));
+          listed({rt.associations.empty() ? "" : "associations " + listed(rt.associations, ","),
+                  rt.propagations.empty() ? "" : "propagations " + listed(rt.propagations, ",")}));
       for (const auto& r : rt.routes)
         if (r.destination)
           add("transit_gateway_route", tn + "/" + rn + " " + r.destination->str(),
@@ -137,7 +139,7 @@ std::vector<AwsResource> aws_resources(const Scenario& sc) {
   for (const auto& [dn, x] : sc.direct_connects) add("direct_connect", dn, x.vpc);
   for (const auto& [cn, c] : sc.client_vpn_endpoints)
     add("client_vpn_endpoint", cn,
-        join({"vpc " + c.vpc, c.client_cidr ? c.client_cidr->str() : ""}));
+        listed({"vpc " + c.vpc, c.client_cidr ? c.client_cidr->str() : ""}));
   for (const auto& [on, o] : sc.onprem) add("onprem", on, "");
   for (const auto& [hn, h] : sc.hosts) add("internet_host", hn, h.ip ? h.ip->str() : "");
   return out;

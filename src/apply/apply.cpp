@@ -22,6 +22,7 @@
 #include "kernel/netns.h"
 #include "kernel/nft.h"
 #include "kernel/process.h"
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -527,11 +528,8 @@ class Applier {
     auto waiting = wait_ready(started);
     if (!waiting) return waiting.error();
     std::string note;
-    if (!waiting->empty()) {
-      std::string names;
-      for (const auto& n : *waiting) names += (names.empty() ? "" : ", ") + n;
-      note = ", " + std::to_string(waiting->size()) + " not listening yet: " + names;
-    }
+    if (!waiting->empty())
+      note = ", " + std::to_string(waiting->size()) + " not listening yet: " + join(*waiting, ", ");
     progress_("  " + std::to_string(started.size()) + " processes started (" +
               std::to_string(ms_since(t)) + " ms" + note + ")");
     wait_for_bgp();

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "util/text.h"
+
 namespace vpcemu::cli {
 
 namespace {
@@ -54,12 +56,6 @@ bool takes_name(const CLI::App* v) {
   for (const auto* o : v->get_options())
     if (o->get_positional() && o->get_name(true).find("NAME") != std::string::npos) return true;
   return false;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep = " ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 }  // namespace
@@ -158,14 +154,14 @@ std::string completion(const CLI::App& app, const std::string& shell) {
        "  done\n"
        "  if [[ -z $verb ]]; then\n"
        "    COMPREPLY=($(compgen -W '" +
-       join(names) +
+       join(names, " ") +
        " --run-dir --version --help' -- \"$cur\"))\n"
        "    return\n"
        "  fi\n"
        "  local flags= files= scenarios=\n"
        "  case $verb in\n";
   for (const auto* v : vs) {
-    b += "    " + v->get_name() + ") flags='" + join(flags_of(v)) + "'";
+    b += "    " + v->get_name() + ") flags='" + join(flags_of(v), " ") + "'";
     if (takes_file(v)) b += "; files=1";
     if (takes_name(v)) b += "; scenarios=1";
     b += " ;;\n";

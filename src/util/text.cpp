@@ -83,4 +83,13 @@ std::string hex(uint64_t v, int digits) {
   return out;
 }
 
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += sep;
+    out += w;
+  }
+  return out;
+}
+
 }  // namespace vpcemu

@@ -20,9 +20,7 @@ bool unusable_public(Ipv4 ip) {
 }  // namespace
 
 std::string names_of(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
+  return join(v, ", ");
 }
 
 void unknown_ref(Diagnostics& d, SourceSpan span, const std::string& kind, const std::string& name,
