@@ -2,6 +2,7 @@
 #include "analyze/resources.h"
 
 #include <map>
+#include <set>
 
 #include "model/addressing.h"
 #include "util/text.h"
@@ -163,22 +164,60 @@ std::vector<ResourceChange> resource_changes(const std::vector<AwsResource>& bef
   return out;
 }
 
+bool changes_live(const ResourceChange& c) {
+  if (c.op == '+') return true;
+  static const std::set<std::string> live = {"security_group", "security_group_rule",
+                                             "network_acl_rule", "route", "route_table"};
+  if (live.count(c.now.kind)) return true;
+  if (c.op != '~') return false;
+  if (c.now.kind == "subnet") return true;  // its route table or network ACL association
+  if (c.now.kind == "instance") {
+    // The same ENI (VPC, subnet, private address: the first three parts) with another Elastic
+    // IP, security groups or source/destination check.
+    auto eni = [](const std::string& d) {
+      size_t at = 0;
+      for (int i = 0; i < 3 && at != std::string::npos; ++i) at = d.find(", ", at ? at + 2 : 0);
+      return d.substr(0, at);
+    };
+    return eni(c.now.detail) == eni(c.before);
+  }
+  return false;
+}
+
+std::string change_line(const ResourceChange& c) {
+  std::string out = std::string("  ") + c.op + " " + c.now.kind + " " + c.now.id;
+  const bool route = c.now.kind == "route" || c.now.kind == "transit_gateway_route";
+  if (route)
+    out += " → " + c.now.detail;  // "0.0.0.0/0 → internet_gateway"
+  else if (!c.now.detail.empty())
+    out += " (" + c.now.detail + ")";
+  if (c.op == '~') out += " (was " + (c.before.empty() ? std::string("-") : c.before) + ")";
+  return out;
+}
+
 std::string changes_text(const std::vector<ResourceChange>& changes) {
   std::string out;
   int add = 0, change = 0, destroy = 0;
   for (const auto& c : changes) {
-    out += std::string("  ") + c.op + " " + c.now.kind + " " + c.now.id;
-    const bool route = c.now.kind == "route" || c.now.kind == "transit_gateway_route";
-    if (route)
-      out += " → " + c.now.detail;  // "0.0.0.0/0 → internet_gateway"
-    else if (!c.now.detail.empty())
-      out += " (" + c.now.detail + ")";
-    if (c.op == '~') out += " (was " + (c.before.empty() ? std::string("-") : c.before) + ")";
-    out += "\n";
+    out += change_line(c) + "\n";
     (c.op == '+' ? add : c.op == '~' ? change : destroy)++;
   }
   out += "Plan: " + std::to_string(add) + " to add, " + std::to_string(change) + " to change, " +
          std::to_string(destroy) + " to destroy.\n";
+  return out;
+}
+
+nlohmann::json resource_changes_json(const std::vector<ResourceChange>& changes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : changes) {
+    nlohmann::json x = {{"op", std::string(1, c.op)},
+                        {"kind", c.now.kind},
+                        {"id", c.now.id},
+                        {"detail", c.now.detail},
+                        {"live", changes_live(c)}};
+    if (c.op == '~') x["before"] = c.before;
+    out.push_back(x);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 // `terraform plan`): each with a kind, an id unique in the scenario and a one-line detail, and
 // the difference between two scenarios at that level. Pure.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,15 @@ struct ResourceChange {
 // What changes from `before` to `after`, by kind and id, in `after`'s order (removals last).
 std::vector<ResourceChange> resource_changes(const std::vector<AwsResource>& before,
                                              const std::vector<AwsResource>& after);
-// "+ instance web-2 (subnet public-a, 10.0.1.11)" lines and the closing count.
+// Whether a running scenario takes this change live, as AWS would (rules, routes, associations,
+// Elastic IPs, new resources), or only by being rebuilt (`up --recreate`): what names a
+// refusal in AWS's terms. The kernel difference decides whether an `up` is live; this says why.
+bool changes_live(const ResourceChange& c);
+// "  + instance web-2 (subnet public-a, 10.0.1.11)": one change, without its newline.
+std::string change_line(const ResourceChange& c);
+// Every change's line and the closing count ("Plan: 1 to add, 0 to change, 0 to destroy.").
 std::string changes_text(const std::vector<ResourceChange>& changes);
+// [{"op": "+", "kind", "id", "detail", "before" (changes), "live"}] for --format json.
+nlohmann::json resource_changes_json(const std::vector<ResourceChange>& changes);
 
 }  // namespace vpcemu

@@ -527,11 +527,12 @@ class Applier {
     }
     auto waiting = wait_ready(started);
     if (!waiting) return waiting.error();
-    std::string note;
-    if (!waiting->empty())
-      note = ", " + std::to_string(waiting->size()) + " not listening yet: " + join(*waiting, ", ");
     progress_("  " + std::to_string(started.size()) + " processes started (" +
-              std::to_string(ms_since(t)) + " ms" + note + ")");
+              std::to_string(ms_since(t)) + " ms)");
+    if (!waiting->empty())
+      progress_("warning: " + std::to_string(waiting->size()) + " not listening after " +
+                std::to_string(opt_.ready_timeout_ms) + " ms: " + join(*waiting, ", ") +
+                " ('vpcemu status NAME' shows whether they do later)");
     wait_for_bgp();
     return {};
   }

@@ -175,6 +175,12 @@ json observe_scenario(const std::string& run_dir, const std::string& name) {
     if (e.kind != JournalEntry::Kind::kProcess) continue;
     const bool running = process_running(e.pid, e.start);
     json p = {{"name", e.name}, {"pid", e.pid}, {"running", running}};
+    // A `run:` command (not one of vpcemu's daemons): whether it listens yet.
+    for (const auto& pp : plan->processes)
+      if (pp.name == e.name && !pp.daemon) {
+        p["run"] = true;
+        p["listening"] = running && process_listens(e.pid);
+      }
     if (!running) {
       // A daemon that died says why at the end of its log.
       json tail = StateDir::tail_lines(state.log_path(e.name), 5);

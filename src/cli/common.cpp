@@ -11,8 +11,43 @@ namespace fs = std::filesystem;
 
 namespace vpcemu::cli {
 
+namespace {
+
+bool g_quiet = false;
+bool g_line_open = false;  // a live progress line is on the terminal, without its newline
+
+void end_live_line() {
+  if (g_line_open) std::cerr << "\r\033[K" << std::flush;
+  g_line_open = false;
+}
+
+}  // namespace
+
+void set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
+
 void log(const std::string& s) {
+  end_live_line();
   std::cerr << s << "\n";
+}
+
+void progress(const std::string& s) {
+  if (s.rfind("warning: ", 0) == 0) return log("vpcemu " + s);  // never silenced
+  if (g_quiet) return;
+  // On a terminal the steps of long work ("  1025 namespaces (310 ms)") share one line that
+  // each next step overwrites; elsewhere (logs, CI) every step is a plain line.
+  static const bool tty = isatty(STDERR_FILENO) == 1;
+  if (tty && s.rfind("  ", 0) == 0) {
+    std::cerr << "\r\033[K" << s.substr(2) << std::flush;
+    g_line_open = true;
+    return;
+  }
+  log(s);
+}
+
+void progress_done() {
+  end_live_line();
 }
 
 bool need_root(const char* verb) {

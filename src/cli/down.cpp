@@ -1,4 +1,8 @@
-// vpcemu down NAME|FILE: remove everything a scenario made, by its journal and its names.
+// vpcemu down NAME|FILE: remove everything a scenario made, by its journal and its names. What
+// was removed is the result (stdout); the steps are progress (stderr).
+#include <iostream>
+#include <nlohmann/json.hpp>
+
 #include "apply/apply.h"
 #include "apply/state.h"
 #include "cli/verbs.h"
@@ -8,32 +12,53 @@ namespace vpcemu::cli {
 
 namespace {
 
-int cmd_down_name(const std::string& run_dir, const std::string& name) {
+int cmd_down_name(const std::string& run_dir, const std::string& name, const std::string& format) {
   StateDir state(run_dir, name);
+  nlohmann::json j = {{"schema_version", kJsonSchemaVersion},
+                      {"scenario", name},
+                      {"was_up", false},
+                      {"namespaces_removed", 0},
+                      {"processes_ended", 0},
+                      {"errors", nlohmann::json::array()}};
   auto lock = state.lock();
   if (!lock) {
     log("vpcemu down: " + lock.error().str());
+    j["errors"].push_back(lock.error().str());
+    if (format == "json") std::cout << j.dump(2) << "\n";
     return kExitFail;
   }
-  bool anything = state.exists() || !netns_list(name + ".").empty();
-  if (!anything) {
-    state.remove_lock();
-    log("vpcemu: scenario " + name + " is not up; nothing to remove");
-    return kExitOk;
+  DestroyReport r;
+  const bool anything = state.exists() || !netns_list(name + ".").empty();
+  if (anything) {
+    progress("vpcemu: down " + name);
+    r = destroy(state, progress);
+    for (const auto& e : r.errors) log("vpcemu down: " + e);
   }
-  log("vpcemu: down " + name);
-  auto r = destroy(state, log);
-  for (const auto& e : r.errors) log("vpcemu down: " + e);
   if (r.errors.empty()) state.remove_lock();  // nothing left of the scenario, its lock neither
+  progress_done();
+  j["was_up"] = anything;
+  j["namespaces_removed"] = r.namespaces;
+  j["processes_ended"] = r.processes;
+  j["errors"] = r.errors;
+  if (format == "json")
+    std::cout << j.dump(2) << "\n";
+  else if (!anything)
+    std::cout << "scenario " << name << " is not up; nothing to remove\n";
+  else
+    std::cout << "scenario " << name << " is down (" << r.namespaces << " namespaces removed, "
+              << r.processes << " processes ended"
+              << (r.errors.empty() ? "" : ", " + std::to_string(r.errors.size()) + " errors")
+              << ")\n";
   return r.errors.empty() ? kExitOk : kExitFail;
 }
 
 }  // namespace
 
-int cmd_down(const std::string& run_dir, const std::string& name_or_file) {
+int cmd_down(const std::string& run_dir, const std::string& name_or_file,
+             const std::string& format) {
   if (!need_root("down")) return kExitFail;
   auto n = scenario_name_of(name_or_file);
-  return n ? cmd_down_name(run_dir, *n) : kExitInvalid;
+  return n ? cmd_down_name(run_dir, *n, format) : kExitInvalid;
 }
 
 }  // namespace vpcemu::cli

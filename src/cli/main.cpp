@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   std::string file, name, format = "text", scenario;
-  int timeout_ms = 1000, ready_ms = 2000;
+  int timeout_ms = 1000;
   std::vector<std::string> cmd;
 
   auto format_option = [&](CLI::App* verb) {
@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   auto* v = app.add_subcommand("validate", "check a scenario file and list every problem");
   v->add_option("FILE", file)->required();
   format_option(v);
+  bool strict = false;
+  v->add_flag("--strict", strict, "warnings (the classic traps) fail too, with exit 2");
   bool kernel = false, detailed_exitcode = false;
   auto* p = app.add_subcommand("plan", "print what 'up' would do, in AWS's terms (resources)");
   p->add_option("FILE", file)->required();
@@ -43,15 +45,30 @@ int main(int argc, char** argv) {
   p->add_flag("--kernel", kernel, "also list the kernel objects (namespaces, links, routes, nft)");
   p->add_flag("--detailed-exitcode", detailed_exitcode,
               "exit 0 without changes, 2 with changes (as terraform plan)");
+  bool quiet = false;
+  auto quiet_flag = [&](CLI::App* verb) {
+    verb->add_flag("-q,--quiet", quiet, "no progress on stderr (errors and warnings still)");
+  };
+  UpOptions up;
   auto* u = app.add_subcommand("up", "build the scenario from namespaces, links, routes, rules");
   u->add_option("FILE", file)->required();
-  u->add_option("--ready-timeout", ready_ms, "ms that run: commands get to start listening")
+  u->add_option("--ready-timeout", up.ready_ms, "ms that run: commands get to start listening")
       ->capture_default_str();
+  u->add_flag("--recreate", up.recreate,
+              "when the scenario is up and the change cannot be applied live, rebuild it");
+  format_option(u);
+  quiet_flag(u);
   auto* d = app.add_subcommand("down", "remove everything a scenario created");
   d->add_option("NAME|FILE", name)->required();
-  auto* s = app.add_subcommand("status", "list scenarios that are up, their instances, addresses");
+  format_option(d);
+  quiet_flag(d);
+  StatusOptions st;
+  auto* s = app.add_subcommand(
+      "status", "list scenarios that are up; with NAME the scenario as AWS would list it");
   s->add_option("NAME|FILE", name);
   format_option(s);
+  s->add_flag("--routes", st.routes, "also every route table with its routes and their state");
+  s->add_flag("--processes", st.processes, "also every process with the end of its log");
   auto* x = app.add_subcommand("exec", "run a command inside an instance or host");
   x->add_option("-s,--scenario", scenario, "when the name exists in several scenarios");
   x->add_option("INSTANCE", name)->required();
@@ -173,11 +190,18 @@ int main(int argc, char** argv) {
   if (ap->parsed()) return run_appliance(appliance);
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
-  if (v->parsed()) return cmd_validate(file, format);
+  set_quiet(quiet);
+  if (v->parsed()) return cmd_validate(file, format, strict);
   if (p->parsed()) return cmd_plan(run_dir, file, format, kernel, detailed_exitcode);
-  if (u->parsed()) return cmd_up(run_dir, file, ready_ms);
-  if (d->parsed()) return cmd_down(run_dir, name);
-  if (s->parsed()) return cmd_status(run_dir, name, format);
+  if (u->parsed()) {
+    up.format = format;
+    return cmd_up(run_dir, file, up);
+  }
+  if (d->parsed()) return cmd_down(run_dir, name, format);
+  if (s->parsed()) {
+    st.format = format;
+    return cmd_status(run_dir, name, st);
+  }
   if (x->parsed()) {
     if (cmd.empty()) {
       fprintf(stderr, "vpcemu exec: no command; write 'vpcemu exec %s -- COMMAND [ARGS...]'\n",

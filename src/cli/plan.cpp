@@ -1,6 +1,8 @@
 // vpcemu plan FILE: what `up` would do, in AWS's terms first (resources to add, change and
 // destroy, as `terraform plan` prints them), the kernel objects with --kernel. On a running
 // scenario: the difference from what runs, and what of it cannot be applied live.
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -21,17 +23,22 @@ namespace vpcemu::cli {
 
 namespace {
 
-json changes_json(const std::vector<ResourceChange>& changes) {
-  json out = json::array();
+// The changes as changes_text prints them; on a terminal coloured as terraform's (+ green,
+// ~ yellow, - red); with `rebuild`, each change a running scenario cannot take live is marked.
+std::string shown(const std::vector<ResourceChange>& changes, bool rebuild) {
+  static const bool tty = isatty(STDOUT_FILENO) == 1;
+  std::string out;
   for (const auto& c : changes) {
-    json x = {{"op", std::string(1, c.op)},
-              {"kind", c.now.kind},
-              {"id", c.now.id},
-              {"detail", c.now.detail}};
-    if (c.op == '~') x["before"] = c.before;
-    out.push_back(x);
+    std::string line = change_line(c);
+    if (rebuild && !changes_live(c)) line += "  # forces rebuild";
+    if (tty) {
+      const char* colour = c.op == '+' ? "\033[32m" : c.op == '~' ? "\033[33m" : "\033[31m";
+      line = colour + line + "\033[0m";
+    }
+    out += line + "\n";
   }
-  return out;
+  const std::string total = changes_text(changes);
+  return out + total.substr(total.rfind("Plan:"));
 }
 
 }  // namespace
@@ -52,11 +59,13 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
     const auto changes = resource_changes({}, wanted);
     if (format == "json") {
       json j = plan_to_json(plan);
-      j["resources"] = changes_json(changes);
+      j["schema_version"] = kJsonSchemaVersion;
+      j["running"] = false;
+      j["resources"] = resource_changes_json(changes);
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << "vpcemu plan: scenario " << sc->name << " is not up; 'up' would create:\n"
-                << changes_text(changes);
+                << shown(changes, false);
       if (kernel)
         std::cout << plan_to_text(plan);
       else
@@ -74,9 +83,10 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
   const auto changes = resource_changes(running, wanted);
   const bool live = diff.unsupported.empty();
   if (format == "json") {
-    json j = {{"scenario", sc->name},
+    json j = {{"schema_version", kJsonSchemaVersion},
+              {"scenario", sc->name},
               {"running", true},
-              {"resources", changes_json(changes)},
+              {"resources", resource_changes_json(changes)},
               {"live", live},
               {"add", plan_to_json(diff.added)},
               {"nft_transactions", json::array()},
@@ -91,11 +101,12 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
   } else {
     std::cout << "vpcemu plan: scenario " << sc->name << " is up; 'up' would change, "
               << (live ? "live" : "not all of it live") << ":\n"
-              << changes_text(changes);
+              << shown(changes, !live);
     if (!live)
-      std::cout << "cannot be applied live ('vpcemu down " << sc->name
-                << "', then 'vpcemu up', rebuilds it): " << diff.unsupported.size()
-                << " kernel objects to remove or change\n";
+      std::cout << "This change cannot be applied live: 'vpcemu up --recreate " << file
+                << "' rebuilds the scenario with it (" << diff.unsupported.size()
+                << " kernel objects to remove or change" << (kernel ? "" : "; --kernel lists them")
+                << ").\n";
     if (kernel) std::cout << diff_to_text(diff);
   }
   if (!live) return 2;

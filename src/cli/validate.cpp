@@ -5,7 +5,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/load.h"
 #include "cli/verbs.h"
 #include "scenario/parse.h"
 
@@ -19,19 +18,30 @@ nlohmann::json span_json(const std::string& file, SourceSpan s) {
 
 }  // namespace
 
-int cmd_validate(const std::string& file, const std::string& format) {
-  if (format != "json") {
-    auto sc = load_scenario(file);
-    if (!sc) return kExitInvalid;
-    std::cout << file << ": scenario '" << sc->name << "' is valid\n";
-    return kExitOk;
-  }
+int cmd_validate(const std::string& file, const std::string& format, bool strict) {
   auto r = parse_scenario_file(file);
   validate(r.scenario, r.diags);
-  nlohmann::json j = {{"file", file},
-                      {"scenario", r.scenario.name},
-                      {"valid", !r.diags.has_errors()},
-                      {"errors", r.diags.error_count()},
+  const size_t warnings = r.diags.sorted().size() - r.diags.error_count();
+  const bool valid = !r.diags.has_errors() && !(strict && warnings);
+  if (format != "json") {
+    for (const auto& d : r.diags.sorted()) std::cerr << format_diagnostic(file, d);
+    if (r.diags.has_errors()) {
+      const size_t n = r.diags.error_count();
+      std::cerr << file << ": " << n << (n == 1 ? " error" : " errors") << "\n";
+      return kExitInvalid;
+    }
+    if (!valid) {
+      std::cerr << file << ": " << warnings << (warnings == 1 ? " warning" : " warnings")
+                << " (--strict fails on warnings)\n";
+      return kExitInvalid;
+    }
+    std::cout << file << ": scenario '" << r.scenario.name << "' is valid"
+              << (warnings ? " (" + std::to_string(warnings) + " warnings)" : "") << "\n";
+    return kExitOk;
+  }
+  nlohmann::json j = {{"schema_version", kJsonSchemaVersion},  {"file", file},
+                      {"scenario", r.scenario.name},           {"valid", valid},
+                      {"errors", r.diags.error_count()},       {"warnings", warnings},
                       {"diagnostics", nlohmann::json::array()}};
   for (const auto& d : r.diags.sorted()) {
     nlohmann::json x = span_json(file, d.span);
@@ -46,7 +56,7 @@ int cmd_validate(const std::string& file, const std::string& format) {
     j["diagnostics"].push_back(x);
   }
   std::cout << j.dump(2) << "\n";
-  return r.diags.has_errors() ? kExitInvalid : kExitOk;
+  return valid ? kExitOk : kExitInvalid;
 }
 
 }  // namespace vpcemu::cli

@@ -88,6 +88,40 @@ void internet_without_public_address(const Scenario& sc, const Vpc& vpc, Diagnos
   }
 }
 
+// A subnet whose instances have public addresses and whose route table sends the internet to a
+// NAT gateway: connections from the internet reach them through the internet gateway, but the
+// replies leave through the NAT gateway with its address and are lost (AWS rules 20, 21).
+void public_address_behind_nat(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
+  if (!vpc.internet_gateway) return;
+  for (const auto& [sname, sub] : vpc.subnets) {
+    auto rt = vpc.route_tables.find(vpc.route_table_of(sub));
+    if (rt == vpc.route_tables.end()) continue;
+    const Route* to_nat = nullptr;
+    for (const auto& r : rt->second.routes)
+      if (r.target.kind == RouteTarget::Kind::kNatGateway && r.destination &&
+          r.destination->family() == Family::kIpv4 && r.destination->prefix == 0)
+        to_nat = &r;
+    if (!to_nat) continue;
+    std::vector<std::string> public_ones;
+    for (const auto& [iname, in] : vpc.instances)
+      if (in.subnet == sname && in.source_dest_check && (in.public_ip || in.elastic_ip))
+        public_ones.push_back(iname);
+    if (public_ones.empty() || demonstrated(sc, [&](const Instance& in) {
+          return in.vpc == vpc.name && in.subnet == sname;
+        }))
+      continue;
+    d.warning(to_nat->target_span,
+              "subnet '" + sname + "' (route table '" + rt->first +
+                  "') sends the internet to NAT gateway '" + to_nat->target.name +
+                  "', but its instances " + names_of(public_ones) +
+                  " have public addresses: connections from the internet reach them through the "
+                  "internet gateway and their replies leave through the NAT gateway with its "
+                  "address, so they are lost (AWS rules 20, 21); route 0.0.0.0/0 to "
+                  "internet_gateway in this subnet's table, or move the instances to a private "
+                  "subnet without public addresses");
+  }
+}
+
 // The first-match verdict of a NACL direction for one IPv4 packet.
 bool nacl_allows(const std::vector<NaclRule>& rules, Protocol proto, Ipv4 addr, int port) {
   std::vector<const NaclRule*> ordered;
@@ -156,6 +190,7 @@ void lint_traps(Validation& v) {
   for (const auto& [_, vpc] : v.sc.vpcs) {
     one_sided_peering(v.sc, vpc, v.d);
     internet_without_public_address(v.sc, vpc, v.d);
+    public_address_behind_nat(v.sc, vpc, v.d);
     ephemeral_port_trap(v.sc, vpc, v.d);
   }
 }

@@ -54,6 +54,9 @@ vpcs:
       sleeper: { subnet: a, run: "sleep 30" }
 YAML
 )
-out=$(vpcemu up --ready-timeout 300 "$f3" 2>&1) || fail "up: $out"
-[[ $out == *"1 not listening yet: sleeper"* ]] || fail "up does not name what is not listening: $out"
-pass "up names a run: command that is not listening yet (sleeper)"
+out=$(vpcemu up --quiet --ready-timeout 300 "$f3" 2>&1) || fail "up: $out"
+[[ $out == *"1 not listening after "*" ms: sleeper"* ]] || fail "up does not name what is not listening: $out"
+out=$(vpcemu status "$name-3")
+[[ $out == *"process sleeper pid "*"running, not listening on any port"* ]] ||
+  fail "status does not name the run: command that does not listen: $out"
+pass "up (even --quiet) and status name a run: command that is not listening (sleeper)"

@@ -15,9 +15,11 @@ namespace {
 std::vector<std::string> traps(const Diagnostics& d) {
   std::vector<std::string> out;
   for (const auto& i : d.items())
-    if (i.severity == Severity::kWarning && (i.message.find("(AWS rule 15)") != std::string::npos ||
-                                             i.message.find("(AWS rule 20)") != std::string::npos ||
-                                             i.message.find("(AWS rule 22)") != std::string::npos))
+    if (i.severity == Severity::kWarning &&
+        (i.message.find("(AWS rule 15)") != std::string::npos ||
+         i.message.find("(AWS rule 20)") != std::string::npos ||
+         i.message.find("(AWS rule 22)") != std::string::npos ||
+         i.message.find("(AWS rules 20, 21)") != std::string::npos))
       out.push_back(i.message);
   return out;
 }
@@ -90,6 +92,33 @@ TEST_CASE("lint: an internet route for instances without a public address") {
   fw.replace(fw.find("a: { subnet: pub }"), 18, "a: { subnet: pub, source_dest_check: false }");
   fw.replace(fw.find("b: { subnet: pub }"), 18, "b: { subnet: pub, source_dest_check: false }");
   CHECK(traps(diagnose(fw)).empty());
+}
+
+TEST_CASE("lint: public addresses in a subnet routed to a NAT gateway") {
+  const std::string s =
+      "name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    internet_gateway: true\n"
+      "    subnets:\n      pub: { cidr: 10.0.1.0/24, route_table: public }\n"
+      "      app: { cidr: 10.0.2.0/24, route_table: private }\n"
+      "    route_tables:\n      public:\n        routes:\n"
+      "          - { destination: 0.0.0.0/0, target: internet_gateway }\n"
+      "      private:\n        routes:\n"
+      "          - { destination: 0.0.0.0/0, target: nat_gateway/n }\n"
+      "    nat_gateways:\n      n: { subnet: pub }\n"
+      "    instances:\n      a: { subnet: app }\n";
+  INFO(dump(diagnose(s)));
+  CHECK(traps(diagnose(s)).empty());
+  const std::string web = s + "      w: { subnet: app, public_ip: true }\n";
+  auto d = diagnose(web);
+  INFO(dump(d));
+  CHECK_FALSE(d.has_errors());
+  CHECK(has(d, Severity::kWarning, 15,
+            "sends the internet to NAT gateway 'n', but its instances w have public addresses"));
+  CHECK(has(d, Severity::kWarning, 15, "route 0.0.0.0/0 to internet_gateway in this subnet's"));
+  // Its own expect: that the internet cannot reach w demonstrates it: no warning.
+  CHECK(traps(diagnose(web + "internet:\n  hosts:\n    c: { ip: 198.51.100.20 }\n"
+                             "expect:\n  - { from: c, to: w, protocol: tcp, port: 80, "
+                             "result: deny }\n"))
+            .empty());
 }
 
 TEST_CASE("lint: no trap warning on any lab") {
