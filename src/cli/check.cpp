@@ -56,7 +56,10 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
     shown.push_back(e.to + (e.to == s.dst.str() ? "" : " (" + s.dst.str() + ")"));
   }
   auto results = run_probes(specs, timeout_ms);
-  json out = {{"scenario", sc->name}, {"results", json::array()}, {"time_scale", sc->time_scale}};
+  json out = {{"schema_version", kJsonSchemaVersion},
+              {"scenario", sc->name},
+              {"results", json::array()},
+              {"time_scale", sc->time_scale}};
   // AWS's timeouts are not AWS's while the scale is on: say so before any verdict.
   if (sc->time_scale != 1.0 && format != "json") {
     char note[160];

@@ -41,10 +41,11 @@ struct UpResult {
 
 json endpoint_json(const EndpointInfo& e) {
   auto ip = [](const auto& a) { return a ? json(a->str()) : json(nullptr); };
+  auto named = [](const std::string& n) { return n.empty() ? json(nullptr) : json(n); };
   return {{"name", e.name},
           {"kind", e.kind},
-          {"vpc", e.vpc},
-          {"subnet", e.subnet},
+          {"vpc", named(e.vpc)},
+          {"subnet", named(e.subnet)},
           {"private_ip", ip(e.private_ip)},
           {"public_ip", ip(e.public_ip)},
           {"ipv6", ip(e.ipv6)}};

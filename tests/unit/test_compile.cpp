@@ -10,6 +10,7 @@
 #include "compile/nft_text.h"
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
+#include "analyze/resources.h"
 #include "helpers.h"
 
 using namespace vpcemu;
@@ -162,9 +163,10 @@ TEST_CASE("automatic addresses skip reserved and taken ones") {
   CHECK_FALSE(p.endpoint("db")->public_ip);
 }
 
-// Every scenario a user can run, as the text `vpcemu plan` prints and as the complete JSON plan
-// (processes' environment, readiness, endpoints and gateways included): a restructuring of
-// compile/ must leave both byte for byte. VPCEMU_UPDATE_GOLDEN=1 rewrites them for review.
+// Every scenario a user can run, as `vpcemu plan` lists its AWS resources (text and JSON), as
+// the kernel objects `plan --kernel` prints and as the complete JSON plan (processes'
+// environment, readiness, endpoints and gateways included): a restructuring of compile/ or
+// analyze/ must leave all three byte for byte. VPCEMU_UPDATE_GOLDEN=1 rewrites them for review.
 TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed listings") {
   namespace fs = std::filesystem;
   const fs::path src(VPCEMU_SOURCE_DIR);
@@ -182,8 +184,12 @@ TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed l
     REQUIRE_FALSE(r.diags.has_errors());
     Plan p = compile(r.scenario, "/scenarios");
     const std::string stem = f.stem().string();
-    for (const auto& [ext, text] : {std::pair<std::string, std::string>{".plan", plan_to_text(p)},
-                                    {".json", plan_to_json(p).dump(1) + "\n"}}) {
+    // What `vpcemu plan` prints first: the AWS resources to add, as text and as JSON.
+    const auto changes = resource_changes({}, aws_resources(r.scenario));
+    for (const auto& [ext, text] :
+         {std::pair<std::string, std::string>{".plan", plan_to_text(p)},
+          {".json", plan_to_json(p).dump(1) + "\n"},
+          {".resources", changes_text(changes) + resource_changes_json(changes).dump(1) + "\n"}}) {
       const fs::path golden = src / "tests/unit/golden" / (stem + ext);
       if (update) std::ofstream(golden) << text;
       std::ifstream in(golden);
