@@ -6,11 +6,11 @@
 #include <set>
 #include <sstream>
 
+#include "analyze/resources.h"
 #include "compile/compile.h"
 #include "compile/nft_text.h"
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
-#include "analyze/resources.h"
 #include "helpers.h"
 
 using namespace vpcemu;
