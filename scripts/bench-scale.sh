@@ -15,7 +15,7 @@ python3 "$here/scripts/gen-scenario.py" "$n" "$m" --name bench-scale --public 20
 /usr/bin/time -f "%e %M" -o "$work/up.time" "$vpcemu" --run-dir "$run" up "$work/s.yaml" \
   2> "$work/up.log" >/dev/null
 "$vpcemu" --run-dir "$run" check bench-scale > "$work/check.log" || { cat "$work/check.log"; exit 1; }
-/usr/bin/time -f "%e %M" -o "$work/down.time" "$vpcemu" --run-dir "$run" down bench-scale 2>/dev/null
+/usr/bin/time -f "%e %M" -o "$work/down.time" "$vpcemu" --run-dir "$run" down bench-scale >/dev/null 2>&1
 
 read -r up_s up_kb < "$work/up.time"
 read -r down_s down_kb < "$work/down.time"

@@ -38,11 +38,13 @@ struct NsSocket {
   }
 };
 
-Result<NsSocket> ns_socket(const std::string& ns) {
+// `indexes`: also ask the namespace's links (for messages that name a link by index).
+Result<NsSocket> ns_socket(const std::string& ns, bool indexes = true) {
   auto fd = netns_open(ns);
   if (!fd) return fd.error();
   auto sock = NlSocket::open_in(fd->get(), ns);
   if (!sock) return sock.error();
+  if (!indexes) return NsSocket{std::move(*sock), {}};
   auto idx = sock->link_indexes();
   if (!idx) return idx.error();
   return NsSocket{std::move(*sock), std::move(*idx)};
@@ -78,14 +80,7 @@ long ms_since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
 
-// Every namespace costs an fd and a netlink socket while we build it.
-void raise_fd_limit() {
-  rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
+const std::string kLoopback = "lo";
 
 std::string tail_of(const std::string& path, size_t lines) {
   std::string out;
@@ -103,16 +98,26 @@ class Applier {
                 (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
   }
 
-  // The plan in phases, each timed: namespaces, links, addresses and routes, nftables, then
-  // the processes.
+  // The plan in phases, each timed: namespaces, sysctls, links, addresses and routes,
+  // nftables, then the processes. No phase holds a handle per namespace: each opens a
+  // namespace's handle and netlink socket, does that namespace's part, and closes them, so
+  // the descriptors in use are bounded by a constant (kMaxPeerHandles and a few), whatever
+  // the scenario's size.
   Status run() {
-    raise_fd_limit();
     auto t = Clock::now();
-    if (auto s = create_namespaces(); !s) return s;
+    for (const auto& ns : plan_.namespaces) {
+      if (auto s = state_.journal_netns(ns.name); !s) return s;
+      if (auto s = netns_create(ns.name); !s) return s;
+    }
     step("namespaces", plan_.namespaces.size(), t);
 
     t = Clock::now();
+    if (auto s = write_sysctls(false); !s) return s;
+    step("sysctls", plan_.sysctls.size(), t);
+
+    t = Clock::now();
     if (auto s = make_links(); !s) return s;
+    if (auto s = write_sysctls(true); !s) return s;
     step("links", plan_.veths.size(), t);
     if (plan_.addrs.empty() && plan_.neighs.empty() && plan_.routes.empty() &&
         plan_.rules.empty() && plan_.nft.empty() && plan_.processes.empty() &&
@@ -125,11 +130,6 @@ class Applier {
     step("addresses, neighbours, routes and rules",
          plan_.addrs.size() + plan_.neighs.size() + plan_.routes.size() + plan_.rules.size(), t);
 
-    // libnftables waits on its socket with select(), which aborts on an fd >= FD_SETSIZE: drop
-    // the per-namespace handles (two per namespace) before it runs, and open fds on demand.
-    socks_.clear();
-    fds_.clear();
-
     t = Clock::now();
     for (const auto& n : plan_.nft) {
       auto nsfd = netns_open(n.ns);
@@ -141,92 +141,84 @@ class Applier {
   }
 
  private:
-  // The plan's namespaces, each journaled before it is made; then a handle on every
-  // namespace the plan touches (a plan of additions to a running scenario also touches
-  // namespaces that exist already).
-  Status create_namespaces() {
-    for (const auto& ns : plan_.namespaces) {
-      if (auto s = state_.journal_netns(ns.name); !s) return s;
-      if (auto s = netns_create(ns.name); !s) return s;
-      auto fd = netns_open(ns.name);
-      if (!fd) return fd.error();
-      fds_.emplace(ns.name, std::move(*fd));
+  // The sysctls that need no link (before the links, so `default` values reach them), or
+  // those that name a link.
+  Status write_sysctls(bool after_links) {
+    std::vector<SysctlWrite> writes;
+    for (const auto& s : plan_.sysctls)
+      if (s.after_links == after_links) writes.push_back({s.ns, s.key, s.value});
+    return sysctl_write_all(writes);
+  }
+
+  // Veth pairs, made from the namespace of their first end, each batch with at most
+  // kMaxPeerHandles handles on the namespaces of second ends; then, namespace by namespace,
+  // loopback (new namespaces) and the second ends brought up.
+  Status make_links() {
+    for (const auto& batch : veth_batches(plan_.veths, kMaxPeerHandles)) {
+      auto sock = ns_socket(batch.ns, false);
+      if (!sock) return sock.error();
+      std::map<std::string, Fd> peers;
+      for (size_t i : batch.veths) {
+        const VethPlan& v = plan_.veths[i];
+        auto it = peers.find(v.b.ns);
+        if (it == peers.end()) {
+          auto fd = netns_open(v.b.ns);
+          if (!fd) return fd.error();
+          it = peers.emplace(v.b.ns, std::move(*fd)).first;
+        }
+        sock->sock.veth(v.a.ifname, v.a.mac, v.b.ifname, v.b.mac, it->second.get(), v.b.ns, v.mtu);
+      }
+      if (auto f = sock->sock.flush(); !f) return f;
     }
-    std::set<std::string> touched;
-    for (const auto& s : plan_.sysctls) touched.insert(s.ns);
-    for (const auto& v : plan_.veths) touched.insert(v.a.ns), touched.insert(v.b.ns);
-    for (const auto& a : plan_.addrs) touched.insert(a.ns);
-    for (const auto& n : plan_.neighs) touched.insert(n.ns);
-    for (const auto& r : plan_.routes) touched.insert(r.ns);
-    for (const auto& r : plan_.rules) touched.insert(r.ns);
-    for (const auto& ns : touched) {
-      if (fds_.count(ns)) continue;
-      auto fd = netns_open(ns);
-      if (!fd) return fd.error();
-      fds_.emplace(ns, std::move(*fd));
+    std::map<std::string, std::vector<const std::string*>> up;  // ns → links to bring up
+    for (const auto& ns : plan_.namespaces) up[ns.name].push_back(&kLoopback);
+    for (const auto& v : plan_.veths) up[v.b.ns].push_back(&v.b.ifname);
+    for (const auto& [ns, links] : up) {
+      auto sock = ns_socket(ns, false);
+      if (!sock) return sock.error();
+      for (const std::string* l : links) sock->sock.link_up(*l);
+      if (auto f = sock->sock.flush(); !f) return f;
     }
     return {};
   }
 
-  // Sysctls (those that need no link first), a netlink socket per namespace, loopback up,
-  // veth pairs made and up, their rate limits, then the sysctls that name a link.
-  Status make_links() {
-    for (const auto& s : plan_.sysctls) {
-      if (s.after_links) continue;
-      if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
-    }
-    for (const auto& [ns, nsfd] : fds_) {
-      auto sock = NlSocket::open_in(nsfd.get(), ns);
-      if (!sock) return sock.error();
-      socks_.emplace(ns, std::move(*sock));
-    }
-    for (const auto& ns : plan_.namespaces) sock(ns.name).link_up("lo");
-    for (const auto& v : plan_.veths) {
-      sock(v.a.ns).veth(v.a.ifname, v.a.mac, v.b.ifname, v.b.mac, fd(v.b.ns), v.b.ns, v.mtu);
-    }
-    if (auto s = flush_all(); !s) return s;
-    for (const auto& v : plan_.veths) sock(v.b.ns).link_up(v.b.ifname);
-    if (auto s = flush_all(); !s) return s;
-    for (auto& [name, sk] : socks_) {
-      auto idx = sk.link_indexes();
-      if (!idx) return idx.error();
-      ifindex_[name] = std::move(*idx);
-    }
+  // Namespace by namespace: rate limits, addresses, neighbours, routes and policy rules, in
+  // one netlink batch (the links' indexes asked once).
+  Status add_addresses_and_routes() {
+    struct Work {
+      std::vector<const LinkEnd*> limited;
+      std::vector<uint64_t> rates;
+      std::vector<const AddrPlan*> addrs;
+      std::vector<const NeighPlan*> neighs;
+      std::vector<const RoutePlan*> routes;
+      std::vector<const RulePlan*> rules;
+    };
+    std::map<std::string, Work> by_ns;
     for (const auto& v : plan_.veths) {
       if (!v.rate_bps) continue;
-      for (const auto* e : {&v.a, &v.b})
-        sock(e->ns).rate_limit(index(e->ns, e->ifname), e->ifname, v.rate_bps);
+      for (const LinkEnd* e : {&v.a, &v.b}) {
+        by_ns[e->ns].limited.push_back(e);
+        by_ns[e->ns].rates.push_back(v.rate_bps);
+      }
     }
-    if (auto s = flush_all(); !s) return s;
-    for (const auto& s : plan_.sysctls) {
-      if (!s.after_links) continue;
-      if (auto r = sysctl_write(fd(s.ns), s.ns, s.key, s.value); !r) return r;
+    for (const auto& a : plan_.addrs) by_ns[a.ns].addrs.push_back(&a);
+    for (const auto& n : plan_.neighs) by_ns[n.ns].neighs.push_back(&n);
+    for (const auto& r : plan_.routes) by_ns[r.ns].routes.push_back(&r);
+    for (const auto& r : plan_.rules) by_ns[r.ns].rules.push_back(&r);
+    for (const auto& [ns, w] : by_ns) {
+      auto s = ns_socket(ns);
+      if (!s) return s.error();
+      NlSocket& sk = s->sock;
+      for (size_t i = 0; i < w.limited.size(); ++i)
+        sk.rate_limit(s->of(w.limited[i]->ifname), w.limited[i]->ifname, w.rates[i]);
+      for (const AddrPlan* a : w.addrs) sk.address(s->of(a->dev), a->dev, a->addr);
+      for (const NeighPlan* n : w.neighs) sk.neighbour(s->of(n->dev), n->dev, n->ip, n->mac);
+      for (const RoutePlan* r : w.routes)
+        sk.route(netlink_route(*r, r->dev.empty() ? 0 : s->of(r->dev)));
+      for (const RulePlan* r : w.rules)
+        sk.rule({r->priority, r->fwmark, r->to, r->table, r->drop, r->iif, r->family});
+      if (auto f = sk.flush(); !f) return f;
     }
-    return {};
-  }
-
-  Status add_addresses_and_routes() {
-    for (const auto& a : plan_.addrs) sock(a.ns).address(index(a.ns, a.dev), a.dev, a.addr);
-    for (const auto& n : plan_.neighs) sock(n.ns).neighbour(index(n.ns, n.dev), n.dev, n.ip, n.mac);
-    for (const auto& r : plan_.routes)
-      sock(r.ns).route(netlink_route(r, r.dev.empty() ? 0 : index(r.ns, r.dev)));
-    for (const auto& r : plan_.rules) {
-      sock(r.ns).rule({r.priority, r.fwmark, r.to, r.table, r.drop, r.iif, r.family});
-    }
-    return flush_all();
-  }
-
-  int fd(const std::string& ns) const { return fds_.at(ns).get(); }
-  NlSocket& sock(const std::string& ns) { return socks_.at(ns); }
-  int index(const std::string& ns, const std::string& dev) {
-    auto& m = ifindex_[ns];
-    auto it = m.find(dev);
-    return it == m.end() ? 0 : it->second;  // 0: the kernel names the missing device
-  }
-
-  Status flush_all() {
-    for (auto& [_, s] : socks_)
-      if (auto r = s.flush(); !r) return r;
     return {};
   }
 
@@ -574,9 +566,6 @@ class Applier {
   const Progress& progress_;
   const std::string self_;  // this binary, for "@self"
   std::string path_env_;    // PATH for processes: this binary's directory first
-  std::map<std::string, Fd> fds_;
-  std::map<std::string, NlSocket> socks_;
-  std::map<std::string, std::map<std::string, int>> ifindex_;
 };
 
 }  // namespace
@@ -584,6 +573,30 @@ class Applier {
 Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
                   const Progress& progress) {
   return Applier(plan, state, opt, progress).run();
+}
+
+std::vector<VethBatch> veth_batches(const std::vector<VethPlan>& veths, size_t max_peers) {
+  std::vector<VethBatch> out;
+  std::map<std::string, std::vector<size_t>> by_ns;  // first ends' namespace → veths
+  std::vector<std::string> order;
+  for (size_t i = 0; i < veths.size(); ++i) {
+    auto [it, fresh] = by_ns.try_emplace(veths[i].a.ns);
+    if (fresh) order.push_back(veths[i].a.ns);
+    it->second.push_back(i);
+  }
+  for (const auto& ns : order) {
+    std::set<std::string> peers;
+    out.push_back({ns, {}});
+    for (size_t i : by_ns[ns]) {
+      if (!peers.count(veths[i].b.ns) && peers.size() == max_peers) {
+        peers.clear();
+        out.push_back({ns, {}});
+      }
+      peers.insert(veths[i].b.ns);
+      out.back().veths.push_back(i);
+    }
+  }
+  return out;
 }
 
 Status apply_route_changes(const std::vector<RoutePlan>& replaced,

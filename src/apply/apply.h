@@ -31,6 +31,17 @@ Status apply_route_changes(const std::vector<RoutePlan>& replaced,
 Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,
                          const Progress& progress);
 
+// Veth pairs are made from their first end's namespace, the second end's namespace named by a
+// handle: one netlink batch holds at most this many such handles open.
+inline constexpr size_t kMaxPeerHandles = 128;
+struct VethBatch {
+  std::string ns;             // the namespace of the first ends
+  std::vector<size_t> veths;  // indexes into the plan's veths, in its order
+};
+// The plan's veths by the namespace of their first end (in order of first appearance), each
+// group cut so that no batch names more than max_peers namespaces of second ends.
+std::vector<VethBatch> veth_batches(const std::vector<VethPlan>& veths, size_t max_peers);
+
 struct DestroyReport {
   int namespaces = 0;
   int processes = 0;

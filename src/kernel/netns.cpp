@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <thread>
 
 namespace vpcemu {
 
@@ -127,6 +128,64 @@ Status sysctl_write(int nsfd, const std::string& ns_name, const std::string& key
     return errno_error("write /proc/sys", key + "=" + value + " in netns " + ns_name, errno);
   }
   return {};
+}
+
+namespace {
+
+// The writes of `batch` namespaces (indexes into `order`), each entered in turn.
+Status write_namespaces(const std::vector<SysctlWrite>& writes,
+                        const std::vector<std::vector<size_t>>& by_ns) {
+  for (const auto& idx : by_ns) {
+    const std::string& ns = writes[idx[0]].ns;
+    auto fd = netns_open(ns);
+    if (!fd) return fd.error();
+    if (setns(fd->get(), CLONE_NEWNET) != 0) return errno_error("setns", "netns " + ns, errno);
+    for (size_t i : idx) {
+      const std::string path = "/proc/sys/" + writes[i].key;
+      Fd f(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+      if (!f.valid())
+        return errno_error("open /proc/sys", writes[i].key + " in netns " + ns, errno);
+      if (write(f.get(), writes[i].value.data(), writes[i].value.size()) < 0)
+        return errno_error("write /proc/sys",
+                           writes[i].key + "=" + writes[i].value + " in netns " + ns, errno);
+    }
+  }
+  return {};
+}
+
+// Runs on a thread of its own: its mount namespace and network namespace are its own to
+// change, and end with it.
+Status write_through_fresh_procfs(const std::vector<SysctlWrite>& writes) {
+  std::vector<std::vector<size_t>> by_ns;  // namespaces in order of first appearance
+  std::map<std::string, size_t> slot;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    auto [it, fresh] = slot.emplace(writes[i].ns, by_ns.size());
+    if (fresh) by_ns.emplace_back();
+    by_ns[it->second].push_back(i);
+  }
+  const bool own_proc = unshare(CLONE_FS | CLONE_NEWNS) == 0 &&
+                        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
+  for (size_t first = 0; first < by_ns.size(); first += kSysctlBatch) {
+    const std::vector<std::vector<size_t>> batch(
+        by_ns.begin() + static_cast<long>(first),
+        by_ns.begin() + static_cast<long>(std::min(by_ns.size(), first + kSysctlBatch)));
+    const bool mounted =
+        own_proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0;
+    Status s = write_namespaces(writes, batch);
+    if (mounted) umount2("/proc", MNT_DETACH);
+    if (!s) return s;
+  }
+  return {};
+}
+
+}  // namespace
+
+Status sysctl_write_all(const std::vector<SysctlWrite>& writes) {
+  if (writes.empty()) return {};
+  Status result;
+  std::thread worker([&] { result = write_through_fresh_procfs(writes); });
+  worker.join();
+  return result;
 }
 
 std::map<std::string, std::vector<pid_t>> pids_in_netns(const std::vector<std::string>& names) {

@@ -40,6 +40,21 @@ class NetnsGuard {
 Status sysctl_write(int nsfd, const std::string& ns_name, const std::string& key,
                     const std::string& value);
 
+struct SysctlWrite {
+  std::string ns;
+  std::string key;  // "net/ipv6/conf/all/disable_ipv6"
+  std::string value;
+};
+// Writes every sysctl inside its namespace, in order, one namespace handle open at a time.
+// /proc/sys keeps a dentry per namespace for a path that every namespace has
+// (net/ipv6/conf/all/...), all in one hash chain, so through one procfs the N-th namespace's
+// write walks N-1 others': quadratic in the namespace count. These writes go through a procfs
+// of their own, mounted afresh for every kSysctlBatch namespaces inside a private mount
+// namespace of a helper thread, which keeps the chains short and the host's mounts untouched
+// (where no procfs can be mounted, through /proc: the same result, slower).
+inline constexpr size_t kSysctlBatch = 64;
+Status sysctl_write_all(const std::vector<SysctlWrite>& writes);
+
 // For each name, the processes whose network namespace is the one bound at /run/netns/NAME
 // (one scan of /proc for all of them).
 std::map<std::string, std::vector<pid_t>> pids_in_netns(const std::vector<std::string>& names);
