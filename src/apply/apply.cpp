@@ -387,13 +387,17 @@ class Applier {
   }
 
   // Observed readiness: the process wrote `text` into `path` (its own log).
+  static bool file_contains(const std::string& path, const std::string& text) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str().find(text) != std::string::npos;
+  }
+
   Status wait_for_text(const std::string& path, const std::string& text, pid_t pid) {
     auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms * 2);
     while (Clock::now() < deadline) {
-      std::ifstream in(path);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (ss.str().find(text) != std::string::npos) return {};
+      if (file_contains(path, text)) return {};
       if (child_exit_status(pid) >= 0) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -457,7 +461,7 @@ class Applier {
     if (p.wireguard) {
       if (auto s = configure_wireguard(p, pid); !s) return s;
     }
-    if (!p.ready_file.empty()) {
+    if (!p.ready_file.empty() && p.ready_before_next) {
       if (auto s = wait_for_text(state_.path() + "/" + p.ready_file, p.ready_text, pid); !s) {
         Error e = s.error();
         e.object = p.name + " (" + p.argv[0] + " in " + p.ns + ")";
@@ -493,7 +497,13 @@ class Applier {
             !s.plan->bgp_socket.empty() &&
             access((state_.path() + "/" + s.plan->bgp_socket).c_str(), F_OK) == 0;
         const bool tun_ready = s.plan->tun_address && !s.plan->tun_routes.empty();
-        if (status == 0 || bird_ready || tun_ready || process_listens(s.pid)) {
+        // A readiness line: awaited before the next process started, or here with the rest.
+        const bool said_ready =
+            !s.plan->ready_file.empty() &&
+            (s.plan->ready_before_next ||
+             file_contains(state_.path() + "/" + s.plan->ready_file, s.plan->ready_text));
+        const bool listens = s.plan->ready_file.empty() && process_listens(s.pid);
+        if (status == 0 || bird_ready || tun_ready || said_ready || listens) {
           it = waiting.erase(it);
         } else {
           ++it;

@@ -107,6 +107,7 @@ void metadata(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
   }
   p.ready_file = state_paths::process_log(p.name);
   p.ready_text = "listening";
+  p.ready_before_next = false;  // nothing depends on it: awaited with the rest
   cx.plan.processes.push_back(p);
 }
 

@@ -115,10 +115,12 @@ struct ProcessPlan {
   std::string resolv_conf;       // a file of the plan to see as /etc/resolv.conf; empty: the host's
   std::vector<std::string> env;  // "KEY=VALUE" added to the environment
   bool daemon = false;           // infrastructure (not `run:`): gets a private /run
-  // Readiness that later processes depend on: start the next process only once this file
-  // (plan path) contains this text. Empty: no wait.
+  // Readiness: this file (plan path) contains this text. Empty: the process is ready once it
+  // listens. With ready_before_next the next process starts only then (later processes
+  // depend on it); otherwise `up` waits for it with the others, once all have started.
   std::string ready_file;
   std::string ready_text;
+  bool ready_before_next = true;
   bool wait_exit = false;  // a one-shot step: must exit 0 before the next process starts
   std::optional<WireguardSetup> wireguard;
   // A daemon that creates its own TUN device (charon with kernel-libipsec: "ipsec%d", its

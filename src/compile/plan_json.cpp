@@ -74,6 +74,7 @@ json process_to_json(const ProcessPlan& pr) {
   if (!pr.env.empty()) x["env"] = pr.env;
   if (pr.daemon) x["daemon"] = true;
   if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
+  if (!pr.ready_before_next) x["ready_before_next"] = false;
   if (pr.wait_exit) x["wait_exit"] = true;
   if (pr.wireguard) {
     json routes = json::array();
@@ -150,6 +151,7 @@ ProcessPlan process_from_json(const json& pr) {
                 pr.value("daemon", false),
                 pr.value("ready_file", ""),
                 pr.value("ready_text", ""),
+                pr.value("ready_before_next", true),
                 pr.value("wait_exit", false),
                 std::nullopt};
   if (pr.contains("wireguard")) {
