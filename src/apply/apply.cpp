@@ -429,6 +429,14 @@ class Applier {
     so.env.push_back(path_env_);
     so.private_run = p.daemon;
     so.keep = state_.path();
+    if (!p.opens_namespaces) {
+      if (!mount_template_.valid()) {
+        auto t = mount_namespace_without(kNetnsDir);
+        if (!t) return t.error();
+        mount_template_ = std::move(*t);
+      }
+      so.mount_template = mount_template_.get();
+    }
     auto child = spawn_paused(so);
     if (!child) return child.error();
     uint64_t start = process_start_time(child->pid());
@@ -574,6 +582,7 @@ class Applier {
   StateDir& state_;
   const ApplyOptions& opt_;
   const Progress& progress_;
+  Fd mount_template_;       // the mounts processes start from: the host's without /run/netns
   const std::string self_;  // this binary, for "@self"
   std::string path_env_;    // PATH for processes: this binary's directory first
 };

@@ -113,6 +113,7 @@ void gateway_load_balancer_services(CompileContext& cx) {
                   "",
                   {},
                   false};  // the host's /run: it opens the endpoints' namespaces there
+    p.opens_namespaces = true;
     p.ready_file = state_paths::process_log(p.name);
     p.ready_text = "ready";
     cx.plan.processes.push_back(p);

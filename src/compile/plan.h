@@ -115,6 +115,9 @@ struct ProcessPlan {
   std::string resolv_conf;       // a file of the plan to see as /etc/resolv.conf; empty: the host's
   std::vector<std::string> env;  // "KEY=VALUE" added to the environment
   bool daemon = false;           // infrastructure (not `run:`): gets a private /run
+  // Opens other namespaces by their /run/netns path: starts from the host's mounts, not from
+  // a copy without /run/netns (kernel/process.h: mount_namespace_without).
+  bool opens_namespaces = false;
   // Readiness: this file (plan path) contains this text. Empty: the process is ready once it
   // listens. With ready_before_next the next process starts only then (later processes
   // depend on it); otherwise `up` waits for it with the others, once all have started.

@@ -75,6 +75,7 @@ json process_to_json(const ProcessPlan& pr) {
   if (pr.daemon) x["daemon"] = true;
   if (!pr.ready_file.empty()) x["ready_file"] = pr.ready_file, x["ready_text"] = pr.ready_text;
   if (!pr.ready_before_next) x["ready_before_next"] = false;
+  if (pr.opens_namespaces) x["opens_namespaces"] = true;
   if (pr.wait_exit) x["wait_exit"] = true;
   if (pr.wireguard) {
     json routes = json::array();
@@ -149,6 +150,7 @@ ProcessPlan process_from_json(const json& pr) {
                 pr.value("resolv_conf", ""),
                 pr.value("env", std::vector<std::string>{}),
                 pr.value("daemon", false),
+                pr.value("opens_namespaces", false),
                 pr.value("ready_file", ""),
                 pr.value("ready_text", ""),
                 pr.value("ready_before_next", true),

@@ -65,7 +65,8 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
     close(go[1]);
     close(status[0]);
     if (opt.detach && setsid() < 0) child_fail(status[1], 0);
-    if (enter_netns_environment(opt.nsfd, opt.ns_name, opt.resolv_conf)) child_fail(status[1], 1);
+    if (enter_netns_environment(opt.nsfd, opt.ns_name, opt.resolv_conf, opt.mount_template))
+      child_fail(status[1], 1);
     if (opt.private_run && private_run(opt.keep)) child_fail(status[1], 9);
     if (!opt.log_path.empty()) {
       int fd = open(opt.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -91,9 +92,37 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
   return PausedProcess(pid, Fd(go[1]), Fd(status[0]));
 }
 
+Result<Fd> mount_namespace_without(const std::string& dir) {
+  Result<Fd> out = Error{0, "a mount namespace without", dir, "not made"};
+  std::thread helper([&] {
+    if (unshare(CLONE_FS | CLONE_NEWNS) != 0) {
+      out = errno_error("unshare(CLONE_NEWNS)", "for a mount namespace without " + dir, errno);
+      return;
+    }
+    if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) {
+      out = errno_error("mount --make-rslave /", "", errno);
+      return;
+    }
+    if (umount2(dir.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+      out = errno_error("umount", dir, errno);
+      return;
+    }
+    Fd ns(open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC));
+    if (!ns.valid()) {
+      out = errno_error("open", "/proc/thread-self/ns/mnt", errno);
+      return;
+    }
+    out = std::move(ns);
+  });
+  helper.join();
+  return out;
+}
+
 const char* enter_netns_environment(int nsfd, const std::string& ns_name,
-                                    const std::string& resolv_conf) {
+                                    const std::string& resolv_conf, int mount_template) {
   if (setns(nsfd, CLONE_NEWNET) != 0) return "setns";
+  if (mount_template >= 0 && setns(mount_template, CLONE_NEWNS) != 0)
+    return "setns to the mount namespace template";
   if (unshare(CLONE_NEWNS) != 0) return "unshare(CLONE_NEWNS)";
   if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) return "mount --make-rslave /";
   // /sys shows the namespace it was mounted in: remount it so tools see our links.

@@ -25,13 +25,22 @@ struct SpawnOptions {
   // in it (the scenario's state directory, where their config and sockets live).
   bool private_run = false;
   std::string keep;
+  // A mount namespace the child starts from (see mount_namespace_without) before it takes a
+  // private copy: -1, the caller's.
+  int mount_template = -1;
 };
+
+// A mount namespace like the caller's without the mounts under `dir` (and /, rslave), held by
+// the returned handle: what children copy instead of the caller's. A child's private mount
+// namespace is a copy of every mount it starts with, and /run/netns holds one per network
+// namespace: ten thousand copied for every process started, without this.
+Result<Fd> mount_namespace_without(const std::string& dir);
 
 // What `ip netns exec` does to the calling process (or a child before exec): enter the
 // network namespace, take a private mount namespace, remount /sys for it, and optionally see
 // `resolv_conf` as /etc/resolv.conf. Returns the failing step's name, or nullptr.
 const char* enter_netns_environment(int nsfd, const std::string& ns_name,
-                                    const std::string& resolv_conf);
+                                    const std::string& resolv_conf, int mount_template = -1);
 // In a child that entered its environment: a fresh tmpfs on /run with `keep` bound back.
 const char* private_run(const std::string& keep);
 

@@ -71,8 +71,8 @@ scenario_pids() {
   local dir=$RUN_DIR/$1 p
   for p in /proc/[0-9]*; do
     { [[ $(readlink "$p/cwd" 2>/dev/null) == "$dir"* ]] ||
-      grep -qF "$dir" <(tr '\0' '\n' < "$p/environ" 2>/dev/null) ||
-      grep -qF "$dir" <(tr '\0' ' ' < "$p/cmdline" 2>/dev/null); } && echo "${p#/proc/}"
+      grep -qF "$dir" <(tr '\0' '\n' 2>/dev/null < "$p/environ") ||
+      grep -qF "$dir" <(tr '\0' ' ' 2>/dev/null < "$p/cmdline"); } && echo "${p#/proc/}"
   done
   return 0
 }
