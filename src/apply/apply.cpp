@@ -2,8 +2,8 @@
 // addresses/neighbours/routes/rules, nftables, processes.
 #include "apply/apply.h"
 
+#include <malloc.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -137,6 +137,9 @@ class Applier {
       if (auto s = nft_run(nsfd->get(), n.ns, nft_full_script(n.table)); !s) return s;
     }
     step("nftables tables", plan_.nft.size(), t);
+    // Every process is a fork of this one: give back what building the kernel objects left
+    // free, so each fork copies the page tables of what is in use only.
+    malloc_trim(0);
     return start_processes();
   }
 

@@ -111,6 +111,11 @@ void NlSocket::veth(const std::string& name, const std::string& mac, const std::
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
   if (parse_mac(mac, m)) mnl_attr_put(nlh, IFLA_ADDRESS, 6, m);
   mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+  // One queue each way, asked for: left to the default (a queue per CPU), veth creates them and
+  // then cuts them to one, and that waits for an expedited RCU grace period with the RTNL
+  // held, for every pair.
+  mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+  mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
   nlattr* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
   mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
   nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -121,6 +126,8 @@ void NlSocket::veth(const std::string& name, const std::string& mac, const std::
   mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name.c_str());
   if (parse_mac(peer_mac, m)) mnl_attr_put(nlh, IFLA_ADDRESS, 6, m);
   mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+  mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+  mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
   mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, static_cast<uint32_t>(peer_nsfd));
   mnl_attr_nest_end(nlh, peer);
   mnl_attr_nest_end(nlh, data);
