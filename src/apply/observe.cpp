@@ -97,7 +97,7 @@ json tunnel_json(const StateDir& state, const GatewayInfo& g) {
 json observe_scenario(const std::string& run_dir, const std::string& name) {
   StateDir state(run_dir, name);
   json j = {{"scenario", name}};
-  auto plan = state.read_plan();
+  auto plan = state.read_summary();
   j["source"] = state.source_file();
   j["state"] = state.complete() ? "up" : "incomplete";
   if (!plan) return j;

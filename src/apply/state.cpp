@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "compile/plan_json.h"
@@ -103,6 +104,11 @@ std::vector<JournalEntry> StateDir::read_journal() const {
   return out;
 }
 
+namespace {
+const std::set<std::string> kSummaryKeys = {"namespaces", "endpoints", "gateways", "subnets",
+                                            "processes"};
+}  // namespace
+
 Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
   nlohmann::json j = {{"source", source_file}, {"plan", plan_to_json(plan)}};
   // The scenario as it was applied: `plan` compares a changed file with it resource by resource.
@@ -111,22 +117,60 @@ Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
     text << src.rdbuf();
     j["source_text"] = text.str();
   }
-  std::string tmp = path_ + "/plan.json.tmp";
-  {
-    std::ofstream out(tmp);
-    out << j.dump(1) << "\n";
-    if (!out) return errno_error("write", tmp, errno);
+  // Compact (tens of MB for ten thousand instances); beside it what status, check and exec
+  // read (summary.json: the plan without its kernel objects) and the source's path alone.
+  nlohmann::json summary = {{"source_text", j.value("source_text", "")}, {"plan", j["plan"]}};
+  for (auto& [key, value] : summary["plan"].items())
+    if (value.is_array() && !kSummaryKeys.count(key)) value = nlohmann::json::array();
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{"plan.json", j.dump()},
+                                   {"summary.json", summary.dump()},
+                                   {"source", source_file}}) {
+    const std::string tmp = path_ + "/" + name + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << text << "\n";
+      if (!out) return errno_error("write", tmp, errno);
+    }
+    std::error_code ec;
+    fs::rename(tmp, path_ + "/" + name, ec);
+    if (ec) return Error{ec.value(), "rename", tmp, {}};
   }
-  std::error_code ec;
-  fs::rename(tmp, path_ + "/plan.json", ec);
-  if (ec) return Error{ec.value(), "rename", tmp, {}};
   return {};
 }
 
+namespace {
+
+// A whole file at once: nlohmann parses a string several times faster than a stream.
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::string out;
+  in.seekg(0, std::ios::end);
+  out.resize(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  return out;
+}
+
+}  // namespace
+
 std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
-  std::ifstream in(path_ + "/plan.json");
-  if (!in) return std::nullopt;
-  auto j = nlohmann::json::parse(in, nullptr, false);
+  const std::string text = slurp(path_ + "/plan.json");
+  if (text.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
+  if (source_text) *source_text = j.value("source_text", "");
+  try {
+    return plan_from_json(j["plan"]);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<Plan> StateDir::read_summary(std::string* source_text) const {
+  const std::string text = slurp(path_ + "/summary.json");
+  if (text.empty()) return read_plan(source_text);
+  auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
   if (source_text) *source_text = j.value("source_text", "");
   try {
@@ -137,10 +181,9 @@ std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
 }
 
 std::string StateDir::source_file() const {
-  std::ifstream in(path_ + "/plan.json");
-  auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded()) return {};
-  return j.value("source", "");
+  std::string path = slurp(path_ + "/source");
+  while (!path.empty() && path.back() == '\n') path.pop_back();
+  return path;
 }
 
 std::vector<std::string> StateDir::tail_lines(const std::string& path, size_t n) {

@@ -55,6 +55,9 @@ class StateDir {
   Status write_plan(const Plan& plan, const std::string& source_file);
   // With source_text: also the scenario file's text as it was applied (from the same read).
   std::optional<Plan> read_plan(std::string* source_text = nullptr) const;
+  // The plan without its kernel objects (namespaces, endpoints, gateways, subnets and
+  // processes only): what status, check and exec need, a fraction of the plan to read.
+  std::optional<Plan> read_summary(std::string* source_text = nullptr) const;
   std::string source_file() const;
   bool complete() const;
   Status mark_complete();

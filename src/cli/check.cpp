@@ -34,7 +34,7 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
   auto sc = load_scenario(file, true);
   if (!sc) return kExitInvalid;
   StateDir state(run_dir, sc->name);
-  auto plan = state.read_plan();
+  auto plan = state.read_summary();
   if (!plan || !state.complete()) {
     std::cerr << "vpcemu check: scenario " << sc->name << " is not up; run 'vpcemu up " << file
               << "' first\n";

@@ -25,7 +25,7 @@ std::optional<std::pair<EndpointInfo, std::string>> find_endpoint(const std::str
   std::vector<std::pair<EndpointInfo, std::string>> found;
   for (const auto& sc : StateDir::list(run_dir)) {
     if (!scenario.empty() && sc != scenario) continue;
-    auto plan = StateDir(run_dir, sc).read_plan();
+    auto plan = StateDir(run_dir, sc).read_summary();
     if (!plan) continue;
     if (auto* e = plan->endpoint(name)) found.push_back({*e, sc});
   }
