@@ -39,7 +39,8 @@ void print_bgp(const json& t) {
 // The applied scenario's AWS listing, merged into the observed status.
 void add_listing(const std::string& run_dir, json& s) {
   std::string text;
-  if (!StateDir(run_dir, s["scenario"].get<std::string>()).read_summary(&text) || text.empty()) return;
+  if (!StateDir(run_dir, s["scenario"].get<std::string>()).read_summary(&text) || text.empty())
+    return;
   const json listing = scenario_listing(parse_scenario_text(text, "the applied scenario").scenario);
   for (const auto& [k, v] : listing.items()) s[k] = v;
 }
