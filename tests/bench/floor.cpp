@@ -69,7 +69,7 @@ struct Batch {
   }
   ~Batch() { mnl_socket_close(nl); }
   nlmsghdr* add(uint16_t type, uint16_t flags) {
-    if (used + 4096 > buf.size()) flush();
+    if (used + 4096 > buf.size() || sent == 256) flush();  // acks must fit the receive buffer
     nlmsghdr* h = mnl_nlmsg_put_header(buf.data() + used);
     h->nlmsg_type = type;
     h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
