@@ -152,11 +152,8 @@ std::string slurp(const std::string& path) {
   return out;
 }
 
-}  // namespace
-
-std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
-  const std::string text = slurp(path_ + "/plan.json");
-  if (text.empty()) return std::nullopt;
+// A plan file's plan (and the scenario text applied with it); nullopt when it is unreadable.
+std::optional<Plan> plan_of(const std::string& text, std::string* source_text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
   if (source_text) *source_text = j.value("source_text", "");
@@ -167,17 +164,16 @@ std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
   }
 }
 
+}  // namespace
+
+std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
+  const std::string text = slurp(path_ + "/plan.json");
+  return text.empty() ? std::nullopt : plan_of(text, source_text);
+}
+
 std::optional<Plan> StateDir::read_summary(std::string* source_text) const {
   const std::string text = slurp(path_ + "/summary.json");
-  if (text.empty()) return read_plan(source_text);
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
-  if (source_text) *source_text = j.value("source_text", "");
-  try {
-    return plan_from_json(j["plan"]);
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
+  return text.empty() ? read_plan(source_text) : plan_of(text, source_text);
 }
 
 std::string StateDir::source_file() const {
