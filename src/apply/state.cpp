@@ -110,7 +110,11 @@ const std::set<std::string> kSummaryKeys = {"namespaces", "endpoints", "gateways
 }  // namespace
 
 Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
-  nlohmann::json j = {{"source", source_file}, {"plan", plan_to_json(plan)}};
+  return write_plan(plan_to_json(plan), source_file);
+}
+
+Status StateDir::write_plan(const nlohmann::json& plan_json, const std::string& source_file) {
+  nlohmann::json j = {{"source", source_file}, {"plan", plan_json}};
   // The scenario as it was applied: `plan` compares a changed file with it resource by resource.
   if (std::ifstream src(source_file); src) {
     std::stringstream text;

@@ -53,6 +53,8 @@ class StateDir {
   std::vector<JournalEntry> read_journal() const;
 
   Status write_plan(const Plan& plan, const std::string& source_file);
+  // The same, given the plan's JSON form (plan_to_json) already made.
+  Status write_plan(const nlohmann::json& plan_json, const std::string& source_file);
   // With source_text: also the scenario file's text as it was applied (from the same read).
   std::optional<Plan> read_plan(std::string* source_text = nullptr) const;
   // The plan without its kernel objects (namespaces, endpoints, gateways, subnets and

@@ -127,11 +127,14 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   const auto t0 = std::chrono::steady_clock::now();
   std::string applied_text;
   auto old = state.exists() ? state.read_plan(&applied_text) : std::nullopt;
-  if (state.exists() && state.complete() && old && plan_to_json(*old) != plan_to_json(plan)) {
+  // Each plan's JSON form made once: compared, diffed and written from here.
+  const json plan_json = plan_to_json(plan);
+  const json old_json = old ? plan_to_json(*old) : json();
+  if (state.exists() && state.complete() && old && old_json != plan_json) {
     // A running scenario whose file changed: add what is new, change nftables by difference
     // (one transaction per namespace), refuse (or with --recreate rebuild) what cannot change
     // live.
-    PlanDiff diff = diff_plans(*old, plan);
+    PlanDiff diff = diff_plans(*old, plan, old_json, plan_json);
     std::vector<AwsResource> running;
     if (!applied_text.empty())
       running = aws_resources(parse_scenario_text(applied_text, "the applied scenario").scenario);
@@ -155,7 +158,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
       if (s)
         s = apply_route_changes(diff.replaced_routes, diff.removed_routes, diff.removed_rules,
                                 progress);
-      if (s) s = state.write_plan(plan, src);
+      if (s) s = state.write_plan(plan_json, src);
       if (!s) {
         log("vpcemu up: the scenario keeps running as far as the change got; 'vpcemu down " +
             plan.scenario + "' removes all of it");
@@ -192,7 +195,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   progress("vpcemu: up " + sc->name + " (" + std::to_string(plan.endpoints.size()) +
            " instances and hosts)");
   Status s = state.create();
-  if (s) s = state.write_plan(plan, src);
+  if (s) s = state.write_plan(plan_json, src);
   if (s) s = apply_plan(plan, state, apply_opt, progress);
   if (!s) {
     log("vpcemu up: failed: " + s.error().str());

@@ -46,18 +46,21 @@ void diff_routes(const Plan& from, const Plan& to, PlanDiff& d) {
 }  // namespace
 
 PlanDiff diff_plans(const Plan& from, const Plan& to) {
+  return diff_plans(from, to, plan_to_json(from), plan_to_json(to));
+}
+
+PlanDiff diff_plans(const Plan& from, const Plan& to, const json& a, const json& b) {
   PlanDiff d;
-  json a = plan_to_json(from), b = plan_to_json(to);
   static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses",
                                  "neighbours", "rules",   "files", "processes"};
   // What is added: the lists' new objects; the rest of `to` as it is (endpoints, gateways),
   // without its nftables and routes, which are diffed apart.
   json added = json::object();
-  for (auto& [key, value] : b.items())
+  for (const auto& [key, value] : b.items())
     if (key != "nftables" && key != "routes" &&
         std::find_if(std::begin(kLists), std::end(kLists),
                      [&](const char* l) { return key == l; }) == std::end(kLists))
-      added[key] = std::move(value);
+      added[key] = value;
   for (const char* list : kLists) {
     // Each object's JSON text, made once: at ten thousand instances these are 100,000 objects.
     std::unordered_set<std::string> before, after;
