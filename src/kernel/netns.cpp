@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <thread>
 
 namespace vpcemu {
@@ -117,22 +118,20 @@ NetnsGuard::~NetnsGuard() {
   if (home_.valid()) (void)setns(home_.get(), CLONE_NEWNET);
 }
 
-Status sysctl_write(int nsfd, const std::string& ns_name, const std::string& key,
-                    const std::string& value) {
-  auto g = NetnsGuard::enter(nsfd, ns_name);
-  if (!g) return g.error();
-  std::string path = "/proc/sys/" + key;
-  Fd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd.valid()) return errno_error("open /proc/sys", key + " in netns " + ns_name, errno);
-  if (write(fd.get(), value.data(), value.size()) < 0) {
-    return errno_error("write /proc/sys", key + "=" + value + " in netns " + ns_name, errno);
-  }
-  return {};
+Status on_own_mount_namespace(const std::function<Status(bool)>& work) {
+  Status result;
+  std::thread helper([&] {
+    const bool own = unshare(CLONE_FS | CLONE_NEWNS) == 0 &&
+                     mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) == 0;
+    result = work(own);
+  });
+  helper.join();
+  return result;
 }
 
 namespace {
 
-// The writes of `batch` namespaces (indexes into `order`), each entered in turn.
+// The writes of these namespaces (each a list of indexes into `writes`), each entered in turn.
 Status write_namespaces(const std::vector<SysctlWrite>& writes,
                         const std::vector<std::vector<size_t>>& by_ns) {
   for (const auto& idx : by_ns) {
@@ -153,9 +152,10 @@ Status write_namespaces(const std::vector<SysctlWrite>& writes,
   return {};
 }
 
-// Runs on a thread of its own: its mount namespace and network namespace are its own to
-// change, and end with it.
-Status write_through_fresh_procfs(const std::vector<SysctlWrite>& writes) {
+}  // namespace
+
+Status sysctl_write_all(const std::vector<SysctlWrite>& writes) {
+  if (writes.empty()) return {};
   std::vector<std::vector<size_t>> by_ns;  // namespaces in order of first appearance
   std::map<std::string, size_t> slot;
   for (size_t i = 0; i < writes.size(); ++i) {
@@ -163,29 +163,19 @@ Status write_through_fresh_procfs(const std::vector<SysctlWrite>& writes) {
     if (fresh) by_ns.emplace_back();
     by_ns[it->second].push_back(i);
   }
-  const bool own_proc = unshare(CLONE_FS | CLONE_NEWNS) == 0 &&
-                        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
-  for (size_t first = 0; first < by_ns.size(); first += kSysctlBatch) {
-    const std::vector<std::vector<size_t>> batch(
-        by_ns.begin() + static_cast<long>(first),
-        by_ns.begin() + static_cast<long>(std::min(by_ns.size(), first + kSysctlBatch)));
-    const bool mounted =
-        own_proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0;
-    Status s = write_namespaces(writes, batch);
-    if (mounted) umount2("/proc", MNT_DETACH);
-    if (!s) return s;
-  }
-  return {};
-}
-
-}  // namespace
-
-Status sysctl_write_all(const std::vector<SysctlWrite>& writes) {
-  if (writes.empty()) return {};
-  Status result;
-  std::thread worker([&] { result = write_through_fresh_procfs(writes); });
-  worker.join();
-  return result;
+  return on_own_mount_namespace([&](bool own) -> Status {
+    for (size_t first = 0; first < by_ns.size(); first += kSysctlBatch) {
+      const std::vector<std::vector<size_t>> batch(
+          by_ns.begin() + static_cast<long>(first),
+          by_ns.begin() + static_cast<long>(std::min(by_ns.size(), first + kSysctlBatch)));
+      const bool mounted =
+          own && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0;
+      Status s = write_namespaces(writes, batch);
+      if (mounted) umount2("/proc", MNT_DETACH);
+      if (!s) return s;
+    }
+    return {};
+  });
 }
 
 std::map<std::string, std::vector<pid_t>> pids_in_netns(const std::vector<std::string>& names) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,9 +37,10 @@ class NetnsGuard {
   Fd home_;
 };
 
-// Writes /proc/sys/KEY inside the namespace (the calling thread enters it for the write).
-Status sysctl_write(int nsfd, const std::string& ns_name, const std::string& key,
-                    const std::string& value);
+// Runs `work` on a thread of its own whose mount namespace is a private copy of the caller's
+// (/ made rslave: nothing mounted there reaches the host), and whose network namespace is its
+// own to change; both end with the thread. `work` is told whether that copy could be made.
+Status on_own_mount_namespace(const std::function<Status(bool own)>& work);
 
 struct SysctlWrite {
   std::string ns;

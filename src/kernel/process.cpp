@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include "kernel/netns.h"
+
 namespace vpcemu {
 
 namespace {
@@ -93,29 +95,18 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
 }
 
 Result<Fd> mount_namespace_without(const std::string& dir) {
-  Result<Fd> out = Error{0, "a mount namespace without", dir, "not made"};
-  std::thread helper([&] {
-    if (unshare(CLONE_FS | CLONE_NEWNS) != 0) {
-      out = errno_error("unshare(CLONE_NEWNS)", "for a mount namespace without " + dir, errno);
-      return;
-    }
-    if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) {
-      out = errno_error("mount --make-rslave /", "", errno);
-      return;
-    }
-    if (umount2(dir.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-      out = errno_error("umount", dir, errno);
-      return;
-    }
-    Fd ns(open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC));
-    if (!ns.valid()) {
-      out = errno_error("open", "/proc/thread-self/ns/mnt", errno);
-      return;
-    }
-    out = std::move(ns);
+  Fd ns;
+  Status s = on_own_mount_namespace([&](bool own) -> Status {
+    if (!own)
+      return errno_error("unshare(CLONE_NEWNS)", "for a mount namespace without " + dir, errno);
+    if (umount2(dir.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+      return errno_error("umount", dir, errno);
+    ns.reset(open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC));
+    if (!ns.valid()) return errno_error("open", "/proc/thread-self/ns/mnt", errno);
+    return {};
   });
-  helper.join();
-  return out;
+  if (!s) return s.error();
+  return ns;
 }
 
 const char* enter_netns_environment(int nsfd, const std::string& ns_name,
