@@ -2,7 +2,6 @@
 // addresses/neighbours/routes/rules, nftables, processes.
 #include "apply/apply.h"
 
-#include <malloc.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -137,9 +136,6 @@ class Applier {
       if (auto s = nft_run(nsfd->get(), n.ns, nft_full_script(n.table)); !s) return s;
     }
     step("nftables tables", plan_.nft.size(), t);
-    // Every process is a fork of this one: give back what building the kernel objects left
-    // free, so each fork copies the page tables of what is in use only.
-    malloc_trim(0);
     return start_processes();
   }
 
@@ -189,8 +185,7 @@ class Applier {
   // one netlink batch (the links' indexes asked once).
   Status add_addresses_and_routes() {
     struct Work {
-      std::vector<const LinkEnd*> limited;
-      std::vector<uint64_t> rates;
+      std::vector<std::pair<const LinkEnd*, uint64_t>> limited;  // a link end, its rate
       std::vector<const AddrPlan*> addrs;
       std::vector<const NeighPlan*> neighs;
       std::vector<const RoutePlan*> routes;
@@ -199,10 +194,7 @@ class Applier {
     std::map<std::string, Work> by_ns;
     for (const auto& v : plan_.veths) {
       if (!v.rate_bps) continue;
-      for (const LinkEnd* e : {&v.a, &v.b}) {
-        by_ns[e->ns].limited.push_back(e);
-        by_ns[e->ns].rates.push_back(v.rate_bps);
-      }
+      for (const LinkEnd* e : {&v.a, &v.b}) by_ns[e->ns].limited.emplace_back(e, v.rate_bps);
     }
     for (const auto& a : plan_.addrs) by_ns[a.ns].addrs.push_back(&a);
     for (const auto& n : plan_.neighs) by_ns[n.ns].neighs.push_back(&n);
@@ -212,8 +204,8 @@ class Applier {
       auto s = ns_socket(ns);
       if (!s) return s.error();
       NlSocket& sk = s->sock;
-      for (size_t i = 0; i < w.limited.size(); ++i)
-        sk.rate_limit(s->of(w.limited[i]->ifname), w.limited[i]->ifname, w.rates[i]);
+      for (const auto& [end, rate] : w.limited)
+        sk.rate_limit(s->of(end->ifname), end->ifname, rate);
       for (const AddrPlan* a : w.addrs) sk.address(s->of(a->dev), a->dev, a->addr);
       for (const NeighPlan* n : w.neighs) sk.neighbour(s->of(n->dev), n->dev, n->ip, n->mac);
       for (const RoutePlan* r : w.routes)
@@ -389,7 +381,6 @@ class Applier {
     return configure_device(p.ns, ifname, *p.tun_address, p.tun_routes, rule);
   }
 
-  // Observed readiness: the process wrote `text` into `path` (its own log).
   static bool file_contains(const std::string& path, const std::string& text) {
     std::ifstream in(path);
     std::stringstream ss;
@@ -397,6 +388,7 @@ class Applier {
     return ss.str().find(text) != std::string::npos;
   }
 
+  // Observed readiness: the process wrote `text` into `path` (its own log).
   Status wait_for_text(const std::string& path, const std::string& text, pid_t pid) {
     auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms * 2);
     while (Clock::now() < deadline) {

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "compile/plan_json.h"
 
@@ -105,8 +104,22 @@ std::vector<JournalEntry> StateDir::read_journal() const {
 }
 
 namespace {
+
+// A whole file at once: nlohmann parses a string several times faster than a stream.
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::string out;
+  in.seekg(0, std::ios::end);
+  out.resize(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  return out;
+}
+
 const std::set<std::string> kSummaryKeys = {"namespaces", "endpoints", "gateways", "subnets",
                                             "processes"};
+
 }  // namespace
 
 Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
@@ -114,21 +127,23 @@ Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
 }
 
 Status StateDir::write_plan(const nlohmann::json& plan_json, const std::string& source_file) {
-  nlohmann::json j = {{"source", source_file}, {"plan", plan_json}};
   // The scenario as it was applied: `plan` compares a changed file with it resource by resource.
-  if (std::ifstream src(source_file); src) {
-    std::stringstream text;
-    text << src.rdbuf();
-    j["source_text"] = text.str();
-  }
+  const std::string source_text = slurp(source_file);
   // Compact (tens of MB for ten thousand instances); beside it what status, check and exec
   // read (summary.json: the plan without its kernel objects) and the source's path alone.
-  nlohmann::json summary = {{"source_text", j.value("source_text", "")}, {"plan", j["plan"]}};
-  for (auto& [key, value] : summary["plan"].items())
-    if (value.is_array() && !kSummaryKeys.count(key)) value = nlohmann::json::array();
-  for (const auto& [name, text] : {std::pair<std::string, std::string>{"plan.json", j.dump()},
-                                   {"summary.json", summary.dump()},
-                                   {"source", source_file}}) {
+  // Neither is a copy of the plan's JSON: each is dumped from its parts.
+  nlohmann::json summary_plan = nlohmann::json::object();
+  for (const auto& [key, value] : plan_json.items())
+    summary_plan[key] =
+        value.is_array() && !kSummaryKeys.count(key) ? nlohmann::json::array() : value;
+  auto document = [&](const std::string& plan) {
+    return "{\"plan\":" + plan + ",\"source\":" + nlohmann::json(source_file).dump() +
+           ",\"source_text\":" + nlohmann::json(source_text).dump() + "}";
+  };
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"plan.json", document(plan_json.dump())},
+        {"summary.json", document(summary_plan.dump())},
+        {"source", source_file}}) {
     const std::string tmp = path_ + "/" + name + ".tmp";
     {
       std::ofstream out(tmp);
@@ -143,18 +158,6 @@ Status StateDir::write_plan(const nlohmann::json& plan_json, const std::string& 
 }
 
 namespace {
-
-// A whole file at once: nlohmann parses a string several times faster than a stream.
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::string out;
-  in.seekg(0, std::ios::end);
-  out.resize(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())));
-  in.seekg(0);
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  return out;
-}
 
 // A plan file's plan (and the scenario text applied with it); nullopt when it is unreadable.
 std::optional<Plan> plan_of(const std::string& text, std::string* source_text) {
