@@ -25,6 +25,10 @@ std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnin
   return std::move(r.scenario);
 }
 
+Scenario applied_scenario(const std::string& text) {
+  return text.empty() ? Scenario{} : parse_scenario_text(text, "the applied scenario").scenario;
+}
+
 std::optional<Plan> compile_validated(const Scenario& sc, const std::string& scenario_dir) {
   try {
     return compile(sc, scenario_dir);

@@ -12,6 +12,10 @@ namespace vpcemu {
 // Warnings are printed unless `quiet_warnings`.
 std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnings = false);
 
+// A running scenario as it was applied, from the text its state keeps (StateDir::read_plan):
+// what plan, up and status compare with or list. Empty text: an empty scenario.
+Scenario applied_scenario(const std::string& text);
+
 // compile() of a validated scenario. Validation proves every name compile looks up, so a miss
 // (std::out_of_range from a map::at, or any other exception) is vpcemu's bug: it is printed as
 // an internal error naming the scenario and asking for a report, and nullopt returned.

@@ -14,7 +14,6 @@
 #include "compile/compile.h"
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
-#include "scenario/parse.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -77,10 +76,7 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
     return detailed_exitcode ? 2 : kExitOk;
   }
   PlanDiff diff = diff_plans(*old, plan);
-  std::vector<AwsResource> running;
-  if (!applied_text.empty())
-    running = aws_resources(parse_scenario_text(applied_text, "the applied scenario").scenario);
-  const auto changes = resource_changes(running, wanted);
+  const auto changes = resource_changes(aws_resources(applied_scenario(applied_text)), wanted);
   const bool live = diff.unsupported.empty();
   if (format == "json") {
     json j = {{"schema_version", kJsonSchemaVersion},

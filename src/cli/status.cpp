@@ -9,8 +9,8 @@
 #include "analyze/listing.h"
 #include "apply/observe.h"
 #include "apply/state.h"
+#include "cli/load.h"
 #include "cli/verbs.h"
-#include "scenario/parse.h"
 
 using nlohmann::json;
 
@@ -41,7 +41,7 @@ void add_listing(const std::string& run_dir, json& s) {
   std::string text;
   if (!StateDir(run_dir, s["scenario"].get<std::string>()).read_summary(&text) || text.empty())
     return;
-  const json listing = scenario_listing(parse_scenario_text(text, "the applied scenario").scenario);
+  const json listing = scenario_listing(applied_scenario(text));
   for (const auto& [k, v] : listing.items()) s[k] = v;
 }
 

@@ -14,7 +14,6 @@
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
 #include "kernel/netns.h"
-#include "scenario/parse.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -135,10 +134,8 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
     // (one transaction per namespace), refuse (or with --recreate rebuild) what cannot change
     // live.
     PlanDiff diff = diff_plans(*old, plan, old_json, plan_json);
-    std::vector<AwsResource> running;
-    if (!applied_text.empty())
-      running = aws_resources(parse_scenario_text(applied_text, "the applied scenario").scenario);
-    result.changes = resource_changes(running, aws_resources(*sc));
+    result.changes =
+        resource_changes(aws_resources(applied_scenario(applied_text)), aws_resources(*sc));
     if (!diff.unsupported.empty() && !opt.recreate) {
       result.result = "refused";
       result.cannot_apply_live = diff.unsupported;
