@@ -1,5 +1,6 @@
 // Applying a plan in phases, each batched per namespace: namespaces, sysctls, links,
-// addresses/neighbours/routes/rules, nftables, processes.
+// addresses/neighbours/routes/rules, nftables, processes; and destroying a scenario. A running
+// scenario's live changes are in live.cpp.
 #include "apply/apply.h"
 
 #include <signal.h>
@@ -17,66 +18,23 @@
 #include <thread>
 
 #include "apply/bird_ctl.h"
+#include "apply/ns_socket.h"
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
 #include "kernel/nft.h"
 #include "kernel/process.h"
+#include "util/clock.h"
 #include "util/text.h"
 
 namespace vpcemu {
 
 namespace {
 
-// A netlink socket inside a namespace, with the namespace's ifname → ifindex map.
-struct NsSocket {
-  NlSocket sock;
-  std::map<std::string, int> index;
-  int of(const std::string& dev) const {
-    auto it = index.find(dev);
-    return it == index.end() ? 0 : it->second;  // 0: the kernel names the missing device
-  }
-};
-
-// `indexes`: also ask the namespace's links (for messages that name a link by index).
-Result<NsSocket> ns_socket(const std::string& ns, bool indexes = true) {
-  auto fd = netns_open(ns);
-  if (!fd) return fd.error();
-  auto sock = NlSocket::open_in(fd->get(), ns);
-  if (!sock) return sock.error();
-  if (!indexes) return NsSocket{std::move(*sock), {}};
-  auto idx = sock->link_indexes();
-  if (!idx) return idx.error();
-  return NsSocket{std::move(*sock), std::move(*idx)};
-}
-
 // This binary's path ("" if /proc cannot say).
 std::string self_exe() {
   char buf[4096];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
-NlSocket::Route netlink_route(const RoutePlan& r, int oif) {
-  NlSocket::Route x;
-  x.table = r.table;
-  x.dst = r.dst;
-  x.blackhole = r.type == RouteType::kBlackhole;
-  x.via = r.via;
-  x.dev = r.dev;
-  x.oif = oif;
-  x.onlink = r.onlink;
-  x.metric = r.metric;
-  return x;
-}
-
-}  // namespace
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-long ms_since(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
 
 const std::string kLoopback = "lo";
@@ -611,61 +569,6 @@ std::vector<VethBatch> veth_batches(const std::vector<VethPlan>& veths, size_t m
     }
   }
   return out;
-}
-
-Status apply_route_changes(const std::vector<RoutePlan>& replaced,
-                           const std::vector<RoutePlan>& removed,
-                           const std::vector<RulePlan>& removed_rules, const Progress& progress) {
-  struct Change {
-    std::vector<const RoutePlan*> replaced, removed;
-    std::vector<const RulePlan*> rules;
-  };
-  std::map<std::string, Change> by_ns;
-  for (const auto& r : replaced) by_ns[r.ns].replaced.push_back(&r);
-  for (const auto& r : removed) by_ns[r.ns].removed.push_back(&r);
-  for (const auto& r : removed_rules) by_ns[r.ns].rules.push_back(&r);
-  for (const auto& [ns, change] : by_ns) {
-    auto t = Clock::now();
-    auto s = ns_socket(ns);
-    if (!s) return s.error();
-    // One batch per namespace: replacements in place (NLM_F_REPLACE), then the rules that led
-    // to removed routes, then those routes.
-    for (const RoutePlan* r : change.replaced)
-      s->sock.route(netlink_route(*r, s->of(r->dev)), NlSocket::RouteMode::kReplace);
-    for (const RulePlan* r : change.rules)
-      s->sock.rule_delete({r->priority, r->fwmark, r->to, r->table, r->drop, r->iif, r->family});
-    for (const RoutePlan* r : change.removed) s->sock.route_delete(netlink_route(*r, 0));
-    if (auto f = s->sock.flush(); !f) return f;
-    std::string what = "  routes in " + ns + ": " + std::to_string(change.replaced.size()) +
-                       " replaced, " + std::to_string(change.removed.size()) + " removed";
-    if (!change.rules.empty())
-      what += ", " + std::to_string(change.rules.size()) + " rules removed";
-    progress(what + " (" + std::to_string(ms_since(t)) + " ms)");
-  }
-  return {};
-}
-
-Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,
-                         const Progress& progress) {
-  auto run = [&](const std::string& ns, const std::string& script, const char* what) -> Status {
-    if (script.empty()) return {};
-    auto fd = netns_open(ns);
-    if (!fd) return fd.error();
-    auto t = Clock::now();
-    if (auto s = nft_run(fd->get(), ns, script); !s) return s;
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
-    size_t lines = std::count(script.begin(), script.end(), '\n');
-    char buf[160];
-    snprintf(buf, sizeof(buf), "  %s in %s: %zu commands, %.2f ms", what, ns.c_str(), lines,
-             us / 1000.0);
-    progress(buf);
-    return {};
-  };
-  for (const auto& [ns, c] : changes)
-    if (auto s = run(ns, c.now, "nft change in force"); !s) return s;
-  for (const auto& [ns, c] : changes)
-    if (auto s = run(ns, c.cleanup, "nft staged elements folded in"); !s) return s;
-  return {};
 }
 
 DestroyReport destroy(StateDir& state, const Progress& progress) {

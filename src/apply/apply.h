@@ -21,13 +21,13 @@ struct ApplyOptions {
 Status apply_plan(const Plan& plan, StateDir& state, const ApplyOptions& opt,
                   const Progress& progress);
 
-// A live change of a running scenario: each namespace's change is put in force (one
-// transaction each), then the staged elements are folded in (one more each).
 // A running scenario's changed routes: replaced in place (ReplaceRoute) and removed, with the
 // policy rules that are gone, one netlink batch per namespace.
 Status apply_route_changes(const std::vector<RoutePlan>& replaced,
                            const std::vector<RoutePlan>& removed,
                            const std::vector<RulePlan>& removed_rules, const Progress& progress);
+// A live change of a running scenario's nftables: each namespace's change is put in force (one
+// transaction each), then the staged elements are folded in (one more each).
 Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& changes,
                          const Progress& progress);
 

@@ -14,6 +14,7 @@
 #include "compile/plan_diff.h"
 #include "compile/plan_json.h"
 #include "kernel/netns.h"
+#include "util/clock.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -21,12 +22,6 @@ using nlohmann::json;
 namespace vpcemu::cli {
 
 namespace {
-
-long ms_since(std::chrono::steady_clock::time_point t0) {
-  return static_cast<long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-          .count());
-}
 
 // The result of one `up`, printed once at the end on stdout.
 struct UpResult {
@@ -123,7 +118,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   if (!lock) return fail(lock.error().str());
   ApplyOptions apply_opt;
   apply_opt.ready_timeout_ms = opt.ready_ms;
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = Clock::now();
   std::string applied_text;
   auto old = state.exists() ? state.read_plan(&applied_text) : std::nullopt;
   // Each plan's JSON form made once: compared, diffed and written from here.
