@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
 
 #include "compile/plan_json.h"
 
@@ -105,7 +104,7 @@ std::vector<JournalEntry> StateDir::read_journal() const {
 
 namespace {
 
-// A whole file at once: nlohmann parses a string several times faster than a stream.
+// A whole file at once (empty when it cannot be read).
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
@@ -117,37 +116,19 @@ std::string slurp(const std::string& path) {
   return out;
 }
 
-const std::set<std::string> kSummaryKeys = {"namespaces", "endpoints", "gateways", "subnets",
-                                            "processes"};
-
 }  // namespace
 
-Status StateDir::write_plan(const Plan& plan, const std::string& source_file) {
-  return write_plan(plan_to_json(plan), source_file);
-}
-
-Status StateDir::write_plan(const nlohmann::json& plan_json, const std::string& source_file) {
-  // The scenario as it was applied: `plan` compares a changed file with it resource by resource.
-  const std::string source_text = slurp(source_file);
-  // Compact (tens of MB for ten thousand instances); beside it what status, check and exec
-  // read (summary.json: the plan without its kernel objects) and the source's path alone.
-  // Neither is a copy of the plan's JSON: each is dumped from its parts.
-  nlohmann::json summary_plan = nlohmann::json::object();
-  for (const auto& [key, value] : plan_json.items())
-    summary_plan[key] =
-        value.is_array() && !kSummaryKeys.count(key) ? nlohmann::json::array() : value;
-  auto document = [&](const std::string& plan) {
-    return "{\"plan\":" + plan + ",\"source\":" + nlohmann::json(source_file).dump() +
-           ",\"source_text\":" + nlohmann::json(source_text).dump() + "}";
-  };
+Status StateDir::write_plan(const PlanRecords& records, const std::string& source_file) {
+  const std::string summary = records.summary_text(), applied = slurp(source_file);
   for (const auto& [name, text] :
-       {std::pair<std::string, std::string>{"plan.json", document(plan_json.dump())},
-        {"summary.json", document(summary_plan.dump())},
-        {"source", source_file}}) {
+       {std::pair<const char*, const std::string*>{"plan.records", &records.text()},
+        {"summary.records", &summary},
+        {"applied.yaml", &applied},
+        {"source", &source_file}}) {
     const std::string tmp = path_ + "/" + name + ".tmp";
     {
-      std::ofstream out(tmp);
-      out << text << "\n";
+      std::ofstream out(tmp, std::ios::binary);
+      out << *text;
       if (!out) return errno_error("write", tmp, errno);
     }
     std::error_code ec;
@@ -159,13 +140,14 @@ Status StateDir::write_plan(const nlohmann::json& plan_json, const std::string& 
 
 namespace {
 
-// A plan file's plan (and the scenario text applied with it); nullopt when it is unreadable.
-std::optional<Plan> plan_of(const std::string& text, std::string* source_text) {
+// A scenario brought up by a vpcemu before plan records kept its plan as JSON (plan.json:
+// {"plan": ..., "source_text": ...}); read the same way.
+std::optional<PlanRecords> records_of_json(const std::string& text, std::string* source_text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.contains("plan")) return std::nullopt;
   if (source_text) *source_text = j.value("source_text", "");
   try {
-    return plan_from_json(j["plan"]);
+    return PlanRecords::of(plan_from_json(j["plan"]));
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
@@ -173,14 +155,22 @@ std::optional<Plan> plan_of(const std::string& text, std::string* source_text) {
 
 }  // namespace
 
-std::optional<Plan> StateDir::read_plan(std::string* source_text) const {
-  const std::string text = slurp(path_ + "/plan.json");
-  return text.empty() ? std::nullopt : plan_of(text, source_text);
+std::optional<PlanRecords> StateDir::read_records(std::string* source_text) const {
+  std::string text = slurp(path_ + "/plan.records");
+  if (text.empty()) return records_of_json(slurp(path_ + "/plan.json"), source_text);
+  if (source_text) *source_text = slurp(path_ + "/applied.yaml");
+  return PlanRecords::parse(std::move(text));
 }
 
 std::optional<Plan> StateDir::read_summary(std::string* source_text) const {
-  const std::string text = slurp(path_ + "/summary.json");
-  return text.empty() ? read_plan(source_text) : plan_of(text, source_text);
+  std::string text = slurp(path_ + "/summary.records");
+  if (text.empty()) {
+    auto r = read_records(source_text);
+    return r ? r->plan() : std::nullopt;
+  }
+  if (source_text) *source_text = slurp(path_ + "/applied.yaml");
+  auto r = PlanRecords::parse(std::move(text));
+  return r ? r->plan() : std::nullopt;
 }
 
 std::string StateDir::source_file() const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compile/plan.h"
+#include "compile/plan_records.h"
 #include "compile/state_paths.h"
 #include "kernel/fd.h"
 #include "util/result.h"
@@ -52,11 +53,11 @@ class StateDir {
   Status journal_process(pid_t pid, uint64_t start, const std::string& name);
   std::vector<JournalEntry> read_journal() const;
 
-  Status write_plan(const Plan& plan, const std::string& source_file);
-  // The same, given the plan's JSON form (plan_to_json) already made.
-  Status write_plan(const nlohmann::json& plan_json, const std::string& source_file);
-  // With source_text: also the scenario file's text as it was applied (from the same read).
-  std::optional<Plan> read_plan(std::string* source_text = nullptr) const;
+  // The plan a scenario is up with (plan.records), what status, check and exec read of it
+  // (summary.records), the scenario file's path (source) and its text as applied (applied.yaml).
+  Status write_plan(const PlanRecords& records, const std::string& source_file);
+  // With source_text: also the scenario file's text as it was applied.
+  std::optional<PlanRecords> read_records(std::string* source_text = nullptr) const;
   // The plan without its kernel objects (namespaces, endpoints, gateways, subnets and
   // processes only): what status, check and exec need, a fraction of the plan to read.
   std::optional<Plan> read_summary(std::string* source_text = nullptr) const;

@@ -53,7 +53,8 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
   // On a running scenario, the plan is the difference `up` would apply.
   StateDir state(run_dir, sc->name);
   std::string applied_text;
-  std::optional<Plan> old = state.complete() ? state.read_plan(&applied_text) : std::nullopt;
+  std::optional<PlanRecords> old =
+      state.complete() ? state.read_records(&applied_text) : std::nullopt;
   if (!old) {
     const auto changes = resource_changes({}, wanted);
     if (format == "json") {
@@ -75,7 +76,7 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
     }
     return detailed_exitcode ? 2 : kExitOk;
   }
-  PlanDiff diff = diff_plans(*old, plan);
+  PlanDiff diff = diff_plans(*old, plan, PlanRecords::of(plan));
   const auto changes = resource_changes(aws_resources(applied_scenario(applied_text)), wanted);
   const bool live = diff.unsupported.empty();
   if (format == "json") {

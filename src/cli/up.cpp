@@ -12,7 +12,7 @@
 #include "cli/verbs.h"
 #include "compile/compile.h"
 #include "compile/plan_diff.h"
-#include "compile/plan_json.h"
+#include "compile/plan_records.h"
 #include "kernel/netns.h"
 #include "util/clock.h"
 
@@ -120,15 +120,14 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   apply_opt.ready_timeout_ms = opt.ready_ms;
   const auto t0 = Clock::now();
   std::string applied_text;
-  auto old = state.exists() ? state.read_plan(&applied_text) : std::nullopt;
-  // Each plan's JSON form made once: compared, diffed and written from here.
-  const json plan_json = plan_to_json(plan);
-  const json old_json = old ? plan_to_json(*old) : json();
-  if (state.exists() && state.complete() && old && old_json != plan_json) {
+  auto old = state.exists() ? state.read_records(&applied_text) : std::nullopt;
+  // The plan's records made once: compared, diffed and written from here.
+  const PlanRecords records = PlanRecords::of(plan);
+  if (state.exists() && state.complete() && old && !(*old == records)) {
     // A running scenario whose file changed: add what is new, change nftables by difference
     // (one transaction per namespace), refuse (or with --recreate rebuild) what cannot change
     // live.
-    PlanDiff diff = diff_plans(*old, plan, old_json, plan_json);
+    PlanDiff diff = diff_plans(*old, plan, records);
     result.changes =
         resource_changes(aws_resources(applied_scenario(applied_text)), aws_resources(*sc));
     if (!diff.unsupported.empty() && !opt.recreate) {
@@ -150,7 +149,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
       if (s)
         s = apply_route_changes(diff.replaced_routes, diff.removed_routes, diff.removed_rules,
                                 progress);
-      if (s) s = state.write_plan(plan_json, src);
+      if (s) s = state.write_plan(records, src);
       if (!s) {
         log("vpcemu up: the scenario keeps running as far as the change got; 'vpcemu down " +
             plan.scenario + "' removes all of it");
@@ -187,7 +186,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   progress("vpcemu: up " + sc->name + " (" + std::to_string(plan.endpoints.size()) +
            " instances and hosts)");
   Status s = state.create();
-  if (s) s = state.write_plan(plan_json, src);
+  if (s) s = state.write_plan(records, src);
   if (s) s = apply_plan(plan, state, apply_opt, progress);
   if (!s) {
     log("vpcemu up: failed: " + s.error().str());

@@ -1,16 +1,15 @@
-// Plan differences, computed on the JSON form of each object so every field counts.
+// Plan differences, computed on each object's record (plan_records.h) so every field counts.
 #include "compile/plan_diff.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "compile/plan_json.h"
 
 namespace vpcemu {
-
-using nlohmann::json;
 
 bool PlanDiff::empty() const {
   return added.namespaces.empty() && added.sysctls.empty() && added.veths.empty() &&
@@ -27,108 +26,156 @@ std::string route_key(const RoutePlan& r) {
   return r.ns + "|" + std::to_string(r.table) + "|" + r.dst.str() + "|" + std::to_string(r.metric);
 }
 
-// Routes by key: new ones are added, changed ones replaced in place, missing ones removed.
-void diff_routes(const Plan& from, const Plan& to, PlanDiff& d) {
-  std::map<std::string, const RoutePlan*> before, after;
-  for (const auto& r : from.routes) before[route_key(r)] = &r;
-  for (const auto& r : to.routes) after[route_key(r)] = &r;
-  for (const auto& r : to.routes) {
-    auto it = before.find(route_key(r));
-    if (it == before.end())
-      d.added.routes.push_back(r);
-    else if (!(*it->second == r))
-      d.replaced_routes.push_back(r);
+using Lines = std::vector<std::string_view>;
+
+// The lines of `from` that `to` lacks, and the indexes of `to`'s lines that `from` lacks.
+struct LineDiff {
+  std::vector<std::string_view> removed;
+  std::vector<size_t> added;
+};
+
+LineDiff diff_lines(const Lines& from, const Lines& to) {
+  LineDiff d;
+  if (from == to) return d;
+  std::unordered_set<std::string_view> before(from.begin(), from.end());
+  std::unordered_set<std::string_view> after(to.begin(), to.end());
+  for (size_t i = 0; i < to.size(); ++i)
+    if (!before.count(to[i])) d.added.push_back(i);
+  for (const auto& l : from)
+    if (!after.count(l)) d.removed.push_back(l);
+  return d;
+}
+
+// An object that is gone or changed and cannot be changed live, as `plan` names it.
+template <class T>
+std::string cannot(const char* what, const T& x) {
+  std::string desc;
+  if constexpr (std::is_same_v<T, NsPlan> || std::is_same_v<T, ProcessPlan>)
+    desc = x.name;
+  else if constexpr (std::is_same_v<T, VethPlan>)
+    desc = x.purpose;
+  else if constexpr (std::is_same_v<T, AddrPlan>)
+    desc = x.ns + ": " + x.addr.str();
+  else if constexpr (std::is_same_v<T, NeighPlan>)
+    desc = x.ns;
+  else if constexpr (std::is_same_v<T, FilePlan>)
+    desc = x.path;
+  return std::string("remove or change ") + what + " (" + desc + ")";
+}
+
+// A list whose new objects are added and whose gone ones cannot be removed live.
+template <class T>
+void diff_list(const Lines& from, const Lines& to, const std::vector<T>& to_objects,
+               std::vector<T>& added, std::optional<T> (*decode)(std::string_view),
+               const char* what, PlanDiff& d) {
+  const LineDiff ld = diff_lines(from, to);
+  for (size_t i : ld.added) added.push_back(to_objects[i]);
+  for (const auto& line : ld.removed) {
+    auto x = decode(line);
+    d.unsupported.push_back(x ? cannot(what, *x) : std::string("remove or change ") + what);
   }
-  for (const auto& r : from.routes)
-    if (!after.count(route_key(r))) d.removed_routes.push_back(r);
 }
 
 }  // namespace
 
 PlanDiff diff_plans(const Plan& from, const Plan& to) {
-  return diff_plans(from, to, plan_to_json(from), plan_to_json(to));
+  return diff_plans(PlanRecords::of(from), to, PlanRecords::of(to));
 }
 
-PlanDiff diff_plans(const Plan& from, const Plan& to, const json& a, const json& b) {
+PlanDiff diff_plans(const PlanRecords& a, const Plan& to, const PlanRecords& b) {
+  using K = RecordKind;
   PlanDiff d;
-  static const char* kLists[] = {"namespaces", "sysctls", "veths", "addresses",
-                                 "neighbours", "rules",   "files", "processes"};
-  // What is added: the lists' new objects; the rest of `to` as it is (endpoints, gateways),
-  // without its nftables and routes, which are diffed apart.
-  json added = json::object();
-  for (const auto& [key, value] : b.items())
-    if (key != "nftables" && key != "routes" &&
-        std::find_if(std::begin(kLists), std::end(kLists),
-                     [&](const char* l) { return key == l; }) == std::end(kLists))
-      added[key] = value;
-  for (const char* list : kLists) {
-    // Each object's JSON text, made once: at ten thousand instances these are 100,000 objects.
-    std::unordered_set<std::string> before, after;
-    std::vector<std::string> old_dumped;
-    old_dumped.reserve(a[list].size());
-    for (const auto& x : a[list]) before.insert(old_dumped.emplace_back(x.dump()));
-    std::vector<std::string> dumped;
-    dumped.reserve(b[list].size());
-    for (const auto& x : b[list]) after.insert(dumped.emplace_back(x.dump()));
-    added[list] = json::array();
-    for (size_t i = 0; i < dumped.size(); ++i)
-      if (!before.count(dumped[i])) added[list].push_back(b[list][i]);
-    std::set<std::string> rewritten;  // files: a new content is a rewrite, not a removal
-    if (std::string(list) == "files")
-      for (const auto& x : b[list]) rewritten.insert(x["path"].get<std::string>());
-    // sysctls: a new value is a change, applied live; a key no longer set keeps its value.
-    std::set<std::string> set_keys;
-    if (std::string(list) == "sysctls")
-      for (const auto& x : b[list])
-        set_keys.insert(x["ns"].get<std::string>() + "|" + x["key"].get<std::string>());
-    for (size_t i = 0; i < old_dumped.size(); ++i) {
-      const json& x = a[list][i];
-      if (after.count(old_dumped[i])) continue;
-      if (x.contains("path") && rewritten.count(x["path"].get<std::string>())) continue;
-      if (std::string(list) == "rules") {
-        d.removed_rules.push_back(rule_from_json(x));
-        continue;
-      }
-      if (std::string(list) == "sysctls") {
-        const std::string k = x["ns"].get<std::string>() + "|" + x["key"].get<std::string>();
-        if (!set_keys.count(k))
-          d.left_alone.push_back("sysctl " + x["key"].get<std::string>() + " in " +
-                                 x["ns"].get<std::string>() + " keeps its value");
-        continue;
-      }
-      std::string what = std::string(list);
-      what.pop_back();  // "routes" → "route"
-      if (what == "addresse" || what == "processe") what.pop_back();
-      std::string desc = x.value("name", x.value("ns", ""));
-      if (x.contains("why"))
-        desc += ": " + x["why"].get<std::string>();
-      else if (x.contains("address"))
-        desc += ": " + x["address"].get<std::string>();
-      else if (x.contains("key"))
-        desc += ": " + x["key"].get<std::string>();
-      else if (x.contains("purpose"))
-        desc = x["purpose"].get<std::string>();
-      else if (x.contains("path"))
-        desc = x["path"].get<std::string>();
-      d.unsupported.push_back("remove or change " + what + " (" + desc + ")");
+  // What is added: the lists' new objects; the rest of `to` as it is (endpoints, gateways,
+  // subnets), its nftables and routes diffed apart.
+  d.added.scenario = to.scenario;
+  d.added.endpoints = to.endpoints;
+  d.added.gateways = to.gateways;
+  d.added.subnets = to.subnets;
+  diff_list(a.lines(K::kNamespace), b.lines(K::kNamespace), to.namespaces, d.added.namespaces,
+            namespace_record, "namespace", d);
+  diff_list(a.lines(K::kVeth), b.lines(K::kVeth), to.veths, d.added.veths, veth_record, "veth", d);
+  diff_list(a.lines(K::kAddress), b.lines(K::kAddress), to.addrs, d.added.addrs, address_record,
+            "address", d);
+  diff_list(a.lines(K::kNeighbour), b.lines(K::kNeighbour), to.neighs, d.added.neighs,
+            neighbour_record, "neighbour", d);
+
+  // sysctls: a new value is a change, applied live; a key no longer set keeps its value.
+  {
+    const LineDiff ld = diff_lines(a.lines(K::kSysctl), b.lines(K::kSysctl));
+    for (size_t i : ld.added) d.added.sysctls.push_back(to.sysctls[i]);
+    std::set<std::pair<std::string, std::string>> set_keys;
+    if (!ld.removed.empty())
+      for (const auto& s : to.sysctls) set_keys.insert({s.ns, s.key});
+    for (const auto& line : ld.removed)
+      if (auto s = sysctl_record(line); s && !set_keys.count({s->ns, s->key}))
+        d.left_alone.push_back("sysctl " + s->key + " in " + s->ns + " keeps its value");
+  }
+  // files: a new content is a rewrite, not a removal.
+  {
+    const LineDiff ld = diff_lines(a.lines(K::kFile), b.lines(K::kFile));
+    for (size_t i : ld.added) d.added.files.push_back(to.files[i]);
+    std::set<std::string> paths;
+    if (!ld.removed.empty())
+      for (const auto& f : to.files) paths.insert(f.path);
+    for (const auto& line : ld.removed) {
+      auto f = file_record(line);
+      if (!f || !paths.count(f->path))
+        d.unsupported.push_back(f ? cannot("file", *f) : "remove or change file");
     }
   }
-  added["nftables"] = json::array();
-  added["routes"] = json::array();
-  added["scenario"] = to.scenario;
-  d.added = plan_from_json(added);
-  diff_routes(from, to, d);
-
-  std::map<std::string, const NftTable*> old_tables;
-  for (const auto& n : from.nft) old_tables[n.ns] = &n.table;
-  std::set<std::string> new_ns;
-  for (const auto& n : d.added.namespaces) new_ns.insert(n.name);
-  for (const auto& n : to.nft) {
-    auto it = old_tables.find(n.ns);
-    if (it == old_tables.end()) {
-      d.added.nft.push_back(n);
-    } else if (auto change = nft_diff(*it->second, n.table); !change.empty()) {
-      d.nft_changes.emplace_back(n.ns, change);
+  diff_list(a.lines(K::kProcess), b.lines(K::kProcess), to.processes, d.added.processes,
+            process_record, "process", d);
+  // rules: the gone ones are removed live.
+  {
+    const LineDiff ld = diff_lines(a.lines(K::kRule), b.lines(K::kRule));
+    for (size_t i : ld.added) d.added.rules.push_back(to.rules[i]);
+    for (const auto& line : ld.removed)
+      if (auto r = rule_record(line))
+        d.removed_rules.push_back(*r);
+      else
+        d.unsupported.push_back("remove or change rule");
+  }
+  // routes by key: new ones are added, changed ones replaced in place, missing ones removed.
+  {
+    const LineDiff ld = diff_lines(a.lines(K::kRoute), b.lines(K::kRoute));
+    std::vector<std::optional<RoutePlan>> gone;  // in the old plan's order
+    std::unordered_map<std::string, size_t> gone_at;
+    for (const auto& line : ld.removed)
+      if (auto r = route_record(line)) {
+        gone_at.emplace(route_key(*r), gone.size());
+        gone.push_back(std::move(r));
+      } else {
+        d.unsupported.push_back("remove or change route");
+      }
+    for (size_t i : ld.added) {
+      const RoutePlan& r = to.routes[i];
+      if (auto it = gone_at.find(route_key(r)); it != gone_at.end() && gone[it->second]) {
+        gone[it->second].reset();
+        d.replaced_routes.push_back(r);
+      } else {
+        d.added.routes.push_back(r);
+      }
+    }
+    for (auto& r : gone)
+      if (r) d.removed_routes.push_back(std::move(*r));
+  }
+  // nftables: a new namespace's table whole, a changed table by difference.
+  {
+    std::unordered_map<std::string_view, std::string_view> old_tables;
+    for (const auto& line : a.lines(K::kNft)) old_tables.emplace(nft_record_ns(line), line);
+    const Lines& now = b.lines(K::kNft);
+    for (size_t i = 0; i < now.size(); ++i) {
+      auto it = old_tables.find(nft_record_ns(now[i]));
+      if (it == old_tables.end()) {
+        d.added.nft.push_back(to.nft[i]);
+      } else if (it->second != now[i]) {
+        auto old = nft_record(it->second);
+        if (!old) {
+          d.unsupported.push_back("change nftables in " + to.nft[i].ns);
+        } else if (auto change = nft_diff(old->table, to.nft[i].table); !change.empty()) {
+          d.nft_changes.emplace_back(to.nft[i].ns, change);
+        }
+      }
     }
   }
   return d;

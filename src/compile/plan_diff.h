@@ -1,12 +1,12 @@
 // The difference between the plan a scenario is up with and a new plan: what `up` applies to
 // a running scenario and what `plan` shows for it. Pure.
 #pragma once
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "compile/plan.h"
+#include "compile/plan_records.h"
 
 namespace vpcemu {
 
@@ -27,10 +27,9 @@ struct PlanDiff {
 };
 
 PlanDiff diff_plans(const Plan& from, const Plan& to);
-// The same, given the plans' JSON forms (plan_to_json) already made: at ten thousand instances
-// each costs a second to make.
-PlanDiff diff_plans(const Plan& from, const Plan& to, const nlohmann::json& from_json,
-                    const nlohmann::json& to_json);
+// The same from the records the state keeps of the plan a scenario is up with, and the new plan
+// with its records: lines are compared, and only those that differ are decoded.
+PlanDiff diff_plans(const PlanRecords& from, const Plan& to, const PlanRecords& to_records);
 std::string diff_to_text(const PlanDiff& d);
 
 }  // namespace vpcemu

@@ -184,6 +184,16 @@ TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed l
     REQUIRE_FALSE(r.diags.has_errors());
     Plan p = compile(r.scenario, "/scenarios");
     const std::string stem = f.stem().string();
+    // The state keeps the plan as records: every field of every object comes back, but for
+    // files' contents (a digest is kept; the files are in the state directory).
+    const PlanRecords records = PlanRecords::of(p);
+    auto back = PlanRecords::parse(records.text());
+    REQUIRE(back);
+    REQUIRE(back->plan());
+    Plan without_contents = p;
+    for (auto& file : without_contents.files) file.content.clear();
+    CHECK(plan_to_json(*back->plan()) == plan_to_json(without_contents));
+    CHECK(diff_plans(*back, p, records).empty());
     // What `vpcemu plan` prints first: the AWS resources to add, as text and as JSON.
     const auto changes = resource_changes({}, aws_resources(r.scenario));
     for (const auto& [ext, text] :
@@ -304,6 +314,56 @@ vpcs:
   REQUIRE(d.removed_routes.size() == 1);
   CHECK(d.removed_routes[0].type == RouteType::kBlackhole);
   CHECK(d.added.routes.empty());
+}
+
+TEST_CASE("a running plan's records: an added instance is only added, a removed one refused") {
+  Plan before = plan_of(kRouting);
+  std::string more = kRouting;
+  more.insert(more.find("      db: { subnet: b }"),
+              "      app: { subnet: b, private_ip: 10.0.2.50 }\n");
+  Plan after = plan_of(more);
+  const PlanRecords was = PlanRecords::of(before), now = PlanRecords::of(after);
+  PlanDiff add = diff_plans(was, after, now);
+  INFO(diff_to_text(add));
+  CHECK(add.unsupported.empty());
+  REQUIRE(add.added.namespaces.size() == 1);
+  CHECK(add.added.namespaces[0].name == "rt.app");
+  REQUIRE(add.added.veths.size() == 1);
+  CHECK(add.added.veths[0].b.ns == "rt.app");
+  // The VPC router's table changes by difference (the new ENI's security groups), not whole.
+  CHECK(add.added.nft.empty());
+  REQUIRE(add.nft_changes.size() == 1);
+  CHECK(add.nft_changes[0].first == "rt.vpc.v");
+  CHECK(add.nft_changes[0].second.now.find("eni-e-app-in") != std::string::npos);
+  CHECK(add.replaced_routes.empty());
+  CHECK(add.removed_routes.empty());
+  CHECK(add.added.endpoints.size() == after.endpoints.size());
+
+  // The way back removes a namespace: not live, and named.
+  PlanDiff remove = diff_plans(now, before, was);
+  bool named = false;
+  for (const auto& u : remove.unsupported) named |= u == "remove or change namespace (rt.app)";
+  CHECK(named);
+  CHECK(remove.added.namespaces.empty());
+
+  // A file whose content changed is rewritten (the VPC's metadata: the new instance's).
+  bool rewritten = false;
+  for (const auto& f : add.added.files) rewritten |= f.path == "imds/v.json";
+  CHECK(rewritten);
+  // An unchanged plan differs in nothing; a damaged record file is not read as a plan.
+  CHECK(diff_plans(was, before, was).empty());
+  std::string torn = was.text();
+  torn.resize(torn.size() - 5);
+  CHECK_FALSE(PlanRecords::parse(torn));
+  CHECK_FALSE(PlanRecords::parse("{\"plan\": {}}"));
+  // The summary: what status, check and exec read, without kernel objects.
+  auto summary = PlanRecords::parse(was.summary_text());
+  REQUIRE(summary);
+  REQUIRE(summary->plan());
+  CHECK(summary->plan()->endpoints.size() == before.endpoints.size());
+  CHECK(summary->plan()->namespaces.size() == before.namespaces.size());
+  CHECK(summary->plan()->routes.empty());
+  CHECK(summary->plan()->nft.empty());
 }
 
 TEST_CASE("an ENI's connection tracking timeouts become ct timeout policies on its flows") {
