@@ -3,9 +3,10 @@
 #include "compile/plan_records.h"
 
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <type_traits>
+
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -205,17 +206,9 @@ struct Reader {
   }
 };
 
-std::string digest(std::string_view content) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : content) h = (h ^ c) * 1099511628211ULL;
-  char hex[17];
-  snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::to_string(content.size()) + ":" + hex;
-}
-
 void fields(Writer& v, FilePlan& x) {
   v(x.path);
-  v.field(digest(x.content));
+  v.field(std::to_string(x.content.size()) + ":" + hex(stable_hash(x.content), 16));
 }
 
 void fields(Reader& v, FilePlan& x) {

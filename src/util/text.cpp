@@ -92,4 +92,36 @@ std::string join(const std::vector<std::string>& words, std::string_view sep) {
   return out;
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  size_t from = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += "\\u00" + hex(c, 2);
+    }
+  }
+  out.append(s.data() + from, s.size() - from);
+  out += '"';
+}
+
 }  // namespace vpcemu

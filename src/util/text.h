@@ -22,6 +22,9 @@ std::optional<std::vector<std::string>> split_command(std::string_view line);
 uint64_t stable_hash(std::string_view s);
 std::string hex(uint64_t v, int digits);
 
+// Appends `s` as a JSON string (quoted, with `"`, `\` and control characters escaped).
+void append_json_string(std::string& out, std::string_view s);
+
 // The words with `sep` between them ("a, b, c").
 std::string join(const std::vector<std::string>& words, std::string_view sep);
 

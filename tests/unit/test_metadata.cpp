@@ -121,3 +121,17 @@ vpcs:
         "ec2-203-0-113-1.compute-1.amazonaws.com");
   CHECK(private_dns_name(*Ipv4::parse("10.0.1.10"), "us-east-1") == "ip-10-0-1-10.ec2.internal");
 }
+
+TEST_CASE("the metadata data file keeps every character of a leaf") {
+  MetadataRecord r;
+  r.addresses = {"10.0.1.10", "2600:1f18::10"};
+  r.leaves["meta-data/tags/instance/Name"] = "say \"hi\" \\ back\tslash\nline\x01";
+  r.leaves["meta-data/iam/"] = "";
+  r.hop_limit = 2;
+  auto back = parse_metadata_records(metadata_records_json({r, r}));
+  REQUIRE(back.size() == 2);
+  CHECK(back[1].leaves == r.leaves);
+  CHECK(back[1].addresses == r.addresses);
+  CHECK(back[1].hop_limit == 2);
+  CHECK_FALSE(back[1].tokens_required);
+}
