@@ -1,8 +1,11 @@
 // Scenario loading for the CLI verbs.
 #include "cli/load.h"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "apply/state.h"
 #include "compile/compile.h"
 #include "scenario/parse.h"
 #include "validate/validate.h"
@@ -27,6 +30,21 @@ std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnin
 
 Scenario applied_scenario(const std::string& text) {
   return text.empty() ? Scenario{} : parse_scenario_text(text, "the applied scenario").scenario;
+}
+
+std::future<Applied> read_applied(const std::string& run_dir, const std::string& scenario,
+                                  const std::string& file) {
+  return std::async(std::launch::async, [=] {
+    Applied a;
+    a.records = StateDir(run_dir, scenario).read_records(&a.text);
+    if (!a.records) return a;
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream now;
+    now << in.rdbuf();
+    a.same_text = in && now.str() == a.text;
+    if (!a.same_text) a.resources = aws_resources(applied_scenario(a.text));
+    return a;
+  });
 }
 
 std::optional<Plan> compile_validated(const Scenario& sc, const std::string& scenario_dir) {

@@ -1,9 +1,13 @@
 // Loading a scenario file for a verb: parse, validate, print every diagnostic to stderr.
 #pragma once
+#include <future>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "analyze/resources.h"
 #include "compile/plan.h"
+#include "compile/plan_records.h"
 #include "model/scenario.h"
 
 namespace vpcemu {
@@ -15,6 +19,20 @@ std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnin
 // A running scenario as it was applied, from the text its state keeps (StateDir::read_plan):
 // what plan, up and status compare with or list. Empty text: an empty scenario.
 Scenario applied_scenario(const std::string& text);
+
+// What a running scenario is up with: its plan's records (none when its state cannot be read),
+// the scenario text as applied and that scenario's AWS resources, which plan and up compare
+// with. Read on a second thread while the caller compiles the new file (at ten thousand
+// instances each side costs a few hundred milliseconds); an applied text equal to the new
+// file's is not parsed again (same_text: its resources are the new file's).
+struct Applied {
+  std::optional<PlanRecords> records;
+  std::string text;
+  bool same_text = false;
+  std::vector<AwsResource> resources;
+};
+std::future<Applied> read_applied(const std::string& run_dir, const std::string& scenario,
+                                  const std::string& file);
 
 // compile() of a validated scenario. Validation proves every name compile looks up, so a miss
 // (std::out_of_range from a map::at, or any other exception) is vpcemu's bug: it is printed as

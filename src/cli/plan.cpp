@@ -46,15 +46,17 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
              bool kernel, bool detailed_exitcode) {
   auto sc = load_scenario(file);
   if (!sc) return kExitInvalid;
+  // On a running scenario, the plan is the difference `up` would apply: what runs is read
+  // while the file compiles.
+  std::future<Applied> applied;
+  if (StateDir(run_dir, sc->name).complete()) applied = read_applied(run_dir, sc->name, file);
   auto compiled = compile_validated(*sc, fs::path(abs_path(file)).parent_path().string());
   if (!compiled) return kExitFail;
   Plan& plan = *compiled;
   const std::vector<AwsResource> wanted = aws_resources(*sc);
-  // On a running scenario, the plan is the difference `up` would apply.
-  StateDir state(run_dir, sc->name);
-  std::string applied_text;
-  std::optional<PlanRecords> old =
-      state.complete() ? state.read_records(&applied_text) : std::nullopt;
+  std::optional<Applied> running;
+  if (applied.valid()) running = applied.get();
+  const PlanRecords* old = running && running->records ? &*running->records : nullptr;
   if (!old) {
     const auto changes = resource_changes({}, wanted);
     if (format == "json") {
@@ -77,7 +79,8 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
     return detailed_exitcode ? 2 : kExitOk;
   }
   PlanDiff diff = diff_plans(*old, plan, PlanRecords::of(plan));
-  const auto changes = resource_changes(aws_resources(applied_scenario(applied_text)), wanted);
+  const auto changes =
+      resource_changes(running->same_text ? wanted : running->resources, wanted);
   const bool live = diff.unsupported.empty();
   if (format == "json") {
     json j = {{"schema_version", kJsonSchemaVersion},

@@ -102,25 +102,34 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   if (!sc) return kExitInvalid;
   if (!need_root("up")) return kExitFail;
   const std::string src = abs_path(file);
+  UpResult result;
+  result.scenario = sc->name;
+  StateDir state(run_dir, sc->name);
+  auto lock = state.lock();
+  if (!lock) {
+    log("vpcemu up: " + lock.error().str());
+    result.result = "failed";
+    result.error = lock.error().str();
+    return report(result, Plan{}, opt.format, kExitFail);
+  }
+  const auto t0 = Clock::now();
+  // What runs is read (and its scenario parsed) while the file compiles.
+  std::future<Applied> applied;
+  if (state.exists()) applied = read_applied(run_dir, sc->name, file);
   auto compiled = compile_validated(*sc, fs::path(src).parent_path().string());
   if (!compiled) return kExitFail;
   Plan& plan = *compiled;
-  UpResult result;
-  result.scenario = sc->name;
   auto fail = [&](const std::string& what, int code = kExitFail) {
     result.result = "failed";
     result.error = what;
     log("vpcemu up: " + what);
     return report(result, plan, opt.format, code);
   };
-  StateDir state(run_dir, sc->name);
-  auto lock = state.lock();
-  if (!lock) return fail(lock.error().str());
   ApplyOptions apply_opt;
   apply_opt.ready_timeout_ms = opt.ready_ms;
-  const auto t0 = Clock::now();
-  std::string applied_text;
-  auto old = state.exists() ? state.read_records(&applied_text) : std::nullopt;
+  std::optional<Applied> running;
+  if (applied.valid()) running = applied.get();
+  const PlanRecords* old = running && running->records ? &*running->records : nullptr;
   // The plan's records made once: compared, diffed and written from here.
   const PlanRecords records = PlanRecords::of(plan);
   if (state.exists() && state.complete() && old && !(*old == records)) {
@@ -128,8 +137,8 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
     // (one transaction per namespace), refuse (or with --recreate rebuild) what cannot change
     // live.
     PlanDiff diff = diff_plans(*old, plan, records);
-    result.changes =
-        resource_changes(aws_resources(applied_scenario(applied_text)), aws_resources(*sc));
+    const std::vector<AwsResource> wanted = aws_resources(*sc);
+    result.changes = resource_changes(running->same_text ? wanted : running->resources, wanted);
     if (!diff.unsupported.empty() && !opt.recreate) {
       result.result = "refused";
       result.cannot_apply_live = diff.unsupported;

@@ -164,7 +164,8 @@ std::string metadata_records_json(const std::vector<MetadataRecord>& records) {
     }
     out += "}}";
   }
-  return out + "]}\n";
+  out += "]}\n";
+  return out;
 }
 
 }  // namespace vpcemu
