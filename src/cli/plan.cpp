@@ -79,8 +79,7 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
     return detailed_exitcode ? 2 : kExitOk;
   }
   PlanDiff diff = diff_plans(*old, plan, PlanRecords::of(plan));
-  const auto changes =
-      resource_changes(running->same_text ? wanted : running->resources, wanted);
+  const auto changes = resource_changes(running->same_text ? wanted : running->resources, wanted);
   const bool live = diff.unsupported.empty();
   if (format == "json") {
     json j = {{"schema_version", kJsonSchemaVersion},

@@ -1,7 +1,5 @@
 // Instance metadata: the metadata service in the VPC router on 169.254.169.254 (and
 // fd00:ec2::254 in a VPC with IPv6), and each instance's metadata as EC2 gives it.
-#include <nlohmann/json.hpp>
-
 #include "compile/constructs.h"
 #include "compile/security.h"
 #include "compile/state_paths.h"
@@ -14,84 +12,50 @@ namespace {
 // The account every resource of a scenario belongs to (AWS documentation's example account).
 constexpr const char* kAccount = "111122223333";
 
-std::string lines(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : "\n") + x;
-  return out;
-}
-
-MetadataRecord record(CompileContext& cx, const Vpc& vpc, const Instance& in) {
+MetadataFacts facts(CompileContext& cx, const Vpc& vpc, const Instance& in) {
   const Scenario& sc = cx.sc;
   const Subnet& sub = vpc.subnets.at(in.subnet);
   const std::string seed = sc.name + "/" + vpc.name;
-  const std::string zone = sc.zone_of(sub);
-  const std::string id = aws_id("i", sc.name + "/" + in.name);
-  const std::string mac = cx.end(endpoint_ns_name(sc.name, in.name), "eth0").mac;
-  const std::vector<std::string> groups = effective_groups(in);
-  std::vector<std::string> group_ids;
-  for (const auto& g : groups) group_ids.push_back(aws_id("sg", seed + "/" + g));
-  MetadataRecord r;
-  r.tokens_required = in.metadata.tokens_required;
-  r.hop_limit = in.metadata.hop_limit;
-  auto& m = r.leaves;
-  const std::string nic = "meta-data/network/interfaces/macs/" + mac + "/";
-  m["meta-data/instance-id"] = id;
-  m["meta-data/mac"] = mac;
-  m["meta-data/placement/region"] = sc.region;
-  m["meta-data/placement/availability-zone"] = zone;
-  m["meta-data/security-groups"] = lines(groups);
-  m["meta-data/iam/"] = "";  // no instance profile
-  m[nic + "device-number"] = "0";
-  m[nic + "interface-id"] = aws_id("eni", sc.name + "/" + in.name);
-  m[nic + "mac"] = mac;
-  m[nic + "owner-id"] = kAccount;
-  m[nic + "security-group-ids"] = lines(group_ids);
-  m[nic + "security-groups"] = lines(groups);
-  m[nic + "subnet-id"] = aws_id("subnet", seed + "/" + sub.name);
-  m[nic + "vpc-id"] = aws_id("vpc", seed);
-  nlohmann::json doc = {{"accountId", kAccount},    {"architecture", "x86_64"},
-                        {"availabilityZone", zone}, {"instanceId", id},
-                        {"region", sc.region},      {"version", "2017-09-30"},
-                        {"privateIp", nullptr}};
+  MetadataFacts f;
+  f.instance_id = aws_id("i", sc.name + "/" + in.name);
+  f.mac = cx.end(endpoint_ns_name(sc.name, in.name), "eth0").mac;
+  f.region = sc.region;
+  f.zone = sc.zone_of(sub);
+  f.account = kAccount;
+  f.eni_id = aws_id("eni", sc.name + "/" + in.name);
+  f.subnet_id = aws_id("subnet", seed + "/" + sub.name);
+  f.vpc_id = aws_id("vpc", seed);
+  f.groups = effective_groups(in);
+  for (const auto& g : f.groups) f.group_ids.push_back(aws_id("sg", seed + "/" + g));
+  f.tokens_required = in.metadata.tokens_required;
+  f.hop_limit = in.metadata.hop_limit;
   if (auto ip = cx.addr.private_ip.find(in.name); ip != cx.addr.private_ip.end()) {
-    const std::string name = private_dns_name(ip->second, sc.region);
-    r.addresses.push_back(ip->second.str());
-    m["meta-data/local-ipv4"] = ip->second.str();
-    m["meta-data/hostname"] = name;
-    m["meta-data/local-hostname"] = name;
-    m[nic + "local-ipv4s"] = ip->second.str();
-    m[nic + "local-hostname"] = name;
-    m[nic + "subnet-ipv4-cidr-block"] = sub.cidr->str();
-    m[nic + "vpc-ipv4-cidr-block"] = vpc.cidr->str();
-    m[nic + "vpc-ipv4-cidr-blocks"] = vpc.cidr->str();
-    doc["privateIp"] = ip->second.str();
+    f.private_ip = ip->second.str();
+    f.private_dns = private_dns_name(ip->second, sc.region);
+    f.subnet_cidr = sub.cidr->str();
+    f.vpc_cidr = vpc.cidr->str();
   }
   if (auto p = cx.addr.public_ip.find(in.name); p != cx.addr.public_ip.end()) {
-    const std::string name = public_dns_name(p->second, sc.region);
-    m["meta-data/public-ipv4"] = p->second.str();
-    m["meta-data/public-hostname"] = name;
-    m[nic + "public-ipv4s"] = p->second.str();
-    m[nic + "public-hostname"] = name;
+    f.public_ip = p->second.str();
+    f.public_dns = public_dns_name(p->second, sc.region);
   }
   if (auto v6 = cx.addr.ipv6.find(in.name); v6 != cx.addr.ipv6.end()) {
-    r.addresses.push_back(v6->second.str());
-    m["meta-data/ipv6"] = v6->second.str();
-    m[nic + "ipv6s"] = v6->second.str();
-    m[nic + "subnet-ipv6-cidr-blocks"] = sub.ipv6_cidr->str();
-    m[nic + "vpc-ipv6-cidr-blocks"] = vpc.ipv6_cidr->str();
+    f.ipv6 = v6->second.str();
+    f.subnet_ipv6_cidr = sub.ipv6_cidr->str();
+    f.vpc_ipv6_cidr = vpc.ipv6_cidr->str();
   }
-  m["dynamic/instance-identity/document"] = doc.dump(2);
-  return r;
+  return f;
 }
 
 }  // namespace
 
 void metadata(CompileContext& cx, const Vpc& vpc, const std::string& rns) {
   if (vpc.instances.empty()) return;
-  std::vector<MetadataRecord> records;
-  for (const auto& [_, in] : vpc.instances) records.push_back(record(cx, vpc, in));
+  std::vector<MetadataFacts> instances;
+  instances.reserve(vpc.instances.size());
+  for (const auto& [_, in] : vpc.instances) instances.push_back(facts(cx, vpc, in));
   const std::string file = state_paths::metadata_file(vpc.name);
-  cx.plan.files.push_back({file, metadata_records_json(records)});
+  cx.plan.files.push_back({file, metadata_facts_json(instances)});
   ProcessPlan p{rns,
                 "metadata-" + vpc.name,
                 {"@self", "metadata-service", "--data", state_paths::kStatePrefix + file,

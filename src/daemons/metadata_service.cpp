@@ -126,45 +126,126 @@ MetadataResponse MetadataService::handle(const MetadataRequest& req, const std::
   return text(404);
 }
 
+namespace {
+
+std::string lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : "\n") + x;
+  return out;
+}
+
+// Each fact under its name in the data file; lists apart.
+template <class Facts, class F>
+void each_text_fact(Facts& f, F&& fn) {
+  fn("instance_id", f.instance_id), fn("mac", f.mac), fn("region", f.region), fn("zone", f.zone),
+      fn("account", f.account), fn("eni_id", f.eni_id), fn("subnet_id", f.subnet_id),
+      fn("vpc_id", f.vpc_id), fn("private_ip", f.private_ip), fn("private_dns", f.private_dns),
+      fn("subnet_cidr", f.subnet_cidr), fn("vpc_cidr", f.vpc_cidr), fn("public_ip", f.public_ip),
+      fn("public_dns", f.public_dns), fn("ipv6", f.ipv6),
+      fn("subnet_ipv6_cidr", f.subnet_ipv6_cidr), fn("vpc_ipv6_cidr", f.vpc_ipv6_cidr);
+}
+
+}  // namespace
+
+MetadataRecord metadata_record(const MetadataFacts& f) {
+  MetadataRecord r;
+  r.tokens_required = f.tokens_required;
+  r.hop_limit = f.hop_limit;
+  auto& m = r.leaves;
+  const std::string nic = "meta-data/network/interfaces/macs/" + f.mac + "/";
+  m["meta-data/instance-id"] = f.instance_id;
+  m["meta-data/mac"] = f.mac;
+  m["meta-data/placement/region"] = f.region;
+  m["meta-data/placement/availability-zone"] = f.zone;
+  m["meta-data/security-groups"] = lines(f.groups);
+  m["meta-data/iam/"] = "";  // no instance profile
+  m[nic + "device-number"] = "0";
+  m[nic + "interface-id"] = f.eni_id;
+  m[nic + "mac"] = f.mac;
+  m[nic + "owner-id"] = f.account;
+  m[nic + "security-group-ids"] = lines(f.group_ids);
+  m[nic + "security-groups"] = lines(f.groups);
+  m[nic + "subnet-id"] = f.subnet_id;
+  m[nic + "vpc-id"] = f.vpc_id;
+  json doc = {{"accountId", f.account},     {"architecture", "x86_64"},
+              {"availabilityZone", f.zone}, {"instanceId", f.instance_id},
+              {"region", f.region},         {"version", "2017-09-30"},
+              {"privateIp", nullptr}};
+  if (!f.private_ip.empty()) {
+    r.addresses.push_back(f.private_ip);
+    m["meta-data/local-ipv4"] = f.private_ip;
+    m["meta-data/hostname"] = f.private_dns;
+    m["meta-data/local-hostname"] = f.private_dns;
+    m[nic + "local-ipv4s"] = f.private_ip;
+    m[nic + "local-hostname"] = f.private_dns;
+    m[nic + "subnet-ipv4-cidr-block"] = f.subnet_cidr;
+    m[nic + "vpc-ipv4-cidr-block"] = f.vpc_cidr;
+    m[nic + "vpc-ipv4-cidr-blocks"] = f.vpc_cidr;
+    doc["privateIp"] = f.private_ip;
+  }
+  if (!f.public_ip.empty()) {
+    m["meta-data/public-ipv4"] = f.public_ip;
+    m["meta-data/public-hostname"] = f.public_dns;
+    m[nic + "public-ipv4s"] = f.public_ip;
+    m[nic + "public-hostname"] = f.public_dns;
+  }
+  if (!f.ipv6.empty()) {
+    r.addresses.push_back(f.ipv6);
+    m["meta-data/ipv6"] = f.ipv6;
+    m[nic + "ipv6s"] = f.ipv6;
+    m[nic + "subnet-ipv6-cidr-blocks"] = f.subnet_ipv6_cidr;
+    m[nic + "vpc-ipv6-cidr-blocks"] = f.vpc_ipv6_cidr;
+  }
+  m["dynamic/instance-identity/document"] = doc.dump(2);
+  return r;
+}
+
+// Written by hand, not through a json tree: this runs at every `plan` and `up` of a scenario,
+// for every instance (a tree of their leaves was a third of compile at ten thousand).
+std::string metadata_facts_json(const std::vector<MetadataFacts>& instances) {
+  std::string out = "{\"instances\":[";
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const MetadataFacts& f = instances[i];
+    out += i ? ",\n{" : "\n{";
+    each_text_fact(f, [&](const char* name, const std::string& value) {
+      out += '"';
+      out += name;
+      out += "\":";
+      append_json_string(out, value);
+      out += ',';
+    });
+    for (const auto& [name, list] :
+         {std::pair<const char*, const std::vector<std::string>*>{"groups", &f.groups},
+          {"group_ids", &f.group_ids}}) {
+      out += '"';
+      out += name;
+      out += "\":[";
+      for (size_t g = 0; g < list->size(); ++g) {
+        if (g) out += ',';
+        append_json_string(out, (*list)[g]);
+      }
+      out += "],";
+    }
+    out += "\"tokens_required\":";
+    out += f.tokens_required ? "true" : "false";
+    out += ",\"hop_limit\":" + std::to_string(f.hop_limit) + "}";
+  }
+  out += "]}\n";
+  return out;
+}
+
 std::vector<MetadataRecord> parse_metadata_records(const std::string& json_text) {
   std::vector<MetadataRecord> out;
   json j = json::parse(json_text);
   for (const auto& x : j.at("instances")) {
-    MetadataRecord r;
-    r.addresses = x.at("addresses").get<std::vector<std::string>>();
-    r.tokens_required = x.at("tokens_required");
-    r.hop_limit = x.at("hop_limit");
-    r.leaves = x.at("leaves").get<std::map<std::string, std::string>>();
-    out.push_back(std::move(r));
+    MetadataFacts f;
+    each_text_fact(f, [&](const char* name, std::string& value) { value = x.at(name); });
+    f.groups = x.at("groups").get<std::vector<std::string>>();
+    f.group_ids = x.at("group_ids").get<std::vector<std::string>>();
+    f.tokens_required = x.at("tokens_required");
+    f.hop_limit = x.at("hop_limit");
+    out.push_back(metadata_record(f));
   }
-  return out;
-}
-
-// Written by hand, not through a json tree: a VPC of a thousand instances has 25,000 leaves,
-// and this runs at every `plan` and `up` of a scenario (nlohmann's tree was a third of compile).
-std::string metadata_records_json(const std::vector<MetadataRecord>& records) {
-  std::string out = "{\"instances\":[";
-  for (size_t i = 0; i < records.size(); ++i) {
-    const MetadataRecord& r = records[i];
-    out += i ? ",\n{\"addresses\":[" : "\n{\"addresses\":[";
-    for (size_t a = 0; a < r.addresses.size(); ++a) {
-      if (a) out += ',';
-      append_json_string(out, r.addresses[a]);
-    }
-    out += "],\"tokens_required\":";
-    out += r.tokens_required ? "true" : "false";
-    out += ",\"hop_limit\":" + std::to_string(r.hop_limit) + ",\"leaves\":{";
-    bool first = true;
-    for (const auto& [path, value] : r.leaves) {
-      out += first ? "\n " : ",\n ";
-      first = false;
-      append_json_string(out, path);
-      out += ':';
-      append_json_string(out, value);
-    }
-    out += "}}";
-  }
-  out += "]}\n";
   return out;
 }
 

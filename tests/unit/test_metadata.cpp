@@ -122,16 +122,21 @@ vpcs:
   CHECK(private_dns_name(*Ipv4::parse("10.0.1.10"), "us-east-1") == "ip-10-0-1-10.ec2.internal");
 }
 
-TEST_CASE("the metadata data file keeps every character of a leaf") {
-  MetadataRecord r;
-  r.addresses = {"10.0.1.10", "2600:1f18::10"};
-  r.leaves["meta-data/tags/instance/Name"] = "say \"hi\" \\ back\tslash\nline\x01";
-  r.leaves["meta-data/iam/"] = "";
-  r.hop_limit = 2;
-  auto back = parse_metadata_records(metadata_records_json({r, r}));
+TEST_CASE("the metadata data file keeps every character of a fact") {
+  MetadataFacts f;
+  f.instance_id = "i-0123456789abcdef0";
+  f.mac = "02:00:00:00:00:01";
+  f.groups = {"say \"hi\" \\ back\tslash\nline\x01", "web"};
+  f.group_ids = {"sg-1", "sg-2"};
+  f.private_ip = "10.0.1.10";
+  f.ipv6 = "2600:1f18::10";
+  f.hop_limit = 2;
+  auto back = parse_metadata_records(metadata_facts_json({f, f}));
   REQUIRE(back.size() == 2);
-  CHECK(back[1].leaves == r.leaves);
-  CHECK(back[1].addresses == r.addresses);
+  CHECK(back[1].leaves == metadata_record(f).leaves);
+  CHECK(back[1].leaves.at("meta-data/security-groups") == f.groups[0] + "\nweb");
+  CHECK(back[1].addresses == std::vector<std::string>{"10.0.1.10", "2600:1f18::10"});
   CHECK(back[1].hop_limit == 2);
   CHECK_FALSE(back[1].tokens_required);
+  CHECK_FALSE(back[1].leaves.count("meta-data/public-ipv4"));
 }
