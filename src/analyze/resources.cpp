@@ -48,6 +48,37 @@ std::string peer(const Peer& p, const std::string& own_vpc) {
 
 }  // namespace
 
+std::string resources_text(const std::vector<AwsResource>& resources) {
+  std::string out;
+  for (const auto& r : resources) {
+    out += "resource";
+    append_field(out, r.kind);
+    append_field(out, r.id);
+    append_field(out, r.detail);
+    out += '\n';
+  }
+  return out;
+}
+
+std::optional<std::vector<AwsResource>> resources_from_text(std::string_view text) {
+  std::vector<AwsResource> out;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) return std::nullopt;  // a torn last line
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl + 1);
+    if (line.substr(0, 9) != "resource\t") return std::nullopt;
+    std::vector<std::string> f;
+    for (size_t tab = line.find('\t'); tab != std::string_view::npos; tab = line.find('\t')) {
+      line.remove_prefix(tab + 1);
+      f.push_back(unescape_field(line.substr(0, line.find('\t'))));
+    }
+    if (f.size() != 3) return std::nullopt;
+    out.push_back({f[0], f[1], f[2]});
+  }
+  return out;
+}
+
 std::vector<AwsResource> aws_resources(const Scenario& sc) {
   Diagnostics ignored;
   const Addressing a = assign_addresses(sc, ignored);

@@ -3,7 +3,9 @@
 // the difference between two scenarios at that level. Pure.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/scenario.h"
@@ -16,6 +18,11 @@ struct AwsResource {
   std::string detail;  // "subnet public-a, 10.0.1.4, public 203.0.113.1"
 };
 std::vector<AwsResource> aws_resources(const Scenario& sc);
+// The resources as text, one line each ("resource<TAB>kind<TAB>id<TAB>detail"), and back
+// (nullopt when a line is not one): the state keeps a running scenario's, so that plan and up
+// compare a changed file with it without parsing the applied scenario again.
+std::string resources_text(const std::vector<AwsResource>& resources);
+std::optional<std::vector<AwsResource>> resources_from_text(std::string_view text);
 
 struct ResourceChange {
   char op;  // '+' added, '~' changed, '-' removed

@@ -118,12 +118,14 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-Status StateDir::write_plan(const PlanRecords& records, const std::string& source_file) {
+Status StateDir::write_plan(const PlanRecords& records, const std::string& source_file,
+                            const std::string& resources_text) {
   const std::string summary = records.summary_text(), applied = slurp(source_file);
   for (const auto& [name, text] :
        {std::pair<const char*, const std::string*>{"plan.records", &records.text()},
         {"summary.records", &summary},
         {"applied.yaml", &applied},
+        {"resources", &resources_text},
         {"source", &source_file}}) {
     const std::string tmp = path_ + "/" + name + ".tmp";
     {
@@ -160,6 +162,11 @@ std::optional<PlanRecords> StateDir::read_records(std::string* source_text) cons
   if (text.empty()) return records_of_json(slurp(path_ + "/plan.json"), source_text);
   if (source_text) *source_text = slurp(path_ + "/applied.yaml");
   return PlanRecords::parse(std::move(text));
+}
+
+std::optional<std::string> StateDir::read_resources() const {
+  if (!fs::exists(path_ + "/resources")) return std::nullopt;
+  return slurp(path_ + "/resources");
 }
 
 std::optional<Plan> StateDir::read_summary(std::string* source_text) const {

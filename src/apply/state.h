@@ -54,10 +54,14 @@ class StateDir {
   std::vector<JournalEntry> read_journal() const;
 
   // The plan a scenario is up with (plan.records), what status, check and exec read of it
-  // (summary.records), the scenario file's path (source) and its text as applied (applied.yaml).
-  Status write_plan(const PlanRecords& records, const std::string& source_file);
+  // (summary.records), the scenario file's path (source), its text as applied (applied.yaml)
+  // and its AWS resources as analyze/resources writes them (resources).
+  Status write_plan(const PlanRecords& records, const std::string& source_file,
+                    const std::string& resources_text);
   // With source_text: also the scenario file's text as it was applied.
   std::optional<PlanRecords> read_records(std::string* source_text = nullptr) const;
+  // The resources text written with the plan; nullopt when there is none (an earlier vpcemu's).
+  std::optional<std::string> read_resources() const;
   // The plan without its kernel objects (namespaces, endpoints, gateways, subnets and
   // processes only): what status, check and exec need, a fraction of the plan to read.
   std::optional<Plan> read_summary(std::string* source_text = nullptr) const;

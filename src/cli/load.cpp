@@ -32,19 +32,22 @@ Scenario applied_scenario(const std::string& text) {
   return text.empty() ? Scenario{} : parse_scenario_text(text, "the applied scenario").scenario;
 }
 
-std::future<Applied> read_applied(const std::string& run_dir, const std::string& scenario,
-                                  const std::string& file) {
-  return std::async(std::launch::async, [=] {
-    Applied a;
-    a.records = StateDir(run_dir, scenario).read_records(&a.text);
-    if (!a.records) return a;
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream now;
-    now << in.rdbuf();
-    a.same_text = in && now.str() == a.text;
-    if (!a.same_text) a.resources = aws_resources(applied_scenario(a.text));
-    return a;
-  });
+Applied read_applied(const std::string& run_dir, const std::string& scenario,
+                     const std::string& file) {
+  Applied a;
+  const StateDir state(run_dir, scenario);
+  a.records = state.read_records(&a.text);
+  if (!a.records) return a;
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream now;
+  now << in.rdbuf();
+  a.same_text = in && now.str() == a.text;
+  if (a.same_text) return a;
+  // Kept with the plan; a scenario brought up by an earlier vpcemu: from its text.
+  const auto kept = state.read_resources();
+  auto resources = kept ? resources_from_text(*kept) : std::nullopt;
+  a.resources = resources ? std::move(*resources) : aws_resources(applied_scenario(a.text));
+  return a;
 }
 
 std::optional<Plan> compile_validated(const Scenario& sc, const std::string& scenario_dir) {

@@ -1,6 +1,5 @@
 // Loading a scenario file for a verb: parse, validate, print every diagnostic to stderr.
 #pragma once
-#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,17 +21,17 @@ Scenario applied_scenario(const std::string& text);
 
 // What a running scenario is up with: its plan's records (none when its state cannot be read),
 // the scenario text as applied and that scenario's AWS resources, which plan and up compare
-// with. Read on a second thread while the caller compiles the new file (at ten thousand
-// instances each side costs a few hundred milliseconds); an applied text equal to the new
-// file's is not parsed again (same_text: its resources are the new file's).
+// with. Its resources are kept in the state; an applied text equal to the new file's needs none
+// (same_text: its resources are the new file's). (Read on a second thread while the file
+// compiled, it made compile as much slower on this 2-core machine as it saved.)
 struct Applied {
   std::optional<PlanRecords> records;
   std::string text;
   bool same_text = false;
   std::vector<AwsResource> resources;
 };
-std::future<Applied> read_applied(const std::string& run_dir, const std::string& scenario,
-                                  const std::string& file);
+Applied read_applied(const std::string& run_dir, const std::string& scenario,
+                     const std::string& file);
 
 // compile() of a validated scenario. Validation proves every name compile looks up, so a miss
 // (std::out_of_range from a map::at, or any other exception) is vpcemu's bug: it is printed as

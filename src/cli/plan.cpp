@@ -46,16 +46,13 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
              bool kernel, bool detailed_exitcode) {
   auto sc = load_scenario(file);
   if (!sc) return kExitInvalid;
-  // On a running scenario, the plan is the difference `up` would apply: what runs is read
-  // while the file compiles.
-  std::future<Applied> applied;
-  if (StateDir(run_dir, sc->name).complete()) applied = read_applied(run_dir, sc->name, file);
   auto compiled = compile_validated(*sc, fs::path(abs_path(file)).parent_path().string());
   if (!compiled) return kExitFail;
   Plan& plan = *compiled;
   const std::vector<AwsResource> wanted = aws_resources(*sc);
+  // On a running scenario, the plan is the difference `up` would apply.
   std::optional<Applied> running;
-  if (applied.valid()) running = applied.get();
+  if (StateDir(run_dir, sc->name).complete()) running = read_applied(run_dir, sc->name, file);
   const PlanRecords* old = running && running->records ? &*running->records : nullptr;
   if (!old) {
     const auto changes = resource_changes({}, wanted);

@@ -113,9 +113,6 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
     return report(result, Plan{}, opt.format, kExitFail);
   }
   const auto t0 = Clock::now();
-  // What runs is read (and its scenario parsed) while the file compiles.
-  std::future<Applied> applied;
-  if (state.exists()) applied = read_applied(run_dir, sc->name, file);
   auto compiled = compile_validated(*sc, fs::path(src).parent_path().string());
   if (!compiled) return kExitFail;
   Plan& plan = *compiled;
@@ -128,16 +125,16 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   ApplyOptions apply_opt;
   apply_opt.ready_timeout_ms = opt.ready_ms;
   std::optional<Applied> running;
-  if (applied.valid()) running = applied.get();
+  if (state.exists()) running = read_applied(run_dir, sc->name, file);
   const PlanRecords* old = running && running->records ? &*running->records : nullptr;
   // The plan's records made once: compared, diffed and written from here.
   const PlanRecords records = PlanRecords::of(plan);
+  const std::vector<AwsResource> wanted = aws_resources(*sc);
   if (state.exists() && state.complete() && old && !(*old == records)) {
     // A running scenario whose file changed: add what is new, change nftables by difference
     // (one transaction per namespace), refuse (or with --recreate rebuild) what cannot change
     // live.
     PlanDiff diff = diff_plans(*old, plan, records);
-    const std::vector<AwsResource> wanted = aws_resources(*sc);
     result.changes = resource_changes(running->same_text ? wanted : running->resources, wanted);
     if (!diff.unsupported.empty() && !opt.recreate) {
       result.result = "refused";
@@ -158,7 +155,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
       if (s)
         s = apply_route_changes(diff.replaced_routes, diff.removed_routes, diff.removed_rules,
                                 progress);
-      if (s) s = state.write_plan(records, src);
+      if (s) s = state.write_plan(records, src, resources_text(wanted));
       if (!s) {
         log("vpcemu up: the scenario keeps running as far as the change got; 'vpcemu down " +
             plan.scenario + "' removes all of it");
@@ -195,7 +192,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   progress("vpcemu: up " + sc->name + " (" + std::to_string(plan.endpoints.size()) +
            " instances and hosts)");
   Status s = state.create();
-  if (s) s = state.write_plan(records, src);
+  if (s) s = state.write_plan(records, src, resources_text(wanted));
   if (s) s = apply_plan(plan, state, apply_opt, progress);
   if (!s) {
     log("vpcemu up: failed: " + s.error().str());

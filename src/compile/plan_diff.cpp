@@ -36,13 +36,23 @@ struct LineDiff {
 
 LineDiff diff_lines(const Lines& from, const Lines& to) {
   LineDiff d;
-  if (from == to) return d;
-  std::unordered_set<std::string_view> before(from.begin(), from.end());
-  std::unordered_set<std::string_view> after(to.begin(), to.end());
-  for (size_t i = 0; i < to.size(); ++i)
-    if (!before.count(to[i])) d.added.push_back(i);
-  for (const auto& l : from)
-    if (!after.count(l)) d.removed.push_back(l);
+  // Plans keep their order: a change is a few lines in the middle of a long common prefix and
+  // suffix, which are compared line by line and never hashed.
+  size_t head = 0;
+  while (head < from.size() && head < to.size() && from[head] == to[head]) ++head;
+  size_t tail = 0;
+  while (tail < from.size() - head && tail < to.size() - head &&
+         from[from.size() - 1 - tail] == to[to.size() - 1 - tail])
+    ++tail;
+  const auto old_end = from.end() - static_cast<std::ptrdiff_t>(tail);
+  const auto new_end = to.end() - static_cast<std::ptrdiff_t>(tail);
+  const auto old_begin = from.begin() + static_cast<std::ptrdiff_t>(head);
+  const auto new_begin = to.begin() + static_cast<std::ptrdiff_t>(head);
+  std::unordered_set<std::string_view> before(old_begin, old_end), after(new_begin, new_end);
+  for (auto it = new_begin; it != new_end; ++it)
+    if (!before.count(*it)) d.added.push_back(static_cast<size_t>(it - to.begin()));
+  for (auto it = old_begin; it != old_end; ++it)
+    if (!after.count(*it)) d.removed.push_back(*it);
   return d;
 }
 

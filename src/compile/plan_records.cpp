@@ -98,19 +98,7 @@ constexpr bool kAddress = std::is_same_v<T, Ipv4> || std::is_same_v<T, Cidr> ||
 // Fields are separated by tabs; a tab, newline or backslash inside one is escaped.
 struct Writer {
   std::string& out;
-  void field(std::string_view s) {
-    out += '\t';
-    size_t from = 0;  // unescaped runs are appended whole: file contents are megabytes
-    for (size_t i = 0; i < s.size(); ++i) {
-      const char c = s[i];
-      if (c != '\t' && c != '\n' && c != '\\') continue;
-      out.append(s.data() + from, i - from);
-      out += '\\';
-      out += c == '\t' ? 't' : c == '\n' ? 'n' : '\\';
-      from = i + 1;
-    }
-    out.append(s.data() + from, s.size() - from);
-  }
+  void field(std::string_view s) { append_field(out, s); }
   template <class T>
   void operator()(const T& x) {
     if constexpr (std::is_same_v<T, std::string>) {
@@ -152,21 +140,7 @@ struct Reader {
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
     return f;
   }
-  std::string text() {
-    const std::string_view f = raw();
-    std::string out;
-    out.reserve(f.size());
-    size_t from = 0;
-    for (size_t i = f.find('\\'); i != std::string_view::npos && i + 1 < f.size();
-         i = f.find('\\', from)) {
-      out.append(f.data() + from, i - from);
-      const char c = f[i + 1];
-      out += c == 't' ? '\t' : c == 'n' ? '\n' : c;
-      from = i + 2;
-    }
-    out.append(f.data() + from, f.size() - from);
-    return out;
-  }
+  std::string text() { return unescape_field(raw()); }
   uint64_t number() {
     std::string_view f = raw();
     uint64_t n = 0;

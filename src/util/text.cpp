@@ -124,4 +124,33 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void append_field(std::string& out, std::string_view s) {
+  out += '\t';
+  size_t from = 0;  // unescaped runs are appended whole
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c != '\t' && c != '\n' && c != '\\') continue;
+    out.append(s.data() + from, i - from);
+    out += '\\';
+    out += c == '\t' ? 't' : c == '\n' ? 'n' : '\\';
+    from = i + 1;
+  }
+  out.append(s.data() + from, s.size() - from);
+}
+
+std::string unescape_field(std::string_view f) {
+  std::string out;
+  out.reserve(f.size());
+  size_t from = 0;
+  for (size_t i = f.find('\\'); i != std::string_view::npos && i + 1 < f.size();
+       i = f.find('\\', from)) {
+    out.append(f.data() + from, i - from);
+    const char c = f[i + 1];
+    out += c == 't' ? '\t' : c == 'n' ? '\n' : c;
+    from = i + 2;
+  }
+  out.append(f.data() + from, f.size() - from);
+  return out;
+}
+
 }  // namespace vpcemu

@@ -25,6 +25,11 @@ std::string hex(uint64_t v, int digits);
 // Appends `s` as a JSON string (quoted, with `"`, `\` and control characters escaped).
 void append_json_string(std::string& out, std::string_view s);
 
+// Tab-separated record fields: appends a tab and `s` with its tabs, newlines and backslashes
+// escaped; unescape_field turns a field back into its text.
+void append_field(std::string& out, std::string_view s);
+std::string unescape_field(std::string_view field);
+
 // The words with `sep` between them ("a, b, c").
 std::string join(const std::vector<std::string>& words, std::string_view sep);
 

@@ -194,6 +194,12 @@ TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed l
     for (auto& file : without_contents.files) file.content.clear();
     CHECK(plan_to_json(*back->plan()) == plan_to_json(without_contents));
     CHECK(diff_plans(*back, p, records).empty());
+    // ... and its AWS resources, which a changed file is compared with.
+    const auto resources = aws_resources(r.scenario);
+    auto kept = resources_from_text(resources_text(resources));
+    REQUIRE(kept);
+    CHECK(resource_changes(*kept, resources).empty());
+    CHECK(kept->size() == resources.size());
     // What `vpcemu plan` prints first: the AWS resources to add, as text and as JSON.
     const auto changes = resource_changes({}, aws_resources(r.scenario));
     for (const auto& [ext, text] :
