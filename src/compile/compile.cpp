@@ -43,6 +43,17 @@ Plan compile(const Scenario& sc, const std::string& scenario_dir) {
   for (const auto& [_, vpc] : cx.sc.vpcs)
     need_internet |=
         vpc.internet_gateway || vpc.egress_only_internet_gateway || !vpc.endpoints.empty();
+  // Each instance makes a namespace, a veth, about four sysctls and two each of addresses,
+  // neighbours and routes: the lists sized once, not regrown (and copied) a dozen times each.
+  size_t n = sc.hosts.size();
+  for (const auto& [_, vpc] : cx.sc.vpcs) n += vpc.instances.size() + 64;
+  cx.plan.namespaces.reserve(n);
+  cx.plan.endpoints.reserve(n);
+  cx.plan.veths.reserve(n);
+  cx.plan.sysctls.reserve(4 * n + 8);
+  cx.plan.addrs.reserve(2 * n);
+  cx.plan.neighs.reserve(2 * n);
+  cx.plan.routes.reserve(2 * n);
   if (need_internet) internet(cx);
   plan_peerings(cx);
   plan_tgw_links(cx);
