@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -122,17 +123,21 @@ Status StateDir::write_plan(const PlanRecords& records, const std::string& sourc
                             const std::string& resources_text) {
   const std::string summary = records.summary_text(), applied = slurp(source_file);
   for (const auto& [name, text] :
-       {std::pair<const char*, const std::string*>{"plan.records", &records.text()},
-        {"summary.records", &summary},
-        {"applied.yaml", &applied},
-        {"resources", &resources_text},
-        {"source", &source_file}}) {
+       {std::pair<const char*, std::string_view>{"plan.records", records.text()},
+        {"summary.records", summary},
+        {"applied.yaml", applied},
+        {"resources", resources_text},
+        {"source", source_file}}) {
     const std::string tmp = path_ + "/" + name + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out << *text;
-      if (!out) return errno_error("write", tmp, errno);
+    Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) return errno_error("open", tmp, errno);
+    for (std::string_view rest = text; !rest.empty();) {
+      const ssize_t n = write(fd.get(), rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return errno_error("write", tmp, errno);
+      rest.remove_prefix(static_cast<size_t>(n));
     }
+    if (close(fd.release()) != 0) return errno_error("close", tmp, errno);
     std::error_code ec;
     fs::rename(tmp, path_ + "/" + name, ec);
     if (ec) return Error{ec.value(), "rename", tmp, {}};
@@ -141,6 +146,20 @@ Status StateDir::write_plan(const PlanRecords& records, const std::string& sourc
 }
 
 namespace {
+
+// A file mapped read-only (nullptr when it cannot be), unmapped when the last holder lets go:
+// a 12 MB plan is read without a copy or a buffer to fill first.
+std::shared_ptr<const void> map_file(const std::string& path, std::string_view* text) {
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.valid() || fstat(fd.get(), &st) != 0 || st.st_size <= 0) return nullptr;
+  const auto size = static_cast<size_t>(st.st_size);
+  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  if (p == MAP_FAILED) return nullptr;
+  *text = std::string_view(static_cast<const char*>(p), size);
+  return std::shared_ptr<const void>(p,
+                                     [size](const void* q) { munmap(const_cast<void*>(q), size); });
+}
 
 // A scenario brought up by a vpcemu before plan records kept its plan as JSON (plan.json:
 // {"plan": ..., "source_text": ...}); read the same way.
@@ -158,10 +177,11 @@ std::optional<PlanRecords> records_of_json(const std::string& text, std::string*
 }  // namespace
 
 std::optional<PlanRecords> StateDir::read_records(std::string* source_text) const {
-  std::string text = slurp(path_ + "/plan.records");
-  if (text.empty()) return records_of_json(slurp(path_ + "/plan.json"), source_text);
+  std::string_view text;
+  auto mapped = map_file(path_ + "/plan.records", &text);
+  if (!mapped) return records_of_json(slurp(path_ + "/plan.json"), source_text);
   if (source_text) *source_text = slurp(path_ + "/applied.yaml");
-  return PlanRecords::parse(std::move(text));
+  return PlanRecords::parse(std::move(mapped), text);
 }
 
 std::optional<std::string> StateDir::read_resources() const {

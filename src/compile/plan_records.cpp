@@ -263,9 +263,10 @@ PlanRecords PlanRecords::of(const Plan& plan) {
     }
   });
   PlanRecords r;
-  r.text_ = std::move(text);
+  r.text_ = *text;
+  r.owner_ = std::move(text);
   r.scenario_ = plan.scenario;
-  const std::string_view all = *r.text_;
+  const std::string_view all = r.text_;
   for (size_t k = 0; k < kRecordKinds; ++k) {
     r.lines_[k].reserve(at[k].size());
     for (const auto& [start, length] : at[k]) r.lines_[k].push_back(all.substr(start, length));
@@ -274,14 +275,22 @@ PlanRecords PlanRecords::of(const Plan& plan) {
 }
 
 std::optional<PlanRecords> PlanRecords::parse(std::string text) {
+  auto owner = std::make_shared<const std::string>(std::move(text));
+  const std::string_view view = *owner;
+  return parse(std::move(owner), view);
+}
+
+std::optional<PlanRecords> PlanRecords::parse(std::shared_ptr<const void> owner,
+                                              std::string_view text) {
   PlanRecords r;
-  r.text_ = std::make_shared<const std::string>(std::move(text));
+  r.owner_ = std::move(owner);
+  r.text_ = text;
   if (!r.index()) return std::nullopt;
   return r;
 }
 
 bool PlanRecords::index() {
-  std::string_view all = *text_;
+  std::string_view all = text_;
   size_t nl = all.find('\n');
   if (nl == std::string_view::npos || all.substr(0, nl) != kHeader) return false;
   all.remove_prefix(nl + 1);

@@ -39,8 +39,10 @@ class PlanRecords {
   static PlanRecords of(const Plan& plan);
   // nullopt when the text is not records this version writes (a damaged file).
   static std::optional<PlanRecords> parse(std::string text);
+  // The same over text that `owner` keeps alive (a mapped file): not copied.
+  static std::optional<PlanRecords> parse(std::shared_ptr<const void> owner, std::string_view text);
 
-  const std::string& text() const { return *text_; }
+  std::string_view text() const { return text_; }
   // Only what status, check and exec need: the namespaces, processes, endpoints, gateways and
   // subnets (a few percent of the text); parse() reads it as a plan without kernel objects.
   std::string summary_text() const;
@@ -56,7 +58,8 @@ class PlanRecords {
  private:
   PlanRecords() = default;
   bool index();
-  std::shared_ptr<const std::string> text_;  // shared: the lines are views into it
+  std::shared_ptr<const void> owner_;  // keeps text_ alive; shared: the lines are views into it
+  std::string_view text_;
   std::string scenario_;
   std::array<std::vector<std::string_view>, kRecordKinds> lines_;
 };

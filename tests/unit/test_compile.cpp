@@ -187,7 +187,7 @@ TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed l
     // The state keeps the plan as records: every field of every object comes back, but for
     // files' contents (a digest is kept; the files are in the state directory).
     const PlanRecords records = PlanRecords::of(p);
-    auto back = PlanRecords::parse(records.text());
+    auto back = PlanRecords::parse(std::string(records.text()));
     REQUIRE(back);
     REQUIRE(back->plan());
     Plan without_contents = p;
@@ -358,7 +358,7 @@ TEST_CASE("a running plan's records: an added instance is only added, a removed 
   CHECK(rewritten);
   // An unchanged plan differs in nothing; a damaged record file is not read as a plan.
   CHECK(diff_plans(was, before, was).empty());
-  std::string torn = was.text();
+  std::string torn(was.text());
   torn.resize(torn.size() - 5);
   CHECK_FALSE(PlanRecords::parse(torn));
   CHECK_FALSE(PlanRecords::parse("{\"plan\": {}}"));
