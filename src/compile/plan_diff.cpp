@@ -76,12 +76,11 @@ std::string cannot(const char* what, const T& x) {
 // A list whose new objects are added and whose gone ones cannot be removed live.
 template <class T>
 void diff_list(const Lines& from, const Lines& to, const std::vector<T>& to_objects,
-               std::vector<T>& added, std::optional<T> (*decode)(std::string_view),
-               const char* what, PlanDiff& d) {
+               std::vector<T>& added, const char* what, PlanDiff& d) {
   const LineDiff ld = diff_lines(from, to);
   for (size_t i : ld.added) added.push_back(to_objects[i]);
   for (const auto& line : ld.removed) {
-    auto x = decode(line);
+    auto x = record_of<T>(line);
     d.unsupported.push_back(x ? cannot(what, *x) : std::string("remove or change ") + what);
   }
 }
@@ -102,12 +101,11 @@ PlanDiff diff_plans(const PlanRecords& a, const Plan& to, const PlanRecords& b) 
   d.added.gateways = to.gateways;
   d.added.subnets = to.subnets;
   diff_list(a.lines(K::kNamespace), b.lines(K::kNamespace), to.namespaces, d.added.namespaces,
-            namespace_record, "namespace", d);
-  diff_list(a.lines(K::kVeth), b.lines(K::kVeth), to.veths, d.added.veths, veth_record, "veth", d);
-  diff_list(a.lines(K::kAddress), b.lines(K::kAddress), to.addrs, d.added.addrs, address_record,
-            "address", d);
-  diff_list(a.lines(K::kNeighbour), b.lines(K::kNeighbour), to.neighs, d.added.neighs,
-            neighbour_record, "neighbour", d);
+            "namespace", d);
+  diff_list(a.lines(K::kVeth), b.lines(K::kVeth), to.veths, d.added.veths, "veth", d);
+  diff_list(a.lines(K::kAddress), b.lines(K::kAddress), to.addrs, d.added.addrs, "address", d);
+  diff_list(a.lines(K::kNeighbour), b.lines(K::kNeighbour), to.neighs, d.added.neighs, "neighbour",
+            d);
 
   // sysctls: a new value is a change, applied live; a key no longer set keeps its value.
   {
@@ -117,7 +115,7 @@ PlanDiff diff_plans(const PlanRecords& a, const Plan& to, const PlanRecords& b) 
     if (!ld.removed.empty())
       for (const auto& s : to.sysctls) set_keys.insert({s.ns, s.key});
     for (const auto& line : ld.removed)
-      if (auto s = sysctl_record(line); s && !set_keys.count({s->ns, s->key}))
+      if (auto s = record_of<SysctlPlan>(line); s && !set_keys.count({s->ns, s->key}))
         d.left_alone.push_back("sysctl " + s->key + " in " + s->ns + " keeps its value");
   }
   // files: a new content is a rewrite, not a removal.
@@ -128,19 +126,19 @@ PlanDiff diff_plans(const PlanRecords& a, const Plan& to, const PlanRecords& b) 
     if (!ld.removed.empty())
       for (const auto& f : to.files) paths.insert(f.path);
     for (const auto& line : ld.removed) {
-      auto f = file_record(line);
+      auto f = record_of<FilePlan>(line);
       if (!f || !paths.count(f->path))
         d.unsupported.push_back(f ? cannot("file", *f) : "remove or change file");
     }
   }
-  diff_list(a.lines(K::kProcess), b.lines(K::kProcess), to.processes, d.added.processes,
-            process_record, "process", d);
+  diff_list(a.lines(K::kProcess), b.lines(K::kProcess), to.processes, d.added.processes, "process",
+            d);
   // rules: the gone ones are removed live.
   {
     const LineDiff ld = diff_lines(a.lines(K::kRule), b.lines(K::kRule));
     for (size_t i : ld.added) d.added.rules.push_back(to.rules[i]);
     for (const auto& line : ld.removed)
-      if (auto r = rule_record(line))
+      if (auto r = record_of<RulePlan>(line))
         d.removed_rules.push_back(*r);
       else
         d.unsupported.push_back("remove or change rule");
@@ -151,7 +149,7 @@ PlanDiff diff_plans(const PlanRecords& a, const Plan& to, const PlanRecords& b) 
     std::vector<std::optional<RoutePlan>> gone;  // in the old plan's order
     std::unordered_map<std::string, size_t> gone_at;
     for (const auto& line : ld.removed)
-      if (auto r = route_record(line)) {
+      if (auto r = record_of<RoutePlan>(line)) {
         gone_at.emplace(route_key(*r), gone.size());
         gone.push_back(std::move(r));
       } else {
@@ -179,7 +177,7 @@ PlanDiff diff_plans(const PlanRecords& a, const Plan& to, const PlanRecords& b) 
       if (it == old_tables.end()) {
         d.added.nft.push_back(to.nft[i]);
       } else if (it->second != now[i]) {
-        auto old = nft_record(it->second);
+        auto old = record_of<NftPlan>(it->second);
         if (!old) {
           d.unsupported.push_back("change nftables in " + to.nft[i].ns);
         } else if (auto change = nft_diff(old->table, to.nft[i].table); !change.empty()) {

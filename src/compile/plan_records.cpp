@@ -343,36 +343,31 @@ std::optional<Plan> PlanRecords::plan() const {
   return p;
 }
 
-std::optional<NsPlan> namespace_record(std::string_view l) {
-  return decode<NsPlan>(l, RecordKind::kNamespace);
+template <class T>
+std::optional<T> record_of(std::string_view line) {
+  // The kind whose list holds objects of type T.
+  static const RecordKind kind = [] {
+    RecordKind found{};
+    Plan p;
+    each_list(p, [&](RecordKind k, auto& list) {
+      if constexpr (std::is_same_v<typename std::remove_reference_t<decltype(list)>::value_type, T>)
+        found = k;
+    });
+    return found;
+  }();
+  return decode<T>(line, kind);
 }
-std::optional<SysctlPlan> sysctl_record(std::string_view l) {
-  return decode<SysctlPlan>(l, RecordKind::kSysctl);
-}
-std::optional<VethPlan> veth_record(std::string_view l) {
-  return decode<VethPlan>(l, RecordKind::kVeth);
-}
-std::optional<AddrPlan> address_record(std::string_view l) {
-  return decode<AddrPlan>(l, RecordKind::kAddress);
-}
-std::optional<NeighPlan> neighbour_record(std::string_view l) {
-  return decode<NeighPlan>(l, RecordKind::kNeighbour);
-}
-std::optional<RoutePlan> route_record(std::string_view l) {
-  return decode<RoutePlan>(l, RecordKind::kRoute);
-}
-std::optional<RulePlan> rule_record(std::string_view l) {
-  return decode<RulePlan>(l, RecordKind::kRule);
-}
-std::optional<NftPlan> nft_record(std::string_view l) {
-  return decode<NftPlan>(l, RecordKind::kNft);
-}
-std::optional<FilePlan> file_record(std::string_view l) {
-  return decode<FilePlan>(l, RecordKind::kFile);
-}
-std::optional<ProcessPlan> process_record(std::string_view l) {
-  return decode<ProcessPlan>(l, RecordKind::kProcess);
-}
+
+template std::optional<NsPlan> record_of(std::string_view);
+template std::optional<SysctlPlan> record_of(std::string_view);
+template std::optional<VethPlan> record_of(std::string_view);
+template std::optional<AddrPlan> record_of(std::string_view);
+template std::optional<NeighPlan> record_of(std::string_view);
+template std::optional<RoutePlan> record_of(std::string_view);
+template std::optional<RulePlan> record_of(std::string_view);
+template std::optional<NftPlan> record_of(std::string_view);
+template std::optional<FilePlan> record_of(std::string_view);
+template std::optional<ProcessPlan> record_of(std::string_view);
 
 std::string_view nft_record_ns(std::string_view line) {
   Reader r{line.substr(kTags[static_cast<size_t>(RecordKind::kNft)].size())};

@@ -64,17 +64,11 @@ class PlanRecords {
   std::array<std::vector<std::string_view>, kRecordKinds> lines_;
 };
 
-// One line back into its object; nullopt when it is not a line of that kind.
-std::optional<NsPlan> namespace_record(std::string_view line);
-std::optional<SysctlPlan> sysctl_record(std::string_view line);
-std::optional<VethPlan> veth_record(std::string_view line);
-std::optional<AddrPlan> address_record(std::string_view line);
-std::optional<NeighPlan> neighbour_record(std::string_view line);
-std::optional<RoutePlan> route_record(std::string_view line);
-std::optional<RulePlan> rule_record(std::string_view line);
-std::optional<NftPlan> nft_record(std::string_view line);
-std::optional<FilePlan> file_record(std::string_view line);
-std::optional<ProcessPlan> process_record(std::string_view line);
+// One line back into its object (T: NsPlan, SysctlPlan, VethPlan, AddrPlan, NeighPlan,
+// RoutePlan, RulePlan, NftPlan, FilePlan or ProcessPlan); nullopt when it is not a line of T's
+// kind.
+template <class T>
+std::optional<T> record_of(std::string_view line);
 // The namespace an nftables line is for (its first field), without decoding the table.
 std::string_view nft_record_ns(std::string_view line);
 
