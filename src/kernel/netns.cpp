@@ -163,6 +163,12 @@ Status sysctl_write_all(const std::vector<SysctlWrite>& writes) {
     if (fresh) by_ns.emplace_back();
     by_ns[it->second].push_back(i);
   }
+  if (by_ns.size() < kSysctlBatch) {
+    Status result;
+    std::thread helper([&] { result = write_namespaces(writes, by_ns); });
+    helper.join();
+    return result;
+  }
   return on_own_mount_namespace([&](bool own) -> Status {
     for (size_t first = 0; first < by_ns.size(); first += kSysctlBatch) {
       const std::vector<std::vector<size_t>> batch(
