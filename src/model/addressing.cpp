@@ -78,6 +78,9 @@ void assign_private(const Scenario& sc, const Vpc& vpc, Addressing& a, Diagnosti
     *t.out = *t.wanted;
     placed[i] = true;
   }
+  // Every address of a subnet below its cursor is taken: each search starts where the last
+  // one ended (a subnet of a thousand instances was a million lookups).
+  std::map<std::string, uint64_t> cursor;
   for (size_t i = 0; i < takers.size(); ++i) {
     const auto& t = takers[i];
     if (t.wanted) continue;
@@ -85,7 +88,8 @@ void assign_private(const Scenario& sc, const Vpc& vpc, Addressing& a, Diagnosti
     if (sit == vpc.subnets.end() || !sit->second.cidr) continue;
     const Cidr& c = *sit->second.cidr;
     auto& u = used[t.subnet];
-    for (uint64_t off = 4; off + 1 < c.size() && !placed[i]; ++off) {
+    uint64_t& off = cursor.emplace(t.subnet, 4).first->second;
+    for (; off + 1 < c.size() && !placed[i]; ++off) {
       Ipv4 ip = c.at(off);
       if (u.count(ip.value)) continue;
       u.emplace(ip.value, i);
