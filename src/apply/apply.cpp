@@ -340,10 +340,7 @@ class Applier {
   }
 
   static bool file_contains(const std::string& path, const std::string& text) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str().find(text) != std::string::npos;
+    return read_file(path).find(text) != std::string::npos;
   }
 
   // Observed readiness: the process wrote `text` into `path` (its own log).

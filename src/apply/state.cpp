@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "compile/plan_json.h"
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -103,25 +104,9 @@ std::vector<JournalEntry> StateDir::read_journal() const {
   return out;
 }
 
-namespace {
-
-// A whole file at once (empty when it cannot be read).
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::string out;
-  in.seekg(0, std::ios::end);
-  out.resize(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())));
-  in.seekg(0);
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  return out;
-}
-
-}  // namespace
-
 Status StateDir::write_plan(const PlanRecords& records, const std::string& source_file,
                             const std::string& resources_text) {
-  const std::string summary = records.summary_text(), applied = slurp(source_file);
+  const std::string summary = records.summary_text(), applied = read_file(source_file);
   for (const auto& [name, text] :
        {std::pair<const char*, std::string_view>{"plan.records", records.text()},
         {"summary.records", summary},
@@ -179,29 +164,29 @@ std::optional<PlanRecords> records_of_json(const std::string& text, std::string*
 std::optional<PlanRecords> StateDir::read_records(std::string* source_text) const {
   std::string_view text;
   auto mapped = map_file(path_ + "/plan.records", &text);
-  if (!mapped) return records_of_json(slurp(path_ + "/plan.json"), source_text);
-  if (source_text) *source_text = slurp(path_ + "/applied.yaml");
+  if (!mapped) return records_of_json(read_file(path_ + "/plan.json"), source_text);
+  if (source_text) *source_text = read_file(path_ + "/applied.yaml");
   return PlanRecords::parse(std::move(mapped), text);
 }
 
 std::optional<std::string> StateDir::read_resources() const {
   if (!fs::exists(path_ + "/resources")) return std::nullopt;
-  return slurp(path_ + "/resources");
+  return read_file(path_ + "/resources");
 }
 
 std::optional<Plan> StateDir::read_summary(std::string* source_text) const {
-  std::string text = slurp(path_ + "/summary.records");
+  std::string text = read_file(path_ + "/summary.records");
   if (text.empty()) {
     auto r = read_records(source_text);
     return r ? r->plan() : std::nullopt;
   }
-  if (source_text) *source_text = slurp(path_ + "/applied.yaml");
+  if (source_text) *source_text = read_file(path_ + "/applied.yaml");
   auto r = PlanRecords::parse(std::move(text));
   return r ? r->plan() : std::nullopt;
 }
 
 std::string StateDir::source_file() const {
-  std::string path = slurp(path_ + "/source");
+  std::string path = read_file(path_ + "/source");
   while (!path.empty() && path.back() == '\n') path.pop_back();
   return path;
 }

@@ -1,13 +1,12 @@
 // Scenario loading for the CLI verbs.
 #include "cli/load.h"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "apply/state.h"
 #include "compile/compile.h"
 #include "scenario/parse.h"
+#include "util/text.h"
 #include "validate/validate.h"
 
 namespace vpcemu {
@@ -38,10 +37,8 @@ Applied read_applied(const std::string& run_dir, const std::string& scenario,
   const StateDir state(run_dir, scenario);
   a.records = state.read_records(&a.text);
   if (!a.records) return a;
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream now;
-  now << in.rdbuf();
-  a.same_text = in && now.str() == a.text;
+  const std::string now = read_file(file);
+  a.same_text = !now.empty() && now == a.text;
   if (a.same_text) return a;
   // Kept with the plan; a scenario brought up by an earlier vpcemu: from its text.
   const auto kept = state.read_resources();

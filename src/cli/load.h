@@ -15,7 +15,7 @@ namespace vpcemu {
 // Warnings are printed unless `quiet_warnings`.
 std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnings = false);
 
-// A running scenario as it was applied, from the text its state keeps (StateDir::read_plan):
+// A running scenario as it was applied, from the text its state keeps (StateDir::read_records):
 // what plan, up and status compare with or list. Empty text: an empty scenario.
 Scenario applied_scenario(const std::string& text);
 

@@ -20,6 +20,7 @@
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
 #include "kernel/tun.h"
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -356,12 +357,9 @@ class LoadBalancer {
 }  // namespace
 
 int run_gateway_load_balancer(const std::string& config_file, const std::string& state_file) {
-  std::ifstream in(config_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
   json c;
   try {
-    c = json::parse(ss.str());
+    c = json::parse(read_file(config_file));
   } catch (const std::exception& e) {
     std::cerr << "gateway load balancer: " << config_file << ": " << e.what() << std::endl;
     return 1;

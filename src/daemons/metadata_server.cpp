@@ -9,12 +9,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "daemons/listen.h"
 #include "daemons/metadata_service.h"
+#include "util/text.h"
 
 namespace vpcemu {
 
@@ -72,11 +72,8 @@ int run_metadata_service(const std::string& data_file, const std::vector<std::st
     struct stat st {};
     if (stat(data_file.c_str(), &st) != 0) return;
     if (st.st_mtim.tv_sec == loaded.tv_sec && st.st_mtim.tv_nsec == loaded.tv_nsec) return;
-    std::ifstream in(data_file);
-    std::stringstream s;
-    s << in.rdbuf();
     try {
-      svc.load(parse_metadata_records(s.str()));
+      svc.load(parse_metadata_records(read_file(data_file)));
       loaded = st.st_mtim;
     } catch (const std::exception& e) {
       std::cerr << "metadata service: " << data_file << ": " << e.what() << "\n";

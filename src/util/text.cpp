@@ -2,6 +2,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <fstream>
 
 namespace vpcemu {
 
@@ -150,6 +151,17 @@ std::string unescape_field(std::string_view f) {
     from = i + 2;
   }
   out.append(f.data() + from, f.size() - from);
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::string out;
+  in.seekg(0, std::ios::end);
+  out.resize(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
   return out;
 }
 

@@ -30,6 +30,9 @@ void append_json_string(std::string& out, std::string_view s);
 void append_field(std::string& out, std::string_view s);
 std::string unescape_field(std::string_view field);
 
+// A whole file's text, read at once; empty when it cannot be read.
+std::string read_file(const std::string& path);
+
 // The words with `sep` between them ("a, b, c").
 std::string join(const std::vector<std::string>& words, std::string_view sep);
 
