@@ -102,26 +102,21 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   if (!sc) return kExitInvalid;
   if (!need_root("up")) return kExitFail;
   const std::string src = abs_path(file);
-  UpResult result;
-  result.scenario = sc->name;
-  StateDir state(run_dir, sc->name);
-  auto lock = state.lock();
-  if (!lock) {
-    log("vpcemu up: " + lock.error().str());
-    result.result = "failed";
-    result.error = lock.error().str();
-    return report(result, Plan{}, opt.format, kExitFail);
-  }
-  const auto t0 = Clock::now();
   auto compiled = compile_validated(*sc, fs::path(src).parent_path().string());
   if (!compiled) return kExitFail;
   Plan& plan = *compiled;
+  UpResult result;
+  result.scenario = sc->name;
   auto fail = [&](const std::string& what, int code = kExitFail) {
     result.result = "failed";
     result.error = what;
     log("vpcemu up: " + what);
     return report(result, plan, opt.format, code);
   };
+  StateDir state(run_dir, sc->name);
+  auto lock = state.lock();
+  if (!lock) return fail(lock.error().str());
+  const auto t0 = Clock::now();
   ApplyOptions apply_opt;
   apply_opt.ready_timeout_ms = opt.ready_ms;
   std::optional<Applied> running;
