@@ -360,8 +360,14 @@ class Applier {
     pid_t pid;
   };
 
-  // One process of the plan: started paused in its namespace, journaled, then let go.
-  Result<pid_t> spawn(const ProcessPlan& p) {
+  // A child forked in its namespace, waiting to exec until it is journaled.
+  struct Paused {
+    const ProcessPlan* plan;
+    PausedProcess child;
+  };
+
+  // One process of the plan, forked and prepared in its namespace, paused before exec.
+  Result<Paused> fork_paused(const ProcessPlan& p) {
     auto nsfd = netns_open(p.ns);
     if (!nsfd) return nsfd.error();
     SpawnOptions so;
@@ -389,17 +395,32 @@ class Applier {
     }
     auto child = spawn_paused(so);
     if (!child) return child.error();
-    uint64_t start = process_start_time(child->pid());
-    if (auto s = state_.journal_process(child->pid(), start, p.name); !s) {
-      kill(child->pid(), SIGKILL);
-      return s.error();
+    return Paused{&p, std::move(*child)};
+  }
+
+  // Paused children journaled in one write, then all let go, then each exec awaited: their
+  // namespaces, mounts and exec run side by side (on both cores) while the next are forked.
+  // A child not let go (the journal failed) sees its pipe close and exits without exec.
+  Status let_go(std::vector<Paused>& batch) {
+    std::vector<StateDir::JournaledProcess> entries;
+    for (const auto& b : batch)
+      entries.push_back({b.child.pid(), process_start_time(b.child.pid()), b.plan->name});
+    if (auto s = state_.journal_processes(entries); !s) {
+      batch.clear();
+      return s;
     }
-    if (auto s = child->release(); !s) {
-      Error e = s.error();
-      e.object = "'" + p.argv[0] + "' (" + p.name + " in " + p.ns + ")";
-      return e;
+    for (auto& b : batch) b.child.go();
+    Status failed;
+    for (auto& b : batch) {
+      auto s = b.child.exec_result();
+      if (!s && failed) {
+        Error e = s.error();
+        e.object = "'" + b.plan->argv[0] + "' (" + b.plan->name + " in " + b.plan->ns + ")";
+        failed = e;
+      }
     }
-    return child->pid();
+    batch.clear();
+    return failed;
   }
 
   // What a started process needs before the next one starts: a one-shot step (making
@@ -479,12 +500,27 @@ class Applier {
     if (plan_.processes.empty()) return {};
     auto t = Clock::now();
     std::vector<Started> started;
+    std::vector<Paused> batch;
     for (const auto& p : plan_.processes) {
-      auto pid = spawn(p);
-      if (!pid) return pid.error();
-      if (auto s = settle(p, *pid); !s) return s;
-      if (!p.wait_exit) started.push_back({&p, *pid});
+      // A process the next waits for (settle()) starts after all before it and alone.
+      const bool settles = p.wait_exit || p.wireguard || p.tun_address ||
+                           (!p.ready_file.empty() && p.ready_before_next);
+      if (settles && !batch.empty()) {
+        if (auto s = let_go(batch); !s) return s;
+      }
+      auto child = fork_paused(p);
+      if (!child) return child.error();
+      const pid_t pid = child->child.pid();
+      batch.push_back(std::move(*child));
+      if (settles || batch.size() == kMaxPaused) {
+        if (auto s = let_go(batch); !s) return s;
+      }
+      if (settles) {
+        if (auto s = settle(p, pid); !s) return s;
+      }
+      if (!p.wait_exit) started.push_back({&p, pid});
     }
+    if (auto s = let_go(batch); !s) return s;
     auto waiting = wait_ready(started);
     if (!waiting) return waiting.error();
     progress_("  " + std::to_string(started.size()) + " processes started (" +

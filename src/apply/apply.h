@@ -34,6 +34,8 @@ Status apply_nft_changes(const std::vector<std::pair<std::string, NftChange>>& c
 // Veth pairs are made from their first end's namespace, the second end's namespace named by a
 // handle: one netlink batch holds at most this many such handles open.
 inline constexpr size_t kMaxPeerHandles = 128;
+// Processes forked and paused at once (two pipe descriptors each) before they are let go.
+inline constexpr size_t kMaxPaused = 64;
 struct VethBatch {
   std::string ns;             // the namespace of the first ends
   std::vector<size_t> veths;  // indexes into the plan's veths, in its order

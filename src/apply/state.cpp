@@ -62,14 +62,17 @@ void StateDir::remove_lock() {
 }
 
 Status StateDir::journal(const nlohmann::json& entry) {
+  return journal_text(entry.dump() + "\n");
+}
+
+Status StateDir::journal_text(const std::string& lines) {
   if (!journal_.valid()) {
     std::string p = path_ + "/journal";
     journal_.reset(open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     if (!journal_.valid()) return errno_error("open", p, errno);
   }
-  // One write per entry: a SIGKILL can lose only an entry whose object was not created yet.
-  std::string line = entry.dump() + "\n";
-  if (write(journal_.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+  // One write per call: a SIGKILL can lose only entries whose objects were not created yet.
+  if (write(journal_.get(), lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
     return errno_error("write", path_ + "/journal", errno);
   }
   return {};
@@ -79,8 +82,11 @@ Status StateDir::journal_netns(const std::string& netns) {
   return journal({{"netns", netns}});
 }
 
-Status StateDir::journal_process(pid_t pid, uint64_t start, const std::string& name) {
-  return journal({{"process", pid}, {"start", start}, {"name", name}});
+Status StateDir::journal_processes(const std::vector<JournaledProcess>& processes) {
+  std::string lines;
+  for (const auto& p : processes)
+    lines += nlohmann::json{{"process", p.pid}, {"start", p.start}, {"name", p.name}}.dump() + "\n";
+  return journal_text(lines);
 }
 
 std::vector<JournalEntry> StateDir::read_journal() const {

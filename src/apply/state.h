@@ -50,7 +50,13 @@ class StateDir {
 
   // Append one entry each; written before the object it names is created.
   Status journal_netns(const std::string& netns);
-  Status journal_process(pid_t pid, uint64_t start, const std::string& name);
+  struct JournaledProcess {
+    pid_t pid;
+    uint64_t start;  // process_start_time(): a later pid of the same number is not ours
+    std::string name;
+  };
+  // Processes in one write: they are let go only after it.
+  Status journal_processes(const std::vector<JournaledProcess>& processes);
   std::vector<JournalEntry> read_journal() const;
 
   // The plan a scenario is up with (plan.records), what status, check and exec read of it
@@ -80,6 +86,7 @@ class StateDir {
   std::string scenario_;
   std::string path_;
   Status journal(const nlohmann::json& entry);
+  Status journal_text(const std::string& lines);
   Fd journal_;
 };
 

@@ -143,10 +143,13 @@ const char* private_run(const std::string& keep) {
   return nullptr;
 }
 
-Status PausedProcess::release() {
+void PausedProcess::go() {
   char c = 'g';
   (void)!write(go_.get(), &c, 1);
   go_.reset();
+}
+
+Status PausedProcess::exec_result() {
   int msg[2];
   ssize_t n = read(status_.get(), msg, sizeof(msg));
   if (n == sizeof(msg)) {

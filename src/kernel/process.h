@@ -52,7 +52,13 @@ class PausedProcess {
       : pid_(pid), go_(std::move(go)), status_(std::move(status)) {}
   pid_t pid() const { return pid_; }
   // Lets the child exec; reports an exec failure (errno and the step that failed).
-  Status release();
+  Status release() {
+    go();
+    return exec_result();
+  }
+  // The two halves of release(), so that many children can be let go before any is awaited.
+  void go();
+  Status exec_result();
 
  private:
   pid_t pid_;
