@@ -14,7 +14,7 @@ fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config clang-format \
-  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libmnl-dev libnftables-dev catch2 \
+  libyaml-dev libcli11-dev nlohmann-json3-dev libmnl-dev libnftables-dev catch2 \
   iproute2 nftables python3 python3-jsonschema python3-yaml curl man-db iputils-ping procps util-linux iperf3 dnsmasq-base dnsutils \
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins tcpdump bird2 \
   openvpn openssl wireguard-go wireguard-tools tayga unbound python3-botocore \

@@ -3,16 +3,16 @@
 
 namespace vpcemu::parsing {
 
-void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_client_vpns(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(
       v, "client_vpn_endpoints", sc.client_vpn_endpoints,
-      [&](ClientVpnEndpoint& e, const YAML::Node& ev) {
+      [&](ClientVpnEndpoint& e, const yaml::Node& ev) {
         const std::string& n = e.name;
         const SourceSpan nks = e.span;
         rd.each_key(
             ev, "client VPN endpoint '" + n + "'",
             {"vpc", "subnets", "client_cidr", "transport", "authorization", "clients"},
-            [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+            [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
               if (k == "vpc") {
                 rd.into(x, "vpc", ks, e.vpc, e.vpc_span);
               } else if (k == "subnets") {
@@ -38,7 +38,7 @@ void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
                 }
                 for (const auto& r : x) {
                   rd.each_key(r, "authorization rule", {"destination", "description"},
-                              [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                              [&](const std::string& rk, SourceSpan rks, const yaml::Node& rv) {
                                 if (rk != "destination") return;
                                 if (auto c = rd.cidr(rv, "destination", rks)) {
                                   e.authorization.push_back(*c);
@@ -48,9 +48,9 @@ void parse_client_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
                 }
               } else if (k == "clients") {
                 rd.each_named(
-                    x, "clients", [&](const std::string& cn, SourceSpan cks, const YAML::Node& cv) {
+                    x, "clients", [&](const std::string& cn, SourceSpan cks, const yaml::Node& cv) {
                       rd.each_key(cv, "client '" + cn + "'", {"description"},
-                                  [](const std::string&, SourceSpan, const YAML::Node&) {});
+                                  [](const std::string&, SourceSpan, const yaml::Node&) {});
                       e.clients.emplace(cn, cks);
                     });
               }

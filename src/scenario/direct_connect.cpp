@@ -4,7 +4,7 @@
 namespace vpcemu::parsing {
 
 // AWS's port speeds (dedicated 1/10/100 Gbps; hosted from 50 Mbps).
-std::optional<uint64_t> bandwidth(Reader& rd, const YAML::Node& x, SourceSpan fallback) {
+std::optional<uint64_t> bandwidth(Reader& rd, const yaml::Node& x, SourceSpan fallback) {
   static const std::vector<std::pair<std::string, uint64_t>> kSpeeds = {
       {"50Mbps", 50000000},    {"100Mbps", 100000000},  {"200Mbps", 200000000},
       {"300Mbps", 300000000},  {"400Mbps", 400000000},  {"500Mbps", 500000000},
@@ -22,13 +22,13 @@ std::optional<uint64_t> bandwidth(Reader& rd, const YAML::Node& x, SourceSpan fa
   return std::nullopt;
 }
 
-void parse_direct_connects(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_direct_connects(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(
-      v, "direct_connects", sc.direct_connects, [&](DirectConnect& dx, const YAML::Node& dv) {
+      v, "direct_connects", sc.direct_connects, [&](DirectConnect& dx, const yaml::Node& dv) {
         const std::string& n = dx.name;
         const SourceSpan nks = dx.span;
         rd.each_key(dv, "Direct Connect '" + n + "'", {"onprem", "gateway", "bandwidth", "jumbo"},
-                    [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                    [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                       if (k == "bandwidth") {
                         dx.bandwidth_span = rd.span(x, ks);
                         if (auto b = bandwidth(rd, x, ks)) dx.bandwidth_bps = *b;

@@ -5,11 +5,11 @@ namespace vpcemu::parsing {
 
 namespace {
 
-DnsRecord parse_record(Reader& rd, const YAML::Node& r, SourceSpan ks) {
+DnsRecord parse_record(Reader& rd, const yaml::Node& r, SourceSpan ks) {
   DnsRecord rec;
   rec.span = rd.span(r, ks);
   rd.each_key(r, "record", {"name", "type", "values", "ttl"},
-              [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+              [&](const std::string& k, SourceSpan rks, const yaml::Node& x) {
                 if (k == "name") {
                   rd.into(x, k, rks, rec.name, rec.name_span);
                 } else if (k == "type") {
@@ -22,7 +22,7 @@ DnsRecord parse_record(Reader& rd, const YAML::Node& r, SourceSpan ks) {
                     if (auto s = rd.scalar(x, k, rks)) rec.values.push_back(*s);
                     return;
                   }
-                  rd.each_item(x, rks, "values must be a list", [&](const YAML::Node& i) {
+                  rd.each_item(x, rks, "values must be a list", [&](const yaml::Node& i) {
                     if (auto s = rd.scalar(i, "value", rks)) rec.values.push_back(*s);
                   });
                 }
@@ -37,20 +37,20 @@ DnsRecord parse_record(Reader& rd, const YAML::Node& r, SourceSpan ks) {
 
 }  // namespace
 
-void parse_hosted_zones(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_hosted_zones(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_key(v, "private_hosted_zones", {},
-              [&](const std::string& zone, SourceSpan zks, const YAML::Node& z) {
+              [&](const std::string& zone, SourceSpan zks, const yaml::Node& z) {
                 HostedZone hz;
                 hz.name = zone;
                 hz.span = zks;
                 rd.each_key(z, "private hosted zone '" + zone + "'", {"vpcs", "records"},
-                            [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                            [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                               if (k == "vpcs") {
                                 rd.names(x, ks, "vpcs", hz.vpcs, hz.vpc_spans);
                                 return;
                               }
                               rd.each_item(x, ks, "records must be a list of records",
-                                           [&](const YAML::Node& r) {
+                                           [&](const yaml::Node& r) {
                                              hz.records.push_back(parse_record(rd, r, ks));
                                            });
                             });

@@ -3,13 +3,13 @@
 
 namespace vpcemu::parsing {
 
-void parse_expect(Reader& rd, Scenario& sc, const YAML::Node& node, SourceSpan ks) {
-  rd.each_item(node, ks, "expect must be a list", [&](const YAML::Node& e) {
+void parse_expect(Reader& rd, Scenario& sc, const yaml::Node& node, SourceSpan ks) {
+  rd.each_item(node, ks, "expect must be a list", [&](const yaml::Node& e) {
     Expect x;
     x.span = rd.span(e, ks);
     bool has_result = false;
     rd.each_key(e, "expect entry", {"from", "to", "protocol", "port", "ip_version", "result"},
-                [&](const std::string& k, SourceSpan eks, const YAML::Node& v) {
+                [&](const std::string& k, SourceSpan eks, const yaml::Node& v) {
                   SourceSpan vs = rd.span(v, eks);
                   auto s = rd.scalar(v, k, eks);
                   if (!s) return;

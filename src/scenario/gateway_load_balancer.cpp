@@ -7,13 +7,13 @@ namespace {
 
 // { protocol: tcp|http, port, path, interval, timeout, healthy_threshold, unhealthy_threshold },
 // within the ranges AWS's target groups take.
-void parse_health_check(Reader& rd, GatewayLoadBalancer::HealthCheck& h, const YAML::Node& v,
+void parse_health_check(Reader& rd, GatewayLoadBalancer::HealthCheck& h, const yaml::Node& v,
                         SourceSpan ks) {
   h.span = rd.span(v, ks);
   rd.each_key(v, "health_check",
               {"protocol", "port", "path", "interval", "timeout", "healthy_threshold",
                "unhealthy_threshold"},
-              [&](const std::string& k, SourceSpan hks, const YAML::Node& x) {
+              [&](const std::string& k, SourceSpan hks, const yaml::Node& x) {
                 if (k == "protocol") {
                   if (auto s = rd.scalar(x, k, hks)) {
                     if (*s == "tcp" || *s == "http")
@@ -40,13 +40,13 @@ void parse_health_check(Reader& rd, GatewayLoadBalancer::HealthCheck& h, const Y
 
 }  // namespace
 
-void parse_gateway_load_balancers(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_gateway_load_balancers(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(
       v, "gateway_load_balancers", sc.gateway_load_balancers,
-      [&](GatewayLoadBalancer& g, const YAML::Node& gv) {
+      [&](GatewayLoadBalancer& g, const yaml::Node& gv) {
         rd.each_key(gv, "gateway load balancer '" + g.name + "'",
                     {"vpc", "subnets", "targets", "health_check"},
-                    [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                    [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                       if (k == "vpc")
                         rd.into(x, "vpc", ks, g.vpc, g.vpc_span);
                       else if (k == "subnets")

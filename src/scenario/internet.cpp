@@ -4,15 +4,15 @@
 namespace vpcemu::parsing {
 
 // The hosts of `internet:`.
-void parse_internet(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_internet(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_key(v, "internet", {"hosts"},
-              [&](const std::string&, SourceSpan hks, const YAML::Node& hv) {
+              [&](const std::string&, SourceSpan hks, const yaml::Node& hv) {
                 rd.each_resource(
-                    hv, "internet hosts", sc.hosts, [&](InternetHost& host, const YAML::Node& h) {
+                    hv, "internet hosts", sc.hosts, [&](InternetHost& host, const yaml::Node& h) {
                       const std::string& n = host.name;
                       const SourceSpan nks = host.span;
                       rd.each_key(h, "internet host '" + n + "'", {"ip", "ipv6"},
-                                  [&](const std::string& k, SourceSpan iks, const YAML::Node& iv) {
+                                  [&](const std::string& k, SourceSpan iks, const yaml::Node& iv) {
                                     if (k == "ip") {
                                       rd.into(iv, "ip", iks, host.ip, host.ip_span);
                                     } else {
@@ -28,8 +28,8 @@ void parse_internet(Reader& rd, Scenario& sc, const YAML::Node& v) {
               });
 }
 
-void parse_services(Reader& rd, Scenario& sc, const YAML::Node& v) {
-  rd.each_named(v, "services", [&](const std::string& n, SourceSpan nks, const YAML::Node& sv) {
+void parse_services(Reader& rd, Scenario& sc, const yaml::Node& v) {
+  rd.each_named(v, "services", [&](const std::string& n, SourceSpan nks, const yaml::Node& sv) {
     Service svc;
     if (auto it = sc.services.find(n); it != sc.services.end())
       svc = it->second;
@@ -38,7 +38,7 @@ void parse_services(Reader& rd, Scenario& sc, const YAML::Node& v) {
     svc.span = nks;
     bool has_cidr = false;
     rd.each_key(sv, "service '" + n + "'", {"cidr"},
-                [&](const std::string&, SourceSpan cks, const YAML::Node& x) {
+                [&](const std::string&, SourceSpan cks, const yaml::Node& x) {
                   svc.cidr_span = rd.span(x, cks);
                   if (auto c = rd.cidr(x, "cidr", cks)) svc.cidr = *c, has_cidr = true;
                 });

@@ -3,9 +3,9 @@
 
 namespace vpcemu::parsing {
 
-std::vector<NaclRule> acl_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, bool ingress) {
+std::vector<NaclRule> acl_rules(Reader& rd, const yaml::Node& v, SourceSpan ks, bool ingress) {
   return rd.rule_list<NaclRule>(
-      v, ks, ingress, [&](const YAML::Node& r, const std::string& peer_key) {
+      v, ks, ingress, [&](const yaml::Node& r, const std::string& peer_key) {
         NaclRule rule;
         rule.span = rd.span(r, ks);
         bool has_action = false, has_proto = false;
@@ -13,7 +13,7 @@ std::vector<NaclRule> acl_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, 
             r, "network ACL rule",
             {"rule", "protocol", "ports", "icmp_type", "icmp_code", peer_key, "action",
              "description"},
-            [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+            [&](const std::string& k, SourceSpan rks, const yaml::Node& x) {
               if (rd.protocol_or_ports(k, x, rks, rule, has_proto)) return;
               if (k == "rule") {
                 rule.number_span = rd.span(x, rks);
@@ -49,9 +49,9 @@ std::vector<NaclRule> acl_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, 
       });
 }
 
-void parse_acl(Reader& rd, NetworkAcl& acl, const YAML::Node& node) {
+void parse_acl(Reader& rd, NetworkAcl& acl, const yaml::Node& node) {
   rd.each_key(node, "network ACL '" + acl.name + "'", {"ingress", "egress", "description"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
                 if (k == "ingress")
                   acl.ingress = acl_rules(rd, v, ks, true);
                 else if (k == "egress")

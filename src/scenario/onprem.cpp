@@ -3,17 +3,17 @@
 
 namespace vpcemu::parsing {
 
-void parse_onprem(Reader& rd, Scenario& sc, const YAML::Node& v) {
-  rd.each_resource(v, "onprem", sc.onprem, [&](Onprem& o, const YAML::Node& ov) {
+void parse_onprem(Reader& rd, Scenario& sc, const yaml::Node& v) {
+  rd.each_resource(v, "onprem", sc.onprem, [&](Onprem& o, const yaml::Node& ov) {
     const std::string& n = o.name;
     const SourceSpan nks = o.span;
     rd.each_key(ov, "on-premises network '" + n + "'", {"cidr", "router", "hosts"},
-                [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                   if (k == "cidr") {
                     rd.into(x, "cidr", ks, o.cidr, o.cidr_span);
                   } else if (k == "router") {
                     rd.each_key(x, "router", {"public_ip", "asn"},
-                                [&](const std::string& rk, SourceSpan rks, const YAML::Node& rv) {
+                                [&](const std::string& rk, SourceSpan rks, const yaml::Node& rv) {
                                   if (rk == "public_ip") {
                                     rd.into(rv, "public_ip", rks, o.public_ip, o.public_ip_span);
                                   } else {
@@ -26,12 +26,12 @@ void parse_onprem(Reader& rd, Scenario& sc, const YAML::Node& v) {
                       rd.d.error(rd.span(x, ks), "router has no 'public_ip'");
                   } else {
                     rd.each_resource(
-                        x, "on-premises hosts", o.hosts, [&](OnpremHost& h, const YAML::Node& hv) {
+                        x, "on-premises hosts", o.hosts, [&](OnpremHost& h, const yaml::Node& hv) {
                           const std::string& hn = h.name;
                           const SourceSpan hks = h.span;
                           rd.each_key(
                               hv, "on-premises host '" + hn + "'", {"ip"},
-                              [&](const std::string&, SourceSpan iks, const YAML::Node& iv) {
+                              [&](const std::string&, SourceSpan iks, const yaml::Node& iv) {
                                 rd.into(iv, "ip", iks, h.ip, h.ip_span);
                               });
                           if (!hv.IsMap() || !hv["ip"])

@@ -3,7 +3,7 @@
 // reader.cpp, each construct's keys in scenario/<construct>.cpp.
 #include "scenario/parse.h"
 
-#include <yaml-cpp/yaml.h>
+#include "scenario/yaml.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,7 +19,7 @@ namespace parsing {
 namespace {
 
 // The scenario: its name, and each top-level key handed to its construct's parser.
-void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
+void parse(Reader& rd, Scenario& sc, const yaml::Node& root) {
   if (!root.IsMap()) {
     rd.d.error(
         rd.span(root, {1, 1}),
@@ -32,7 +32,7 @@ void parse(Reader& rd, Scenario& sc, const YAML::Node& root) {
                "endpoint_services", "gateway_load_balancers", "onprem", "vpn_connections",
                "direct_connects", "transit_gateways", "client_vpn_endpoints",
                "private_hosted_zones", "expect"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
                 if (k == "name") {
                   sc.name_span = rd.span(v, ks);
                   auto s = rd.scalar(v, "name", ks);
@@ -105,10 +105,10 @@ bool valid_resource_name(const std::string& name) {
 ParseResult parse_scenario_text(const std::string& text, const std::string& file) {
   ParseResult r;
   r.scenario.file = file;
-  YAML::Node root;
+  yaml::Node root;
   try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
+    root = yaml::Load(text);
+  } catch (const yaml::ParserException& e) {
     r.diags.error({e.mark.line + 1, e.mark.column + 1}, "malformed YAML: " + e.msg);
     return r;
   }

@@ -3,12 +3,12 @@
 
 namespace vpcemu::parsing {
 
-void parse_peerings(Reader& rd, Scenario& sc, const YAML::Node& v) {
-  rd.each_resource(v, "peerings", sc.peerings, [&](Peering& p, const YAML::Node& pv) {
+void parse_peerings(Reader& rd, Scenario& sc, const yaml::Node& v) {
+  rd.each_resource(v, "peerings", sc.peerings, [&](Peering& p, const yaml::Node& pv) {
     const std::string& n = p.name;
     const SourceSpan nks = p.span;
     rd.each_key(pv, "peering '" + n + "'", {"requester", "accepter"},
-                [&](const std::string& pk, SourceSpan pks, const YAML::Node& x) {
+                [&](const std::string& pk, SourceSpan pks, const yaml::Node& x) {
                   if (pk == "requester")
                     rd.into(x, pk, pks, p.requester, p.requester_span);
                   else

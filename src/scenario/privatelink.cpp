@@ -3,20 +3,20 @@
 
 namespace vpcemu::parsing {
 
-void parse_endpoint_services(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_endpoint_services(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(
-      v, "endpoint_services", sc.endpoint_services, [&](EndpointService& es, const YAML::Node& sv) {
+      v, "endpoint_services", sc.endpoint_services, [&](EndpointService& es, const yaml::Node& sv) {
         const std::string& n = es.name;
         const SourceSpan nks = es.span;
         rd.each_key(
             sv, "endpoint service '" + n + "'", {"vpc", "load_balancer"},
-            [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+            [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
               if (k == "vpc") {
                 rd.into(x, "vpc", ks, es.vpc, es.vpc_span);
                 return;
               }
               rd.each_key(x, "load_balancer", {"subnets", "port", "targets"},
-                          [&](const std::string& lk, SourceSpan lks, const YAML::Node& lv) {
+                          [&](const std::string& lk, SourceSpan lks, const yaml::Node& lv) {
                             if (lk == "subnets")
                               rd.names(lv, lks, "subnets", es.subnets, es.subnet_spans);
                             else if (lk == "targets")

@@ -17,21 +17,21 @@ const std::set<std::string> kNotYet = {};
 
 }  // namespace
 
-SourceSpan Reader::span(const YAML::Node& n, SourceSpan fallback) {
+SourceSpan Reader::span(const yaml::Node& n, SourceSpan fallback) {
   auto m = n.Mark();
   if (m.line < 0) return fallback;
   return SourceSpan{m.line + 1, m.column + 1};
 }
 
-const char* Reader::kind(const YAML::Node& n) {
+const char* Reader::kind(const yaml::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map:
+    case yaml::NodeType::Map:
       return "a mapping";
-    case YAML::NodeType::Sequence:
+    case yaml::NodeType::Sequence:
       return "a list";
-    case YAML::NodeType::Scalar:
+    case yaml::NodeType::Scalar:
       return "a scalar";
-    case YAML::NodeType::Null:
+    case yaml::NodeType::Null:
       return "nothing";
     default:
       return "an undefined value";
@@ -39,8 +39,8 @@ const char* Reader::kind(const YAML::Node& n) {
 }
 
 // Each item of a list; nothing (null) is an empty list; anything else is `what`'s error.
-void Reader::each_item(const YAML::Node& v, SourceSpan ks, const std::string& what,
-                       const std::function<void(const YAML::Node&)>& fn) {
+void Reader::each_item(const yaml::Node& v, SourceSpan ks, const std::string& what,
+                       const std::function<void(const yaml::Node&)>& fn) {
   if (v.IsNull()) return;
   if (!v.IsSequence()) {
     d.error(span(v, ks), what + ", found " + kind(v));
@@ -50,7 +50,7 @@ void Reader::each_item(const YAML::Node& v, SourceSpan ks, const std::string& wh
 }
 
 // Walks a mapping, rejecting unknown and duplicate keys. A null node is an empty mapping.
-void Reader::each_key(const YAML::Node& node, const std::string& what,
+void Reader::each_key(const yaml::Node& node, const std::string& what,
                       const std::vector<std::string>& allowed, const KeyFn& fn) {
   if (node.IsNull()) return;
   if (!node.IsMap()) {
@@ -88,8 +88,8 @@ void Reader::each_key(const YAML::Node& node, const std::string& what,
 }
 
 // Named resources: each key a resource name, checked against the naming rule.
-void Reader::each_named(const YAML::Node& node, const std::string& what, const KeyFn& fn) {
-  each_key(node, what, {}, [&](const std::string& key, SourceSpan ks, const YAML::Node& v) {
+void Reader::each_named(const yaml::Node& node, const std::string& what, const KeyFn& fn) {
+  each_key(node, what, {}, [&](const std::string& key, SourceSpan ks, const yaml::Node& v) {
     if (!valid_resource_name(key)) {
       d.error(ks, "invalid name '" + key + "' in " + what +
                       ": names are 1-32 characters of a-z, 0-9 and '-', starting with a "
@@ -100,7 +100,7 @@ void Reader::each_named(const YAML::Node& node, const std::string& what, const K
   });
 }
 
-std::optional<std::string> Reader::scalar(const YAML::Node& n, const std::string& what,
+std::optional<std::string> Reader::scalar(const yaml::Node& n, const std::string& what,
                                           SourceSpan fallback) {
   if (!n.IsScalar()) {
     d.error(span(n, fallback), what + " must be a single value, found " + kind(n));
@@ -114,31 +114,31 @@ std::optional<std::string> Reader::scalar(const YAML::Node& n, const std::string
   return n.Scalar();
 }
 
-void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb, std::string& field,
+void Reader::into(const yaml::Node& n, const std::string& what, SourceSpan fb, std::string& field,
                   SourceSpan& at) {
   at = span(n, fb);
   if (auto s = scalar(n, what, fb)) field = *s;
 }
 
-void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+void Reader::into(const yaml::Node& n, const std::string& what, SourceSpan fb,
                   std::optional<Cidr>& field, SourceSpan& at) {
   at = span(n, fb);
   field = cidr(n, what, fb);
 }
 
-void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+void Reader::into(const yaml::Node& n, const std::string& what, SourceSpan fb,
                   std::optional<Ipv4>& field, SourceSpan& at) {
   at = span(n, fb);
   field = address(n, what, fb);
 }
 
-void Reader::into(const YAML::Node& n, const std::string& what, SourceSpan fb,
+void Reader::into(const yaml::Node& n, const std::string& what, SourceSpan fb,
                   std::optional<IpPrefix>& field, SourceSpan& at) {
   at = span(n, fb);
   field = prefix(n, what, fb);
 }
 
-std::optional<bool> Reader::boolean(const YAML::Node& n, const std::string& what, SourceSpan fb) {
+std::optional<bool> Reader::boolean(const yaml::Node& n, const std::string& what, SourceSpan fb) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
   if (*s == "true") return true;
@@ -147,7 +147,7 @@ std::optional<bool> Reader::boolean(const YAML::Node& n, const std::string& what
   return std::nullopt;
 }
 
-std::optional<Cidr> Reader::cidr(const YAML::Node& n, const std::string& what, SourceSpan fb) {
+std::optional<Cidr> Reader::cidr(const yaml::Node& n, const std::string& what, SourceSpan fb) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
   auto c = Cidr::parse(*s);
@@ -161,7 +161,7 @@ std::optional<Cidr> Reader::cidr(const YAML::Node& n, const std::string& what, S
   return c->canonical();
 }
 
-std::optional<Ipv4> Reader::address(const YAML::Node& n, const std::string& what, SourceSpan fb) {
+std::optional<Ipv4> Reader::address(const yaml::Node& n, const std::string& what, SourceSpan fb) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
   auto ip = Ipv4::parse(*s);
@@ -169,7 +169,7 @@ std::optional<Ipv4> Reader::address(const YAML::Node& n, const std::string& what
   return ip;
 }
 
-std::optional<IpPrefix> Reader::prefix(const YAML::Node& n, const std::string& what, SourceSpan fb,
+std::optional<IpPrefix> Reader::prefix(const yaml::Node& n, const std::string& what, SourceSpan fb,
                                        std::optional<Family> only) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
@@ -188,7 +188,7 @@ std::optional<IpPrefix> Reader::prefix(const YAML::Node& n, const std::string& w
   return c->canonical();
 }
 
-std::optional<IpAddr> Reader::ipv6_address(const YAML::Node& n, const std::string& what,
+std::optional<IpAddr> Reader::ipv6_address(const yaml::Node& n, const std::string& what,
                                            SourceSpan fb) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
@@ -200,7 +200,7 @@ std::optional<IpAddr> Reader::ipv6_address(const YAML::Node& n, const std::strin
   return ip;
 }
 
-std::optional<int> Reader::number(const YAML::Node& n, const std::string& what, SourceSpan fb,
+std::optional<int> Reader::number(const yaml::Node& n, const std::string& what, SourceSpan fb,
                                   int lo, int hi) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
@@ -214,7 +214,7 @@ std::optional<int> Reader::number(const YAML::Node& n, const std::string& what, 
   return v;
 }
 
-std::optional<Protocol> Reader::protocol(const YAML::Node& n, SourceSpan fb, int* number) {
+std::optional<Protocol> Reader::protocol(const yaml::Node& n, SourceSpan fb, int* number) {
   auto s = scalar(n, "protocol", fb);
   if (!s) return std::nullopt;
   int v = -2;
@@ -235,7 +235,7 @@ std::optional<Protocol> Reader::protocol(const YAML::Node& n, SourceSpan fb, int
 }
 
 // "80" or "1024-65535".
-std::optional<PortRange> Reader::ports(const YAML::Node& n, SourceSpan fb) {
+std::optional<PortRange> Reader::ports(const yaml::Node& n, SourceSpan fb) {
   auto s = scalar(n, "ports", fb);
   if (!s) return std::nullopt;
   auto num = [](std::string_view t, int& out) {
@@ -258,7 +258,7 @@ std::optional<PortRange> Reader::ports(const YAML::Node& n, SourceSpan fb) {
 }
 
 // CIDR, sg/<name>, vpc/<vpc>/sg/<name> or pl/<name>.
-std::optional<Peer> Reader::peer(const YAML::Node& n, const std::string& what, SourceSpan fb,
+std::optional<Peer> Reader::peer(const yaml::Node& n, const std::string& what, SourceSpan fb,
                                  const std::string& own_vpc) {
   auto s = scalar(n, what, fb);
   if (!s) return std::nullopt;
@@ -294,7 +294,7 @@ std::optional<Peer> Reader::peer(const YAML::Node& n, const std::string& what, S
 }
 
 // A list of names ([a, b]); spans per item.
-void Reader::names(const YAML::Node& v, SourceSpan ks, const std::string& what,
+void Reader::names(const yaml::Node& v, SourceSpan ks, const std::string& what,
                    std::vector<std::string>& out, std::vector<SourceSpan>& spans) {
   if (!v.IsSequence()) {
     d.error(span(v, ks), what + " must be a list of names, found " + std::string(kind(v)));

@@ -3,16 +3,16 @@
 
 namespace vpcemu::parsing {
 
-std::vector<SgRule> group_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, bool ingress,
+std::vector<SgRule> group_rules(Reader& rd, const yaml::Node& v, SourceSpan ks, bool ingress,
                                 const std::string& own_vpc) {
   return rd.rule_list<SgRule>(
-      v, ks, ingress, [&](const YAML::Node& r, const std::string& peer_key) {
+      v, ks, ingress, [&](const yaml::Node& r, const std::string& peer_key) {
         SgRule rule;
         rule.span = rd.span(r, ks);
         bool has_proto = false, has_peer = false;
         rd.each_key(r, "security group rule",
                     {"protocol", "ports", "icmp_type", "icmp_code", peer_key, "description"},
-                    [&](const std::string& k, SourceSpan rks, const YAML::Node& x) {
+                    [&](const std::string& k, SourceSpan rks, const yaml::Node& x) {
                       if (rd.protocol_or_ports(k, x, rks, rule, has_proto)) return;
                       if (k == peer_key) {
                         rule.peer_span = rd.span(x, rks);
@@ -32,9 +32,9 @@ std::vector<SgRule> group_rules(Reader& rd, const YAML::Node& v, SourceSpan ks, 
       });
 }
 
-void parse_group(Reader& rd, SecurityGroup& g, const YAML::Node& node, const std::string& own_vpc) {
+void parse_group(Reader& rd, SecurityGroup& g, const yaml::Node& node, const std::string& own_vpc) {
   rd.each_key(node, "security group '" + g.name + "'", {"ingress", "egress", "description"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
                 if (k == "ingress")
                   g.ingress = group_rules(rd, v, ks, true, own_vpc);
                 else if (k == "egress")

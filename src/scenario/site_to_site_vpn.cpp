@@ -14,15 +14,15 @@ std::optional<VpnRouting> vpn_routing(Reader& rd, const std::string& text, Sourc
 
 }  // namespace
 
-void parse_vpns(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_vpns(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(
-      v, "vpn_connections", sc.vpn_connections, [&](VpnConnection& c, const YAML::Node& cv) {
+      v, "vpn_connections", sc.vpn_connections, [&](VpnConnection& c, const yaml::Node& cv) {
         const std::string& n = c.name;
         const SourceSpan nks = c.span;
         rd.each_key(
             cv, "VPN connection '" + n + "'",
             {"vpn_gateway", "transit_gateway", "customer_gateway", "routing", "static_routes"},
-            [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+            [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
               if (k == "static_routes") {
                 if (!x.IsSequence()) {
                   rd.d.error(rd.span(x, ks), "static_routes must be a list of CIDR blocks");

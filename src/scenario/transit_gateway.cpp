@@ -6,24 +6,24 @@
 
 namespace vpcemu::parsing {
 
-void parse_transit_gateways(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_transit_gateways(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(
-      v, "transit_gateways", sc.transit_gateways, [&](TransitGateway& tgw, const YAML::Node& tv) {
+      v, "transit_gateways", sc.transit_gateways, [&](TransitGateway& tgw, const yaml::Node& tv) {
         rd.each_key(tv, "transit gateway '" + tgw.name + "'",
                     {"attachments", "route_tables", "default_route_table", "appliance_mode"},
-                    [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+                    [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                       if (k == "default_route_table") {
                         rd.into(x, k, ks, tgw.default_route_table, tgw.default_route_table_span);
                       } else if (k == "appliance_mode") {
                         rd.names(x, ks, k, tgw.appliance_mode, tgw.appliance_mode_spans);
                       } else if (k == "attachments") {
                         rd.each_resource(x, "attachments", tgw.attachments,
-                                         [&](TgwAttachment& a, const YAML::Node& av) {
+                                         [&](TgwAttachment& a, const yaml::Node& av) {
                                            parse_tgw_attachment(rd, a, av);
                                          });
                       } else {
                         rd.each_resource(x, "route_tables", tgw.route_tables,
-                                         [&](TgwRouteTable& rt, const YAML::Node& rv) {
+                                         [&](TgwRouteTable& rt, const yaml::Node& rv) {
                                            parse_tgw_route_table(rd, rt, rv);
                                          });
                       }
@@ -55,9 +55,9 @@ void default_route_table(TransitGateway& tgw) {
   }
 }
 
-void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const YAML::Node& node) {
+void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const yaml::Node& node) {
   rd.each_key(node, "attachment '" + a.name + "'", {"vpc", "subnets", "vpn", "peering"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& y) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& y) {
                 if (k == "subnets") {
                   rd.names(y, ks, "subnets", a.subnets, a.subnet_spans);
                 } else if (k == "vpn") {
@@ -79,27 +79,27 @@ void parse_tgw_attachment(Reader& rd, TgwAttachment& a, const YAML::Node& node) 
                "attachment '" + a.name + "' is for one VPC, one VPN or one peering, not several");
 }
 
-void parse_tgw_route_table(Reader& rd, TgwRouteTable& rt, const YAML::Node& node) {
+void parse_tgw_route_table(Reader& rd, TgwRouteTable& rt, const yaml::Node& node) {
   rd.each_key(node, "transit gateway route table '" + rt.name + "'",
               {"associations", "propagations", "routes"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& y) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& y) {
                 if (k == "associations") {
                   rd.names(y, ks, "associations", rt.associations, rt.association_spans);
                 } else if (k == "propagations") {
                   rd.names(y, ks, "propagations", rt.propagations, rt.propagation_spans);
                 } else {
-                  rd.each_item(y, ks, "routes must be a list", [&](const YAML::Node& r) {
+                  rd.each_item(y, ks, "routes must be a list", [&](const yaml::Node& r) {
                     rt.routes.push_back(parse_tgw_route(rd, r, ks));
                   });
                 }
               });
 }
 
-TgwRoute parse_tgw_route(Reader& rd, const YAML::Node& r, SourceSpan list_span) {
+TgwRoute parse_tgw_route(Reader& rd, const yaml::Node& r, SourceSpan list_span) {
   TgwRoute route;
   route.span = rd.span(r, list_span);
   rd.each_key(r, "route", {"destination", "attachment", "blackhole"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& z) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& z) {
                 if (k == "destination") {
                   rd.into(z, "destination", ks, route.destination, route.destination_span);
                 } else if (k == "attachment") {

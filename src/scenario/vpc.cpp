@@ -7,12 +7,12 @@ namespace vpcemu::parsing {
 
 // Each VPC of `vpcs:`.
 // Each VPC of `vpcs:`.
-void parse_vpcs(Reader& rd, Scenario& sc, const YAML::Node& v) {
+void parse_vpcs(Reader& rd, Scenario& sc, const yaml::Node& v) {
   rd.each_resource(v, "vpcs", sc.vpcs,
-                   [&](Vpc& vpc, const YAML::Node& x) { parse_vpc(rd, vpc, x); });
+                   [&](Vpc& vpc, const yaml::Node& x) { parse_vpc(rd, vpc, x); });
 }
 
-void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
+void parse_vpc(Reader& rd, Vpc& vpc, const yaml::Node& node) {
   const std::string what = "vpc '" + vpc.name + "'";
   rd.each_key(
       node, what,
@@ -20,7 +20,7 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
        "route_tables", "main_route_table", "instances", "security_groups", "network_acls",
        "nat_gateways", "endpoints", "enable_dns_support", "enable_dns_hostnames",
        "dns_instance_names"},
-      [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+      [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
         if (k == "cidr") {
           rd.into(v, "cidr", ks, vpc.cidr, vpc.cidr_span);
         } else if (k == "ipv6_cidr") {
@@ -54,27 +54,27 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
           rd.into(v, "main_route_table", ks, vpc.main_route_table, vpc.main_route_table_span);
         } else if (k == "subnets") {
           rd.each_resource(v, "subnets", vpc.subnets,
-                           [&](Subnet& s, const YAML::Node& x) { parse_subnet(rd, s, x); });
+                           [&](Subnet& s, const yaml::Node& x) { parse_subnet(rd, s, x); });
         } else if (k == "route_tables") {
           rd.each_resource(
               v, "route_tables", vpc.route_tables,
-              [&](RouteTable& rt, const YAML::Node& x) { parse_route_table(rd, rt, x); });
+              [&](RouteTable& rt, const yaml::Node& x) { parse_route_table(rd, rt, x); });
         } else if (k == "security_groups") {
           rd.each_resource(
               v, "security_groups", vpc.security_groups,
-              [&](SecurityGroup& g, const YAML::Node& x) { parse_group(rd, g, x, vpc.name); });
+              [&](SecurityGroup& g, const yaml::Node& x) { parse_group(rd, g, x, vpc.name); });
         } else if (k == "endpoints") {
           rd.each_resource(v, "endpoints", vpc.endpoints,
-                           [&](Endpoint& ep, const YAML::Node& x) { parse_endpoint(rd, ep, x); });
+                           [&](Endpoint& ep, const yaml::Node& x) { parse_endpoint(rd, ep, x); });
         } else if (k == "nat_gateways") {
           rd.each_resource(
               v, "nat_gateways", vpc.nat_gateways,
-              [&](NatGateway& nat, const YAML::Node& x) { parse_nat_gateway(rd, nat, x); });
+              [&](NatGateway& nat, const yaml::Node& x) { parse_nat_gateway(rd, nat, x); });
         } else if (k == "network_acls") {
           rd.each_resource(v, "network_acls", vpc.network_acls,
-                           [&](NetworkAcl& acl, const YAML::Node& x) { parse_acl(rd, acl, x); });
+                           [&](NetworkAcl& acl, const yaml::Node& x) { parse_acl(rd, acl, x); });
         } else if (k == "instances") {
-          rd.each_resource(v, "instances", vpc.instances, [&](Instance& in, const YAML::Node& x) {
+          rd.each_resource(v, "instances", vpc.instances, [&](Instance& in, const yaml::Node& x) {
             in.vpc = vpc.name;
             parse_instance(rd, in, x);
           });
@@ -83,11 +83,11 @@ void parse_vpc(Reader& rd, Vpc& vpc, const YAML::Node& node) {
   if (rd.mapping_or_empty(node) && !node["cidr"]) rd.d.error(vpc.span, what + " has no 'cidr'");
 }
 
-void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
+void parse_subnet(Reader& rd, Subnet& s, const yaml::Node& node) {
   rd.each_key(node, "subnet '" + s.name + "'",
               {"cidr", "ipv6_cidr", "ipv6_native", "dns64", "route_table", "network_acl",
                "availability_zone"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                 if (k == "cidr") {
                   rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
                 } else if (k == "dns64") {
@@ -116,9 +116,9 @@ void parse_subnet(Reader& rd, Subnet& s, const YAML::Node& node) {
                            "'ipv6_native: true' and has an ipv6_cidr)");
 }
 
-void parse_nat_gateway(Reader& rd, NatGateway& nat, const YAML::Node& node) {
+void parse_nat_gateway(Reader& rd, NatGateway& nat, const yaml::Node& node) {
   rd.each_key(node, "NAT gateway '" + nat.name + "'", {"subnet", "private_ip", "elastic_ip"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                 if (k == "subnet") {
                   rd.into(x, "subnet", ks, nat.subnet, nat.subnet_span);
                 } else if (k == "private_ip") {
@@ -131,10 +131,10 @@ void parse_nat_gateway(Reader& rd, NatGateway& nat, const YAML::Node& node) {
     rd.d.error(nat.span, "NAT gateway '" + nat.name + "' has no 'subnet' (a public subnet)");
 }
 
-void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
+void parse_route_table(Reader& rd, RouteTable& rt, const yaml::Node& node) {
   rd.each_key(node, "route table '" + rt.name + "'",
               {"routes", "propagations", "edge_associations"},
-              [&](const std::string& key, SourceSpan ks, const YAML::Node& v) {
+              [&](const std::string& key, SourceSpan ks, const yaml::Node& v) {
                 if (key == "propagations") {
                   rd.names(v, ks, "propagations", rt.propagations, rt.propagation_spans);
                   return;
@@ -143,11 +143,11 @@ void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
                   rd.names(v, ks, key, rt.edge_associations, rt.edge_association_spans);
                   return;
                 }
-                rd.each_item(v, ks, "routes must be a list", [&](const YAML::Node& r) {
+                rd.each_item(v, ks, "routes must be a list", [&](const yaml::Node& r) {
                   Route route;
                   route.span = rd.span(r, ks);
                   rd.each_key(r, "route", {"destination", "target"},
-                              [&](const std::string& k, SourceSpan rks, const YAML::Node& rv) {
+                              [&](const std::string& k, SourceSpan rks, const yaml::Node& rv) {
                                 if (k == "destination") {
                                   rd.into(rv, "destination", rks, route.destination,
                                           route.destination_span);
@@ -167,10 +167,10 @@ void parse_route_table(Reader& rd, RouteTable& rt, const YAML::Node& node) {
 }
 
 // EC2's metadata options: { tokens: optional|required, hop_limit: 1-64 }.
-void parse_metadata(Reader& rd, Instance::Metadata& m, const YAML::Node& v, SourceSpan ks) {
+void parse_metadata(Reader& rd, Instance::Metadata& m, const yaml::Node& v, SourceSpan ks) {
   m.span = rd.span(v, ks);
   rd.each_key(v, "metadata", {"tokens", "hop_limit"},
-              [&](const std::string& k, SourceSpan mks, const YAML::Node& x) {
+              [&](const std::string& k, SourceSpan mks, const yaml::Node& x) {
                 if (k == "hop_limit") {
                   if (auto n = rd.number(x, k, mks, 1, 64)) m.hop_limit = *n;
                 } else if (auto s = rd.scalar(x, k, mks)) {
@@ -186,10 +186,10 @@ void parse_metadata(Reader& rd, Instance::Metadata& m, const YAML::Node& v, Sour
 }
 
 // An ENI's connection tracking timeouts, within AWS's ranges.
-void parse_connection_tracking(Reader& rd, Instance::ConnectionTracking& c, const YAML::Node& v) {
+void parse_connection_tracking(Reader& rd, Instance::ConnectionTracking& c, const yaml::Node& v) {
   rd.each_key(v, "connection_tracking",
               {"tcp_established_timeout", "udp_stream_timeout", "udp_timeout"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& x) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                 if (k == "tcp_established_timeout")
                   c.tcp_established = rd.number(x, k, ks, 60, 432000);
                 else if (k == "udp_stream_timeout")
@@ -199,11 +199,11 @@ void parse_connection_tracking(Reader& rd, Instance::ConnectionTracking& c, cons
               });
 }
 
-void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
+void parse_instance(Reader& rd, Instance& in, const yaml::Node& node) {
   rd.each_key(node, "instance '" + in.name + "'",
               {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
                "security_groups", "metadata", "connection_tracking", "source_dest_check"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
                 if (k == "subnet") {
                   rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
                 } else if (k == "private_ip") {
@@ -256,7 +256,7 @@ void parse_instance(Reader& rd, Instance& in, const YAML::Node& node) {
   }
 }
 
-void parse_run(Reader& rd, Instance& in, const YAML::Node& v, SourceSpan ks) {
+void parse_run(Reader& rd, Instance& in, const yaml::Node& v, SourceSpan ks) {
   if (v.IsSequence()) {
     for (const auto& w : v) {
       if (auto s = rd.scalar(w, "run argument", ks)) in.run.push_back(*s);

@@ -3,10 +3,10 @@
 
 namespace vpcemu::parsing {
 
-void parse_endpoint(Reader& rd, Endpoint& ep, const YAML::Node& node) {
+void parse_endpoint(Reader& rd, Endpoint& ep, const yaml::Node& node) {
   rd.each_key(node, "endpoint '" + ep.name + "'",
               {"type", "service", "route_tables", "subnets", "security_groups", "private_dns"},
-              [&](const std::string& k, SourceSpan ks, const YAML::Node& v) {
+              [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
                 if (k == "type") {
                   ep.type_span = rd.span(v, ks);
                   if (auto t = rd.scalar(v, "type", ks)) {

@@ -44,7 +44,7 @@ TEST_CASE("inputs that once crashed are diagnostics at their line") {
        "on-premises network 'office' has no 'cidr'"},
       {"a NAT gateway with nothing in it", kVpc + "    nat_gateways:\n      n:\n", 13,
        "NAT gateway 'n' has no 'subnet'"},
-      {"an empty route", kVpc + "          -\n", 13, "route has no 'destination'"},
+      {"an empty route", kVpc + "          -\n", 12, "route has no 'destination'"},
       {"a key line duplicated inside a VPC",
        "name: t\nvpcs:\n  v:\n    cidr: 10.0.0.0/16\n    cidr: 10.1.0.0/16\n", 5,
        "duplicate key 'cidr' in vpc 'v'"},
