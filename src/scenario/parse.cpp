@@ -3,8 +3,6 @@
 // reader.cpp, each construct's keys in scenario/<construct>.cpp.
 #include "scenario/parse.h"
 
-#include "scenario/yaml.h"
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +11,7 @@
 
 #include "model/addressing.h"
 #include "scenario/parsers.h"
+#include "scenario/yaml.h"
 
 namespace vpcemu {
 namespace parsing {

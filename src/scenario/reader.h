@@ -2,8 +2,6 @@
 // every unknown key, wrong type and malformed value at its line and column and go on, so that
 // one run lists every problem.
 #pragma once
-#include "scenario/yaml.h"
-
 #include <functional>
 #include <map>
 #include <optional>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "model/scenario.h"
+#include "scenario/yaml.h"
 #include "util/diag.h"
 
 namespace vpcemu::parsing {
