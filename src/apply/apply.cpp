@@ -9,10 +9,12 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -45,6 +47,33 @@ std::string tail_of(const std::string& path, size_t lines) {
   return out;
 }
 
+// fn(0) … fn(n - 1) on this thread and one more per further CPU (up to four), each taking the
+// next index; the first failure stops them all and is returned. For the phases whose kernel
+// work does not serialize: a namespace's creation, a namespace's nftables transaction (each
+// namespace has its own commit lock). Each call must act on its own thread's namespace only.
+Status in_parallel(size_t n, const std::function<Status(size_t)>& fn) {
+  const size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  const size_t workers = n < 16 ? 1 : std::min<size_t>(cpus, 4);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex m;
+  Status first;
+  auto work = [&] {
+    for (size_t i; !stop && (i = next++) < n;) {
+      if (auto s = fn(i); !s) {
+        std::lock_guard g(m);
+        if (first) first = s;
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t w = 1; w < workers; ++w) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  return first;
+}
+
 class Applier {
  public:
   Applier(const Plan& p, StateDir& s, const ApplyOptions& o, const Progress& pr)
@@ -62,10 +91,13 @@ class Applier {
   // the scenario's size.
   Status run() {
     auto t = Clock::now();
-    for (const auto& ns : plan_.namespaces) {
-      if (auto s = state_.journal_netns(ns.name); !s) return s;
-      if (auto s = netns_create(ns.name); !s) return s;
-    }
+    // All journaled first (one write; `down` passes over a name never created), then made in
+    // parallel.
+    std::vector<std::string> names;
+    for (const auto& ns : plan_.namespaces) names.push_back(ns.name);
+    if (auto s = state_.journal_namespaces(names); !s) return s;
+    if (auto s = in_parallel(names.size(), [&](size_t i) { return netns_create(names[i]); }); !s)
+      return s;
     step("namespaces", plan_.namespaces.size(), t);
 
     t = Clock::now();
@@ -88,11 +120,13 @@ class Applier {
          plan_.addrs.size() + plan_.neighs.size() + plan_.routes.size() + plan_.rules.size(), t);
 
     t = Clock::now();
-    for (const auto& n : plan_.nft) {
+    auto table = [&](size_t i) -> Status {
+      const auto& n = plan_.nft[i];
       auto nsfd = netns_open(n.ns);
       if (!nsfd) return nsfd.error();
-      if (auto s = nft_run(nsfd->get(), n.ns, nft_full_script(n.table)); !s) return s;
-    }
+      return nft_run(nsfd->get(), n.ns, nft_full_script(n.table));
+    };
+    if (auto s = in_parallel(plan_.nft.size(), table); !s) return s;
     step("nftables tables", plan_.nft.size(), t);
     return start_processes();
   }

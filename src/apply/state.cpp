@@ -78,6 +78,12 @@ Status StateDir::journal_text(const std::string& lines) {
   return {};
 }
 
+Status StateDir::journal_namespaces(const std::vector<std::string>& names) {
+  std::string lines;
+  for (const auto& n : names) lines += nlohmann::json{{"netns", n}}.dump() + "\n";
+  return journal_text(lines);
+}
+
 Status StateDir::journal_netns(const std::string& netns) {
   return journal({{"netns", netns}});
 }

@@ -50,6 +50,7 @@ class StateDir {
 
   // Append one entry each; written before the object it names is created.
   Status journal_netns(const std::string& netns);
+  Status journal_namespaces(const std::vector<std::string>& names);  // in one write
   struct JournaledProcess {
     pid_t pid;
     uint64_t start;  // process_start_time(): a later pid of the same number is not ours

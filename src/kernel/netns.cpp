@@ -40,11 +40,8 @@ Status prepare_netns_dir() {
 }  // namespace
 
 Status netns_create(const std::string& name) {
-  static bool prepared = false;
-  if (!prepared) {
-    if (auto s = prepare_netns_dir(); !s) return s;
-    prepared = true;
-  }
+  static const Status prepared = prepare_netns_dir();  // once, also when called in parallel
+  if (!prepared) return prepared;
   const std::string path = path_of(name);
   int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
   if (fd < 0) return errno_error("create netns", name, errno);

@@ -4,6 +4,7 @@
 #include <nftables/libnftables.h>
 
 #include <memory>
+#include <mutex>
 
 #include "kernel/netns.h"
 
@@ -12,8 +13,14 @@ namespace vpcemu {
 namespace {
 
 Status run(const std::string& ns_name, const std::string& commands) {
-  std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT),
-                                                        &nft_ctx_free);
+  // A context per call, so calls in several threads share nothing; libnftables initializes
+  // its globals (GMP, xtables) in the first nft_ctx_new() without a lock, hence this one.
+  static std::mutex creating;
+  std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nullptr, &nft_ctx_free);
+  {
+    std::lock_guard g(creating);
+    ctx.reset(nft_ctx_new(NFT_CTX_DEFAULT));
+  }
   if (!ctx) return Error{0, "nft_ctx_new", "in ns " + ns_name, "out of memory"};
   nft_ctx_buffer_output(ctx.get());
   nft_ctx_buffer_error(ctx.get());

@@ -123,6 +123,7 @@ void NodeIterator::load() {
 
 Node Load(std::string_view text) {
   auto doc = std::make_shared<Document>();
+  doc->nodes.reserve(text.size() / 8);  // a scenario has a node per 7-8 bytes of text
   Parser parser(text);
   std::map<std::string, uint32_t, std::less<>> anchors;
   std::vector<uint32_t> open;  // the lists and mappings being read, innermost last
