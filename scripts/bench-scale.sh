@@ -3,7 +3,8 @@
 # phases per instance, real packets in every VPC, the commands a user runs on it while it is up
 # (status, plan, check of one expectation, an instance added live), `down`, vpcemu's peak RSS
 # and the kernel memory the scenario costs; and the floor: the same namespaces, veth pairs,
-# addresses and routes made by a minimal libmnl program (tests/bench/floor.cpp), with the ratio.
+# addresses and routes made by a minimal libmnl program (tests/bench/floor.cpp), with the ratio;
+# and an `up` killed in its links phase, then the `down` that cleans it.
 # Needs root. Usage: scripts/bench-scale.sh [N:M ...]   (default: 1000:10 5000:50 10000:100)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,6 +81,21 @@ for x in p["routes"]:
   floor_ms=$(awk '{s += $(NF-1)} END {print s}' "$work/floor.out")
   ls /run/netns | grep '^bench-floor\.' | sed 's/^/netns delete /' | ip -batch -
 
+  # An interrupted up: SIGKILL in its links phase, then down cleans what it made.
+  settle "$n"
+  "$vpcemu" --run-dir "$run" up "$work/s.yaml" >/dev/null 2>"$work/killed.log" &
+  up_pid=$!
+  until grep -q " sysctls (" "$work/killed.log" 2>/dev/null; do
+    kill -0 "$up_pid" 2>/dev/null || { cat "$work/killed.log"; exit 1; }
+    sleep 0.05
+  done
+  kill -KILL "$up_pid"
+  wait "$up_pid" 2>/dev/null || true
+  made=$(ls /run/netns | grep -c '^bench-scale\.' || true)
+  killed_down_s=$(timed "$vpcemu" --run-dir "$run" down bench-scale)
+  left=$(ls /run/netns | grep -c '^bench-scale\.' || true)
+  [[ $left -eq 0 ]] || { echo "down after an interrupted up left $left namespaces"; exit 1; }
+
   kernel_ms=$(awk '/ namespaces \(|links \(|addresses, neighbours/ {gsub(/[()]/, ""); s += $(NF-1)} END {print s}' "$work/up.log")
   ratio=$(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$kernel_ms" "$floor_ms")
   summary+=("| $n | $m | $ns | $(secs "$up_s") | $((up_kb / 1024)) | $down_s | $(( (avail0 - avail1) / 1024 )) | $(( (slab1 - slab0) / 1024 )) | $(tail -1 "$work/check.log") |")
@@ -90,7 +106,7 @@ for x in p["routes"]:
   done
   phases+=("$row")
   floors+=("| $n | $(awk '{printf "%s %s ms, ", $1, $(NF-1)}' "$work/floor.out" | sed 's/, $//') | $floor_ms | $kernel_ms | $ratio |")
-  live+=("| $n | $status_s | $plan_s | $check1_s | $add_s |")
+  live+=("| $n | $status_s | $plan_s | $check1_s | $add_s | $made | $killed_down_s |")
 done
 
 echo "| instances | VPCs | namespaces | up (s) | vpcemu peak RSS (MiB) | down (s) | kernel memory: MemAvailable drop (MiB) | of it slab (MiB) | check |"
@@ -109,8 +125,8 @@ echo "| instances | floor's steps | floor (ms) | up's namespaces + links + addre
 echo "|---|---|---|---|---|"
 printf '%s\n' "${floors[@]}"
 echo
-echo "While it is up (seconds): status, plan of the unchanged file, check of one expectation, up adding one instance:"
+echo "While it is up (seconds): status, plan of the unchanged file, check of one expectation, up adding one instance; then an up killed (SIGKILL) in its links phase, the namespaces it had made, and the down that removed them:"
 echo
-echo "| instances | status | plan | check (1) | add an instance |"
-echo "|---|---|---|---|---|"
+echo "| instances | status | plan | check (1) | add an instance | namespaces made when killed | down after the kill (s) |"
+echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${live[@]}"

@@ -47,13 +47,18 @@ std::string tail_of(const std::string& path, size_t lines) {
   return out;
 }
 
-// fn(0) … fn(n - 1) on this thread and one more per further CPU (up to four), each taking the
-// next index; the first failure stops them all and is returned. For the phases whose kernel
-// work does not serialize: a namespace's creation, a namespace's nftables transaction (each
-// namespace has its own commit lock). Each call must act on its own thread's namespace only.
-Status in_parallel(size_t n, const std::function<Status(size_t)>& fn) {
-  const size_t cpus = std::max(1u, std::thread::hardware_concurrency());
-  const size_t workers = n < 16 ? 1 : std::min<size_t>(cpus, 4);
+// One worker per CPU, up to four.
+size_t cpu_workers() {
+  return std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 4);
+}
+
+// fn(0) … fn(n - 1) on this thread and workers - 1 more, each taking the next index; the first
+// failure stops them all and is returned. For the phases whose kernel work does not serialize:
+// a namespace's creation, a namespace's nftables transaction (each namespace has its own
+// commit lock), a namespace's unmount. Each call must act on its own thread's namespace only.
+Status in_parallel(size_t n, const std::function<Status(size_t)>& fn,
+                   size_t workers = cpu_workers()) {
+  if (n < 16) workers = 1;
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex m;
@@ -678,11 +683,22 @@ DestroyReport destroy(StateDir& state, const Progress& progress) {
       }
     }
   }
-  for (const auto& n : existing) {
-    if (auto s = netns_delete(n); !s) {
-      r.errors.push_back(s.error().str());
-    } else {
+  // Each unmount waits for an expedited RCU grace period, mostly asleep (at 10,000 namespaces
+  // 1.6 ms each, 0.1 ms of it CPU): sixteen threads, whatever the CPUs, share grace periods
+  // (10,000 namespaces: 9.8 s with one, 7.1 s with four, 2.7-5.6 s with sixteen).
+  std::vector<std::string> errors(existing.size());
+  (void)in_parallel(
+      existing.size(),
+      [&](size_t i) -> Status {
+        if (auto s = netns_delete(existing[i]); !s) errors[i] = s.error().str();
+        return {};
+      },
+      16);
+  for (auto& e : errors) {
+    if (e.empty()) {
       ++r.namespaces;
+    } else {
+      r.errors.push_back(std::move(e));
     }
   }
   if (r.errors.empty()) {
