@@ -17,7 +17,8 @@ std::vector<std::string> keys(const yaml::Node& m) {
 }  // namespace
 
 TEST_CASE("a YAML mapping: types, scalars and where each node starts") {
-  auto root = yaml::Load("name: lab\nvpcs:\n  prod: { cidr: 10.0.0.0/16 }\nlist:\n  - a\n  - 'b'\n");
+  auto root =
+      yaml::Load("name: lab\nvpcs:\n  prod: { cidr: 10.0.0.0/16 }\nlist:\n  - a\n  - 'b'\n");
   REQUIRE(root.IsMap());
   CHECK(root.size() == 3);
   CHECK(keys(root) == std::vector<std::string>{"name", "vpcs", "list"});
