@@ -1,7 +1,11 @@
 // vpcemu command line: wires each verb (cli/<verb>.cpp) to its arguments.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,7 +21,48 @@
 using namespace vpcemu;
 using namespace vpcemu::cli;
 
+namespace {
+
+// The verbs that hold a whole scenario's plan in memory (at 10,000 instances, hundreds of MB
+// allocated and freed) run with glibc's malloc asking for transparent huge pages: on a
+// virtual machine whose page faults are dear (shadow paging) that halves them (`plan` at
+// 10,000 instances: 0.70 -> 0.29 s). glibc reads the setting only at start, so the process
+// starts itself once more with it; the user's own GLIBC_TUNABLES are given back at once, so
+// nothing started from here sees the change.
+constexpr const char* kHugePages = "glibc.malloc.hugetlb=1";
+constexpr const char* kTunablesWere = "VPCEMU_TUNABLES_WERE";
+
+void with_huge_pages(int argc, char** argv) {
+  if (const char* were = getenv(kTunablesWere)) {  // the second start: restore
+    if (*were == '-')
+      unsetenv("GLIBC_TUNABLES");
+    else
+      setenv("GLIBC_TUNABLES", were + 1, 1);
+    unsetenv(kTunablesWere);
+    return;
+  }
+  int i = 1;  // the verb: the first argument after the global options
+  while (i < argc && strncmp(argv[i], "--run-dir", 9) == 0) i += strchr(argv[i], '=') ? 1 : 2;
+  if (i >= argc) return;
+  const std::string verb = argv[i];
+  if (verb != "up" && verb != "plan" && verb != "status" && verb != "check" && verb != "down")
+    return;
+  const char* now = getenv("GLIBC_TUNABLES");
+  if (now && strstr(now, "glibc.malloc.hugetlb")) return;  // the user's choice
+  setenv(kTunablesWere, now ? ("+" + std::string(now)).c_str() : "-", 1);
+  setenv("GLIBC_TUNABLES", now ? (std::string(now) + ":" + kHugePages).c_str() : kHugePages, 1);
+  execv("/proc/self/exe", argv);
+  unsetenv(kTunablesWere);  // not started again: go on as we are
+  if (now)
+    setenv("GLIBC_TUNABLES", now, 1);
+  else
+    unsetenv("GLIBC_TUNABLES");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  with_huge_pages(argc, argv);
   CLI::App app{"vpcemu: real AWS VPC topologies on Linux network namespaces", "vpcemu"};
   app.require_subcommand(1);
   std::string run_dir = kDefaultRunDir;
