@@ -197,7 +197,12 @@ class Applier {
     for (const auto& n : plan_.neighs) by_ns[n.ns].neighs.push_back(&n);
     for (const auto& r : plan_.routes) by_ns[r.ns].routes.push_back(&r);
     for (const auto& r : plan_.rules) by_ns[r.ns].rules.push_back(&r);
-    for (const auto& [ns, w] : by_ns) {
+    std::vector<const std::pair<const std::string, Work>*> namespaces;
+    for (const auto& x : by_ns) namespaces.push_back(&x);
+    // One worker per CPU: the kernel serializes most of this on its RTNL, the workers overlap
+    // the rest (reading each namespace's links, building and sending the messages).
+    return in_parallel(namespaces.size(), [&](size_t i) -> Status {
+      const auto& [ns, w] = *namespaces[i];
       auto s = ns_socket(ns);
       if (!s) return s.error();
       NlSocket& sk = s->sock;
@@ -209,9 +214,8 @@ class Applier {
         sk.route(netlink_route(*r, r->dev.empty() ? 0 : s->of(r->dev)));
       for (const RulePlan* r : w.rules)
         sk.rule({r->priority, r->fwmark, r->to, r->table, r->drop, r->iif, r->family});
-      if (auto f = sk.flush(); !f) return f;
-    }
-    return {};
+      return sk.flush();
+    });
   }
 
   void step(const std::string& what, size_t n, Clock::time_point t) {
