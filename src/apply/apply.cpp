@@ -53,9 +53,10 @@ size_t cpu_workers() {
 }
 
 // fn(0) … fn(n - 1) on this thread and workers - 1 more, each taking the next index; the first
-// failure stops them all and is returned. For the phases whose kernel work does not serialize:
-// a namespace's creation, a namespace's nftables transaction (each namespace has its own
-// commit lock), a namespace's unmount. Each call must act on its own thread's namespace only.
+// failure stops them all and is returned. For work on many namespaces whose kernel part does
+// not all serialize: a namespace's creation, its nftables transaction (each namespace has its
+// own commit lock), its addresses and routes, its unmount. Each call acts on its own thread's
+// namespace only.
 Status in_parallel(size_t n, const std::function<Status(size_t)>& fn,
                    size_t workers = cpu_workers()) {
   if (n < 16) workers = 1;
