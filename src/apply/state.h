@@ -49,7 +49,6 @@ class StateDir {
   void remove_lock();
 
   // Append one entry each; written before the object it names is created.
-  Status journal_netns(const std::string& netns);
   Status journal_namespaces(const std::vector<std::string>& names);  // in one write
   struct JournaledProcess {
     pid_t pid;
