@@ -84,7 +84,6 @@ Status StateDir::journal_namespaces(const std::vector<std::string>& names) {
   return journal_text(lines);
 }
 
-
 Status StateDir::journal_processes(const std::vector<JournaledProcess>& processes) {
   std::string lines;
   for (const auto& p : processes)
