@@ -128,15 +128,20 @@ Node Load(std::string_view text) {
   std::map<std::string, uint32_t, std::less<>> anchors;
   std::vector<uint32_t> open;  // the lists and mappings being read, innermost last
   int64_t root = -1;
-  auto add = [&](NodeType type, const yaml_mark_t& m, const yaml_char_t* anchor) {
-    const auto index = static_cast<uint32_t>(doc->nodes.size());
-    doc->nodes.push_back({type, mark_of(m), {}, {}});
-    if (anchor) anchors[reinterpret_cast<const char*>(anchor)] = index;
+  // A node (new, or an alias's anchored one) in its place: the innermost open collection's
+  // next child, or the root.
+  auto attach = [&](uint32_t index) {
     if (open.empty()) {
       if (root < 0) root = index;
     } else {
       doc->nodes[open.back()].kids.push_back(index);
     }
+  };
+  auto add = [&](NodeType type, const yaml_mark_t& m, const yaml_char_t* anchor) {
+    const auto index = static_cast<uint32_t>(doc->nodes.size());
+    doc->nodes.push_back({type, mark_of(m), {}, {}});
+    if (anchor) anchors[reinterpret_cast<const char*>(anchor)] = index;
+    attach(index);
     return index;
   };
   for (bool done = false; !done;) {
@@ -169,11 +174,7 @@ Node Load(std::string_view text) {
               mark_of(e.start_mark),
               "unknown anchor '" + std::string(reinterpret_cast<const char*>(e.data.alias.anchor)) +
                   "'"};
-        if (open.empty()) {
-          if (root < 0) root = it->second;
-        } else {
-          doc->nodes[open.back()].kids.push_back(it->second);
-        }
+        attach(it->second);
         break;
       }
       case YAML_DOCUMENT_END_EVENT:  // only the first document counts
