@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "compile/plan_json.h"
 #include "util/text.h"
@@ -61,11 +62,7 @@ void StateDir::remove_lock() {
   unlink(lock_path().c_str());
 }
 
-Status StateDir::journal(const nlohmann::json& entry) {
-  return journal_text(entry.dump() + "\n");
-}
-
-Status StateDir::journal_text(const std::string& lines) {
+Status StateDir::journal(const std::string& lines) {
   if (!journal_.valid()) {
     std::string p = path_ + "/journal";
     journal_.reset(open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -81,14 +78,14 @@ Status StateDir::journal_text(const std::string& lines) {
 Status StateDir::journal_namespaces(const std::vector<std::string>& names) {
   std::string lines;
   for (const auto& n : names) lines += nlohmann::json{{"netns", n}}.dump() + "\n";
-  return journal_text(lines);
+  return journal(lines);
 }
 
 Status StateDir::journal_processes(const std::vector<JournaledProcess>& processes) {
   std::string lines;
   for (const auto& p : processes)
     lines += nlohmann::json{{"process", p.pid}, {"start", p.start}, {"name", p.name}}.dump() + "\n";
-  return journal_text(lines);
+  return journal(lines);
 }
 
 std::vector<JournalEntry> StateDir::read_journal() const {

@@ -4,7 +4,6 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,7 +47,7 @@ class StateDir {
   // With the lock held, once nothing of the scenario is left: the lock file goes too.
   void remove_lock();
 
-  // Append one entry each; written before the object it names is created.
+  // Entries written before the objects they name are created.
   Status journal_namespaces(const std::vector<std::string>& names);  // in one write
   struct JournaledProcess {
     pid_t pid;
@@ -85,8 +84,7 @@ class StateDir {
   std::string run_dir_;
   std::string scenario_;
   std::string path_;
-  Status journal(const nlohmann::json& entry);
-  Status journal_text(const std::string& lines);
+  Status journal(const std::string& lines);  // whole lines, in one write
   Fd journal_;
 };
 

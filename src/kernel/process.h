@@ -51,13 +51,9 @@ class PausedProcess {
   PausedProcess(pid_t pid, Fd go, Fd status)
       : pid_(pid), go_(std::move(go)), status_(std::move(status)) {}
   pid_t pid() const { return pid_; }
-  // Lets the child exec; reports an exec failure (errno and the step that failed).
-  Status release() {
-    go();
-    return exec_result();
-  }
-  // The two halves of release(), so that many children can be let go before any is awaited.
+  // Lets the child exec (many children can be let go before any is awaited).
   void go();
+  // Awaits the exec: an exec failure (errno and the step that failed), or nothing.
   Status exec_result();
 
  private:
