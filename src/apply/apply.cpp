@@ -9,12 +9,10 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -26,6 +24,7 @@
 #include "kernel/nft.h"
 #include "kernel/process.h"
 #include "util/clock.h"
+#include "util/parallel.h"
 #include "util/text.h"
 
 namespace vpcemu {
@@ -45,39 +44,6 @@ std::string tail_of(const std::string& path, size_t lines) {
   std::string out;
   for (const auto& l : StateDir::tail_lines(path, lines)) out += "    " + l + "\n";
   return out;
-}
-
-// One worker per CPU, up to four.
-size_t cpu_workers() {
-  return std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 4);
-}
-
-// fn(0) … fn(n - 1) on this thread and workers - 1 more, each taking the next index; the first
-// failure stops them all and is returned. For work on many namespaces whose kernel part does
-// not all serialize: a namespace's creation, its nftables transaction (each namespace has its
-// own commit lock), its addresses and routes, its unmount. Each call acts on its own thread's
-// namespace only.
-Status in_parallel(size_t n, const std::function<Status(size_t)>& fn,
-                   size_t workers = cpu_workers()) {
-  if (n < 16) workers = 1;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex m;
-  Status first;
-  auto work = [&] {
-    for (size_t i; !stop && (i = next++) < n;) {
-      if (auto s = fn(i); !s) {
-        std::lock_guard g(m);
-        if (first) first = s;
-        stop = true;
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (size_t w = 1; w < workers; ++w) helpers.emplace_back(work);
-  work();
-  for (auto& t : helpers) t.join();
-  return first;
 }
 
 class Applier {
@@ -446,6 +412,7 @@ class Applier {
   // namespaces, mounts and exec run side by side (on both cores) while the next are forked.
   // A child not let go (the journal failed) sees its pipe close and exits without exec.
   Status let_go(std::vector<Paused>& batch) {
+    if (batch.empty()) return {};
     std::vector<StateDir::JournaledProcess> entries;
     for (const auto& b : batch)
       entries.push_back({b.child.pid(), process_start_time(b.child.pid()), b.plan->name});
@@ -469,7 +436,11 @@ class Applier {
 
   // What a started process needs before the next one starts: a one-shot step (making
   // certificates) has to succeed; a daemon may need its configuration, its readiness line
-  // or its TUN device's address.
+  // or its TUN device's address. settles() says whether settle() has anything to do.
+  static bool settles(const ProcessPlan& p) {
+    return p.wait_exit || p.wireguard || (!p.ready_file.empty() && p.ready_before_next) ||
+           p.tun_address;
+  }
   Status settle(const ProcessPlan& p, pid_t pid) {
     if (p.wait_exit) {
       int st = 0;
@@ -547,19 +518,18 @@ class Applier {
     std::vector<Paused> batch;
     for (const auto& p : plan_.processes) {
       // A process the next waits for (settle()) starts after all before it and alone.
-      const bool settles = p.wait_exit || p.wireguard || p.tun_address ||
-                           (!p.ready_file.empty() && p.ready_before_next);
-      if (settles && !batch.empty()) {
+      const bool alone = settles(p);
+      if (alone) {
         if (auto s = let_go(batch); !s) return s;
       }
       auto child = fork_paused(p);
       if (!child) return child.error();
       const pid_t pid = child->child.pid();
       batch.push_back(std::move(*child));
-      if (settles || batch.size() == kMaxPaused) {
+      if (alone || batch.size() == kMaxPaused) {
         if (auto s = let_go(batch); !s) return s;
       }
-      if (settles) {
+      if (alone) {
         if (auto s = settle(p, pid); !s) return s;
       }
       if (!p.wait_exit) started.push_back({&p, pid});

@@ -1,11 +1,13 @@
 // Scale: what apply keeps open does not grow with the scenario. Veth pairs are made in batches
 // that each name a bounded number of namespaces (handles open at once), for a scenario of a
 // hundred instances as for one of ten thousand.
+#include <atomic>
 #include <set>
 
 #include "apply/apply.h"
 #include "compile/compile.h"
 #include "helpers.h"
+#include "util/parallel.h"
 
 using namespace vpcemu;
 
@@ -71,4 +73,30 @@ TEST_CASE("scale: veth batches keep the plan's order within a namespace") {
   CHECK((b[0].ns == "r" && b[0].veths == std::vector<size_t>{0, 2}));
   CHECK((b[1].ns == "r" && b[1].veths == std::vector<size_t>{3}));
   CHECK((b[2].ns == "x" && b[2].veths == std::vector<size_t>{1, 4}));
+}
+
+TEST_CASE(
+    "work spread over threads: every item once, the first failure returned and stopping the rest") {
+  std::vector<std::atomic<int>> seen(1000);
+  REQUIRE(in_parallel(
+      seen.size(),
+      [&](size_t i) -> Status {
+        ++seen[i];
+        return {};
+      },
+      4));
+  for (size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == 1);
+
+  std::atomic<size_t> calls{0};
+  auto s = in_parallel(
+      100000,
+      [&](size_t i) -> Status {
+        ++calls;
+        if (i == 10) return Error{0, "make", "item 10", "failed"};
+        return {};
+      },
+      4);
+  REQUIRE(!s);
+  CHECK(s.error().object == "item 10");
+  CHECK(calls < 100000);  // stopped, not run to the end
 }
