@@ -466,48 +466,79 @@ class Applier {
     return {};
   }
 
-  // Readiness is observed: each process either listens, exits, or the timeout passes. A
-  // process that fails fails the whole; the names of those still waiting are returned.
+  // A process that awaits routes (a tunnel's), with those still missing from its namespace.
+  std::vector<TableRoute> missing_routes(const ProcessPlan& p) {
+    auto s = ns_socket(p.ns, false);
+    if (!s) return p.ready_routes;
+    auto have = s->sock.routes();
+    if (!have) return p.ready_routes;
+    std::vector<TableRoute> out;
+    for (const auto& r : p.ready_routes)
+      if (!have->count({r.table, r.dst})) out.push_back(r);
+    return out;
+  }
+
+  // Readiness is observed: each process listens, says so in its log, has its routes, or
+  // exits; or its time passes (a tunnel's is longer). A process that fails fails the whole;
+  // what is still pending is returned, one description each.
   Result<std::vector<std::string>> wait_ready(const std::vector<Started>& started) {
     std::set<size_t> waiting;
     for (size_t i = 0; i < started.size(); ++i) waiting.insert(i);
-    auto deadline = Clock::now() + std::chrono::milliseconds(opt_.ready_timeout_ms);
-    while (!waiting.empty() && Clock::now() < deadline) {
+    const auto t = Clock::now();
+    auto deadline_of = [&](const ProcessPlan& p) {
+      const bool tunnel =
+          !p.ready_routes.empty() || (!p.ready_file.empty() && !p.ready_before_next);
+      return t + std::chrono::milliseconds(tunnel ? opt_.tunnel_timeout_ms : opt_.ready_timeout_ms);
+    };
+    std::vector<std::string> pending;
+    while (!waiting.empty()) {
+      pending.clear();
       for (auto it = waiting.begin(); it != waiting.end();) {
         const auto& s = started[*it];
+        const ProcessPlan& p = *s.plan;
         int status = child_exit_status(s.pid);
         if (status > 0) {
           return Error{0, "run",
-                       s.plan->argv[0] + (s.plan->daemon ? " (" : " in instance ") + s.plan->name +
-                           (s.plan->daemon ? " in " + s.plan->ns + ")" : ""),
+                       p.argv[0] + (p.daemon ? " (" : " in instance ") + p.name +
+                           (p.daemon ? " in " + p.ns + ")" : ""),
                        "exited with status " + std::to_string(status) + "; end of " +
-                           state_.log_path(s.plan->name) + ":\n" +
-                           tail_of(state_.log_path(s.plan->name), 5)};
+                           state_.log_path(p.name) + ":\n" + tail_of(state_.log_path(p.name), 5)};
         }
         // bird is ready when its control socket is there (with no BGP session it never
         // listens on a port); a translator (tayga) once its TUN device is configured, which
         // settle() waited for.
-        const bool bird_ready =
-            !s.plan->bgp_socket.empty() &&
-            access((state_.path() + "/" + s.plan->bgp_socket).c_str(), F_OK) == 0;
-        const bool tun_ready = s.plan->tun_address && !s.plan->tun_routes.empty();
+        const bool bird_ready = !p.bgp_socket.empty() &&
+                                access((state_.path() + "/" + p.bgp_socket).c_str(), F_OK) == 0;
+        const bool tun_ready = p.tun_address && !p.tun_routes.empty();
         // A readiness line: awaited before the next process started, or here with the rest.
-        const bool said_ready =
-            !s.plan->ready_file.empty() &&
-            (s.plan->ready_before_next ||
-             file_contains(state_.path() + "/" + s.plan->ready_file, s.plan->ready_text));
-        const bool listens = s.plan->ready_file.empty() && process_listens(s.pid);
-        if (status == 0 || bird_ready || tun_ready || said_ready || listens) {
+        const bool said_ready = !p.ready_file.empty() &&
+                                (p.ready_before_next ||
+                                 file_contains(state_.path() + "/" + p.ready_file, p.ready_text));
+        const bool listens =
+            p.ready_file.empty() && p.ready_routes.empty() && process_listens(s.pid);
+        std::vector<TableRoute> missing;
+        if (!p.ready_routes.empty()) missing = missing_routes(p);
+        const bool routed = !p.ready_routes.empty() && missing.empty();
+        if (status == 0 || bird_ready || tun_ready || said_ready || listens || routed) {
           it = waiting.erase(it);
-        } else {
-          ++it;
+          continue;
         }
+        if (!missing.empty()) {
+          pending.push_back(p.name + " (no route to " + missing[0].dst.str() + " in table " +
+                            std::to_string(missing[0].table) + " of " + p.ns + " yet)");
+        } else if (!p.ready_file.empty()) {
+          pending.push_back(p.name + " ('" + p.ready_text + "' not yet in " + p.ready_file + ")");
+        } else {
+          pending.push_back(p.name + " (not listening yet)");
+        }
+        ++it;
       }
-      if (!waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      bool any_time_left = false;
+      for (size_t i : waiting) any_time_left |= Clock::now() <= deadline_of(*started[i].plan);
+      if (!any_time_left) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    std::vector<std::string> names;
-    for (size_t i : waiting) names.push_back(started[i].plan->name);
-    return names;
+    return pending;
   }
 
   Status start_processes() {
@@ -540,9 +571,10 @@ class Applier {
     progress_("  " + std::to_string(started.size()) + " processes started (" +
               std::to_string(ms_since(t)) + " ms)");
     if (!waiting->empty())
-      progress_("warning: " + std::to_string(waiting->size()) + " not listening after " +
-                std::to_string(opt_.ready_timeout_ms) + " ms: " + join(*waiting, ", ") +
-                " ('vpcemu status NAME' shows whether they do later)");
+      progress_("warning: " + std::to_string(waiting->size()) +
+                " not ready when their time ran out (" + std::to_string(opt_.ready_timeout_ms) +
+                " ms, tunnels " + std::to_string(opt_.tunnel_timeout_ms) + " ms): " +
+                join(*waiting, ", ") + " ('vpcemu status NAME' shows whether they are later)");
     wait_for_bgp();
     return {};
   }
@@ -556,7 +588,7 @@ class Applier {
       if (!p.bgp_socket.empty()) sockets.push_back(state_.path() + "/" + p.bgp_socket);
     if (sockets.empty()) return;
     auto t = Clock::now();
-    auto deadline = t + std::chrono::milliseconds(opt_.ready_timeout_ms * 3);
+    auto deadline = t + std::chrono::milliseconds(opt_.tunnel_timeout_ms);
     std::string pending;
     int total = 0;
     for (size_t i = 0; i < sockets.size();) {

@@ -14,6 +14,8 @@ using Progress = std::function<void(const std::string&)>;
 
 struct ApplyOptions {
   int ready_timeout_ms = 2000;  // how long `run:` processes get to open a listening socket
+  // How long VPN tunnels (their SAs, OpenVPN's clients) and BGP sessions get to come up.
+  int tunnel_timeout_ms = 20000;
 };
 
 // Creates every object of the plan, journaling each namespace and process before it exists.

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   u->add_option("FILE", file)->required();
   u->add_option("--ready-timeout", up.ready_ms, "ms that run: commands get to start listening")
       ->capture_default_str();
+  u->add_option("--tunnel-timeout", up.tunnel_ms,
+                "ms that VPN tunnels and BGP sessions get to come up before up returns")
+      ->capture_default_str();
   u->add_flag("--recreate", up.recreate,
               "when the scenario is up and the change cannot be applied live, rebuild it");
   format_option(u);

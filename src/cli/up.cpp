@@ -119,6 +119,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
   const auto t0 = Clock::now();
   ApplyOptions apply_opt;
   apply_opt.ready_timeout_ms = opt.ready_ms;
+  apply_opt.tunnel_timeout_ms = opt.tunnel_ms;
   std::optional<Applied> running;
   if (state.exists()) running = read_applied(run_dir, sc->name, file);
   const PlanRecords* old = running && running->records ? &*running->records : nullptr;

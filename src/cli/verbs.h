@@ -32,6 +32,7 @@ int cmd_plan(const std::string& run_dir, const std::string& file, const std::str
              bool kernel, bool detailed_exitcode);
 struct UpOptions {
   int ready_ms = 2000;
+  int tunnel_ms = 20000;  // VPN tunnels and BGP sessions
   bool recreate = false;  // a change that cannot be applied live: rebuild instead of refusing
   std::string format = "text";
 };

@@ -106,6 +106,7 @@ void openvpn_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub) {
     ProcessPlan p{cns, "cvpn-client-" + client, argv, dir, "", {}, true};
     p.ready_file = state_paths::process_log(p.name);
     p.ready_text = "Initialization Sequence Completed";
+    p.ready_before_next = false;  // clients connect at once; `up` awaits them as tunnels
     cx.plan.processes.push_back(p);
   }
 }

@@ -105,6 +105,13 @@ struct WireguardSetup {
   std::vector<Cidr> routes;
 };
 
+// A route in one table of a namespace (254: main).
+struct TableRoute {
+  uint32_t table = 254;
+  IpPrefix dst;
+  auto operator<=>(const TableRoute&) const = default;
+};
+
 // argv may hold "@self" (the vpcemu binary) and "@state/" (the scenario's state directory):
 // apply substitutes them, so the plan itself stays free of machine paths.
 struct ProcessPlan {
@@ -136,6 +143,10 @@ struct ProcessPlan {
   // With tun_address: a policy rule "iif <that TUN> lookup tun_rule_table" (a transit
   // gateway's association of a VPN attachment). 0: none.
   uint32_t tun_rule_priority = 0, tun_rule_table = 0;
+  // A tunnel is ready once its SA carries traffic: its daemon has installed these routes in
+  // its namespace (the peer's prefixes in its table, what a bird learned from them). `up`
+  // waits for them with the rest, up to its tunnel timeout.
+  std::vector<TableRoute> ready_routes;
 };
 
 // A file written into the state directory before processes start (path relative to it).

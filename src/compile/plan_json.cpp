@@ -89,6 +89,8 @@ json process_to_json(const ProcessPlan& pr) {
   for (const auto& r : pr.tun_routes) x["tun_routes"].push_back(r.str());
   if (!pr.bgp_socket.empty()) x["bgp_socket"] = pr.bgp_socket;
   if (pr.tun_rule_table) x["tun_rule"] = {pr.tun_rule_priority, pr.tun_rule_table};
+  for (const auto& r : pr.ready_routes)
+    x["ready_routes"].push_back({{"table", r.table}, {"destination", r.dst.str()}});
   return x;
 }
 
@@ -168,6 +170,8 @@ ProcessPlan process_from_json(const json& pr) {
   x.bgp_socket = pr.value("bgp_socket", "");
   if (pr.contains("tun_rule"))
     x.tun_rule_priority = pr.at("tun_rule")[0], x.tun_rule_table = pr.at("tun_rule")[1];
+  for (const auto& r : pr.value("ready_routes", json::array()))
+    x.ready_routes.push_back({r.at("table"), prefix_from(r.at("destination"))});
   return x;
 }
 

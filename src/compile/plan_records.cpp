@@ -71,11 +71,15 @@ void fields(V& v, WireguardSetup& x) {
   v(x.ifname), v(x.uapi), v(x.address), v(x.routes);
 }
 template <class V>
+void fields(V& v, TableRoute& x) {
+  v(x.table), v(x.dst);
+}
+template <class V>
 void fields(V& v, ProcessPlan& x) {
   v(x.ns), v(x.name), v(x.argv), v(x.cwd), v(x.resolv_conf), v(x.env), v(x.daemon),
       v(x.opens_namespaces), v(x.ready_file), v(x.ready_text), v(x.ready_before_next),
       v(x.wait_exit), v(x.wireguard), v(x.tun_address), v(x.tun_routes), v(x.bgp_socket),
-      v(x.tun_rule_priority), v(x.tun_rule_table);
+      v(x.tun_rule_priority), v(x.tun_rule_table), v(x.ready_routes);
 }
 template <class V>
 void fields(V& v, EndpointInfo& x) {

@@ -46,6 +46,19 @@ void vpn_endpoints(CompileContext& cx, const std::string& ns, const std::string&
   }
 }
 
+// The tables of the AWS end where a static connection's routes arrive: a virtual private
+// gateway's main table, or the transit gateway route tables its attachment propagates into.
+std::vector<uint32_t> learning_tables(const CompileContext& cx, const VpnConnection& c) {
+  if (c.tgw.empty()) return {254};
+  const TransitGateway& t = cx.sc.transit_gateways.at(c.tgw);
+  const std::string att = vpn_attachment(t, c.name);
+  std::vector<uint32_t> out;
+  for (const auto& [name, rt] : t.route_tables)
+    if (std::count(rt.propagations.begin(), rt.propagations.end(), att))
+      out.push_back(tgw_table(t, name));
+  return out;
+}
+
 // One tunnel of a connection: a charon at each end (the AWS end answers, the customer
 // gateway initiates), each with its configuration, table and policy rule; for BGP, the
 // inside /30 on both charons' TUN devices and a bird session across it.
@@ -124,6 +137,13 @@ void vpn_tunnel(CompileContext& cx, const VpnTunnel& x, std::map<std::string, in
       // that route table.
       std::tie(p.tun_rule_priority, p.tun_rule_table) = tgw_association(cx, c);
     }
+    // Ready once its SA is up: charon has routed the peer's side into its table (for BGP
+    // 0.0.0.0/0, the sessions then converge over it). At the AWS end of a static connection,
+    // also once the gateway's bird has learned the office's prefixes from that table.
+    for (const auto& r : cfg->remote_ts) p.ready_routes.push_back({cfg->table, r});
+    if (!bgp && !cfg->initiator)
+      for (uint32_t table : learning_tables(cx, c))
+        for (const auto& r : c.static_routes) p.ready_routes.push_back({table, r});
     if (std::string(side) == "vgw") {
       cx.plan.gateways.push_back(
           {"vpn-tunnel", to_tgw ? c.tgw : c.vpc, tname, ns, cfg->local, *x.o.public_ip});

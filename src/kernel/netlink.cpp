@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "kernel/netns.h"
 
@@ -348,46 +349,88 @@ Status NlSocket::flush() {
   return {};
 }
 
-Result<std::map<std::string, int>> NlSocket::link_indexes() {
-  if (auto s = flush(); !s) return s.error();
+// A dump request answered message by message; `each` sees every reply of `reply_type`.
+Status NlSocket::dump(uint16_t type, uint16_t reply_type, const void* header, size_t header_size,
+                      const std::function<void(const nlmsghdr*)>& each) {
+  if (auto s = flush(); !s) return s;
   char buf[MNL_SOCKET_BUFFER_SIZE];
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_type = type;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   uint32_t seq = nlh->nlmsg_seq = seq_++;
   first_seq_ = seq_;
-  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
-  ifm->ifi_family = AF_UNSPEC;
-  if (mnl_socket_sendto(nl_, nlh, nlh->nlmsg_len) < 0) {
-    return errno_error("RTM_GETLINK dump", "in ns " + ns_, errno);
-  }
-  std::map<std::string, int> out;
+  std::memcpy(mnl_nlmsg_put_extra_header(nlh, header_size), header, header_size);
+  const std::string what = type == RTM_GETLINK ? "RTM_GETLINK dump" : "RTM_GETROUTE dump";
+  if (mnl_socket_sendto(nl_, nlh, nlh->nlmsg_len) < 0)
+    return errno_error(what, "in ns " + ns_, errno);
   std::vector<char> rx(MNL_SOCKET_BUFFER_SIZE * 8);
   for (;;) {
     ssize_t n = mnl_socket_recvfrom(nl_, rx.data(), rx.size());
-    if (n < 0) return errno_error("RTM_GETLINK dump", "in ns " + ns_, errno);
+    if (n < 0) return errno_error(what, "in ns " + ns_, errno);
     int len = static_cast<int>(n);
     for (auto* m = reinterpret_cast<nlmsghdr*>(rx.data()); mnl_nlmsg_ok(m, len);
          m = mnl_nlmsg_next(m, &len)) {
       if (m->nlmsg_seq != seq) continue;
-      if (m->nlmsg_type == NLMSG_DONE) return out;
+      if (m->nlmsg_type == NLMSG_DONE) return {};
       if (m->nlmsg_type == NLMSG_ERROR) {
         const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
-        return errno_error("RTM_GETLINK dump", "in ns " + ns_, -err->error);
+        return errno_error(what, "in ns " + ns_, -err->error);
       }
-      if (m->nlmsg_type != RTM_NEWLINK) continue;
-      const auto* lm = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(m));
-      // mnl_attr_for_each relies on C's implicit void* conversion; walk by hand.
-      const char* p = static_cast<const char*>(mnl_nlmsg_get_payload_offset(m, sizeof(ifinfomsg)));
-      const char* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(m));
-      while (p + sizeof(nlattr) <= tail) {
-        const auto* a = reinterpret_cast<const nlattr*>(p);
-        if (a->nla_len < sizeof(nlattr)) break;
-        if (mnl_attr_get_type(a) == IFLA_IFNAME) out[mnl_attr_get_str(a)] = lm->ifi_index;
-        p += MNL_ALIGN(a->nla_len);
-      }
+      if (m->nlmsg_type == reply_type) each(m);
     }
   }
+}
+
+namespace {
+// The attributes after a message's fixed header, type by type (mnl_attr_for_each relies on
+// C's implicit void* conversion; walked by hand).
+template <class F>
+void for_each_attr(const nlmsghdr* m, size_t header_size, F&& f) {
+  const char* p = static_cast<const char*>(mnl_nlmsg_get_payload_offset(m, header_size));
+  const char* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(m));
+  while (p + sizeof(nlattr) <= tail) {
+    const auto* a = reinterpret_cast<const nlattr*>(p);
+    if (a->nla_len < sizeof(nlattr)) break;
+    f(a);
+    p += MNL_ALIGN(a->nla_len);
+  }
+}
+}  // namespace
+
+Result<std::map<std::string, int>> NlSocket::link_indexes() {
+  ifinfomsg ifm{};
+  ifm.ifi_family = AF_UNSPEC;
+  std::map<std::string, int> out;
+  auto s = dump(RTM_GETLINK, RTM_NEWLINK, &ifm, sizeof(ifm), [&](const nlmsghdr* m) {
+    const auto* lm = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(m));
+    for_each_attr(m, sizeof(ifinfomsg), [&](const nlattr* a) {
+      if (mnl_attr_get_type(a) == IFLA_IFNAME) out[mnl_attr_get_str(a)] = lm->ifi_index;
+    });
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Result<std::set<std::pair<uint32_t, IpPrefix>>> NlSocket::routes(Family family) {
+  rtmsg rtm{};
+  rtm.rtm_family = af(family);
+  std::set<std::pair<uint32_t, IpPrefix>> out;
+  auto s = dump(RTM_GETROUTE, RTM_NEWROUTE, &rtm, sizeof(rtm), [&](const nlmsghdr* m) {
+    const auto* rm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(m));
+    if (rm->rtm_family != af(family)) return;
+    uint32_t table = rm->rtm_table;
+    IpPrefix dst(IpAddr{}, rm->rtm_dst_len);
+    dst.addr.family = family;
+    for_each_attr(m, sizeof(rtmsg), [&](const nlattr* a) {
+      const auto t = mnl_attr_get_type(a);
+      if (t == RTA_TABLE) table = mnl_attr_get_u32(a);
+      if (t == RTA_DST && mnl_attr_get_payload_len(a) == dst.addr.size())
+        std::memcpy(dst.addr.bytes.data(), mnl_attr_get_payload(a), dst.addr.size());
+    });
+    out.insert({table, dst});
+  });
+  if (!s) return s.error();
+  return out;
 }
 
 }  // namespace vpcemu

@@ -2,8 +2,10 @@
 // every ack matched to the object it created so an error names it (with the extack text).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,12 +73,16 @@ class NlSocket {
 
   // ifname → ifindex of every link in the namespace.
   Result<std::map<std::string, int>> link_indexes();
+  // (table, destination) of every route of the family in the namespace, all tables.
+  Result<std::set<std::pair<uint32_t, IpPrefix>>> routes(Family family = Family::kIpv4);
 
  private:
   NlSocket() = default;
   nlmsghdr* begin(uint16_t type, uint16_t flags, std::string what);
   void rule_message(const Rule& r, uint16_t type, uint16_t flags);
   void end(nlmsghdr* nlh);
+  Status dump(uint16_t type, uint16_t reply_type, const void* header, size_t header_size,
+              const std::function<void(const nlmsghdr*)>& each);
 
   mnl_socket* nl_ = nullptr;
   std::string ns_;
