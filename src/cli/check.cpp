@@ -1,48 +1,149 @@
-// vpcemu check FILE|NAME: real packets for every `expect:` entry of a running scenario.
+// vpcemu check FILE|NAME: every `expect:` entry of a running scenario proved for real: packets
+// for reachability entries, the command itself for `run:` entries. `vpcemu test` uses the same
+// verdicts (check_scenario).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "analyze/probe_target.h"
 #include "apply/state.h"
 #include "cli/load.h"
 #include "cli/verbs.h"
+#include "kernel/netns.h"
+#include "kernel/process.h"
 #include "probe/probe.h"
 #include "scenario/parse.h"
+#include "util/text.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace vpcemu::cli {
 
-int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
-              int timeout_ms) {
-  if (!need_root("check")) return kExitFail;
+namespace {
+
+std::string command_line(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) {
+    const bool plain = !w.empty() && w.find_first_of(" \t'\"\\$|&;<>()*?") == std::string::npos;
+    s += (s.empty() ? "" : " ") + (plain ? w : "'" + w + "'");
+  }
+  return s;
+}
+
+// A `run:` entry: its command inside `from`'s namespace (as `vpcemu exec` would run it), in the
+// scenario file's directory, output to logs/expect-line-N.log, killed with its process group
+// when its time runs out.
+void run_command(const StateDir& state, const Plan& plan, const Scenario& sc, const Expect& e,
+                 Verdict& v) {
+  const EndpointInfo* ep = plan.endpoint(e.from);
+  v.log = state.path() + "/logs/expect-line-" + std::to_string(e.span.line) + ".log";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 t0)
+        .count();
+  };
+  auto failed = [&](const std::string& why) {
+    v.observed = "failure";
+    v.detail = why;
+    v.ms = elapsed();
+  };
+  if (!ep) return failed("no instance or host '" + e.from + "' in the running scenario");
+  auto fd = netns_open(ep->ns);
+  if (!fd) return failed(fd.error().str());
+  std::error_code ec;
+  fs::remove(v.log, ec);
+  SpawnOptions opt;
+  opt.nsfd = fd->get();
+  opt.ns_name = ep->ns;
+  opt.argv = e.run;
+  opt.cwd = fs::path(sc.file).parent_path().string();
+  opt.log_path = v.log;
+  opt.detach = true;  // its own session: the process group is killed when time runs out
+  if (!ep->resolv_conf.empty() && fs::exists(state.path() + "/" + ep->resolv_conf))
+    opt.resolv_conf = state.path() + "/" + ep->resolv_conf;
+  auto child = spawn_paused(opt);
+  if (!child) return failed("cannot start: " + child.error().str());
+  child->go();
+  if (auto s = child->exec_result(); !s) {
+    child_exit_status(child->pid());
+    return failed("cannot start " + e.run[0] + ": " + s.error().str());
+  }
+  const auto deadline = t0 + std::chrono::seconds(e.timeout_s);
+  int status = -1;
+  while ((status = child_exit_status(child->pid())) < 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (status < 0) {
+    kill(-child->pid(), SIGKILL);
+    waitpid(child->pid(), nullptr, 0);
+    v.output = StateDir::tail_lines(v.log, 10);
+    return failed("still running after " + std::to_string(e.timeout_s) + " s: killed");
+  }
+  kill(-child->pid(), SIGKILL);  // what it left running in its session ends with it
+  v.exit_status = status;
+  v.observed = status == 0 ? "success" : "failure";
+  v.detail = status > 128 ? "killed by signal " + std::to_string(status - 128)
+                          : "exit status " + std::to_string(status);
+  v.ms = elapsed();
+  v.output = StateDir::tail_lines(v.log, 10);
+}
+
+}  // namespace
+
+CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, int timeout_ms) {
+  CheckOutcome out;
   std::string file = arg;
   if (!fs::is_regular_file(arg)) {
     if (!valid_resource_name(arg)) {
-      std::cerr << "vpcemu check: '" << arg << "' is neither a scenario file nor a scenario name\n";
-      return kExitInvalid;
+      out.error = "'" + arg + "' is neither a scenario file nor a scenario name";
+      out.exit_code = kExitInvalid;
+      return out;
     }
     file = StateDir(run_dir, arg).source_file();
     if (file.empty()) {
-      std::cerr << "vpcemu check: scenario " << arg << " is not up\n";
-      return kExitFail;
+      out.error = "scenario " + arg + " is not up";
+      return out;
     }
   }
   auto sc = load_scenario(file, true);
-  if (!sc) return kExitInvalid;
+  if (!sc) {
+    out.error = file + " is not a valid scenario";
+    out.exit_code = kExitInvalid;
+    return out;
+  }
+  out.scenario = sc->name;
+  out.time_scale = sc->time_scale;
+  out.time_scale_note = sc->time_scale != 1.0 ? sc->scaled(350) : 0;
   StateDir state(run_dir, sc->name);
   auto plan = state.read_summary();
   if (!plan || !state.complete()) {
-    std::cerr << "vpcemu check: scenario " << sc->name << " is not up; run 'vpcemu up " << file
-              << "' first\n";
-    return kExitFail;
+    out.error = "scenario " + sc->name + " is not up; run 'vpcemu up " + file + "' first";
+    return out;
   }
   std::vector<ProbeSpec> specs;
-  std::vector<std::string> shown;
-  for (const auto& e : sc->expects) {
+  std::vector<size_t> probed;  // expects index of each spec
+  out.verdicts.resize(sc->expects.size());
+  for (size_t i = 0; i < sc->expects.size(); ++i) {
+    const Expect& e = sc->expects[i];
+    Verdict& v = out.verdicts[i];
+    v.expect = &sc->expects[i];
+    v.line = e.span.line;
+    v.from = e.from;
+    if (e.runs()) {
+      v.run = e.run;
+      v.expected = e.allow ? "success" : "failure";
+      v.name = e.from + ": " + command_line(e.run);
+      continue;
+    }
     const ProbeTarget target = probe_target(*sc, *plan, e);
     ProbeSpec s;
     s.src_ns = target.src_ns;
@@ -53,58 +154,114 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
                                               : ProbeProto::kTcp;
     s.port = e.port.value_or(0);
     specs.push_back(s);
-    shown.push_back(e.to + (e.to == s.dst.str() ? "" : " (" + s.dst.str() + ")"));
+    probed.push_back(i);
+    v.to = e.to;
+    v.address = s.dst.str();
+    v.protocol =
+        e.protocol == Protocol::kIcmp && e.ip_version == 6 ? "icmpv6" : protocol_name(e.protocol);
+    v.ip_version = e.ip_version;
+    v.port = e.port;
+    v.expected = e.allow ? "allow" : "deny";
+    std::string proto = v.protocol;
+    if (e.port) proto += "/" + std::to_string(*e.port);
+    v.name =
+        e.from + " -> " + e.to + (e.to == v.address ? "" : " (" + v.address + ")") + " " + proto;
   }
+  // Packets first (all at once), then the commands, one at a time in the file's order.
   auto results = run_probes(specs, timeout_ms);
-  json out = {{"schema_version", kJsonSchemaVersion},
-              {"scenario", sc->name},
-              {"results", json::array()},
-              {"time_scale", sc->time_scale}};
+  for (size_t k = 0; k < specs.size(); ++k) {
+    Verdict& v = out.verdicts[probed[k]];
+    v.observed = results[k].reached ? "allow" : "deny";
+    v.detail = results[k].detail;
+    v.ms = results[k].ms;
+  }
+  for (auto& v : out.verdicts)
+    if (v.expect->runs()) run_command(state, *plan, *sc, *v.expect, v);
+  for (auto& v : out.verdicts) {
+    v.pass = v.observed == v.expected;
+    (v.pass ? out.passed : out.failed)++;
+    v.expect = nullptr;  // the scenario goes out of scope here
+  }
+  out.exit_code = out.failed == 0 ? kExitOk : kExitFail;
+  return out;
+}
+
+std::string verdict_line(const Verdict& v) {
+  char buf[512];
+  if (!v.protocol.empty()) {
+    snprintf(buf, sizeof(buf), "%s  %-12s -> %-28s %-9s expected %-5s observed %-5s (%s, %ld ms)",
+             v.pass ? "PASS" : "FAIL", v.from.c_str(),
+             (v.to + (v.to == v.address ? "" : " (" + v.address + ")")).c_str(),
+             (v.protocol + (v.port ? "/" + std::to_string(*v.port) : "")).c_str(),
+             v.expected.c_str(), v.observed.c_str(), v.detail.c_str(), v.ms);
+    return buf;
+  }
+  std::string s = std::string(v.pass ? "PASS" : "FAIL") + "  " + v.name + "  expected " +
+                  v.expected + ", " + v.detail + " (" + std::to_string(v.ms) + " ms)";
+  if (!v.pass) {
+    for (const auto& l : v.output) s += "\n        | " + l;
+    s += "\n        (output: " + v.log + ")";
+  }
+  return s;
+}
+
+json verdict_json(const Verdict& v) {
+  if (v.protocol.empty())
+    return {{"from", v.from},
+            {"run", v.run},
+            {"expected", v.expected},
+            {"observed", v.observed},
+            {"exit_status", v.exit_status ? json(*v.exit_status) : json(nullptr)},
+            {"detail", v.detail},
+            {"output", v.output},
+            {"log", v.log},
+            {"ms", v.ms},
+            {"pass", v.pass},
+            {"line", v.line}};
+  return {{"from", v.from},
+          {"to", v.to},
+          {"address", v.address},
+          {"protocol", v.protocol},
+          {"ip_version", v.ip_version},
+          {"port", v.port ? json(*v.port) : json(nullptr)},
+          {"expected", v.expected},
+          {"observed", v.observed},
+          {"detail", v.detail},
+          {"ms", v.ms},
+          {"pass", v.pass},
+          {"line", v.line}};
+}
+
+int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
+              int timeout_ms) {
+  if (!need_root("check")) return kExitFail;
+  const CheckOutcome c = check_scenario(run_dir, arg, timeout_ms);
+  if (!c.error.empty()) {
+    std::cerr << "vpcemu check: " << c.error << "\n";
+    return c.exit_code;
+  }
+  if (format == "json") {
+    json out = {{"schema_version", kJsonSchemaVersion},
+                {"scenario", c.scenario},
+                {"results", json::array()},
+                {"time_scale", c.time_scale},
+                {"passed", c.passed},
+                {"failed", c.failed}};
+    for (const auto& v : c.verdicts) out["results"].push_back(verdict_json(v));
+    std::cout << out.dump(2) << "\n";
+    return c.exit_code;
+  }
   // AWS's timeouts are not AWS's while the scale is on: say so before any verdict.
-  if (sc->time_scale != 1.0 && format != "json") {
+  if (c.time_scale != 1.0) {
     char note[160];
     snprintf(note, sizeof(note),
              "# time_scale %g: AWS's timeouts are scaled (NAT gateway idle %d s, not 350 s)\n",
-             sc->time_scale, sc->scaled(350));
+             c.time_scale, c.time_scale_note);
     fputs(note, stdout);
   }
-  int passed = 0, failed = 0;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const auto& e = sc->expects[i];
-    const auto& r = results[i];
-    bool pass = r.reached == e.allow;
-    (pass ? passed : failed)++;
-    const bool v6 = e.ip_version == 6;
-    const std::string pname =
-        e.protocol == Protocol::kIcmp && v6 ? "icmpv6" : protocol_name(e.protocol);
-    std::string proto = pname;
-    if (e.port) proto += "/" + std::to_string(*e.port);
-    out["results"].push_back({{"from", e.from},
-                              {"to", e.to},
-                              {"address", specs[i].dst.str()},
-                              {"protocol", pname},
-                              {"ip_version", e.ip_version},
-                              {"port", e.port ? json(*e.port) : json(nullptr)},
-                              {"expected", e.allow ? "allow" : "deny"},
-                              {"observed", r.reached ? "allow" : "deny"},
-                              {"detail", r.detail},
-                              {"ms", r.ms},
-                              {"pass", pass},
-                              {"line", e.span.line}});
-    if (format != "json") {
-      printf("%s  %-12s -> %-28s %-9s expected %-5s observed %-5s (%s, %ld ms)\n",
-             pass ? "PASS" : "FAIL", e.from.c_str(), shown[i].c_str(), proto.c_str(),
-             e.allow ? "allow" : "deny", r.reached ? "allow" : "deny", r.detail.c_str(), r.ms);
-    }
-  }
-  out["passed"] = passed;
-  out["failed"] = failed;
-  if (format == "json") {
-    std::cout << out.dump(2) << "\n";
-  } else {
-    printf("%d passed, %d failed\n", passed, failed);
-  }
-  return failed == 0 ? kExitOk : kExitFail;
+  for (const auto& v : c.verdicts) std::cout << verdict_line(v) << "\n";
+  printf("%d passed, %d failed\n", c.passed, c.failed);
+  return c.exit_code;
 }
 
 }  // namespace vpcemu::cli

@@ -10,9 +10,8 @@
 
 namespace vpcemu::cli {
 
-namespace {
-
-int cmd_down_name(const std::string& run_dir, const std::string& name, const std::string& format) {
+int down_scenario(const std::string& run_dir, const std::string& name, const std::string& format,
+                  bool print) {
   StateDir state(run_dir, name);
   nlohmann::json j = {{"schema_version", kJsonSchemaVersion},
                       {"scenario", name},
@@ -24,7 +23,7 @@ int cmd_down_name(const std::string& run_dir, const std::string& name, const std
   if (!lock) {
     log("vpcemu down: " + lock.error().str());
     j["errors"].push_back(lock.error().str());
-    if (format == "json") std::cout << j.dump(2) << "\n";
+    if (print && format == "json") std::cout << j.dump(2) << "\n";
     return kExitFail;
   }
   DestroyReport r;
@@ -40,7 +39,9 @@ int cmd_down_name(const std::string& run_dir, const std::string& name, const std
   j["namespaces_removed"] = r.namespaces;
   j["processes_ended"] = r.processes;
   j["errors"] = r.errors;
-  if (format == "json")
+  if (!print)
+    ;
+  else if (format == "json")
     std::cout << j.dump(2) << "\n";
   else if (!anything)
     std::cout << "scenario " << name << " is not up; nothing to remove\n";
@@ -52,13 +53,11 @@ int cmd_down_name(const std::string& run_dir, const std::string& name, const std
   return r.errors.empty() ? kExitOk : kExitFail;
 }
 
-}  // namespace
-
 int cmd_down(const std::string& run_dir, const std::string& name_or_file,
              const std::string& format) {
   if (!need_root("down")) return kExitFail;
   auto n = scenario_name_of(name_or_file);
-  return n ? cmd_down_name(run_dir, *n, format) : kExitInvalid;
+  return n ? down_scenario(run_dir, *n, format, true) : kExitInvalid;
 }
 
 }  // namespace vpcemu::cli

@@ -11,13 +11,16 @@
 
 namespace vpcemu {
 
-std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnings) {
+std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnings,
+                                      std::string* first_error) {
   auto r = parse_scenario_file(path);
   // Validation runs on whatever parsed, so one run lists shape and semantic problems alike.
   validate(r.scenario, r.diags);
   for (const auto& d : r.diags.sorted()) {
     if (d.severity == Severity::kWarning && quiet_warnings) continue;
     std::cerr << format_diagnostic(path, d);
+    if (first_error && first_error->empty() && d.severity == Severity::kError)
+      *first_error = format_diagnostic(path, d);
   }
   if (r.diags.has_errors()) {
     size_t n = r.diags.error_count();

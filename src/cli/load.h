@@ -13,7 +13,9 @@ namespace vpcemu {
 
 // nullopt when the scenario has errors (all of them printed as FILE:LINE:COL: error: ...).
 // Warnings are printed unless `quiet_warnings`.
-std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnings = false);
+// first_error, when given, receives the first error as printed (FILE:LINE:COL: error: ...).
+std::optional<Scenario> load_scenario(const std::string& path, bool quiet_warnings = false,
+                                      std::string* first_error = nullptr);
 
 // A running scenario as it was applied, from the text its state keeps (StateDir::read_records):
 // what plan, up and status compare with or list. Empty text: an empty scenario.

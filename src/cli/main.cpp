@@ -45,7 +45,8 @@ void with_huge_pages(int argc, char** argv) {
   while (i < argc && strncmp(argv[i], "--run-dir", 9) == 0) i += strchr(argv[i], '=') ? 1 : 2;
   if (i >= argc) return;
   const std::string verb = argv[i];
-  if (verb != "up" && verb != "plan" && verb != "status" && verb != "check" && verb != "down")
+  if (verb != "up" && verb != "plan" && verb != "status" && verb != "check" && verb != "down" &&
+      verb != "test")
     return;
   const char* now = getenv("GLIBC_TUNABLES");
   if (now && strstr(now, "glibc.malloc.hugetlb")) return;  // the user's choice
@@ -128,6 +129,20 @@ int main(int argc, char** argv) {
   format_option(c);
   c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")
       ->capture_default_str();
+
+  TestOptions test;
+  std::vector<std::string> test_files;
+  auto* t = app.add_subcommand(
+      "test", "for CI: up, check and down each scenario; exit 0 only when every expectation held");
+  t->add_option("FILE", test_files, "scenario files, tested one after another")->required();
+  t->add_option("--junit", test.junit, "also write a JUnit XML report to this file");
+  t->add_flag("--keep-on-failure", test.keep_on_failure,
+              "leave a scenario that failed up, for 'vpcemu status', 'exec' and 'check'");
+  t->add_option("--timeout", test.timeout_ms, "ms each probe waits for an answer")
+      ->capture_default_str();
+  t->add_option("--ready-timeout", test.up.ready_ms, "as up's")->capture_default_str();
+  t->add_option("--tunnel-timeout", test.up.tunnel_ms, "as up's")->capture_default_str();
+  quiet_flag(t);
 
   std::string svc_name;
   std::vector<int> svc_ports;
@@ -259,5 +274,6 @@ int main(int argc, char** argv) {
     return cmd_exec(run_dir, scenario, name, cmd);
   }
   if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms);
+  if (t->parsed()) return cmd_test(run_dir, test_files, test);
   return kExitFail;
 }

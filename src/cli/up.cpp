@@ -45,8 +45,11 @@ json endpoint_json(const EndpointInfo& e) {
           {"ipv6", ip(e.ipv6)}};
 }
 
-int report(const UpResult& r, const Plan& plan, const std::string& format, int exit_code) {
+int report(const UpResult& r, const Plan& plan, const UpOptions& opt, int exit_code) {
   progress_done();
+  if (opt.outcome) *opt.outcome = {r.result, r.ms, r.error};
+  if (!opt.print) return exit_code;
+  const std::string& format = opt.format;
   if (format == "json") {
     json j = {{"schema_version", kJsonSchemaVersion},
               {"scenario", r.scenario},
@@ -98,12 +101,19 @@ void say_not_live(const std::vector<ResourceChange>& changes, const PlanDiff& di
 }  // namespace
 
 int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions& opt) {
-  auto sc = load_scenario(file);
-  if (!sc) return kExitInvalid;
+  std::string first_error;
+  auto sc = load_scenario(file, false, &first_error);
+  if (!sc) {
+    if (opt.outcome) *opt.outcome = {"invalid", 0, first_error};
+    return kExitInvalid;
+  }
   if (!need_root("up")) return kExitFail;
   const std::string src = abs_path(file);
   auto compiled = compile_validated(*sc, fs::path(src).parent_path().string());
-  if (!compiled) return kExitFail;
+  if (!compiled) {
+    if (opt.outcome) *opt.outcome = {"failed", 0, "internal error: the scenario did not compile"};
+    return kExitFail;
+  }
   Plan& plan = *compiled;
   UpResult result;
   result.scenario = sc->name;
@@ -111,7 +121,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
     result.result = "failed";
     result.error = what;
     log("vpcemu up: " + what);
-    return report(result, plan, opt.format, code);
+    return report(result, plan, opt, code);
   };
   StateDir state(run_dir, sc->name);
   auto lock = state.lock();
@@ -142,7 +152,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
           "network ACLs, add, replace and remove routes, move Elastic IPs and route table "
           "associations. 'vpcemu up --recreate " +
           file + "' rebuilds the scenario with the change.");
-      return report(result, plan, opt.format, kExitFail);
+      return report(result, plan, opt, kExitFail);
     }
     if (diff.unsupported.empty()) {
       progress("vpcemu: up " + plan.scenario + ": applying the change to the running scenario");
@@ -159,7 +169,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
       }
       result.result = "changed";
       result.ms = ms_since(t0);
-      return report(result, plan, opt.format, kExitOk);
+      return report(result, plan, opt, kExitOk);
     }
     result.result = "recreated";
     result.cannot_apply_live = diff.unsupported;
@@ -173,7 +183,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
         if (!netns_exists(ns.name)) missing.push_back(ns.name);
       if (missing.empty()) {
         result.result = "unchanged";
-        return report(result, plan, opt.format, kExitOk);
+        return report(result, plan, opt, kExitOk);
       }
       log("vpcemu: scenario " + sc->name + " is up but " + std::to_string(missing.size()) +
           " of its namespaces are gone (first: " + missing[0] + "); rebuilding it");
@@ -196,12 +206,12 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
     destroy(state, progress);
     result.result = "failed";
     result.error = s.error().str();
-    return report(result, plan, opt.format, kExitFail);
+    return report(result, plan, opt, kExitFail);
   }
   if (auto m = state.mark_complete(); !m) log("vpcemu up: " + m.error().str());
   if (result.result.empty()) result.result = "created";
   result.ms = ms_since(t0);
-  return report(result, plan, opt.format, kExitOk);
+  return report(result, plan, opt, kExitOk);
 }
 
 }  // namespace vpcemu::cli

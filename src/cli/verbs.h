@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace vpcemu {
+struct Expect;
+}
+
 namespace vpcemu::cli {
 
 inline constexpr int kExitOk = 0;
@@ -30,7 +34,15 @@ int cmd_validate(const std::string& file, const std::string& format, bool strict
 // any change (Terraform's -detailed-exitcode).
 int cmd_plan(const std::string& run_dir, const std::string& file, const std::string& format,
              bool kernel, bool detailed_exitcode);
+// What one `up` did: created | changed | unchanged | recreated | failed | refused | invalid.
+struct UpOutcome {
+  std::string result;
+  long ms = 0;
+  std::string error;
+};
 struct UpOptions {
+  bool print = true;             // the result on stdout (vpcemu test prints its own)
+  UpOutcome* outcome = nullptr;  // filled in when given
   int ready_ms = 2000;
   int tunnel_ms = 20000;  // VPN tunnels and BGP sessions
   bool recreate = false;  // a change that cannot be applied live: rebuild instead of refusing
@@ -39,6 +51,17 @@ struct UpOptions {
 int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions& opt);
 int cmd_down(const std::string& run_dir, const std::string& name_or_file,
              const std::string& format);
+// down by name; print: the result on stdout (errors go to stderr either way).
+int down_scenario(const std::string& run_dir, const std::string& name, const std::string& format,
+                  bool print);
+struct TestOptions {
+  std::string junit;  // a JUnit XML report to write
+  bool keep_on_failure = false;
+  int timeout_ms = 1000;  // each probe's, as check's --timeout
+  UpOptions up;
+};
+int cmd_test(const std::string& run_dir, const std::vector<std::string>& files,
+             const TestOptions& opt);
 struct StatusOptions {
   std::string format = "text";
   bool routes = false;     // route tables with their routes, as the kernel has them
@@ -49,5 +72,36 @@ int cmd_exec(const std::string& run_dir, const std::string& scenario, const std:
              const std::vector<std::string>& cmd);
 int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
               int timeout_ms);
+
+// One expect: entry proved: packets (protocol set) or a `run:` command (run set).
+struct Verdict {
+  const Expect* expect = nullptr;  // while check_scenario runs
+  int line = 0;
+  std::string name;  // "web-1 -> db-1 (10.0.2.10) tcp/5432", "app-1: curl -sf http://..."
+  std::string from, to, address, protocol;
+  int ip_version = 4;
+  std::optional<int> port;
+  std::vector<std::string> run;
+  std::string expected, observed;  // allow|deny; for run: success|failure
+  bool pass = false;
+  std::string detail;  // "connected", "timeout"; "exit status 3", "still running after 30 s"
+  long ms = 0;
+  std::optional<int> exit_status;
+  std::vector<std::string> output;  // run: the last lines of its output
+  std::string log;                  // run: where all of it is
+};
+struct CheckOutcome {
+  std::string scenario;
+  double time_scale = 1.0;
+  int time_scale_note = 0;  // the NAT gateway's idle timeout, scaled
+  std::vector<Verdict> verdicts;
+  int passed = 0, failed = 0;
+  std::string error;  // the scenario could not be checked (not up, invalid)
+  int exit_code = 1;
+};
+// Every expect: entry of a running scenario (FILE or NAME), proved.
+CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, int timeout_ms);
+// One verdict as `check` prints it (a failed command with the end of its output).
+std::string verdict_line(const Verdict& v);
 
 }  // namespace vpcemu::cli

@@ -502,6 +502,13 @@ struct Expect {
   int ip_version = 4;  // 6: probe over IPv6 (also when `to` is an IPv6 literal)
   SourceSpan ip_version_span;
   bool allow = true;
+  // A `run:` entry: a command run inside `from` (an instance or host) whose exit status is the
+  // verdict: `result: success` (exit 0, the default) or `failure` (any other status, or not
+  // finished within `timeout` seconds). `to`, `protocol` and `port` do not apply.
+  std::vector<std::string> run;
+  SourceSpan run_span;
+  int timeout_s = 30;
+  bool runs() const { return !run.empty() || run_span.known(); }
 };
 
 struct Scenario {

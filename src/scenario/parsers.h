@@ -17,7 +17,9 @@ void parse_subnet(Reader& rd, Subnet& s, const yaml::Node& node);
 void parse_nat_gateway(Reader& rd, NatGateway& nat, const yaml::Node& node);
 void parse_route_table(Reader& rd, RouteTable& rt, const yaml::Node& node);
 void parse_instance(Reader& rd, Instance& in, const yaml::Node& node);
-void parse_run(Reader& rd, Instance& in, const yaml::Node& v, SourceSpan ks);
+// A command line: a list of words, or one string split as a shell would split it (never run by
+// one). Appends to `out`; an empty command is an error.
+void parse_command(Reader& rd, std::vector<std::string>& out, const yaml::Node& v, SourceSpan ks);
 
 // security_groups.cpp
 std::vector<SgRule> group_rules(Reader& rd, const yaml::Node& v, SourceSpan ks, bool ingress,

@@ -223,7 +223,7 @@ void parse_instance(Reader& rd, Instance& in, const yaml::Node& node) {
                   in.elastic_ip = rd.address(v, "elastic_ip", ks);
                 } else if (k == "run") {
                   in.run_span = rd.span(v, ks);
-                  parse_run(rd, in, v, ks);
+                  parse_command(rd, in.run, v, ks);
                 } else if (k == "source_dest_check") {
                   in.source_dest_check_span = rd.span(v, ks);
                   if (auto b = rd.boolean(v, k, ks)) in.source_dest_check = *b;
@@ -256,10 +256,10 @@ void parse_instance(Reader& rd, Instance& in, const yaml::Node& node) {
   }
 }
 
-void parse_run(Reader& rd, Instance& in, const yaml::Node& v, SourceSpan ks) {
+void parse_command(Reader& rd, std::vector<std::string>& out, const yaml::Node& v, SourceSpan ks) {
   if (v.IsSequence()) {
     for (const auto& w : v) {
-      if (auto s = rd.scalar(w, "run argument", ks)) in.run.push_back(*s);
+      if (auto s = rd.scalar(w, "run argument", ks)) out.push_back(*s);
     }
   } else if (auto s = rd.scalar(v, "run", ks)) {
     auto words = split_command(*s);
@@ -267,9 +267,9 @@ void parse_run(Reader& rd, Instance& in, const yaml::Node& v, SourceSpan ks) {
       rd.d.error(rd.span(v, ks), "run: unterminated quote in '" + *s + "'");
       return;
     }
-    in.run = std::move(*words);
+    out = std::move(*words);
   }
-  if (in.run.empty()) rd.d.error(rd.span(v, ks), "run: empty command");
+  if (out.empty()) rd.d.error(rd.span(v, ks), "run: empty command");
 }
 
 }  // namespace vpcemu::parsing

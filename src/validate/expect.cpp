@@ -39,6 +39,7 @@ void validate_expects(Validation& v) {
     if (!e.from.empty() && !v.endpoints.count(e.from)) {
       unknown_ref(d, e.from_span, "source", e.from, names, " (an instance or internet host)");
     }
+    if (e.runs()) continue;  // a command: no destination, protocol or port
     // `to` may also name an interface endpoint of the source instance's VPC.
     bool vpc_endpoint = false;
     if (const Instance* in = sc.find_instance(e.from)) {

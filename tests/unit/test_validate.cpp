@@ -313,6 +313,38 @@ const Case kCases[] = {
      "}\n"
      "    instances:\n      a: { subnet: pub, run: \"echo 'oops\" }\n",
      8, "unterminated quote"},
+    {"a run: entry has no destination",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: c, run: \"curl -sf http://x\", to: c }\n",
+     6, "'to' does not apply to a run: entry"},
+    {"a run: entry's result is success or failure",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: c, run: [true], result: allow }\n",
+     6, "a run: entry's result is success (exit status 0) or failure, found 'allow'"},
+    {"a probe's result is not success",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: c, to: c, protocol: icmp, result: success }\n",
+     6, "(success and failure are for run: entries)"},
+    {"a run: entry runs somewhere",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { run: [true] }\n",
+     6, "run: entry has no 'from'"},
+    {"a run: entry's source exists",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: d, run: [true] }\n",
+     6, "unknown source 'd'"},
+    {"a run: entry's command is not empty",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: c, run: \"\" }\n",
+     6, "run: empty command"},
+    {"timeout is for run: entries",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: c, to: c, protocol: icmp, result: allow, timeout: 5 }\n",
+     6, "'timeout' applies only to run: entries"},
+    {"a run: entry's timeout is bounded",
+     "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+     "  - { from: c, run: [sleep, 1], timeout: 0 }\n",
+     6, "timeout must be a whole number from 1 to 3600"},
     {"a VPN attachment names a connection that exists",
      "name: t\ntransit_gateways:\n  hub:\n    attachments:\n      office: { vpn: office-vpn }\n", 5,
      "unknown VPN connection 'office-vpn'"},
@@ -334,6 +366,27 @@ TEST_CASE("invalid scenarios name the line and the problem") {
       CHECK(has(d, Severity::kError, c.line, c.message));
     }
   }
+}
+
+TEST_CASE("a run: entry is a command with its expected outcome") {
+  auto r = parse_scenario_text(
+      "name: t\ninternet:\n  hosts:\n    c: { ip: 198.51.100.1 }\nexpect:\n"
+      "  - { from: c, run: \"sh -c 'exit 3'\", result: failure, timeout: 5 }\n"
+      "  - { from: c, run: [curl, -sf, http://x] }\n",
+      "t.yaml");
+  validate(r.scenario, r.diags);
+  INFO(dump(r.diags));
+  REQUIRE_FALSE(r.diags.has_errors());
+  REQUIRE(r.scenario.expects.size() == 2);
+  const Expect& a = r.scenario.expects[0];
+  CHECK(a.runs());
+  CHECK(a.run == std::vector<std::string>{"sh", "-c", "exit 3"});
+  CHECK_FALSE(a.allow);
+  CHECK(a.timeout_s == 5);
+  const Expect& b = r.scenario.expects[1];
+  CHECK(b.run == std::vector<std::string>{"curl", "-sf", "http://x"});
+  CHECK(b.allow);  // success unless it says otherwise
+  CHECK(b.timeout_s == 30);
 }
 
 TEST_CASE("every problem is reported, not only the first") {
