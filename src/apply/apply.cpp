@@ -397,7 +397,7 @@ class Applier {
     so.keep = state_.path();
     if (!p.opens_namespaces) {
       if (!mount_template_.valid()) {
-        auto t = mount_namespace_without(kNetnsDir);
+        auto t = mount_namespace_without(netns_dir());
         if (!t) return t.error();
         mount_template_ = std::move(*t);
       }

@@ -12,6 +12,7 @@
 
 #include "apply/state.h"
 #include "cli/reference.h"
+#include "cli/rootless.h"
 #include "cli/verbs.h"
 #include "daemons/gwlb.h"
 #include "daemons/metadata_service.h"
@@ -42,7 +43,8 @@ void with_huge_pages(int argc, char** argv) {
     return;
   }
   int i = 1;  // the verb: the first argument after the global options
-  while (i < argc && strncmp(argv[i], "--run-dir", 9) == 0) i += strchr(argv[i], '=') ? 1 : 2;
+  while (i < argc && (strncmp(argv[i], "--run-dir", 9) == 0 || strcmp(argv[i], "--rootless") == 0))
+    i += strchr(argv[i], '=') || strcmp(argv[i], "--rootless") == 0 ? 1 : 2;
   if (i >= argc) return;
   const std::string verb = argv[i];
   if (verb != "up" && verb != "plan" && verb != "status" && verb != "check" && verb != "down" &&
@@ -69,6 +71,10 @@ int main(int argc, char** argv) {
   std::string run_dir = kDefaultRunDir;
   app.add_option("--run-dir", run_dir, "state, logs and sockets of running scenarios")
       ->capture_default_str();
+  bool rootless = false;
+  app.add_flag("--rootless", rootless,
+               "as an ordinary user: scenarios in a user + network + mount namespace of your own "
+               "(state in $XDG_RUNTIME_DIR/vpcemu)");
 
   std::string file, name, format = "text", scenario;
   int timeout_ms = 1000;
@@ -144,6 +150,14 @@ int main(int argc, char** argv) {
   t->add_option("--tunnel-timeout", test.up.tunnel_ms, "as up's")->capture_default_str();
   quiet_flag(t);
 
+  std::vector<std::string> serve_files;
+  UpOptions serve_up;
+  auto* sv = app.add_subcommand("serve",
+                                "a lab container's long-lived process: bring up FILEs, wait; on "
+                                "SIGTERM take every scenario down");
+  sv->add_option("FILE", serve_files, "scenario files to bring up first");
+  quiet_flag(sv);
+
   std::string svc_name;
   std::vector<int> svc_ports;
   auto* sr = app.add_subcommand("service-responder", "")->group("");  // internal: emulated services
@@ -193,6 +207,7 @@ int main(int argc, char** argv) {
   int verb = 0;  // argv index of the command
   for (int i = 1; i < argc && !verb; ++i) {
     const std::string w = argv[i];
+    if (w == "--rootless") continue;
     if (w == "--run-dir") {
       ++i;
       continue;
@@ -251,6 +266,15 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (ap->parsed()) return run_appliance(appliance);
+  if (rootless && !v->parsed() && !p->parsed()) {
+    // The verb runs in the sandbox, in a child; this process waits for it.
+    const int r = enter_rootless(run_dir);
+    if (r < 0) return kExitFail;
+    if (r > 0) {
+      rootless_stop_if_empty();
+      return r - 1;
+    }
+  }
   run_dir = abs_path(run_dir);  // daemons see it at the same path in their private /run
 
   set_quiet(quiet);
@@ -275,5 +299,6 @@ int main(int argc, char** argv) {
   }
   if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms);
   if (t->parsed()) return cmd_test(run_dir, test_files, test);
+  if (sv->parsed()) return cmd_serve(run_dir, serve_files, serve_up);
   return kExitFail;
 }

@@ -54,6 +54,10 @@ int cmd_down(const std::string& run_dir, const std::string& name_or_file,
 // down by name; print: the result on stdout (errors go to stderr either way).
 int down_scenario(const std::string& run_dir, const std::string& name, const std::string& format,
                   bool print);
+// Brings up `files`, then waits for SIGTERM/SIGINT and takes every scenario down (a container's
+// entry point); reaps orphaned daemons meanwhile.
+int cmd_serve(const std::string& run_dir, const std::vector<std::string>& files,
+              const UpOptions& up);
 struct TestOptions {
   std::string junit;  // a JUnit XML report to write
   bool keep_on_failure = false;

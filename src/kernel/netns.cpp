@@ -16,13 +16,19 @@ namespace vpcemu {
 
 namespace {
 
+std::string& netns_dir_value() {
+  static std::string dir = "/run/netns";
+  return dir;
+}
+
 std::string path_of(const std::string& name) {
-  return std::string(kNetnsDir) + "/" + name;
+  return netns_dir() + "/" + name;
 }
 
 // /run/netns must be a shared mount so namespaces created here are visible in other mount
 // namespaces (and the other way round), as iproute2 arranges it.
 Status prepare_netns_dir() {
+  const char* kNetnsDir = netns_dir().c_str();
   if (mkdir(kNetnsDir, 0755) != 0 && errno != EEXIST) {
     return errno_error("mkdir", kNetnsDir, errno);
   }
@@ -38,6 +44,13 @@ Status prepare_netns_dir() {
 }
 
 }  // namespace
+
+const std::string& netns_dir() {
+  return netns_dir_value();
+}
+void set_netns_dir(const std::string& dir) {
+  netns_dir_value() = dir;
+}
 
 Status netns_create(const std::string& name) {
   static const Status prepared = prepare_netns_dir();  // once, also when called in parallel
@@ -92,7 +105,7 @@ Result<Fd> netns_open(const std::string& name) {
 
 std::vector<std::string> netns_list(const std::string& prefix) {
   std::vector<std::string> out;
-  DIR* d = opendir(kNetnsDir);
+  DIR* d = opendir(netns_dir().c_str());
   if (!d) return out;
   while (auto* e = readdir(d)) {
     std::string n = e->d_name;

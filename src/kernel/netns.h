@@ -13,7 +13,10 @@
 
 namespace vpcemu {
 
-inline constexpr const char* kNetnsDir = "/run/netns";
+// Where named namespaces are bound: /run/netns (iproute2's), or in a rootless sandbox a
+// directory of the user's ($XDG_RUNTIME_DIR/vpcemu/netns), set once at start.
+const std::string& netns_dir();
+void set_netns_dir(const std::string& dir);
 
 // Creates /run/netns/NAME bound to a fresh network namespace. EEXIST if it exists.
 Status netns_create(const std::string& name);

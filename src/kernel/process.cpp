@@ -84,7 +84,12 @@ Result<PausedProcess> spawn_paused(const SpawnOptions& opt) {
     // EOF without the byte: the parent died before journaling us; leave no orphan behind.
     if (read(go[0], &c, 1) != 1) child_fail(status[1], 8);
     close(go[0]);
-    signal(SIGPIPE, SIG_DFL);
+    // A daemon starts with no signal blocked or ignored whatever its starter had (`vpcemu
+    // serve` waits for its signals blocked): SIGTERM must end it.
+    for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     for (auto& e : env) putenv(e.data());
     execvp(argv[0], argv.data());
     child_fail(status[1], 7);
