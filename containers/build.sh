@@ -6,24 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${TAG:-vpcemu}
-engine=${ENGINE:-}
-if [[ -z $engine ]]; then
-  if command -v podman >/dev/null; then engine=podman
-  elif command -v docker >/dev/null && docker info >/dev/null 2>&1; then engine=docker
-  else echo "containers/build.sh: neither podman nor a running docker; 'apt-get install podman runc'" >&2; exit 1
-  fi
-fi
-flags=()
-if [[ $engine == podman ]]; then
-  # crun fails on hosts with hybrid (v1) cgroups; runc with the cgroupfs manager works.
-  if [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs && -x /usr/sbin/runc ]]; then
-    flags+=(--runtime /usr/sbin/runc --cgroup-manager=cgroupfs)
-  fi
-fi
-# RUN steps ask for rlimits no higher than this machine's hard limits (podman's default
-# RLIMIT_NOFILE fails without CAP_SYS_RESOURCE), and reach the Debian archive over the host's
-# network (the build's only network use).
-limits=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit nproc=4096:4096)
+source containers/engine.sh
+[[ -n $engine ]] || { echo "containers/build.sh: neither podman nor a running docker; 'apt-get install podman runc'" >&2; exit 1; }
+flags=("${engine_flags[@]}")
 
 base=debian:bookworm-slim
 has_image() {

@@ -31,15 +31,24 @@ namespace vpcemu::cli {
 
 namespace {
 
+// Computed once, before entering: inside the sandbox getuid() is 0.
 RootlessPaths paths() {
-  const char* xdg = getenv("XDG_RUNTIME_DIR");
-  std::string dir = xdg && *xdg ? xdg : "";
-  if (dir.empty()) {
-    // No session manager (a CI job, `su`): a directory of the user's own under /tmp.
-    dir = "/tmp/vpcemu-" + std::to_string(getuid());
-    mkdir(dir.c_str(), 0700);
-  }
-  return {dir + "/vpcemu"};
+  static const RootlessPaths once = [] {
+    const char* xdg = getenv("XDG_RUNTIME_DIR");
+    std::string dir = xdg && *xdg ? xdg : "";
+    // `su` keeps the caller's XDG_RUNTIME_DIR: only a directory of our own will do.
+    struct stat st {};
+    if (!dir.empty() &&
+        (stat(dir.c_str(), &st) != 0 || st.st_uid != getuid() || access(dir.c_str(), W_OK) != 0))
+      dir.clear();
+    if (dir.empty()) {
+      // No session manager (a CI job, `su`): a directory of the user's own under /tmp.
+      dir = "/tmp/vpcemu-" + std::to_string(getuid());
+      mkdir(dir.c_str(), 0700);
+    }
+    return RootlessPaths{dir + "/vpcemu"};
+  }();
+  return once;
 }
 
 bool write_file(const std::string& path, const std::string& text) {

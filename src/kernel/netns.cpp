@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -173,7 +174,11 @@ Status sysctl_write_all(const std::vector<SysctlWrite>& writes) {
     if (fresh) by_ns.emplace_back();
     by_ns[it->second].push_back(i);
   }
-  if (by_ns.size() < kSysctlBatch) {
+  // In a container /proc/sys is mounted read-only (only --privileged or
+  // systempaths=unconfined lift that): a fresh procfs of our own is writable.
+  struct statvfs sv {};
+  const bool read_only = statvfs("/proc/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY);
+  if (by_ns.size() < kSysctlBatch && !read_only) {
     Status result;
     std::thread helper([&] { result = write_namespaces(writes, by_ns); });
     helper.join();

@@ -57,7 +57,8 @@ struct SysctlWrite {
 // of their own, mounted afresh for every kSysctlBatch namespaces inside a private mount
 // namespace of a helper thread, which keeps the chains short and the host's mounts untouched
 // (where no procfs can be mounted, through /proc: the same result, slower). Writes to fewer
-// than kSysctlBatch namespaces (a live change) go through /proc on a helper thread: a private
+// than kSysctlBatch namespaces (a live change), unless /proc/sys is read-only (a container's),
+// go through /proc on a helper thread: a private
 // mount namespace would copy every namespace's /run/netns mount (20-40 ms at ten thousand).
 inline constexpr size_t kSysctlBatch = 64;
 Status sysctl_write_all(const std::vector<SysctlWrite>& writes);

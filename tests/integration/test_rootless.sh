@@ -1,0 +1,73 @@
+# Rootless (issue 13): an ordinary user made by this test runs labs with `vpcemu --rootless`:
+# up, check, exec, status and down of basic-vpc; `test` of the VPN labs (strongSwan, bird,
+# OpenVPN, wireguard-go); five identical scenarios up at once and checked in parallel. Nothing
+# appears in the host's /run/netns, the host's links, routes and rules do not change, and no
+# process of the user is left once its last scenario is down.
+source "$(dirname "$0")/lib.sh"
+command -v useradd >/dev/null || { echo "SKIPPED: no useradd"; exit 77; }
+user=vpcrl$$
+useradd -M -s /bin/bash "$user" || fail "useradd"
+udir=$(mktemp -d /tmp/vpcemu-rootless.XXXXXX)
+chmod 755 "$udir"
+trap 'rc=$?; pkill_user; userdel "$user" 2>/dev/null; rm -rf "$udir" "/tmp/vpcemu-$uid"; (exit $rc); cleanup' EXIT
+uid=$(id -u "$user")
+pkill_user() {  # the test user's processes only, by pid
+  local p; for p in $(ps -u "$user" -o pid= 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+}
+if ! su "$user" -c "unshare --user --map-root-user --net true" 2>/dev/null; then
+  echo "SKIPPED: an ordinary user cannot create user namespaces here"; exit 77
+fi
+cp "$VPCEMU" "$udir/vpcemu"
+for s in basic-vpc site-to-site-vpn site-to-site-vpn-bgp client-vpn; do cp "$SOURCE_DIR/scenarios/$s.yaml" "$udir/"; done
+sed -e 's/    transport: openvpn/    transport: wireguard/' -e 's/^name: .*/name: client-vpn-wg/' \
+  "$udir/client-vpn.yaml" > "$udir/client-vpn-wg.yaml"
+chmod -R a+rX "$udir"
+# Processes of the user that still run (an ended supervisor can stay a zombie until the host's
+# init reaps it).
+user_procs() { ps -u "$user" -o pid=,stat=,cmd= 2>/dev/null | awk '$2 !~ /^Z/' || true; }
+as_user() { su "$user" -s /bin/bash -c "cd $udir && $*"; }
+snapshot() { ip -o link | sed -E 's/ qlen [0-9]+//'; ip route show table all; ip rule; ls /run/netns 2>/dev/null || true; }
+snapshot > "$WORK/before"
+
+out=$(as_user ./vpcemu --rootless up basic-vpc.yaml 2>&1) || fail "rootless up: $out"
+[[ $out == *"scenario basic-vpc is up"* ]] || fail "rootless up: $out"
+out=$(as_user ./vpcemu --rootless check basic-vpc 2>&1) || fail "rootless check: $out"
+[[ $(tail -1 <<<"$out") == "10 passed, 0 failed" ]] || fail "rootless check: $out"
+page=$(as_user ./vpcemu --rootless exec client -- curl -s -m 3 http://203.0.113.1/) || fail "rootless exec"
+[[ $page == *"Directory listing"* ]] || fail "the page: $page"
+who=$(as_user ./vpcemu --rootless exec web-1 -- id -u) || fail "exec id"
+[[ $who == 0 ]] || fail "inside, the user should be its sandbox's root: $who"
+out=$(as_user ./vpcemu --rootless status basic-vpc 2>&1) || fail "rootless status: $out"
+[[ $out == *"up (9/9 namespaces)"* ]] || fail "rootless status: $out"
+[[ -z $(ls /run/netns 2>/dev/null | grep basic-vpc) ]] || fail "basic-vpc's namespaces appeared in the host's /run/netns"
+pass "rootless: up, check (10 of 10), exec (curl to the public address; root inside), status; nothing in /run/netns"
+out=$(as_user ./vpcemu --rootless down basic-vpc 2>&1) || fail "rootless down: $out"
+sleep 0.5
+[[ -z $(user_procs) ]] || fail "processes of $user left after down: $(user_procs)"
+pass "rootless down: no process of the user is left (the supervisor ended with the last scenario)"
+
+t0=$(date +%s%N)
+out=$(as_user ./vpcemu --rootless test -q site-to-site-vpn.yaml site-to-site-vpn-bgp.yaml client-vpn.yaml client-vpn-wg.yaml 2>&1) ||
+  fail "rootless VPN labs: $out"
+[[ $out == *"4 scenarios: 4 passed, 0 failed"* ]] || fail "rootless VPN labs: $out"
+pass "rootless test: the static and BGP site-to-site VPNs (charon, bird) and client VPN (OpenVPN, wireguard-go) pass ($(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+
+# Five identical scenarios in one user's sandbox, up at once and checked in parallel.
+for i in 1 2 3 4 5; do sed "s/^name: .*/name: par$i/" "$udir/basic-vpc.yaml" > "$udir/par$i.yaml"; done
+chmod a+r "$udir"/par*.yaml
+for i in 1 2 3 4 5; do (as_user ./vpcemu --rootless up -q par$i.yaml > "$WORK/up$i" 2>&1; echo $? > "$WORK/uprc$i") & done
+wait
+for i in 1 2 3 4 5; do [[ $(cat "$WORK/uprc$i") == 0 ]] || fail "rootless up par$i: $(cat "$WORK/up$i")"; done
+for i in 1 2 3 4 5; do (as_user ./vpcemu --rootless check par$i > "$WORK/check$i" 2>&1; echo $? > "$WORK/rc$i") & done
+wait
+for i in 1 2 3 4 5; do
+  [[ $(cat "$WORK/rc$i") == 0 && $(tail -1 "$WORK/check$i") == "10 passed, 0 failed" ]] || fail "rootless check par$i: $(cat "$WORK/check$i")"
+done
+for i in 1 2 3 4 5; do as_user ./vpcemu --rootless down -q par$i >/dev/null 2>&1 || fail "down par$i"; done
+pass "rootless: five identical scenarios up at once, checked in parallel (5 x 10 pass), down"
+
+sleep 0.5
+[[ -z $(user_procs) ]] || fail "processes of $user left: $(user_procs)"
+snapshot > "$WORK/after"
+diff "$WORK/before" "$WORK/after" >&2 || fail "the host changed"
+pass "the host's links, routes, rules and /run/netns are unchanged; nothing of the user runs"
