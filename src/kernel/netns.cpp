@@ -17,8 +17,12 @@ namespace vpcemu {
 
 namespace {
 
+// vpcemu's own daemons (the gateway load balancer) find the namespaces of the sandbox they were
+// started in through the environment.
+constexpr const char* kNetnsDirEnv = "VPCEMU_NETNS_DIR";
+
 std::string& netns_dir_value() {
-  static std::string dir = "/run/netns";
+  static std::string dir = getenv(kNetnsDirEnv) ? getenv(kNetnsDirEnv) : "/run/netns";
   return dir;
 }
 
@@ -51,6 +55,7 @@ const std::string& netns_dir() {
 }
 void set_netns_dir(const std::string& dir) {
   netns_dir_value() = dir;
+  setenv(kNetnsDirEnv, dir.c_str(), 1);
 }
 
 Status netns_create(const std::string& name) {

@@ -14,7 +14,8 @@
 namespace vpcemu {
 
 // Where named namespaces are bound: /run/netns (iproute2's), or in a rootless sandbox a
-// directory of the user's ($XDG_RUNTIME_DIR/vpcemu/netns), set once at start.
+// directory of the user's ($XDG_RUNTIME_DIR/vpcemu/netns), set once at start and passed on to
+// the processes it starts (VPCEMU_NETNS_DIR).
 const std::string& netns_dir();
 void set_netns_dir(const std::string& dir);
 
