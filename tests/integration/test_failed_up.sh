@@ -55,7 +55,7 @@ vpcs:
 YAML
 )
 out=$(vpcemu up --quiet --ready-timeout 300 "$f3" 2>&1) || fail "up: $out"
-[[ $out == *"1 not listening after "*" ms: sleeper"* ]] || fail "up does not name what is not listening: $out"
+[[ $out == *"1 not ready when their time ran out (300 ms"*"sleeper (not listening yet)"* ]] || fail "up does not name what is not listening: $out"
 out=$(vpcemu status "$name-3")
 [[ $out == *"process sleeper pid "*"running, not listening on any port"* ]] ||
   fail "status does not name the run: command that does not listen: $out"
