@@ -18,7 +18,7 @@ apt-get install -y -qq --no-install-recommends \
   iproute2 nftables python3 python3-jsonschema python3-yaml curl man-db iputils-ping procps util-linux iperf3 dnsmasq-base dnsutils \
   charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins tcpdump bird2 \
   openvpn openssl wireguard-go wireguard-tools tayga unbound python3-botocore \
-  podman runc mmdebstrap uidmap dpkg-dev file \
+  podman runc mmdebstrap uidmap dpkg-dev file graphviz librsvg2-bin \
   >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"

@@ -150,6 +150,15 @@ int main(int argc, char** argv) {
   t->add_option("--tunnel-timeout", test.up.tunnel_ms, "as up's")->capture_default_str();
   quiet_flag(t);
 
+  std::string graph_format = "svg", graph_out;
+  auto* gr = app.add_subcommand(
+      "graph", "draw the topology: VPCs, subnets, instances, gateways, peerings, hubs, VPNs");
+  gr->add_option("FILE|NAME", file)->required();
+  gr->add_option("--format", graph_format, "svg (needs Graphviz), dot or mermaid")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"svg", "dot", "mermaid"}));
+  gr->add_option("-o,--output", graph_out, "write to this file instead of standard output");
+
   std::vector<std::string> serve_files;
   UpOptions serve_up;
   auto* sv = app.add_subcommand("serve",
@@ -266,6 +275,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (ap->parsed()) return run_appliance(appliance);
+  if (gr->parsed()) return cmd_graph(run_dir, file, graph_format, graph_out);
   if (rootless && !v->parsed() && !p->parsed()) {
     // The verb runs in the sandbox, in a child; this process waits for it.
     const int r = enter_rootless(run_dir);

@@ -58,6 +58,9 @@ int down_scenario(const std::string& run_dir, const std::string& name, const std
 // entry point); reaps orphaned daemons meanwhile.
 int cmd_serve(const std::string& run_dir, const std::vector<std::string>& files,
               const UpOptions& up);
+// The topology: svg (through Graphviz's dot), dot or mermaid; to `output` or standard output.
+int cmd_graph(const std::string& run_dir, const std::string& file_or_name,
+              const std::string& format, const std::string& output);
 struct TestOptions {
   std::string junit;  // a JUnit XML report to write
   bool keep_on_failure = false;

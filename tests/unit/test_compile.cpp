@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "analyze/graph.h"
 #include "analyze/resources.h"
 #include "compile/compile.h"
 #include "compile/nft_text.h"
@@ -205,6 +206,7 @@ TEST_CASE("plans of every scenario in scenarios/ and tests/ match the reviewed l
     for (const auto& [ext, text] :
          {std::pair<std::string, std::string>{".plan", plan_to_text(p)},
           {".json", plan_to_json(p).dump(1) + "\n"},
+          {".dot", graph_dot(topology_graph(r.scenario, p))},
           {".resources", changes_text(changes) + resource_changes_json(changes).dump(1) + "\n"}}) {
       const fs::path golden = src / "tests/unit/golden" / (stem + ext);
       if (update) std::ofstream(golden) << text;
