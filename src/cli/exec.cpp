@@ -43,25 +43,17 @@ std::optional<std::pair<EndpointInfo, std::string>> find_endpoint(const std::str
 
 }  // namespace
 
-int cmd_exec(const std::string& run_dir, const std::string& scenario, const std::string& name,
-             const std::vector<std::string>& cmd) {
-  if (!need_root("exec")) return kExitFail;
-  auto ep = find_endpoint(run_dir, scenario, name);
-  if (!ep) return kExitFail;
-  auto fd = netns_open(ep->first.ns);
+int exec_in_namespace(const std::string& ns, const std::string& resolv,
+                      const std::vector<std::string>& cmd, const char* verb) {
+  auto fd = netns_open(ns);
   if (!fd) {
-    std::cerr << "vpcemu exec: " << fd.error().str() << "\n";
+    std::cerr << "vpcemu " << verb << ": " << fd.error().str() << "\n";
     return kExitFail;
   }
   // Same preparation as `ip netns exec`: this process becomes the command, so stdin/stdout/
-  // stderr and the exit status pass through untouched. Instances see the VPC's resolver.
-  std::string resolv;
-  if (!ep->first.resolv_conf.empty()) {
-    resolv = StateDir(run_dir, ep->second).path() + "/" + ep->first.resolv_conf;
-    if (!fs::exists(resolv)) resolv.clear();
-  }
-  if (const char* step = enter_netns_environment(fd->get(), ep->first.ns, resolv)) {
-    std::cerr << "vpcemu exec: entering " << ep->first.ns << ": " << step << ": " << strerror(errno)
+  // stderr and the exit status pass through untouched.
+  if (const char* step = enter_netns_environment(fd->get(), ns, resolv)) {
+    std::cerr << "vpcemu " << verb << ": entering " << ns << ": " << step << ": " << strerror(errno)
               << "\n";
     return kExitFail;
   }
@@ -69,8 +61,22 @@ int cmd_exec(const std::string& run_dir, const std::string& scenario, const std:
   for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   execvp(argv[0], argv.data());
-  std::cerr << "vpcemu exec: " << cmd[0] << ": " << strerror(errno) << "\n";
+  std::cerr << "vpcemu " << verb << ": " << cmd[0] << ": " << strerror(errno) << "\n";
   return errno == ENOENT ? 127 : 126;
+}
+
+int cmd_exec(const std::string& run_dir, const std::string& scenario, const std::string& name,
+             const std::vector<std::string>& cmd) {
+  if (!need_root("exec")) return kExitFail;
+  auto ep = find_endpoint(run_dir, scenario, name);
+  if (!ep) return kExitFail;
+  // Instances see the VPC's resolver.
+  std::string resolv;
+  if (!ep->first.resolv_conf.empty()) {
+    resolv = StateDir(run_dir, ep->second).path() + "/" + ep->first.resolv_conf;
+    if (!fs::exists(resolv)) resolv.clear();
+  }
+  return exec_in_namespace(ep->first.ns, resolv, cmd, "exec");
 }
 
 }  // namespace vpcemu::cli

@@ -159,6 +159,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"svg", "dot", "mermaid"}));
   gr->add_option("-o,--output", graph_out, "write to this file instead of standard output");
 
+  CaptureOptions capture;
+  std::string capture_point_name;
+  auto* cap = app.add_subcommand(
+      "capture",
+      "tcpdump at a named AWS point: an ENI, igw/VPC, nat/NAME, pcx/NAME, tgw/NAME[/ATT], "
+      "vpn/NAME[/outside], dx/NAME");
+  cap->add_option("NAME", name, "the running scenario")->required();
+  cap->add_option("POINT", capture_point_name, "where to listen")->required();
+  cap->add_option("FILTER", capture.filter, "a tcpdump filter, after '--'");
+  cap->add_option("-w,--write", capture.write, "write the packets to this pcap file");
+  cap->add_option("-c,--count", capture.count, "stop after this many packets");
+
   std::vector<std::string> serve_files;
   UpOptions serve_up;
   auto* sv = app.add_subcommand("serve",
@@ -309,6 +321,7 @@ int main(int argc, char** argv) {
   }
   if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms);
   if (t->parsed()) return cmd_test(run_dir, test_files, test);
+  if (cap->parsed()) return cmd_capture(run_dir, name, capture_point_name, capture);
   if (sv->parsed()) return cmd_serve(run_dir, serve_files, serve_up);
   return kExitFail;
 }

@@ -61,6 +61,17 @@ int cmd_serve(const std::string& run_dir, const std::vector<std::string>& files,
 // The topology: svg (through Graphviz's dot), dot or mermaid; to `output` or standard output.
 int cmd_graph(const std::string& run_dir, const std::string& file_or_name,
               const std::string& format, const std::string& output);
+// Becomes `cmd` inside network namespace `ns` (as `ip netns exec` does; `resolv` seen as
+// /etc/resolv.conf when not empty); returns only when it cannot.
+int exec_in_namespace(const std::string& ns, const std::string& resolv,
+                      const std::vector<std::string>& cmd, const char* verb);
+struct CaptureOptions {
+  std::string write;  // a pcap file (tcpdump -w)
+  int count = 0;      // stop after this many packets (tcpdump -c); 0: until interrupted
+  std::vector<std::string> filter;
+};
+int cmd_capture(const std::string& run_dir, const std::string& scenario, const std::string& point,
+                const CaptureOptions& opt);
 struct TestOptions {
   std::string junit;  // a JUnit XML report to write
   bool keep_on_failure = false;
