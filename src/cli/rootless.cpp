@@ -202,12 +202,18 @@ int enter_rootless(std::string& run_dir) {
   const RootlessPaths p = paths();
   for (const auto& d : {p.base, p.netns(), p.run()}) mkdir(d.c_str(), 0700);
   lock_fd = open((p.base + "/lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-  if (lock_fd < 0 || flock(lock_fd, LOCK_EX) != 0) {
+  // Shared while the supervisor runs (a long `capture` or `exec` never holds up another
+  // verb); exclusive only to start one.
+  if (lock_fd < 0 || flock(lock_fd, LOCK_SH) != 0) {
     std::cerr << "vpcemu --rootless: cannot lock " << p.base << "/lock: " << strerror(errno)
               << "\n";
     return -1;
   }
   pid_t sup = running_supervisor(p);
+  if (!sup) {
+    flock(lock_fd, LOCK_EX);
+    sup = running_supervisor(p);  // another verb may have started one meanwhile
+  }
   if (!sup) {
     // A supervisor that ended took every namespace and process with it: what its scenarios
     // left on disk (state, the files namespaces were bound to) goes too.

@@ -37,10 +37,17 @@ page=$(as_user ./vpcemu --rootless exec client -- curl -s -m 3 http://203.0.113.
 [[ $page == *"Directory listing"* ]] || fail "the page: $page"
 who=$(as_user ./vpcemu --rootless exec web-1 -- id -u) || fail "exec id"
 [[ $who == 0 ]] || fail "inside, the user should be its sandbox's root: $who"
+# capture runs while other verbs come and go in the same sandbox.
+as_user "timeout 10 ./vpcemu --rootless capture basic-vpc web-1 -c 1 -- icmp" > "$WORK/rcap" 2>&1 &
+cpid=$!
+for _ in $(seq 100); do grep -q "listening on" "$WORK/rcap" && break; sleep 0.05; done
+as_user ./vpcemu --rootless exec client -- ping -c1 -W1 203.0.113.1 >/dev/null 2>&1 || true
+wait $cpid || true
+grep -q "198.51.100.20 > 10.0.1.10: ICMP echo request" "$WORK/rcap" || fail "rootless capture: $(cat "$WORK/rcap")"
 out=$(as_user ./vpcemu --rootless status basic-vpc 2>&1) || fail "rootless status: $out"
 [[ $out == *"up (9/9 namespaces)"* ]] || fail "rootless status: $out"
 [[ -z $(ls /run/netns 2>/dev/null | grep basic-vpc) ]] || fail "basic-vpc's namespaces appeared in the host's /run/netns"
-pass "rootless: up, check (10 of 10), exec (curl to the public address; root inside), status; nothing in /run/netns"
+pass "rootless: up, check (10 of 10), exec (curl to the public address; root inside), capture at web-1's ENI during another exec, status; nothing in /run/netns"
 out=$(as_user ./vpcemu --rootless down basic-vpc 2>&1) || fail "rootless down: $out"
 sleep 0.5
 [[ -z $(user_procs) ]] || fail "processes of $user left after down: $(user_procs)"
