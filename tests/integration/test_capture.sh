@@ -18,6 +18,14 @@ cap() {
   fail "capture at $p did not start: $(cat "$WORK/cap.out")"
 }
 caught() { wait "$cap_pid" || true; out=$(cat "$WORK/cap.out"); }  # not in $(...): wait needs the parent
+# sees_ping SCENARIO POINT FROM DEST SOURCE: FROM pings DEST while POINT is captured; the echo
+# request must be seen there from SOURCE (a grep pattern).
+sees_ping() {
+  cap "$1" "$2" 1 icmp
+  vpcemu exec "$3" -- ping -c1 -W1 "$4" >/dev/null 2>&1 || true
+  caught
+  grep -q "IP $5 > $4: ICMP echo request" <<<"$out" || fail "$2: $out"
+}
 connect() { vpcemu exec "$1" -- python3 -c "import socket; socket.create_connection(('$2', $3), 2)" >/dev/null 2>&1 || true; }
 
 name=$(uname_for cap-nat)
@@ -38,10 +46,7 @@ grep -q "$nat_ip\.[0-9]* > 198.51.100.20.443" <<<"$out" || fail "igw: no SYN fro
 grep -q "203.0.113.1\.[0-9]* > 198.51.100.20.443" <<<"$out" || fail "igw: no SYN from the Elastic IP: $out"
 pass "igw/prod: the same SYN from $nat_ip on the VPC side, from the Elastic IP 203.0.113.1 on the internet"
 
-cap "$name" app-2 1 icmp
-vpcemu exec app-2 -- ping -c1 -W1 198.51.100.20 >/dev/null 2>&1 || true
-caught
-grep -q "IP 10.0.2.[0-9]* > 198.51.100.20: ICMP echo request" <<<"$out" || fail "ENI: $out"
+sees_ping "$name" app-2 app-2 198.51.100.20 '10.0.2.[0-9]*'
 pass "app-2 (its ENI): its own private address only"
 
 rc=0; out=$(vpcemu capture "$name" igw/nope 2>&1) || rc=$?
@@ -58,10 +63,7 @@ vpcemu exec desk-1 -- ping -c2 -i 0.2 -W1 10.0.2.10 >/dev/null 2>&1 || true
 caught
 [[ $(grep -c "UDP\|udp\|NONESP\|ESP" <<<"$out") -ge 4 ]] || fail "vpn outside: $out"
 grep -q "10.0.2.10\|192.168.1.10" <<<"$out" && fail "the outside of the tunnel shows inner addresses: $out"
-cap "$vpn" vpn/office-vpn 2 icmp
-vpcemu exec desk-1 -- ping -c2 -i 0.2 -W1 10.0.2.10 >/dev/null 2>&1 || true
-caught
-grep -q "192.168.1.10 > 10.0.2.10: ICMP echo request" <<<"$out" || fail "vpn inside: $out"
+sees_ping "$vpn" vpn/office-vpn desk-1 10.0.2.10 192.168.1.10
 pass "vpn/office-vpn/outside: only UDP-encapsulated ESP; vpn/office-vpn: the office's ping in the clear"
 vpcemu down "$vpn" >/dev/null 2>&1
 
@@ -73,18 +75,12 @@ rc=0; out=$(timeout 2 "$VPCEMU" --run-dir "$RUN_DIR" capture "$pcx" "$point" -c 
 vpcemu down "$pcx" >/dev/null 2>&1
 tgw=$(uname_for cap-tgw)
 up "$(scenario_copy transit-gateway.yaml "$tgw")"
-cap "$tgw" tgw/hub/prod 1 icmp
-vpcemu exec prod-1 -- ping -c1 -W1 10.2.1.10 >/dev/null 2>&1 || true
-caught
-grep -q "10.0.1.10 > 10.2.1.10: ICMP echo request" <<<"$out" || fail "tgw/hub/prod: $out"
+sees_ping "$tgw" tgw/hub/prod prod-1 10.2.1.10 10.0.1.10
 pass "$point listens on the peering's link; tgw/hub/prod sees prod-1's ping to shared-1 arrive at the hub"
 vpcemu down "$tgw" >/dev/null 2>&1
 
 dx=$(uname_for cap-dx)
 up "$(scenario_copy direct-connect.yaml "$dx")"
 app=$(vpcemu status "$dx" --format json | python3 -c 'import json,sys; print([e["private_ip"] for e in json.load(sys.stdin)["endpoints"] if e["name"] == "app-1"][0])')
-cap "$dx" dx/dx-1 1 icmp
-vpcemu exec desk-1 -- ping -c1 -W1 "$app" >/dev/null 2>&1 || true
-caught
-grep -q "192.168.1.10 > $app: ICMP echo request" <<<"$out" || fail "dx/dx-1: $out"
+sees_ping "$dx" dx/dx-1 desk-1 "$app" 192.168.1.10
 pass "dx/dx-1: the office's ping crosses the Direct Connect link"
