@@ -20,7 +20,9 @@ app=$(ipv6_of "$name" app-1)
 client=$(ipv6_of "$name" client)
 [[ $web == 2600:1f18:4a3c:6e01::4 && $app == 2600:1f18:4a3c:6e02::10 ]] ||
   fail "IPv6 addresses: web-1 $web, app-1 $app"
-in_ns "$name.web-1" ip -6 addr show dev eth0 | grep -q "inet6 $web/128" ||
+# Captured first: `ip ... | grep -q` fails under pipefail when ip writes after grep has exited.
+addrs=$(in_ns "$name.web-1" ip -6 addr show dev eth0)
+[[ $addrs == *"inet6 $web/128"* ]] ||
   fail "web-1's eth0 does not hold $web/128"
 pass "web-1 has $web (first free of its /64), app-1 the address it asked for"
 
