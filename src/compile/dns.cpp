@@ -90,7 +90,9 @@ std::string hosts_line(const IpAddr& a, const std::vector<std::string>& names) {
 }
 
 // dnsmasq watches the directory (inotify): a live change rewrites the file, no restart. A name
-// nothing here knows is NXDOMAIN (--local=/#/): the emulated world has no other resolver.
+// nothing here knows is NXDOMAIN (--local=/#/): the emulated world has no other resolver. It
+// stays root (--user=root) and keeps its group (an empty --group: no setgroups/setgid, which a
+// rootless sandbox without subordinate ids refuses).
 ProcessPlan dnsmasq(const std::string& ns, const std::string& name, const std::string& listen,
                     const std::string& dir) {
   return {ns,
@@ -98,7 +100,7 @@ ProcessPlan dnsmasq(const std::string& ns, const std::string& name, const std::s
           {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
            "--no-poll", "--bind-interfaces", "--listen-address=" + listen,
            "--hostsdir=" + std::string(state_paths::kStatePrefix) + dir,
-           "--pid-file=", "--log-facility=-", "--user=root", "--local=/#/"},
+           "--pid-file=", "--log-facility=-", "--user=root", "--group=", "--local=/#/"},
           "/",
           "",
           {},

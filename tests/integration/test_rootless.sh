@@ -74,6 +74,18 @@ done
 for i in 1 2 3 4 5; do as_user ./vpcemu --rootless down -q par$i >/dev/null 2>&1 || fail "down par$i"; done
 pass "rootless: five identical scenarios up at once, checked in parallel (5 x 10 pass), down"
 
+# A user without subordinate ids: only root is mapped in the sandbox (no newuidmap), and the
+# labs still pass (dnsmasq keeps its group instead of calling setgroups, which is refused there).
+user2=vpcrm$$
+useradd -M -s /bin/bash "$user2" || fail "useradd $user2"
+sed -i "/^$user2:/d" /etc/subuid /etc/subgid
+out=$(su "$user2" -s /bin/bash -c "cd $udir && ./vpcemu --rootless test -q basic-vpc.yaml site-to-site-vpn.yaml ipv6.yaml client-vpn.yaml" 2>&1) || {
+  userdel "$user2"; fail "rootless without subordinate ids: $(grep -v '^  PASS' <<<"$out")"; }
+uid2=$(id -u "$user2")
+userdel "$user2"; rm -rf "/tmp/vpcemu-$uid2"
+[[ $out == *"4 scenarios: 4 passed, 0 failed"* ]] || fail "rootless without subordinate ids: $out"
+pass "a user without subordinate ids (root alone mapped): basic-vpc, site-to-site-vpn, ipv6 (unbound, tayga) and client-vpn pass"
+
 sleep 0.5
 [[ -z $(user_procs) ]] || fail "processes of $user left: $(user_procs)"
 snapshot > "$WORK/after"
