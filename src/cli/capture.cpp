@@ -28,8 +28,8 @@ int cmd_capture(const std::string& run_dir, const std::string& scenario, const s
   for (const auto& w : opt.filter) filter += (filter.empty() ? "" : " ") + w;
   if (!at->filter.empty())
     filter = filter.empty() ? at->filter : "(" + at->filter + ") and (" + filter + ")";
-  // -Z root: tcpdump stays the namespace's root rather than switching to its own user, which a
-  // rootless sandbox without subordinate uids does not have.
+  // -Z root: tcpdump stays the namespace's root rather than switching to its own user, so a
+  // file written with -w belongs to whoever ran capture (in a rootless sandbox: the user).
   std::vector<std::string> cmd = {"tcpdump", "-n", "-l", "-Z", "root", "-i", at->ifname};
   if (!opt.write.empty()) cmd.insert(cmd.end(), {"-w", opt.write, "-U"});
   if (opt.count > 0) cmd.insert(cmd.end(), {"-c", std::to_string(opt.count)});
