@@ -135,7 +135,6 @@ CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, 
   for (size_t i = 0; i < sc->expects.size(); ++i) {
     const Expect& e = sc->expects[i];
     Verdict& v = out.verdicts[i];
-    v.expect = &sc->expects[i];
     v.line = e.span.line;
     v.from = e.from;
     if (e.runs()) {
@@ -175,12 +174,11 @@ CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, 
     v.detail = results[k].detail;
     v.ms = results[k].ms;
   }
-  for (auto& v : out.verdicts)
-    if (v.expect->runs()) run_command(state, *plan, *sc, *v.expect, v);
+  for (size_t i = 0; i < sc->expects.size(); ++i)
+    if (sc->expects[i].runs()) run_command(state, *plan, *sc, sc->expects[i], out.verdicts[i]);
   for (auto& v : out.verdicts) {
     v.pass = v.observed == v.expected;
     (v.pass ? out.passed : out.failed)++;
-    v.expect = nullptr;  // the scenario goes out of scope here
   }
   out.exit_code = out.failed == 0 ? kExitOk : kExitFail;
   return out;
@@ -188,7 +186,7 @@ CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, 
 
 std::string verdict_line(const Verdict& v) {
   char buf[512];
-  if (!v.protocol.empty()) {
+  if (v.run.empty()) {
     snprintf(buf, sizeof(buf), "%s  %-12s -> %-28s %-9s expected %-5s observed %-5s (%s, %ld ms)",
              v.pass ? "PASS" : "FAIL", v.from.c_str(),
              (v.to + (v.to == v.address ? "" : " (" + v.address + ")")).c_str(),
@@ -206,7 +204,7 @@ std::string verdict_line(const Verdict& v) {
 }
 
 json verdict_json(const Verdict& v) {
-  if (v.protocol.empty())
+  if (!v.run.empty())
     return {{"from", v.from},
             {"run", v.run},
             {"expected", v.expected},

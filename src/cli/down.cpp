@@ -39,9 +39,8 @@ int down_scenario(const std::string& run_dir, const std::string& name, const std
   j["namespaces_removed"] = r.namespaces;
   j["processes_ended"] = r.processes;
   j["errors"] = r.errors;
-  if (!print)
-    ;
-  else if (format == "json")
+  if (!print) return r.errors.empty() ? kExitOk : kExitFail;
+  if (format == "json")
     std::cout << j.dump(2) << "\n";
   else if (!anything)
     std::cout << "scenario " << name << " is not up; nothing to remove\n";

@@ -36,7 +36,6 @@ struct Suite {
   long ms = 0;
   std::vector<Case> cases;
   int exit_code = kExitOk;
-  bool kept = false;
 };
 
 std::string xml(const std::string& s) {
@@ -185,7 +184,6 @@ Suite test_one(const std::string& run_dir, const std::string& file, const TestOp
     s.cases.push_back(k);
   }
   if (s.exit_code != kExitOk && opt.keep_on_failure) {
-    s.kept = true;
     std::cout << s.name << ": FAILED (" << c.passed << " passed, " << c.failed
               << " failed); left up for inspection: 'vpcemu status " << s.name
               << "', 'vpcemu check " << s.name << "', 'vpcemu down " << s.name << "'\n";

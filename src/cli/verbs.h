@@ -5,10 +5,6 @@
 #include <string>
 #include <vector>
 
-namespace vpcemu {
-struct Expect;
-}
-
 namespace vpcemu::cli {
 
 inline constexpr int kExitOk = 0;
@@ -91,9 +87,8 @@ int cmd_exec(const std::string& run_dir, const std::string& scenario, const std:
 int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
               int timeout_ms);
 
-// One expect: entry proved: packets (protocol set) or a `run:` command (run set).
+// One expect: entry proved: packets, or a `run:` command (run set).
 struct Verdict {
-  const Expect* expect = nullptr;  // while check_scenario runs
   int line = 0;
   std::string name;  // "web-1 -> db-1 (10.0.2.10) tcp/5432", "app-1: curl -sf http://..."
   std::string from, to, address, protocol;
