@@ -466,15 +466,19 @@ class Applier {
     return {};
   }
 
-  // A process that awaits routes (a tunnel's), with those still missing from its namespace.
-  std::vector<TableRoute> missing_routes(const ProcessPlan& p) {
-    auto s = ns_socket(p.ns, false);
-    if (!s) return p.ready_routes;
-    auto have = s->sock.routes();
-    if (!have) return p.ready_routes;
+  // The routes of a process that awaits them (a tunnel's) still missing from its namespace.
+  // `routes` holds each namespace's routes once per polling round: the charons of one gateway
+  // share a namespace.
+  using NsRoutes = std::map<std::string, std::optional<std::set<std::pair<uint32_t, IpPrefix>>>>;
+  std::vector<TableRoute> missing_routes(const ProcessPlan& p, NsRoutes& routes) {
+    auto [it, fresh] = routes.try_emplace(p.ns);
+    if (fresh)
+      if (auto s = ns_socket(p.ns, false))
+        if (auto have = s->sock.routes()) it->second = std::move(*have);
+    if (!it->second) return p.ready_routes;
     std::vector<TableRoute> out;
     for (const auto& r : p.ready_routes)
-      if (!have->count({r.table, r.dst})) out.push_back(r);
+      if (!it->second->count({r.table, r.dst})) out.push_back(r);
     return out;
   }
 
@@ -493,6 +497,7 @@ class Applier {
     std::vector<std::string> pending;
     while (!waiting.empty()) {
       pending.clear();
+      NsRoutes routes;
       for (auto it = waiting.begin(); it != waiting.end();) {
         const auto& s = started[*it];
         const ProcessPlan& p = *s.plan;
@@ -517,7 +522,7 @@ class Applier {
         const bool listens =
             p.ready_file.empty() && p.ready_routes.empty() && process_listens(s.pid);
         std::vector<TableRoute> missing;
-        if (!p.ready_routes.empty()) missing = missing_routes(p);
+        if (!p.ready_routes.empty()) missing = missing_routes(p, routes);
         const bool routed = !p.ready_routes.empty() && missing.empty();
         if (status == 0 || bird_ready || tun_ready || said_ready || listens || routed) {
           it = waiting.erase(it);
