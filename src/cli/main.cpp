@@ -24,6 +24,13 @@ using namespace vpcemu::cli;
 
 namespace {
 
+// How many arguments a global option before the verb takes (--run-dir DIR, --run-dir=DIR,
+// --rootless); 0: not one.
+int global_option(const char* a) {
+  if (strcmp(a, "--rootless") == 0 || strncmp(a, "--run-dir=", 10) == 0) return 1;
+  return strcmp(a, "--run-dir") == 0 ? 2 : 0;
+}
+
 // The verbs that hold a whole scenario's plan in memory (at 10,000 instances, hundreds of MB
 // allocated and freed) run with glibc's malloc asking for transparent huge pages: on a
 // virtual machine whose page faults are dear (shadow paging) that halves them (`plan` at
@@ -43,8 +50,7 @@ void with_huge_pages(int argc, char** argv) {
     return;
   }
   int i = 1;  // the verb: the first argument after the global options
-  while (i < argc && (strncmp(argv[i], "--run-dir", 9) == 0 || strcmp(argv[i], "--rootless") == 0))
-    i += strchr(argv[i], '=') || strcmp(argv[i], "--rootless") == 0 ? 1 : 2;
+  while (i < argc && global_option(argv[i])) i += global_option(argv[i]);
   if (i >= argc) return;
   const std::string verb = argv[i];
   if (verb != "up" && verb != "plan" && verb != "status" && verb != "check" && verb != "down" &&
@@ -228,9 +234,8 @@ int main(int argc, char** argv) {
   int verb = 0;  // argv index of the command
   for (int i = 1; i < argc && !verb; ++i) {
     const std::string w = argv[i];
-    if (w == "--rootless") continue;
-    if (w == "--run-dir") {
-      ++i;
+    if (int n = global_option(argv[i])) {
+      i += n - 1;
       continue;
     }
     if (w.rfind("-", 0) == 0) continue;

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "apply/state.h"
@@ -59,19 +60,21 @@ bool write_file(const std::string& path, const std::string& text) {
   return ok;
 }
 
-// The first subordinate range of /etc/subuid (or subgid) for this user: "start count".
-std::string subordinate(const char* file, uid_t id) {
+// The first subordinate range of /etc/subuid (or subgid) for this user with the 65535 ids a
+// sandbox maps: its first id.
+std::optional<unsigned long> subordinate(const char* file, uid_t id) {
   std::ifstream in(file);
   const char* user = getenv("USER");
   std::string line;
   while (std::getline(in, line)) {
-    auto a = line.find(':'), b = line.rfind(':');
-    if (a == std::string::npos || a == b) continue;
-    const std::string who = line.substr(0, a);
-    if (who == std::to_string(id) || (user && who == user))
-      return line.substr(a + 1, b - a - 1) + " " + line.substr(b + 1);
+    std::istringstream f(line);
+    std::string who;
+    unsigned long start = 0, count = 0;
+    char colon = 0;
+    if (!std::getline(f, who, ':') || !(f >> start >> colon >> count) || colon != ':') continue;
+    if ((who == std::to_string(id) || (user && who == user)) && count >= 65535) return start;
   }
-  return "";
+  return std::nullopt;
 }
 
 // Maps the child's user namespace: root is this user; with newuidmap/newgidmap and a
@@ -79,11 +82,8 @@ std::string subordinate(const char* file, uid_t id) {
 bool map_ids(pid_t child) {
   const uid_t uid = getuid();
   const gid_t gid = getgid();
-  const std::string su = subordinate("/etc/subuid", uid), sg = subordinate("/etc/subgid", uid);
-  auto helper = [&](const char* prog, unsigned own, const std::string& range) {
-    std::istringstream r(range);
-    unsigned long start = 0, count = 0;
-    if (!(r >> start >> count) || count < 65535) return false;
+  const auto su = subordinate("/etc/subuid", uid), sg = subordinate("/etc/subgid", uid);
+  auto helper = [&](const char* prog, unsigned own, unsigned long start) {
     std::vector<std::string> args = {prog, std::to_string(child), "0",    std::to_string(own), "1",
                                      "1",  std::to_string(start), "65535"};
     pid_t p = fork();
@@ -99,8 +99,8 @@ bool map_ids(pid_t child) {
     int st = 0;
     return p > 0 && waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0;
   };
-  if (!su.empty() && !sg.empty() && helper("newuidmap", uid, su) && helper("newgidmap", gid, sg))
-    return true;
+  // Once newuidmap has mapped the uids, only newgidmap can finish: a uid_map is written once.
+  if (su && sg && helper("newuidmap", uid, *su)) return helper("newgidmap", gid, *sg);
   const std::string pid = "/proc/" + std::to_string(child);
   return write_file(pid + "/uid_map", "0 " + std::to_string(uid) + " 1\n") &&
          write_file(pid + "/setgroups", "deny") &&
