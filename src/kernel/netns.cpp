@@ -33,17 +33,17 @@ std::string path_of(const std::string& name) {
 // /run/netns must be a shared mount so namespaces created here are visible in other mount
 // namespaces (and the other way round), as iproute2 arranges it.
 Status prepare_netns_dir() {
-  const char* kNetnsDir = netns_dir().c_str();
-  if (mkdir(kNetnsDir, 0755) != 0 && errno != EEXIST) {
-    return errno_error("mkdir", kNetnsDir, errno);
+  const char* dir = netns_dir().c_str();
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    return errno_error("mkdir", dir, errno);
   }
-  if (mount("", kNetnsDir, "none", MS_SHARED | MS_REC, nullptr) == 0) return {};
-  if (errno != EINVAL) return errno_error("mount --make-shared", kNetnsDir, errno);
-  if (mount(kNetnsDir, kNetnsDir, "none", MS_BIND | MS_REC, nullptr) != 0) {
-    return errno_error("mount --bind", kNetnsDir, errno);
+  if (mount("", dir, "none", MS_SHARED | MS_REC, nullptr) == 0) return {};
+  if (errno != EINVAL) return errno_error("mount --make-shared", dir, errno);
+  if (mount(dir, dir, "none", MS_BIND | MS_REC, nullptr) != 0) {
+    return errno_error("mount --bind", dir, errno);
   }
-  if (mount("", kNetnsDir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
-    return errno_error("mount --make-shared", kNetnsDir, errno);
+  if (mount("", dir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
+    return errno_error("mount --make-shared", dir, errno);
   }
   return {};
 }

@@ -74,7 +74,8 @@ void parse_expect(Reader& rd, Scenario& sc, const yaml::Node& node, SourceSpan k
     }
     // An IPv6 literal destination is an IPv6 probe.
     if (auto ip = IpAddr::parse(x.to); ip && ip->family == Family::kIpv6) x.ip_version = 6;
-    if (rd.mapping_or_empty(e) && x.runs()) {
+    if (!rd.mapping_or_empty(e)) {
+    } else if (x.runs()) {
       if (x.from.empty())
         rd.d.error(x.span, "run: entry has no 'from' (the instance or host the command runs in)");
       for (const char* k : {"to", "protocol", "port", "ip_version"})
@@ -82,7 +83,7 @@ void parse_expect(Reader& rd, Scenario& sc, const yaml::Node& node, SourceSpan k
           rd.d.error(rd.span(e[k], x.span), std::string("'") + k +
                                                 "' does not apply to a run: entry (its command's "
                                                 "exit status is the verdict)");
-    } else if (rd.mapping_or_empty(e)) {
+    } else {
       if (e["timeout"])
         rd.d.error(rd.span(e["timeout"], x.span), "'timeout' applies only to run: entries");
       if (x.from.empty()) rd.d.error(x.span, "expect entry has no 'from'");
