@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "apply/state.h"
 #include "cli/verbs.h"
 #include "scenario/parse.h"
 
@@ -77,6 +78,23 @@ std::optional<std::string> scenario_name_of(const std::string& arg) {
     return std::nullopt;
   }
   return arg;
+}
+
+std::optional<std::string> scenario_file_of(const std::string& run_dir, const std::string& arg,
+                                            const char* verb) {
+  if (fs::is_regular_file(arg)) return arg;
+  if (!valid_resource_name(arg)) {
+    std::cerr << "vpcemu " << verb << ": '" << arg
+              << "' is neither a scenario file nor a scenario name\n";
+    return std::nullopt;
+  }
+  std::string file = StateDir(run_dir, arg).source_file();
+  if (file.empty()) {
+    std::cerr << "vpcemu " << verb << ": no file '" << arg << "' and no scenario " << arg
+              << " is up\n";
+    return std::nullopt;
+  }
+  return file;
 }
 
 }  // namespace vpcemu::cli

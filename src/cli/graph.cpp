@@ -14,7 +14,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "apply/state.h"
 #include "cli/load.h"
 #include "cli/verbs.h"
 #include "scenario/parse.h"
@@ -80,18 +79,9 @@ std::optional<std::string> render_svg(const std::string& dot) {
 
 int cmd_graph(const std::string& run_dir, const std::string& arg, const std::string& format,
               const std::string& output) {
-  std::string file = arg;
-  if (!fs::is_regular_file(arg)) {
-    if (!valid_resource_name(arg)) {
-      std::cerr << "vpcemu graph: '" << arg << "' is neither a scenario file nor a scenario name\n";
-      return kExitInvalid;
-    }
-    file = StateDir(run_dir, arg).source_file();
-    if (file.empty()) {
-      std::cerr << "vpcemu graph: no file '" << arg << "' and no scenario " << arg << " is up\n";
-      return kExitInvalid;
-    }
-  }
+  auto found = scenario_file_of(run_dir, arg, "graph");
+  if (!found) return kExitInvalid;
+  const std::string file = *found;
   auto sc = load_scenario(file, true);
   if (!sc) return kExitInvalid;
   auto plan = compile_validated(*sc, fs::path(abs_path(file)).parent_path().string());

@@ -165,6 +165,28 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"svg", "dot", "mermaid"}));
   gr->add_option("-o,--output", graph_out, "write to this file instead of standard output");
 
+  TraceOptions trace_opt;
+  auto* tr = app.add_subcommand(
+      "trace",
+      "why a packet is allowed or denied: its path through the AWS model and back (no root)");
+  tr->add_option("FILE|NAME", file)->required();
+  tr->add_option("FROM", trace_opt.from, "an instance, internet host, office host or VPN client")
+      ->required();
+  tr->add_option("TO", trace_opt.to,
+                 "an instance, host, service, interface endpoint, VPN client or address")
+      ->required();
+  tr->add_option("--protocol", trace_opt.protocol, "tcp, udp or icmp")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"tcp", "udp", "icmp"}));
+  tr->add_option("--port", trace_opt.port, "destination port (tcp, udp)")
+      ->check(CLI::Range(1, 65535));
+  tr->add_option("--ip-version", trace_opt.ip_version, "4 or 6")
+      ->capture_default_str()
+      ->check(CLI::IsMember({4, 6}));
+  tr->add_option("--format", trace_opt.format, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+
   CaptureOptions capture;
   std::string capture_point_name;
   auto* cap = app.add_subcommand(
@@ -293,6 +315,7 @@ int main(int argc, char** argv) {
   }
   if (ap->parsed()) return run_appliance(appliance);
   if (gr->parsed()) return cmd_graph(run_dir, file, graph_format, graph_out);
+  if (tr->parsed()) return cmd_trace(run_dir, file, trace_opt);
   if (rootless && !v->parsed() && !p->parsed()) {
     // The verb runs in the sandbox, in a child; this process waits for it.
     const int r = enter_rootless(run_dir);

@@ -23,6 +23,10 @@ bool need_root(const char* verb);
 std::string abs_path(const std::string& p);
 // A FILE|NAME argument: an existing file is read for its `name:`.
 std::optional<std::string> scenario_name_of(const std::string& arg);
+// A FILE|NAME argument of a verb that reads the model: the file, or the file a running
+// scenario was brought up from; nullopt after saying why.
+std::optional<std::string> scenario_file_of(const std::string& run_dir, const std::string& arg,
+                                            const char* verb);
 
 // strict: warnings fail as errors do (exit 2).
 int cmd_validate(const std::string& file, const std::string& format, bool strict);
@@ -57,6 +61,15 @@ int cmd_serve(const std::string& run_dir, const std::vector<std::string>& files,
 // The topology: svg (through Graphviz's dot), dot or mermaid; to `output` or standard output.
 int cmd_graph(const std::string& run_dir, const std::string& file_or_name,
               const std::string& format, const std::string& output);
+// Static reachability of one packet (no root): exit 0 allowed, 1 denied, 2 bad input.
+struct TraceOptions {
+  std::string from, to;
+  std::string protocol = "tcp";
+  int port = 0;  // 0: none given
+  int ip_version = 4;
+  std::string format = "text";
+};
+int cmd_trace(const std::string& run_dir, const std::string& file_or_name, const TraceOptions& opt);
 // Becomes `cmd` inside network namespace `ns` (as `ip netns exec` does; `resolv` seen as
 // /etc/resolv.conf when not empty); returns only when it cannot.
 int exec_in_namespace(const std::string& ns, const std::string& resolv,
