@@ -243,6 +243,14 @@ class Walker {
         if (h.ipv6 && *h.ipv6 == p.dst)
           return arrive("host " + name, p, [this](Pkt r) { return internet(r); });
     }
+    if (!p.v6())
+      for (const auto& [name, ip] : ad_.private_ip)
+        if (IpAddr(ip) == p.dst && !ad_.public_ip.count(name))
+          return deny({"", "internet", "",
+                       "nothing on the internet has " + p.dst.str() + ": instance " + name +
+                           "'s private address (it has no public one; the internet does not "
+                           "route private addresses)",
+                       internet_private_fix(name), sc_.find_instance(name)->span});
     return deny({"",
                  "internet",
                  "",
@@ -306,6 +314,16 @@ class Walker {
             }
         }
       }
+      for (const auto& [iname, ip] : ad_.private_ip)
+        if (ip == d && !ad_.public_ip.count(iname)) {
+          const Instance* in = sc_.find_instance(iname);
+          return deny({"NO_ROUTE_TO_DESTINATION", label, "",
+                       "office " + o.name + " has no route to " + d.str() + " (instance " + iname +
+                           ", vpc " + in->vpc +
+                           ") over a VPN or Direct Connect; the internet "
+                           "does not carry private addresses",
+                       office_fix(o, in->vpc), o.span});
+        }
       if (o.public_ip) {
         Nat n{"office " + o.name, p.src, *o.public_ip, p.sport, p.sport, {}, {}};
         hop(label, "NATs its LAN to the internet: " + p.src.str() + " → " + o.public_ip->str(),
@@ -317,6 +335,45 @@ class Walker {
     }
     return deny({"NO_ROUTE_TO_DESTINATION", label, "", "the office has no route to " + p.dst.str(),
                  "", o.span});
+  }
+
+  // A private address that reached the internet: the table that sent it there lacks a route
+  // to a VPC it is connected to, or the instance needs a public address.
+  std::string internet_private_fix(const std::string& instance) const {
+    const Instance* in = sc_.find_instance(instance);
+    if (last_table_ && last_vpc_ != in->vpc) {
+      const Vpc& dv = sc_.vpcs.at(in->vpc);
+      const std::string to =
+          " to " + (last_table_->empty() ? "the main route table" : "table " + *last_table_) +
+          " of vpc " + last_vpc_;
+      if (const Peering* pc = sc_.peering_between(last_vpc_, in->vpc))
+        return "add a route " + dv.cidr->str() + " → peering/" + pc->name + to;
+      for (const auto& [tname, t] : sc_.transit_gateways) {
+        bool a = false, b = false;
+        for (const auto& [_, x] : t.attachments) a |= x.vpc == last_vpc_, b |= x.vpc == in->vpc;
+        if (a && b) return "add a route " + dv.cidr->str() + " → transit_gateway/" + tname + to;
+      }
+    }
+    return "give instance " + instance +
+           " a public address (public_ip: true) in a subnet routed to an internet gateway";
+  }
+
+  // How an office would reach a VPC privately: its transit gateway's table learns the VPC.
+  std::string office_fix(const Onprem& o, const std::string& vpc) const {
+    for (const auto& [cname, c] : sc_.vpn_connections) {
+      if (c.customer_gateway != o.name) continue;
+      if (auto t = sc_.transit_gateways.find(c.tgw); t != sc_.transit_gateways.end()) {
+        const std::string att = vpn_attachment(t->second, cname);
+        for (const auto& [aname, a] : t->second.attachments)
+          if (a.vpc == vpc)
+            for (const auto& [rname, rt] : t->second.route_tables)
+              if (std::count(rt.associations.begin(), rt.associations.end(), att))
+                return "propagate attachment " + aname + " into transit gateway route table " +
+                       t->first + "/" + rname + " (the office learns what that table has)";
+      }
+    }
+    return "connect office " + o.name + " to vpc " + vpc +
+           " (a VPN connection or Direct Connect to its gateway or transit gateway)";
   }
 
   bool client_vpn(const ClientVpnEndpoint& e, Pkt p) {
@@ -584,7 +641,7 @@ class Walker {
         continue;
       }
       const std::string ports = p.ports() ? " " + range_text(PortRange{lo, hi}) : "";
-      const bool partial = p.dport.from != p.dport.to;
+      const bool partial = p.ports() && p.dport.from != p.dport.to;
       std::string what = std::string(protocol_name(p.proto)) +
                          (p.ports() ? " " + range_text(p.dport) : "") +
                          (inbound ? " from " : " to ") + other.str();
@@ -599,17 +656,18 @@ class Walker {
       if (reply_ && partial)
         fix += " (a reply goes to the client's ephemeral ports; " +
                std::string(p.v6() ? "::/0" : "0.0.0.0/0") + " serves every client)";
-      return deny(
-          {"SUBNET_ACL_RESTRICTION", comp,
-           r ? "rule " + std::to_string(r->number) + " deny " + traffic_text(*r) + " " +
-                   (r->cidr ? r->cidr->str() : "")
-             : "rule * deny",
-           std::string(r ? "rule " + std::to_string(r->number) + " denies "
-                         : "no rule allows (the final * rule denies) ") +
-               protocol_name(p.proto) + ports + (inbound ? " from " : " to ") + other.str() +
-               (ports != " " + range_text(p.dport) ? " (of ports " + range_text(p.dport) + ")"
-                                                   : ""),
-           fix, r ? r->span : acl.span});
+      return deny({"SUBNET_ACL_RESTRICTION", comp,
+                   r ? "rule " + std::to_string(r->number) + " deny " + traffic_text(*r) + " " +
+                           (r->cidr ? r->cidr->str() : "")
+                     : "rule * deny",
+                   std::string(r ? "rule " + std::to_string(r->number) + " denies "
+                                 : "no rule allows (the final * rule denies) ") +
+                       protocol_name(p.proto) + ports + (inbound ? " from " : " to ") +
+                       other.str() +
+                       (p.ports() && ports != " " + range_text(p.dport)
+                            ? " (of ports " + range_text(p.dport) + ")"
+                            : ""),
+                   fix, r ? r->span : acl.span});
     }
     hop(comp,
         "rule " + std::to_string(allowed_by->number) + " allows " + traffic_text(*allowed_by) +
@@ -760,6 +818,8 @@ class Walker {
                        (table ? "" : " (what enters here is routed by the local route only)"),
                    fix, rt ? rt->span : vpc.span});
     }
+    last_vpc_ = vpc.name;
+    last_table_ = table;
     // The ENI a local route (or a route to an ENI) delivers to, to know whether NACLs apply.
     const Eni* to = nullptr;
     if (!r->route && r->gateway_endpoint.empty() && !r->vgw) {
@@ -1104,13 +1164,27 @@ class Walker {
                    "give vpc " + other.name + " its own way to " + p.src.str() +
                        " (a NAT gateway, a VPN), or join the VPCs through a transit gateway",
                    pc.span});
-    if (!in(other, p.dst))
-      return deny({"", label, "",
-                   "a peering reaches only vpc " + other.name + "'s addresses: " + p.dst.str() +
-                       " is not one (peering is not transitive)",
-                   "peer vpc " + from.name + " directly with the VPC that has " + p.dst.str() +
-                       ", or attach both to a transit gateway",
-                   pc.span});
+    if (!in(other, p.dst)) {
+      std::string holder;
+      for (const auto& [vn, v] : sc_.vpcs)
+        if (vn != other.name && in(v, p.dst)) holder = vn;
+      if (!holder.empty())
+        return deny({"", label, "",
+                     "a peering reaches only vpc " + other.name + "'s addresses: " + p.dst.str() +
+                         " is in vpc " + holder + " (peering is not transitive)",
+                     "peer vpc " + from.name + " with vpc " + holder +
+                         " directly, or attach both to a transit gateway",
+                     pc.span});
+      return deny(
+          {"", label, "",
+           "a peering reaches only vpc " + other.name + "'s addresses, not " + p.dst.str() +
+               ": vpc " + from.name + " cannot use vpc " + other.name +
+               "'s internet gateway, NAT gateway, VPN or gateway endpoint (no edge-to-edge "
+               "routing)",
+           "give vpc " + from.name +
+               " its own way out (an internet gateway, a NAT gateway or a gateway endpoint)",
+           pc.span});
+    }
     hop(label, "to vpc " + other.name, pc.span);
     return route_vpc(other, std::nullopt, p, nullptr);
   }
@@ -1190,11 +1264,25 @@ class Walker {
         }
       }
     }
-    if (!best)
+    if (!best) {
+      // The attachment behind which the destination is: propagating it is the fix.
+      std::string fix = "add a route for " + p.dst.str() + " to " + tl;
+      for (const auto& [aname, x] : t.attachments) {
+        bool has = false;
+        if (!x.vpc.empty()) {
+          const Vpc& v = sc_.vpcs.at(x.vpc);
+          has = (!p.v6() && v.cidr && v.cidr->contains(*p.dst.v4())) ||
+                (p.v6() && v.ipv6_cidr && v.ipv6_cidr->contains(p.dst));
+        } else if (!x.vpn.empty() && !p.v6()) {
+          const auto& c = sc_.vpn_connections.at(x.vpn);
+          has = sc_.onprem.at(c.customer_gateway).cidr->contains(*p.dst.v4());
+        }
+        if (has)
+          fix = "propagate attachment " + aname + " into " + tl + " (or add a static route to it)";
+      }
       return deny({"TGW_RTB_CANNOT_ROUTE", tl, "", "no route of " + tl + " matches " + p.dst.str(),
-                   "add a route for " + p.dst.str() + "'s network to transit gateway route table " +
-                       table->name + " (or propagate the attachment that has it)",
-                   table->span});
+                   fix, table->span});
+    }
     hop(tl, best->text, best->span);
     if (best->route && best->route->blackhole)
       return deny({"BAD_STATE_ROUTE", tl, best->text,
@@ -1275,6 +1363,8 @@ class Walker {
   std::vector<Nat> nats_;
   std::map<size_t, std::string> nat_vpc_;  // a load balancer's translation: the consumer's VPC
   std::set<std::string> eigw_out_;  // VPCs whose egress-only gateway the connection started by
+  std::string last_vpc_;            // the last VPC route table a packet was looked up in
+  std::optional<std::string> last_table_;
   bool reply_ = false;
   int steps_ = 0;
   std::optional<Deny> deny_;

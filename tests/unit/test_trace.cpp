@@ -1,7 +1,10 @@
 // vpcemu trace: its verdict for every lab's expectations is the lab's (which real packets prove
 // in the integration tests), with the component and explanation code that decide each denial;
 // and a catalogue of deny reasons with their explanations (golden text).
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "analyze/trace.h"
 #include "helpers.h"
@@ -57,4 +60,47 @@ TEST_CASE("trace: every lab's expectations, as real packets decide them") {
   CHECK(mismatches.empty());
   CHECK(checked > 100);
   CHECK(by_appliance == 2);  // ingress-routing's fw-1 and inspection-vpc's appliances: port 23
+}
+
+// The explanations themselves, reviewed: every expectation of every lab and of the catalogue of
+// deny reasons (tests/integration/scenarios/trace-catalogue.yaml, whose verdicts real packets
+// prove in test_trace), as `vpcemu trace` prints them. VPCEMU_UPDATE_GOLDEN=1 rewrites them.
+TEST_CASE("trace: golden explanations of the labs and the catalogue of deny reasons") {
+  namespace fs = std::filesystem;
+  const fs::path src(VPCEMU_SOURCE_DIR);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(src / "scenarios"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  files.push_back(src / "tests/integration/scenarios/trace-catalogue.yaml");
+  std::sort(files.begin(), files.end());
+  const bool update = std::getenv("VPCEMU_UPDATE_GOLDEN") != nullptr;
+  for (const auto& f : files) {
+    Lab l = load_lab(f.string());
+    const std::string name = f.filename().string();
+    std::string text;
+    for (const auto& e : l.sc.expects) {
+      if (e.runs()) continue;
+      const TraceQuery q = trace_query(e);
+      TraceOutcome o = trace(l.sc, l.addr, q);
+      REQUIRE(o.result);
+      text += "== line " + std::to_string(e.span.line) + ": " + q.from + " → " + q.to + " " +
+              protocol_name(q.protocol) + (q.port ? " " + std::to_string(*q.port) : "") +
+              (q.ip_version == 6 ? " (IPv6)" : "") + ", expected " + (e.allow ? "allow" : "deny") +
+              "\n" + trace_text(*o.result, name);
+      // The JSON names the same decision.
+      const std::string json = trace_json(*o.result, q, name);
+      CHECK(json.find(std::string("\"verdict\":\"") + (o.result->allow ? "allow" : "deny")) !=
+            std::string::npos);
+    }
+    const fs::path golden = src / "tests/unit/golden" / (f.stem().string() + ".trace");
+    if (update) {
+      std::ofstream(golden) << text;
+    } else {
+      std::ifstream in(golden);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      INFO("golden " << golden.string() << "; after review: VPCEMU_UPDATE_GOLDEN=1 ./unit_tests");
+      CHECK(text == ss.str());
+    }
+  }
 }
