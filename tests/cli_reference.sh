@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 command -v man >/dev/null || { echo "SKIPPED: no man"; exit 77; }
 page=$(MANWIDTH=100 man -l "$build/vpcemu.1" 2>"$work/err") || fail "man -l: $(cat "$work/err")"
 [[ ! -s $work/err ]] || fail "man warns: $(cat "$work/err")"
-for verb in validate plan up down status exec check appliance man completion; do
+for verb in validate plan up down status exec check trace graph capture appliance man completion; do
   grep -q "^ *$verb" <<<"$page" || fail "the page has no command $verb"
 done
 grep -q "text (for people) or json" <<<"$page" || fail "the page lacks --format's help"

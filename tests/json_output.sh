@@ -23,6 +23,25 @@ for f in "$src"/scenarios/*.yaml; do
 done
 echo "ok: validate and plan --format json of $n labs conform to docs/json/"
 
+# trace --format json: allowed, denied (on the way and on the reply), through an appliance,
+# over IPv6, through a transit gateway and a VPN; exit 0 allowed, 1 denied.
+while read -r want lab from to args; do
+  # shellcheck disable=SC2086  # args: several words
+  "$vpcemu" trace --format json "$src/scenarios/$lab.yaml" "$from" "$to" $args >"$work/t.json"
+  rc=$?
+  [[ $rc -eq $want ]] || fail "trace $lab $from $to $args exits $rc, not $want"
+  conforms trace "$work/t.json"
+done <<'CASES'
+0 basic-vpc client web-1 --port=80
+1 basic-vpc app-1 client --port=443
+1 sg-vs-nacl client trapped --port=80
+0 ingress-routing client web-1 --port=80
+0 ipv6 client web-1 --port=443 --ip-version=6
+1 transit-gateway-vpn dev-1 desk-1 --protocol=icmp
+0 client-vpn laptop app-1 --port=22
+CASES
+echo "ok: trace --format json conforms for allowed and denied paths"
+
 # A broken file: valid false, its errors with line and column, exit 2.
 printf 'name: b\nvpcs:\n  v:\n    cidr: 10.0.0.0/33\n' >"$work/bad.yaml"
 "$vpcemu" validate --format json "$work/bad.yaml" >"$work/v.json"

@@ -1591,7 +1591,7 @@ std::string trace_text(const TraceResult& r, const std::string& file) {
 }
 
 std::string trace_json(const TraceResult& r, const TraceQuery& q, const std::string& file) {
-  std::string o = "{\"from\":";
+  std::string o = "{\"schema_version\":1,\"from\":";
   append_json_string(o, q.from);
   o += ",\"to\":";
   append_json_string(o, q.to);

@@ -13,11 +13,13 @@
 #include <thread>
 
 #include "analyze/probe_target.h"
+#include "analyze/trace.h"
 #include "apply/state.h"
 #include "cli/load.h"
 #include "cli/verbs.h"
 #include "kernel/netns.h"
 #include "kernel/process.h"
+#include "model/addressing.h"
 #include "probe/probe.h"
 #include "scenario/parse.h"
 #include "util/text.h"
@@ -99,7 +101,8 @@ void run_command(const StateDir& state, const Plan& plan, const Scenario& sc, co
 
 }  // namespace
 
-CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, int timeout_ms) {
+CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, int timeout_ms,
+                            bool explain) {
   CheckOutcome out;
   std::string file = arg;
   if (!fs::is_regular_file(arg)) {
@@ -121,6 +124,7 @@ CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, 
     return out;
   }
   out.scenario = sc->name;
+  out.file = file;
   out.time_scale = sc->time_scale;
   out.time_scale_note = sc->time_scale != 1.0 ? sc->scaled(350) : 0;
   StateDir state(run_dir, sc->name);
@@ -131,6 +135,11 @@ CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, 
   }
   std::vector<ProbeSpec> specs;
   std::vector<size_t> probed;  // expects index of each spec
+  std::optional<Addressing> addr;
+  if (explain) {
+    Diagnostics d;
+    addr = assign_addresses(*sc, d);
+  }
   out.verdicts.resize(sc->expects.size());
   for (size_t i = 0; i < sc->expects.size(); ++i) {
     const Expect& e = sc->expects[i];
@@ -165,6 +174,19 @@ CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, 
     if (e.port) proto += "/" + std::to_string(*e.port);
     v.name =
         e.from + " -> " + e.to + (e.to == v.address ? "" : " (" + v.address + ")") + " " + proto;
+    if (addr)
+      if (TraceOutcome t = trace(*sc, *addr, trace_query(e)); t.result) {
+        const TraceResult& r = *t.result;
+        v.explanation = Verdict::Explanation{r.allow ? "allow" : "deny",
+                                             r.code,
+                                             r.component,
+                                             r.rule,
+                                             r.reason,
+                                             r.fix,
+                                             r.span.line,
+                                             r.reply,
+                                             r.appliances};
+      }
   }
   // Packets first (all at once), then the commands, one at a time in the file's order.
   auto results = run_probes(specs, timeout_ms);
@@ -203,6 +225,29 @@ std::string verdict_line(const Verdict& v) {
   return s;
 }
 
+// check --explain's lines under a verdict: trace's reason, and where it and the packets differ.
+std::string explanation_lines(const Verdict& v, const std::string& file) {
+  if (!v.explanation) return "";
+  const auto& x = *v.explanation;
+  std::string s;
+  if (x.verdict == "allow") {
+    s = "        why: trace allows it";
+    if (!x.appliances.empty())
+      s +=
+          " through " + join(x.appliances, ", ") + " (whose own software decides what it forwards)";
+  } else {
+    s = "        why: " + std::string(x.reply ? "the reply: " : "") + x.reason +
+        "\n        at:  " + x.component + (x.rule.empty() ? "" : ", " + x.rule) +
+        (x.line ? "  [" + file + ":" + std::to_string(x.line) + "]" : "") +
+        (x.code.empty() ? "" : "  " + x.code);
+    if (!x.fix.empty()) s += "\n        fix: " + x.fix;
+  }
+  if (x.verdict != v.observed && x.appliances.empty())
+    s += "\n        (trace says " + x.verdict + ", the packets " + v.observed +
+         ": a difference between vpcemu's model and its kernel objects; please report it)";
+  return s + "\n";
+}
+
 json verdict_json(const Verdict& v) {
   if (!v.run.empty())
     return {{"from", v.from},
@@ -216,24 +261,38 @@ json verdict_json(const Verdict& v) {
             {"ms", v.ms},
             {"pass", v.pass},
             {"line", v.line}};
-  return {{"from", v.from},
-          {"to", v.to},
-          {"address", v.address},
-          {"protocol", v.protocol},
-          {"ip_version", v.ip_version},
-          {"port", v.port ? json(*v.port) : json(nullptr)},
-          {"expected", v.expected},
-          {"observed", v.observed},
-          {"detail", v.detail},
-          {"ms", v.ms},
-          {"pass", v.pass},
-          {"line", v.line}};
+  json j = {{"from", v.from},
+            {"to", v.to},
+            {"address", v.address},
+            {"protocol", v.protocol},
+            {"ip_version", v.ip_version},
+            {"port", v.port ? json(*v.port) : json(nullptr)},
+            {"expected", v.expected},
+            {"observed", v.observed},
+            {"detail", v.detail},
+            {"ms", v.ms},
+            {"pass", v.pass},
+            {"line", v.line}};
+  if (v.explanation) {
+    const auto& x = *v.explanation;
+    auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    j["trace"] = {{"verdict", x.verdict},
+                  {"code", opt(x.code)},
+                  {"component", opt(x.component)},
+                  {"rule", opt(x.rule)},
+                  {"line", x.line ? json(x.line) : json(nullptr)},
+                  {"reason", opt(x.reason)},
+                  {"fix", opt(x.fix)},
+                  {"reply", x.reply},
+                  {"appliances", x.appliances}};
+  }
+  return j;
 }
 
 int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
-              int timeout_ms) {
+              int timeout_ms, bool explain) {
   if (!need_root("check")) return kExitFail;
-  const CheckOutcome c = check_scenario(run_dir, arg, timeout_ms);
+  const CheckOutcome c = check_scenario(run_dir, arg, timeout_ms, explain);
   if (!c.error.empty()) {
     std::cerr << "vpcemu check: " << c.error << "\n";
     return c.exit_code;
@@ -257,7 +316,8 @@ int cmd_check(const std::string& run_dir, const std::string& arg, const std::str
              c.time_scale, c.time_scale_note);
     fputs(note, stdout);
   }
-  for (const auto& v : c.verdicts) std::cout << verdict_line(v) << "\n";
+  for (const auto& v : c.verdicts)
+    std::cout << verdict_line(v) << "\n" << explanation_lines(v, c.file);
   printf("%d passed, %d failed\n", c.passed, c.failed);
   return c.exit_code;
 }

@@ -139,6 +139,9 @@ int main(int argc, char** argv) {
   auto* c = app.add_subcommand("check", "send real packets for every expect: entry");
   c->add_option("FILE|NAME", file)->required();
   format_option(c);
+  bool explain = false;
+  c->add_flag("--explain", explain,
+              "beside each verdict, why: trace's path, deciding rule, code and fix");
   c->add_option("--timeout", timeout_ms, "ms each probe waits for an answer")
       ->capture_default_str();
 
@@ -347,7 +350,7 @@ int main(int argc, char** argv) {
     }
     return cmd_exec(run_dir, scenario, name, cmd);
   }
-  if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms);
+  if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms, explain);
   if (t->parsed()) return cmd_test(run_dir, test_files, test);
   if (cap->parsed()) return cmd_capture(run_dir, name, capture_point_name, capture);
   if (sv->parsed()) return cmd_serve(run_dir, serve_files, serve_up);

@@ -98,7 +98,7 @@ int cmd_status(const std::string& run_dir, const std::string& name, const Status
 int cmd_exec(const std::string& run_dir, const std::string& scenario, const std::string& name,
              const std::vector<std::string>& cmd);
 int cmd_check(const std::string& run_dir, const std::string& arg, const std::string& format,
-              int timeout_ms);
+              int timeout_ms, bool explain = false);
 
 // One expect: entry proved: packets, or a `run:` command (run set).
 struct Verdict {
@@ -115,6 +115,15 @@ struct Verdict {
   std::optional<int> exit_status;
   std::vector<std::string> output;  // run: the last lines of its output
   std::string log;                  // run: where all of it is
+  // check --explain: what `vpcemu trace` says of the same packet (reachability entries).
+  struct Explanation {
+    std::string verdict;  // allow|deny
+    std::string code, component, rule, reason, fix;
+    int line = 0;        // of the deciding rule (0: implicit)
+    bool reply = false;  // decided on the reply's path
+    std::vector<std::string> appliances;
+  };
+  std::optional<Explanation> explanation;
 };
 struct CheckOutcome {
   std::string scenario;
@@ -122,11 +131,14 @@ struct CheckOutcome {
   int time_scale_note = 0;  // the NAT gateway's idle timeout, scaled
   std::vector<Verdict> verdicts;
   int passed = 0, failed = 0;
+  std::string file;   // the scenario file checked
   std::string error;  // the scenario could not be checked (not up, invalid)
   int exit_code = 1;
 };
 // Every expect: entry of a running scenario (FILE or NAME), proved.
-CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, int timeout_ms);
+// explain: also trace each reachability entry statically (Verdict::explanation).
+CheckOutcome check_scenario(const std::string& run_dir, const std::string& arg, int timeout_ms,
+                            bool explain = false);
 // One verdict as `check` prints it (a failed command with the end of its output).
 std::string verdict_line(const Verdict& v);
 
