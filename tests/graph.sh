@@ -32,3 +32,17 @@ printf 'name: bad\nvpcs:\n  v:\n    cidr: 10.0.0.0/33\n' > "$work/bad.yaml"
 rc=0; out=$("$build/vpcemu" graph "$work/bad.yaml" 2>&1) || rc=$?
 [[ $rc == 2 && $out == *"bad.yaml:4:"* ]] || fail "a bad file: exit $rc: $out"
 echo "ok: a bad file exits 2 naming its line"
+# --trace FROM TO: the path drawn in orange, where it is denied in red; renders.
+"$build/vpcemu" graph "$src/scenarios/peering.yaml" --trace c-1 10.0.1.10 --protocol icmp \
+  -o "$work/t.svg" || fail "graph --trace"
+rsvg-convert "$work/t.svg" -o "$work/t.png" || fail "rsvg-convert of a traced graph"
+grep -q 'stroke="#e6550d"' "$work/t.svg" || fail "graph --trace: no marked edge"
+grep -q 'fill="#ff9896"' "$work/t.svg" || fail "graph --trace: the denial is not marked"
+"$build/vpcemu" graph "$src/scenarios/basic-vpc.yaml" --format dot --trace client web-1 --port 80 \
+  > "$work/t.dot"
+grep -q 'igw_prod -> internet \[color="#e6550d"' "$work/t.dot" || fail "graph --trace dot: $(grep e6550d "$work/t.dot")"
+grep -q 'fill="#ff9896"\|ff9896' "$work/t.dot" && fail "an allowed path marks a denial"
+rc=0; "$build/vpcemu" graph "$src/scenarios/basic-vpc.yaml" --trace client nobody --port 80 \
+  > /dev/null 2> "$work/err" || rc=$?
+[[ $rc == 2 ]] && grep -q nobody "$work/err" || fail "graph --trace to an unknown name: exit $rc"
+echo "ok: --trace marks the path (and the denial), renders, and refuses unknown names"

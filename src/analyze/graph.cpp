@@ -1,6 +1,7 @@
 // The topology graph (graph.h): built once, written as DOT or Mermaid.
 #include "analyze/graph.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -262,6 +263,22 @@ const char* dot_fill(const std::string& kind) {
 
 }  // namespace
 
+std::string graph_ident(const std::string& kind, const std::string& name) {
+  return ident(kind, name);
+}
+
+void mark_path(Graph& g, const std::vector<std::string>& nodes, const std::string& denied_at) {
+  for (auto& n : g.nodes)
+    if (std::find(nodes.begin(), nodes.end(), n.id) != nodes.end()) n.mark = "path";
+  for (size_t i = 1; i < nodes.size(); ++i)
+    for (auto& e : g.edges)
+      if ((e.from == nodes[i - 1] && e.to == nodes[i]) ||
+          (e.from == nodes[i] && e.to == nodes[i - 1]))
+        e.path = true;
+  for (auto& n : g.nodes)
+    if (n.id == denied_at) n.mark = "deny";
+}
+
 const GraphNode* Graph::node(const std::string& id) const {
   for (const auto& n : nodes)
     if (n.id == id) return &n;
@@ -284,7 +301,11 @@ std::string graph_dot(const Graph& g) {
                                                                           const std::string& pad) {
     for (const auto& n : g.nodes)
       if (n.cluster == parent)
-        o += pad + n.id + " [label=" + quoted(n.label) + ", shape=" + dot_shape(n.kind) + "];\n";
+        o += pad + n.id + " [label=" + quoted(n.label) + ", shape=" + dot_shape(n.kind) +
+             (n.mark == "path"   ? ", fillcolor=\"#ffe08a\", penwidth=2"
+              : n.mark == "deny" ? ", fillcolor=\"#ff9896\", color=\"#d62728\", penwidth=3"
+                                 : "") +
+             "];\n";
     for (const auto& c : g.clusters) {
       if (c.parent != parent) continue;
       o += pad + "subgraph " + c.id + " {\n";
@@ -300,6 +321,7 @@ std::string graph_dot(const Graph& g) {
     std::string attrs;
     if (!e.label.empty()) attrs += "label=" + quoted(e.label);
     if (!e.style.empty()) attrs += std::string(attrs.empty() ? "" : ", ") + "style=" + e.style;
+    if (e.path) attrs += std::string(attrs.empty() ? "" : ", ") + "color=\"#e6550d\", penwidth=3";
     o += (attrs.empty() ? "" : " [" + attrs + "]") + ";\n";
   }
   return o + "}\n";
@@ -340,12 +362,23 @@ std::string graph_mermaid(const Graph& g) {
     }
   };
   write("", "  ");
+  size_t k = 0;
+  std::string marks;
+  for (const auto& n : g.nodes) {
+    if (n.mark == "path") marks += "  style " + n.id + " fill:#ffe08a,stroke-width:2px\n";
+    if (n.mark == "deny")
+      marks += "  style " + n.id + " fill:#ff9896,stroke:#d62728,stroke-width:3px\n";
+  }
+  for (const auto& e : g.edges) {
+    if (e.path) marks += "  linkStyle " + std::to_string(k) + " stroke:#e6550d,stroke-width:3px\n";
+    ++k;
+  }
   for (const auto& e : g.edges) {
     const std::string arrow = e.style == "dashed" ? "-.-" : e.style == "bold" ? "===" : "---";
     o += "  " + e.from + " " + arrow + (e.label.empty() ? "" : "|" + text(e.label) + "|") + " " +
          e.to + "\n";
   }
-  return o;
+  return o + marks;
 }
 
 }  // namespace vpcemu

@@ -18,10 +18,12 @@ struct GraphCluster {
 struct GraphNode {
   std::string id, label, cluster;
   std::string kind;  // router | instance | host | igw | nat | endpoint | peering | tgw | vpn | ...
+  std::string mark;  // "" | path (on a traced path) | deny (where it was denied)
 };
 struct GraphEdge {
   std::string from, to, label;
   std::string style;  // "" solid | dashed (a tunnel, a client) | bold (a dedicated link)
+  bool path = false;  // on a traced path
 };
 struct Graph {
   std::string name;
@@ -32,6 +34,12 @@ struct Graph {
 };
 
 Graph topology_graph(const Scenario& sc, const Plan& plan);
+// A node's id: its kind ("host", "vpc", "igw", "nat", "pcx", "tgw", "vgw", "vpn", "onprem",
+// "vpce", "vpces", "svc", "cvpn", "gwlb", "eigw") and name; "internet" is the internet's.
+std::string graph_ident(const std::string& kind, const std::string& name);
+// Marks a path (node ids in order, as `vpcemu trace` gives them): its nodes, the edges between
+// consecutive ones, and `denied_at` (when not empty) as where it ended.
+void mark_path(Graph& g, const std::vector<std::string>& nodes, const std::string& denied_at);
 std::string graph_dot(const Graph& g);
 std::string graph_mermaid(const Graph& g);
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "analyze/graph.h"
 #include "util/text.h"
 
 namespace vpcemu {
@@ -155,6 +156,10 @@ class Walker {
   // The walk: from the source, then the reply from wherever the packet arrived.
   void run(const std::function<bool(Pkt)>& start, Pkt p, const std::string& source) {
     const Pkt sent = p;
+    if (source_node_.size()) {
+      node_ = source_node_;
+      hop(source, "sends " + pkt_text(p), {});
+    }
     if (!start(p)) return finish();
     const Pkt got = arrived_pkt_;
     auto responder = responder_;
@@ -206,7 +211,27 @@ class Walker {
     return nullptr;
   }
 
+  static std::string eni_node(const Eni& e) {
+    switch (e.kind) {
+      case Eni::Kind::kInstance:
+        return graph_ident("host", e.name);
+      case Eni::Kind::kNat:
+        return graph_ident("nat", e.vpc + "_" + e.name);
+      case Eni::Kind::kInterfaceEndpoint:
+      case Eni::Kind::kGwlbEndpoint:
+        return graph_ident("vpce", e.vpc + "_" + e.name);
+      case Eni::Kind::kLoadBalancer:
+        return graph_ident("vpces", e.name);
+      case Eni::Kind::kGwlb:
+        return graph_ident("gwlb", e.name);
+      case Eni::Kind::kClientVpn:
+        return graph_ident("cvpn", e.name);
+    }
+    return "";
+  }
+
   bool leave_eni(const Eni& e, Pkt p) {
+    node_ = eni_node(e);
     if (!step()) return false;
     hop(e.label(), "sends " + pkt_text(p), e.instance ? e.instance->span : SourceSpan{});
     if (!reply_ && !e.groups.empty() && !sg_check(e, p, false)) return false;
@@ -215,33 +240,61 @@ class Walker {
   }
 
   bool internet(Pkt p) {
+    node_ = "internet";
     if (!step()) return false;
+    auto via = [&](const std::string& to) {
+      hop("internet", "routes " + p.dst.str() + " to " + to, {});
+    };
     if (!p.v6()) {
       const Ipv4 d = *p.dst.v4();
       for (const auto& [name, ip] : ad_.public_ip)
         if (ip == d) {
           const Instance* in = sc_.find_instance(name);
+          via("the internet gateway of vpc " + in->vpc);
           return igw_in(sc_.vpcs.at(in->vpc), p);
         }
       for (const auto& [key, ip] : ad_.nat_public)
-        if (ip == d) return igw_in(sc_.vpcs.at(key.substr(0, key.find('/'))), p);
+        if (ip == d) {
+          const std::string vpc = key.substr(0, key.find('/'));
+          via("the internet gateway of vpc " + vpc);
+          return igw_in(sc_.vpcs.at(vpc), p);
+        }
       for (const auto& [name, h] : sc_.hosts)
-        if (h.ip && *h.ip == d)
-          return arrive("host " + name, p, [this](Pkt r) { return internet(r); });
+        if (h.ip && *h.ip == d) {
+          via("host " + name);
+          return arrive(
+              "host " + name, p, [this](Pkt r) { return internet(r); }, graph_ident("host", name));
+        }
       for (const auto& [name, s] : sc_.services)
-        if (s.cidr.contains(d))
-          return arrive("service " + name, p, [this](Pkt r) { return internet(r); });
+        if (s.cidr.contains(d)) {
+          via("service " + name);
+          return arrive(
+              "service " + name, p, [this](Pkt r) { return internet(r); },
+              graph_ident("svc", name));
+        }
       for (const auto& [name, o] : sc_.onprem)
-        if (o.public_ip && *o.public_ip == d) return onprem_router(o, p, false);
+        if (o.public_ip && *o.public_ip == d) {
+          via("office router " + name);
+          return onprem_router(o, p, false);
+        }
     } else {
       for (const auto& [vname, vpc] : sc_.vpcs)
         if (vpc.ipv6_cidr && vpc.ipv6_cidr->contains(p.dst)) {
-          if (vpc.internet_gateway) return igw_in(vpc, p);
-          if (vpc.egress_only_internet_gateway) return eigw_in(vpc, p);
+          if (vpc.internet_gateway) {
+            via("the internet gateway of vpc " + vname);
+            return igw_in(vpc, p);
+          }
+          if (vpc.egress_only_internet_gateway) {
+            via("the egress-only internet gateway of vpc " + vname);
+            return eigw_in(vpc, p);
+          }
         }
       for (const auto& [name, h] : sc_.hosts)
-        if (h.ipv6 && *h.ipv6 == p.dst)
-          return arrive("host " + name, p, [this](Pkt r) { return internet(r); });
+        if (h.ipv6 && *h.ipv6 == p.dst) {
+          via("host " + name);
+          return arrive(
+              "host " + name, p, [this](Pkt r) { return internet(r); }, graph_ident("host", name));
+        }
     }
     if (!p.v6())
       for (const auto& [name, ip] : ad_.private_ip)
@@ -263,14 +316,16 @@ class Walker {
   }
 
   bool onprem_router(const Onprem& o, Pkt p, bool from_lan) {
+    node_ = graph_ident("onprem", o.name);
     if (!step()) return false;
     const std::string label = "office router " + o.name;
     if (!p.v6() && o.cidr->contains(*p.dst.v4())) {
       for (const auto& [hname, h] : o.hosts)
         if (h.ip && IpAddr(*h.ip) == p.dst) {
           hop(label, "to its LAN: host " + hname, o.span);
-          return arrive("host " + hname, p,
-                        [this, &o](Pkt r) { return onprem_router(o, r, true); });
+          return arrive(
+              "host " + hname, p, [this, &o](Pkt r) { return onprem_router(o, r, true); },
+              graph_ident("host", hname));
         }
       return deny({"", label, "", "no host of " + o.name + " has " + p.dst.str(), "", o.span});
     }
@@ -303,6 +358,8 @@ class Walker {
           const Vpc& vpc = sc_.vpcs.at(c.vpc);
           if (vpc.cidr->contains(d)) {
             hop(label, "routes " + vpc.cidr->str() + " over VPN " + cname, c.span);
+            node_ = graph_ident("vpn", cname);
+            hop("VPN " + cname, "IPsec to the virtual private gateway of vpc " + vpc.name, c.span);
             return vgw_in(vpc, p);
           }
         } else if (auto t = sc_.transit_gateways.find(c.tgw); t != sc_.transit_gateways.end()) {
@@ -310,6 +367,8 @@ class Walker {
           for (const Cidr& r : office_routes(t->second, att))
             if (r.contains(d)) {
               hop(label, "routes " + r.str() + " over VPN " + cname, c.span);
+              node_ = graph_ident("vpn", cname);
+              hop("VPN " + cname, "IPsec to transit gateway " + t->first, c.span);
               return tgw_in(t->second, att, p);
             }
         }
@@ -377,6 +436,7 @@ class Walker {
   }
 
   bool client_vpn(const ClientVpnEndpoint& e, Pkt p) {
+    node_ = graph_ident("cvpn", e.name);
     if (!step()) return false;
     const std::string label = "client VPN endpoint " + e.name;
     const Cidr* best = nullptr;
@@ -484,13 +544,15 @@ class Walker {
     return deny({"", "path", "", "the path loops (more than 64 hops)", "", {}});
   }
   void hop(const std::string& component, const std::string& detail, SourceSpan span) {
-    out_.hops.push_back({component, detail, span, reply_});
+    out_.hops.push_back({component, detail, span, reply_, node_});
   }
   bool deny(Deny d) {
-    if (!deny_) deny_ = std::move(d);
+    if (!deny_) deny_ = std::move(d), deny_node_ = node_;
     return false;
   }
-  bool arrive(const std::string& who, const Pkt& p, std::function<bool(Pkt)> responder) {
+  bool arrive(const std::string& who, const Pkt& p, std::function<bool(Pkt)> responder,
+              const std::string& node = "") {
+    if (!node.empty()) node_ = node;
     hop(who, reply_ ? "receives the reply" : "receives " + pkt_text(p), {});
     arrived_ = who;
     arrived_pkt_ = p;
@@ -507,6 +569,7 @@ class Walker {
       out_.fix = deny_->fix;
       out_.span = deny_->span;
       out_.reply = reply_;
+      out_.denied_node = deny_node_;
     }
   }
   const Nat* find_nat(const std::string& where, const Pkt& p) const {
@@ -804,6 +867,7 @@ class Walker {
   // A packet in the VPC router, looked up in a table (nullopt: the local route only, as for
   // what enters from a peering or from a gateway without a gateway route table).
   bool route_vpc(const Vpc& vpc, const std::optional<std::string>& table, Pkt p, const Eni* from) {
+    node_ = graph_ident("vpc", vpc.name);
     if (!step()) return false;
     const std::string tl = table_label(table);
     const RouteTable* rt = table && !table->empty() ? &vpc.route_tables.at(*table) : nullptr;
@@ -844,6 +908,7 @@ class Walker {
     if (to) {
       if (same_subnet) hop("subnet " + to->subnet, "same subnet: network ACLs do not apply", {});
       if (!same_subnet && !acl_check(vpc, to->subnet, p, true)) return false;
+      node_ = eni_node(*to);
       if (!reply_ && !to->groups.empty() && !sg_check(*to, p, true)) return false;
       return at_eni(*to, p);
     }
@@ -856,10 +921,16 @@ class Walker {
       if (reply_)
         return deny({"", "gateway endpoint " + r->gateway_endpoint, "",
                      "a reply routed to a gateway endpoint", "", r->span});
-      return arrive("service " + svc, p, [this, v](Pkt q) {
-        hop("gateway endpoint", "the reply enters vpc " + v->name, {});
-        return route_vpc(*v, std::nullopt, q, nullptr);
-      });
+      node_ = graph_ident("vpce", vpc.name + "_" + r->gateway_endpoint);
+      const std::string gwe = node_;
+      return arrive(
+          "service " + svc, p,
+          [this, v, gwe](Pkt q) {
+            node_ = gwe;
+            hop("gateway endpoint", "the reply enters vpc " + v->name, {});
+            return route_vpc(*v, std::nullopt, q, nullptr);
+          },
+          graph_ident("svc", svc));
     }
     const RouteTarget& t = r->route->target;
     switch (t.kind) {
@@ -891,6 +962,7 @@ class Walker {
 
   // --- what an ENI does with what it receives ---
   bool at_eni(const Eni& e, Pkt p) {
+    node_ = eni_node(e);
     if (!step()) return false;
     const Vpc& vpc = sc_.vpcs.at(e.vpc);
     switch (e.kind) {
@@ -978,7 +1050,7 @@ class Walker {
             p.dport = n->inside_port;
             for (const auto& [client, span] : sc_.client_vpn_endpoints.at(e.name).clients)
               if (IpAddr(client_address(sc_.client_vpn_endpoints.at(e.name), client)) == p.dst)
-                return arrive("vpn client " + client, p, nullptr);
+                return arrive("vpn client " + client, p, nullptr, graph_ident("host", client));
           }
         return deny({"", e.label(), "", "a client VPN endpoint accepts only its clients' flows", "",
                      sc_.client_vpn_endpoints.at(e.name).span});
@@ -1042,8 +1114,9 @@ class Walker {
     if (reply_) return deny({"", e.label(), "", "a reply addressed to an endpoint", "", ep.span});
     const Eni* self = &e;
     if (!ep.service.endpoint_service)
-      return arrive("service " + ep.service.name + " (through interface endpoint " + e.name + ")",
-                    p, [this, self](Pkt r) { return leave_eni(*self, r); });
+      return arrive(
+          "service " + ep.service.name + " (through interface endpoint " + e.name + ")", p,
+          [this, self](Pkt r) { return leave_eni(*self, r); }, graph_ident("svc", ep.service.name));
     const EndpointService& es = sc_.endpoint_services.at(ep.service.name);
     if (p.proto != Protocol::kTcp || p.dport.from != es.port)
       return deny({"ELBV2_LISTENER_PORT_RESTRICTION", "endpoint service " + es.name, "",
@@ -1059,6 +1132,7 @@ class Walker {
     Nat t{"lb " + es.name, p.src, *node->ip, p.sport, p.sport, p.dst, IpAddr(*target->ip)};
     nats_.push_back(t);
     nat_vpc_[nats_.size() - 1] = vpc.name;
+    node_ = graph_ident("vpces", es.name);
     hop("endpoint service " + es.name,
         "its load balancer (" + node->ip->str() + ") sends it to target " + target->name + " (" +
             target->ip->str() + ")" +
@@ -1071,6 +1145,7 @@ class Walker {
 
   // --- gateways ---
   bool igw_out(const Vpc& vpc, Pkt p, const Eni* from) {
+    node_ = graph_ident("igw", vpc.name);
     if (!step()) return false;
     const std::string label = "internet gateway " + vpc.name;
     if (p.v6()) {
@@ -1105,6 +1180,7 @@ class Walker {
   }
 
   bool igw_in(const Vpc& vpc, Pkt p) {
+    node_ = graph_ident("igw", vpc.name);
     if (!step()) return false;
     const std::string label = "internet gateway " + vpc.name;
     if (!p.v6()) {
@@ -1123,6 +1199,7 @@ class Walker {
   }
 
   bool eigw_out(const Vpc& vpc, Pkt p) {
+    node_ = graph_ident("eigw", vpc.name);
     if (!p.v6())
       return deny({"", "egress-only internet gateway " + vpc.name, "",
                    "an egress-only internet gateway carries IPv6 only", "", vpc.egress_only_span});
@@ -1140,6 +1217,7 @@ class Walker {
   }
 
   bool eigw_in(const Vpc& vpc, Pkt p) {
+    node_ = graph_ident("eigw", vpc.name);
     const std::string label = "egress-only internet gateway " + vpc.name;
     if (!reply_)
       return deny({"", label, "",
@@ -1150,6 +1228,7 @@ class Walker {
   }
 
   bool peering(const Peering& pc, const Vpc& from, Pkt p) {
+    node_ = graph_ident("pcx", pc.name);
     if (!step()) return false;
     const std::string label = "peering " + pc.name;
     const Vpc& other = sc_.vpcs.at(pc.requester == from.name ? pc.accepter : pc.requester);
@@ -1211,6 +1290,7 @@ class Walker {
   }
 
   bool tgw_in(const TransitGateway& t, const std::string& att, Pkt p) {
+    node_ = graph_ident("tgw", t.name);
     if (!step()) return false;
     const std::string label = "transit gateway " + t.name;
     const TgwRouteTable* table = nullptr;
@@ -1300,6 +1380,8 @@ class Walker {
       const VpnConnection& c = sc_.vpn_connections.at(x.vpn);
       hop(label, "attachment " + x.name + ": VPN " + c.name + " to office " + c.customer_gateway,
           x.span);
+      node_ = graph_ident("vpn", c.name);
+      hop("VPN " + c.name, "IPsec to office " + c.customer_gateway, c.span);
       return onprem_router(sc_.onprem.at(c.customer_gateway), p, false);
     }
     const TransitGateway& other = sc_.transit_gateways.at(x.peering);
@@ -1312,6 +1394,7 @@ class Walker {
   }
 
   bool vgw_out(const Vpc& vpc, Pkt p) {
+    node_ = graph_ident("vgw", vpc.name);
     if (!step()) return false;
     const std::string label = "virtual private gateway " + vpc.name;
     if (!p.v6()) {
@@ -1328,6 +1411,8 @@ class Walker {
         for (const auto& s : c.static_routes) ok |= s.contains(d);
         if (ok) {
           hop(label, "VPN " + cname + " to office " + c.customer_gateway, c.span);
+          node_ = graph_ident("vpn", cname);
+          hop("VPN " + cname, "IPsec to office " + c.customer_gateway, c.span);
           return onprem_router(sc_.onprem.at(c.customer_gateway), p, false);
         }
       }
@@ -1338,6 +1423,7 @@ class Walker {
   }
 
   bool vgw_in(const Vpc& vpc, Pkt p) {
+    node_ = graph_ident("vgw", vpc.name);
     if (!step()) return false;
     hop("virtual private gateway " + vpc.name, "into vpc " + vpc.name, vpc.span);
     return route_vpc(vpc, edge_table(vpc, "vpn_gateway"), p, nullptr);
@@ -1363,7 +1449,12 @@ class Walker {
   std::vector<Nat> nats_;
   std::map<size_t, std::string> nat_vpc_;  // a load balancer's translation: the consumer's VPC
   std::set<std::string> eigw_out_;  // VPCs whose egress-only gateway the connection started by
-  std::string last_vpc_;            // the last VPC route table a packet was looked up in
+  std::string node_, deny_node_;
+
+ public:
+  std::string source_node_;  // a source that is not an ENI (which says what it sends itself)
+ private:                    // the graph node the walk is at; where it was denied
+  std::string last_vpc_;     // the last VPC route table a packet was looked up in
   std::optional<std::string> last_table_;
   bool reply_ = false;
   int steps_ = 0;
@@ -1507,6 +1598,7 @@ TraceOutcome trace(const Scenario& sc, const Addressing& ad, const TraceQuery& q
       return o;
     }
     p.src = v6 ? *h->second.ipv6 : IpAddr(*h->second.ip);
+    w.source_node_ = graph_ident("host", q.from);
     start = [&w](Pkt x) { return w.internet(x); };
   } else {
     for (const auto& [oname, on] : sc.onprem)
@@ -1516,6 +1608,7 @@ TraceOutcome trace(const Scenario& sc, const Addressing& ad, const TraceQuery& q
         source = "host " + q.from;
         p.src = *h->second.ip;
         const Onprem* op = &on;
+        w.source_node_ = graph_ident("host", q.from);
         start = [&w, op](Pkt x) { return w.onprem_router(*op, x, true); };
       }
     for (const auto& [ename, e] : sc.client_vpn_endpoints)
@@ -1525,6 +1618,7 @@ TraceOutcome trace(const Scenario& sc, const Addressing& ad, const TraceQuery& q
         source = "vpn client " + q.from;
         p.src = Walker::client_address(e, q.from);
         const ClientVpnEndpoint* ce = &e;
+        w.source_node_ = graph_ident("host", q.from);
         start = [&w, ce](Pkt x) { return w.client_vpn(*ce, x); };
       }
   }

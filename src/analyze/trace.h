@@ -27,17 +27,19 @@ struct TraceHop {
   std::string detail;     // what happened there: the rule or route that matched, a translation
   SourceSpan span;        // the scenario line of that rule or route (unknown: implicit)
   bool reply = false;     // on the reply's path
+  std::string node;       // the topology graph's node it happens at (graph_ident)
 };
 
 struct TraceResult {
   bool allow = false;
-  std::string code;       // Reachability Analyzer's explanation code (empty: none fits)
-  std::string component;  // what decided a denial ("network ACL public (inbound)")
-  std::string rule;       // the rule or route that decided, as text (empty: none matched)
-  SourceSpan span;        // its line in the scenario (unknown: an implicit default)
-  std::string reason;     // one sentence
-  std::string fix;        // the smallest change that would allow it (deny only)
-  bool reply = false;     // the denial is on the reply's path
+  std::string code;         // Reachability Analyzer's explanation code (empty: none fits)
+  std::string component;    // what decided a denial ("network ACL public (inbound)")
+  std::string rule;         // the rule or route that decided, as text (empty: none matched)
+  SourceSpan span;          // its line in the scenario (unknown: an implicit default)
+  std::string reason;       // one sentence
+  std::string fix;          // the smallest change that would allow it (deny only)
+  bool reply = false;       // the denial is on the reply's path
+  std::string denied_node;  // the graph node where it was denied
   // Instances with source/destination check off (and gateway load balancer targets) on the
   // path: their own software forwards, which trace cannot see; it assumes they pass the packet
   // (and source-NAT it when their `run:` masquerades).

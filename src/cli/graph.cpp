@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "analyze/trace.h"
 #include "cli/load.h"
 #include "cli/verbs.h"
 #include "scenario/parse.h"
@@ -78,7 +79,7 @@ std::optional<std::string> render_svg(const std::string& dot) {
 }  // namespace
 
 int cmd_graph(const std::string& run_dir, const std::string& arg, const std::string& format,
-              const std::string& output) {
+              const std::string& output, const TraceOptions* trace_opt) {
   auto found = scenario_file_of(run_dir, arg, "graph");
   if (!found) return kExitInvalid;
   const std::string file = *found;
@@ -86,7 +87,24 @@ int cmd_graph(const std::string& run_dir, const std::string& arg, const std::str
   if (!sc) return kExitInvalid;
   auto plan = compile_validated(*sc, fs::path(abs_path(file)).parent_path().string());
   if (!plan) return kExitFail;
-  const Graph g = topology_graph(*sc, *plan);
+  Graph g = topology_graph(*sc, *plan);
+  if (trace_opt) {
+    TraceQuery q;
+    if (auto e = trace_query_of(*trace_opt, q); !e.empty()) {
+      std::cerr << "vpcemu graph: " << e << "\n";
+      return kExitInvalid;
+    }
+    Diagnostics d;
+    TraceOutcome o = trace(*sc, assign_addresses(*sc, d), q);
+    if (!o.result) {
+      std::cerr << "vpcemu graph: --trace: " << o.error << "\n";
+      return kExitInvalid;
+    }
+    std::vector<std::string> path;
+    for (const auto& h : o.result->hops)
+      if (!h.node.empty() && (path.empty() || path.back() != h.node)) path.push_back(h.node);
+    mark_path(g, path, o.result->allow ? "" : o.result->denied_node);
+  }
   std::string text = format == "mermaid" ? graph_mermaid(g) : graph_dot(g);
   if (format == "svg") {
     auto svg = render_svg(text);

@@ -167,6 +167,18 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"svg", "dot", "mermaid"}));
   gr->add_option("-o,--output", graph_out, "write to this file instead of standard output");
+  std::vector<std::string> graph_trace;
+  TraceOptions graph_trace_opt;
+  gr->add_option("--trace", graph_trace, "highlight the path `vpcemu trace FROM TO` finds")
+      ->expected(2)
+      ->type_name("FROM TO");
+  gr->add_option("--protocol", graph_trace_opt.protocol, "with --trace: tcp, udp or icmp")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"tcp", "udp", "icmp"}));
+  gr->add_option("--port", graph_trace_opt.port, "with --trace: destination port")
+      ->check(CLI::Range(1, 65535));
+  gr->add_option("--ip-version", graph_trace_opt.ip_version, "with --trace: 4 or 6")
+      ->check(CLI::IsMember({4, 6}));
 
   TraceOptions trace_opt;
   auto* tr = app.add_subcommand(
@@ -317,7 +329,14 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (ap->parsed()) return run_appliance(appliance);
-  if (gr->parsed()) return cmd_graph(run_dir, file, graph_format, graph_out);
+  if (gr->parsed()) {
+    if (graph_trace.size() == 2) {
+      graph_trace_opt.from = graph_trace[0];
+      graph_trace_opt.to = graph_trace[1];
+    }
+    return cmd_graph(run_dir, file, graph_format, graph_out,
+                     graph_trace.size() == 2 ? &graph_trace_opt : nullptr);
+  }
   if (tr->parsed()) return cmd_trace(run_dir, file, trace_opt);
   if (rootless && !v->parsed() && !p->parsed()) {
     // The verb runs in the sandbox, in a child; this process waits for it.

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace vpcemu {
+struct TraceQuery;
+}
+
 namespace vpcemu::cli {
 
 inline constexpr int kExitOk = 0;
@@ -58,9 +62,12 @@ int down_scenario(const std::string& run_dir, const std::string& name, const std
 // entry point); reaps orphaned daemons meanwhile.
 int cmd_serve(const std::string& run_dir, const std::vector<std::string>& files,
               const UpOptions& up);
-// The topology: svg (through Graphviz's dot), dot or mermaid; to `output` or standard output.
+struct TraceOptions;
+// The topology: svg (through Graphviz's dot), dot or mermaid; to `output` or standard output;
+// with `trace`, the path `vpcemu trace` finds highlighted (where it is denied in red).
 int cmd_graph(const std::string& run_dir, const std::string& file_or_name,
-              const std::string& format, const std::string& output);
+              const std::string& format, const std::string& output,
+              const TraceOptions* trace = nullptr);
 // Static reachability of one packet (no root): exit 0 allowed, 1 denied, 2 bad input.
 struct TraceOptions {
   std::string from, to;
@@ -70,6 +77,8 @@ struct TraceOptions {
   std::string format = "text";
 };
 int cmd_trace(const std::string& run_dir, const std::string& file_or_name, const TraceOptions& opt);
+// The query of trace's options; an error message when they do not make one.
+std::string trace_query_of(const TraceOptions& opt, TraceQuery& q);
 // Becomes `cmd` inside network namespace `ns` (as `ip netns exec` does; `resolv` seen as
 // /etc/resolv.conf when not empty); returns only when it cannot.
 int exec_in_namespace(const std::string& ns, const std::string& resolv,

@@ -18,7 +18,7 @@ grep -q "fix: add an outbound rule allowing tcp 32768-60999" "$WORK/out" || fail
 rc=0; "$VPCEMU" trace "$lab" client nobody --port 80 >"$WORK/out" 2>"$WORK/err" || rc=$?
 [[ $rc -eq 2 ]] && grep -q "nobody" "$WORK/err" || fail "an unknown name: exit $rc, $(cat "$WORK/err")"
 rc=0; "$VPCEMU" trace "$lab" client web >"$WORK/out" 2>"$WORK/err" || rc=$?
-[[ $rc -eq 2 ]] && grep -q "needs a port" "$WORK/err" || fail "tcp without a port: exit $rc, $(cat "$WORK/err")"
+[[ $rc -eq 2 ]] && grep -q "tcp needs --port" "$WORK/err" || fail "tcp without a port: exit $rc, $(cat "$WORK/err")"
 pass "trace exits 0 allowed, 1 denied (the trap: on the reply, with its fix), 2 on bad input"
 
 # JSON: the deciding rule's line is the line of the file that holds it.

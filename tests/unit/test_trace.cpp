@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "analyze/graph.h"
 #include "analyze/trace.h"
+#include "compile/compile.h"
 #include "helpers.h"
 
 using namespace vpcemu;
@@ -103,4 +105,59 @@ TEST_CASE("trace: golden explanations of the labs and the catalogue of deny reas
       CHECK(text == ss.str());
     }
   }
+}
+
+// graph --trace: every node a trace passes is a node of the topology graph, and the path's
+// edges are marked (the TGW-VPN lab's office → VPN → hub → VPC), its denial in red.
+TEST_CASE("trace: its hops are nodes of the topology graph; graph --trace marks the path") {
+  namespace fs = std::filesystem;
+  for (const auto& f : fs::directory_iterator(fs::path(VPCEMU_SOURCE_DIR) / "scenarios")) {
+    if (f.path().extension() != ".yaml") continue;
+    Lab l = load_lab(f.path().string());
+    const Graph g = topology_graph(l.sc, compile(l.sc, "/scenarios"));
+    for (const auto& e : l.sc.expects) {
+      if (e.runs()) continue;
+      TraceOutcome o = trace(l.sc, l.addr, trace_query(e));
+      REQUIRE(o.result);
+      for (const auto& h : o.result->hops) {
+        INFO(f.path().filename().string() << ":" << e.span.line << " " << h.component);
+        CHECK(!h.node.empty());
+        // A service reached by address (NAT64's 64:ff9b::...) is drawn only when named.
+        if (h.node.rfind("svc_", 0) == 0 && IpAddr::parse(e.to)) continue;
+        CHECK(g.node(h.node) != nullptr);
+      }
+    }
+  }
+  Lab l = load_lab(std::string(VPCEMU_SOURCE_DIR) + "/scenarios/transit-gateway-vpn.yaml");
+  Graph g = topology_graph(l.sc, compile(l.sc, "/scenarios"));
+  TraceQuery q{"desk-1", "prod-1", Protocol::kTcp, 22, 4};
+  TraceOutcome o = trace(l.sc, l.addr, q);
+  REQUIRE(o.result);
+  REQUIRE(o.result->allow);
+  std::vector<std::string> path;
+  for (const auto& h : o.result->hops)
+    if (path.empty() || path.back() != h.node) path.push_back(h.node);
+  mark_path(g, path, "");
+  auto marked = [&](const std::string& a, const std::string& b) {
+    for (const auto& e : g.edges)
+      if (((e.from == a && e.to == b) || (e.from == b && e.to == a)) && e.path) return true;
+    return false;
+  };
+  CHECK(marked("onprem_office", "vpn_office_vpn"));
+  CHECK(marked("vpn_office_vpn", "tgw_hub"));
+  CHECK(marked("tgw_hub", "vpc_prod"));
+  CHECK_FALSE(marked("tgw_hub", "vpc_dev"));
+  CHECK(g.node("host_prod_1")->mark == "path");
+  CHECK(graph_dot(g).find("vpn_office_vpn -> tgw_hub [style=dashed, color=\"#e6550d\"") !=
+        std::string::npos);
+
+  q = {"dev-1", "desk-1", Protocol::kIcmp, std::nullopt, 4};
+  o = trace(l.sc, l.addr, q);
+  REQUIRE(o.result);
+  REQUIRE_FALSE(o.result->allow);
+  CHECK(o.result->denied_node == "tgw_hub");  // its table has no route to the office
+  Graph d = topology_graph(l.sc, compile(l.sc, "/scenarios"));
+  mark_path(d, {"host_dev_1", "vpc_dev", "tgw_hub"}, o.result->denied_node);
+  CHECK(d.node("tgw_hub")->mark == "deny");
+  CHECK(graph_mermaid(d).find("style tgw_hub fill:#ff9896") != std::string::npos);
 }
