@@ -14,6 +14,7 @@
 #include "cli/reference.h"
 #include "cli/rootless.h"
 #include "cli/verbs.h"
+#include "daemons/flow_logs.h"
 #include "daemons/gwlb.h"
 #include "daemons/metadata_service.h"
 #include "daemons/service_responder.h"
@@ -117,6 +118,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   u->add_flag("--recreate", up.recreate,
               "when the scenario is up and the change cannot be applied live, rebuild it");
+  u->add_flag("--flow-logs", up.flow_logs,
+              "VPC flow logs on every ENI whose VPC, subnet or instance sets none");
   format_option(u);
   quiet_flag(u);
   auto* d = app.add_subcommand("down", "remove everything a scenario created");
@@ -179,6 +182,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65535));
   gr->add_option("--ip-version", graph_trace_opt.ip_version, "with --trace: 4 or 6")
       ->check(CLI::IsMember({4, 6}));
+
+  FlowLogsOptions fl;
+  auto* flv = app.add_subcommand(
+      "flowlogs", "VPC flow log records of a running scenario (AWS's format; ACCEPT and REJECT)");
+  flv->add_option("NAME", name, "the running scenario")->required();
+  flv->add_option("--eni", fl.eni, "one ENI: an instance's name or its eni- id");
+  flv->add_flag("-f,--follow", fl.follow, "keep printing records as their windows end");
+  flv->add_option("--format", fl.format, "text (AWS's records) or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  std::string fl_config, fl_out;
+  auto* flc = app.add_subcommand("flow-logs", "")->group("");  // internal: the collector
+  flc->add_option("--config", fl_config)->required();
+  flc->add_option("--out", fl_out)->required();
 
   TraceOptions trace_opt;
   auto* tr = app.add_subcommand(
@@ -329,6 +346,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (ap->parsed()) return run_appliance(appliance);
+  if (flc->parsed()) return run_flow_logs(fl_config, fl_out);
   if (gr->parsed()) {
     if (graph_trace.size() == 2) {
       graph_trace_opt.from = graph_trace[0];
@@ -372,6 +390,7 @@ int main(int argc, char** argv) {
   if (c->parsed()) return cmd_check(run_dir, file, format, timeout_ms, explain);
   if (t->parsed()) return cmd_test(run_dir, test_files, test);
   if (cap->parsed()) return cmd_capture(run_dir, name, capture_point_name, capture);
+  if (flv->parsed()) return cmd_flowlogs(run_dir, name, fl);
   if (sv->parsed()) return cmd_serve(run_dir, serve_files, serve_up);
   return kExitFail;
 }

@@ -108,6 +108,7 @@ int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions&
     return kExitInvalid;
   }
   if (!need_root("up")) return kExitFail;
+  sc->flow_logs_everywhere = opt.flow_logs;
   const std::string src = abs_path(file);
   auto compiled = compile_validated(*sc, fs::path(src).parent_path().string());
   if (!compiled) {

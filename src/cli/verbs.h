@@ -51,6 +51,7 @@ struct UpOptions {
   int tunnel_ms = 20000;  // VPN tunnels and BGP sessions
   bool recreate = false;  // a change that cannot be applied live: rebuild instead of refusing
   std::string format = "text";
+  bool flow_logs = false;  // flow logs on every VPC that sets none
 };
 int cmd_up(const std::string& run_dir, const std::string& file, const UpOptions& opt);
 int cmd_down(const std::string& run_dir, const std::string& name_or_file,
@@ -79,6 +80,15 @@ struct TraceOptions {
 int cmd_trace(const std::string& run_dir, const std::string& file_or_name, const TraceOptions& opt);
 // The query of trace's options; an error message when they do not make one.
 std::string trace_query_of(const TraceOptions& opt, TraceQuery& q);
+// Flow log records of a running scenario: every VPC's file, or one ENI's (instance name or
+// eni- id); text (AWS's, a header line per VPC) or json; --follow waits for more.
+struct FlowLogsOptions {
+  std::string eni;
+  bool follow = false;
+  std::string format = "text";
+};
+int cmd_flowlogs(const std::string& run_dir, const std::string& scenario,
+                 const FlowLogsOptions& opt);
 // Becomes `cmd` inside network namespace `ns` (as `ip netns exec` does; `resolv` seen as
 // /etc/resolv.conf when not empty); returns only when it cannot.
 int exec_in_namespace(const std::string& ns, const std::string& resolv,

@@ -83,6 +83,10 @@ void dns(CompileContext& cx, const Vpc& vpc, const std::string& rns);
 // metadata.cpp
 void metadata(CompileContext& cx, const Vpc& vpc, const std::string& rns);
 
+// flow_logs.cpp: whether any ENI of the VPC logs; its set, chain, collector and configuration.
+bool flow_logs_on(CompileContext& cx, const VpcRouter& r);
+void flow_logs(CompileContext& cx, const VpcRouter& r, NftTable& t);
+
 // site_to_site_vpn.cpp
 void vpn_gateway(CompileContext& cx, const Vpc& vpc, const std::string& rns);
 void vpn_endpoints(CompileContext& cx, const std::string& ns, const std::string& label,

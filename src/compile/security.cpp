@@ -359,10 +359,18 @@ std::vector<std::string> compile_acl_rules(const std::vector<NaclRule>& rules, F
   return render(spaces, f);
 }
 
+std::string logged_drop(const std::string& stage) {
+  return "log prefix \"R:" + stage + "\" group " + std::to_string(kFlowLogGroup) + " snaplen " +
+         std::to_string(kFlowLogSnaplen) + " drop";
+}
+
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
                       const GroupMembers& all_members,
                       const std::map<std::string, Service>& services,
-                      const std::vector<std::string>& plain_ports, NftTable& t) {
+                      const std::vector<std::string>& plain_ports, NftTable& t, bool log_rejects) {
+  auto drop = [&](const std::string& stage) {
+    return log_rejects ? logged_drop(stage) : std::string("drop");
+  };
   const bool ipv6 = vpc.ipv6_cidr.has_value();
   // Groups: the user's, plus the implicit default (inbound from its members, all outbound).
   std::map<std::string, const SecurityGroup*> groups;
@@ -428,10 +436,12 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
       const auto& rules = ingress ? acl->ingress : acl->egress;
       add_staged_set(t, base, compile_acl_rules(rules));
       // Every crossing packet pays for these lookups: one in the steady state.
-      t.objects.push_back(lookup_chain(kV4, base, ingress, "return", "drop", ipv6));
+      t.objects.push_back(
+          lookup_chain(kV4, base, ingress, "return", drop(ingress ? "nacl-in" : "nacl-out"), ipv6));
       if (ipv6) {
         add_staged_set(t, base + "6", compile_acl_rules(rules, Family::kIpv6), kProtoAddr6Port);
-        t.objects.push_back(lookup_chain(kV6, base, ingress, "return", "drop"));
+        t.objects.push_back(
+            lookup_chain(kV6, base, ingress, "return", drop(ingress ? "nacl-in" : "nacl-out")));
       }
     }
   }
@@ -466,8 +476,8 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis,
       out_rules.push_back("jump sg-" + g + "-out");
       in_rules.push_back("jump sg-" + g + "-in");
     }
-    out_rules.push_back("drop");
-    in_rules.push_back("drop");
+    out_rules.push_back(drop("sg-out"));
+    in_rules.push_back(drop("sg-in"));
     t.objects.push_back({Kind::kChain, "eni-" + e.port + "-out", "", out_rules});
     t.objects.push_back({Kind::kChain, "eni-" + e.port + "-in", "", in_rules});
   }

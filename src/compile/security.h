@@ -33,9 +33,18 @@ using GroupMembers = std::map<std::pair<std::string, std::string>, std::vector<s
 
 // `plain_ports`: the router's links whose connections AWS does not track by themselves (the
 // internet gateway, peerings); flows between them and instances may go untracked.
+// `log_rejects`: every drop by a group or NACL first goes to NFLOG group 1, its prefix the
+// stage ("R:sg-out", "R:sg-in", "R:nacl-out", "R:nacl-in"), for flow logs' REJECT records.
 void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, const GroupMembers& members,
                       const std::map<std::string, Service>& services,
-                      const std::vector<std::string>& plain_ports, NftTable& table);
+                      const std::vector<std::string>& plain_ports, NftTable& table,
+                      bool log_rejects = false);
+
+// Flow logs' NFLOG group in a VPC router's namespace, and the bytes of each packet it copies.
+inline constexpr int kFlowLogGroup = 1;
+inline constexpr int kFlowLogSnaplen = 128;
+// A drop that flow logs see first: "log prefix ... group 1 snaplen 128 drop".
+std::string logged_drop(const std::string& stage);
 
 // One NACL direction compiled to the elements ("proto . addresses . ports") it allows for one
 // address family: the first matching rule by number decides, and whatever no rule allows is

@@ -70,6 +70,13 @@ inline std::string public_dns_dir() {
 inline std::string internet_resolv_conf() {
   return "etc/internet/resolv.conf";
 }
+// A VPC's flow logs: the collector's configuration and the records (AWS's text format).
+inline std::string flow_logs_config(const std::string& vpc) {
+  return "flowlogs/" + vpc + ".json";
+}
+inline std::string flow_logs_file(const std::string& vpc) {
+  return "flowlogs/" + vpc + ".log";
+}
 // A VPC's instance metadata (the metadata service re-reads it when it changes).
 inline std::string metadata_file(const std::string& vpc) {
   return "imds/" + vpc + ".json";

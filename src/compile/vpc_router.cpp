@@ -390,7 +390,8 @@ void router_rules(CompileContext& cx, const VpcRouter& r) {
   for (const auto& l : cx.peer_links)
     if (l.vpc_a == vpc.name || l.vpc_b == vpc.name)
       plain_ports.push_back(l.vpc_a == vpc.name ? l.port_a : l.port_b);
-  security_objects(vpc, enis, cx.members, cx.sc.services, plain_ports, t);
+  security_objects(vpc, enis, cx.members, cx.sc.services, plain_ports, t, flow_logs_on(cx, r));
+  flow_logs(cx, r, t);
   connection_tracking(cx, r, t);
   cx.plan.nft.push_back({rns, std::move(t)});
 }

@@ -88,6 +88,18 @@ struct TrafficMatch {
   SourceSpan icmp_code_span;
 };
 
+// VPC Flow Logs on a VPC, a subnet or an instance: records per ENI of what it sent and
+// received, ACCEPT or REJECT (a security group or network ACL dropped it), aggregated over the
+// interval (AWS: at most 600 s, or 60 s; scaled by time_scale). The narrowest setting wins.
+struct FlowLogs {
+  bool on = false;
+  int aggregation_interval = 600;  // 60 or 600
+  // The record's fields, as AWS's custom format ("${version} ${srcaddr} ..."); empty: the
+  // default (version 2) format.
+  std::string format;
+  SourceSpan span;
+};
+
 struct SgRule : TrafficMatch {
   SourceSpan span;
   Peer peer;
@@ -136,6 +148,7 @@ struct Subnet {
   SourceSpan network_acl_span;
   std::string availability_zone;  // empty: the region's first ("us-east-1a")
   SourceSpan availability_zone_span;
+  std::optional<FlowLogs> flow_logs;
 };
 
 struct Instance {
@@ -166,6 +179,7 @@ struct Instance {
     int hop_limit = 1;             // http_put_response_hop_limit, 1-64
     SourceSpan span;
   } metadata;
+  std::optional<FlowLogs> flow_logs;
   // The ENI's connection tracking timeouts (seconds; unset: AWS's defaults, 432000, 180, 30).
   struct ConnectionTracking {
     std::optional<int> tcp_established;  // 60-432000
@@ -245,6 +259,7 @@ struct Vpc {
   bool enable_dns_hostnames = false;  // public DNS names for instances with public addresses
   SourceSpan enable_dns_support_span, enable_dns_hostnames_span;
   bool dns_instance_names = false;  // vpcemu's opt-in: bare instance names resolve (not AWS)
+  std::optional<FlowLogs> flow_logs;
 
   // The route table that routes a subnet: its own, or the VPC's main one (empty: the implicit
   // main table, the local route only).
@@ -533,6 +548,21 @@ struct Scenario {
   std::map<std::string, EndpointService> endpoint_services;
   std::map<std::string, HostedZone> private_hosted_zones;
   std::vector<Expect> expects;
+  // `up --flow-logs`: flow logs on every VPC that sets none (not from the file).
+  bool flow_logs_everywhere = false;
+
+  // The flow logs an instance's ENI has: its own setting, its subnet's or its VPC's (the
+  // narrowest given wins; `up --flow-logs` turns on what none sets).
+  std::optional<FlowLogs> flow_logs_of(const Vpc& vpc, const std::string& subnet,
+                                       const Instance* in) const {
+    const std::optional<FlowLogs>* pick = &vpc.flow_logs;
+    if (auto s = vpc.subnets.find(subnet); s != vpc.subnets.end() && s->second.flow_logs)
+      pick = &s->second.flow_logs;
+    if (in && in->flow_logs) pick = &in->flow_logs;
+    if (*pick) return (*pick)->on ? *pick : std::nullopt;
+    if (flow_logs_everywhere) return FlowLogs{true};
+    return std::nullopt;
+  }
 
   // The peering between two VPCs, if any.
   const Peering* peering_between(const std::string& a, const std::string& b) const {

@@ -13,6 +13,7 @@ namespace vpcemu::parsing {
 // vpc.cpp
 void parse_vpcs(Reader& rd, Scenario& sc, const yaml::Node& v);
 void parse_vpc(Reader& rd, Vpc& vpc, const yaml::Node& node);
+std::optional<FlowLogs> parse_flow_logs(Reader& rd, const yaml::Node& v, SourceSpan ks);
 void parse_subnet(Reader& rd, Subnet& s, const yaml::Node& node);
 void parse_nat_gateway(Reader& rd, NatGateway& nat, const yaml::Node& node);
 void parse_route_table(Reader& rd, RouteTable& rt, const yaml::Node& node);

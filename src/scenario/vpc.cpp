@@ -1,5 +1,6 @@
 // A VPC's keys: its CIDR, subnets, route tables, instances and NAT gateways (groups, NACLs and
 // endpoints have files of their own).
+#include "model/flow_logs.h"
 #include "scenario/parsers.h"
 #include "util/text.h"
 
@@ -12,6 +13,55 @@ void parse_vpcs(Reader& rd, Scenario& sc, const yaml::Node& v) {
                    [&](Vpc& vpc, const yaml::Node& x) { parse_vpc(rd, vpc, x); });
 }
 
+namespace {
+std::string known_flow_log_fields() {
+  std::string s;
+  for (const auto& f : flow_log_fields()) s += (s.empty() ? "" : ", ") + std::string(f.name);
+  return s;
+}
+}  // namespace
+
+// `flow_logs: true|false`, or `{ aggregation_interval: 60|600, format: "${...} ..." }` (on).
+std::optional<FlowLogs> parse_flow_logs(Reader& rd, const yaml::Node& v, SourceSpan ks) {
+  FlowLogs f;
+  f.span = rd.span(v, ks);
+  if (v.IsMap()) {
+    f.on = true;
+    rd.each_key(v, "flow_logs", {"aggregation_interval", "format"},
+                [&](const std::string& k, SourceSpan fks, const yaml::Node& x) {
+                  if (k == "aggregation_interval") {
+                    if (auto n = rd.number(x, k, fks, 60, 600)) {
+                      if (*n != 60 && *n != 600)
+                        rd.d.error(rd.span(x, fks),
+                                   "aggregation_interval is 60 or 600 (seconds, as AWS's "
+                                   "maximum aggregation interval), found " +
+                                       std::to_string(*n));
+                      else
+                        f.aggregation_interval = *n;
+                    }
+                  } else {
+                    SourceSpan fs;
+                    rd.into(x, k, fks, f.format, fs);
+                    std::vector<std::string> unknown;
+                    const auto fields = flow_log_format_fields(f.format, &unknown);
+                    if (!unknown.empty())
+                      rd.d.error(fs, "flow log format: unknown field ${" + unknown[0] +
+                                         "}; vpcemu writes " + known_flow_log_fields());
+                    else if (fields.empty())
+                      rd.d.error(fs,
+                                 "flow log format names no field: write them as "
+                                 "\"${version} ${srcaddr} ...\"");
+                  }
+                });
+    return f;
+  }
+  if (auto b = rd.boolean(v, "flow_logs", ks)) {
+    f.on = *b;
+    return f;
+  }
+  return std::nullopt;
+}
+
 void parse_vpc(Reader& rd, Vpc& vpc, const yaml::Node& node) {
   const std::string what = "vpc '" + vpc.name + "'";
   rd.each_key(
@@ -19,7 +69,7 @@ void parse_vpc(Reader& rd, Vpc& vpc, const yaml::Node& node) {
       {"cidr", "ipv6_cidr", "internet_gateway", "egress_only_internet_gateway", "subnets",
        "route_tables", "main_route_table", "instances", "security_groups", "network_acls",
        "nat_gateways", "endpoints", "enable_dns_support", "enable_dns_hostnames",
-       "dns_instance_names"},
+       "dns_instance_names", "flow_logs"},
       [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
         if (k == "cidr") {
           rd.into(v, "cidr", ks, vpc.cidr, vpc.cidr_span);
@@ -45,6 +95,8 @@ void parse_vpc(Reader& rd, Vpc& vpc, const yaml::Node& node) {
         } else if (k == "enable_dns_hostnames") {
           vpc.enable_dns_hostnames_span = rd.span(v, ks);
           if (auto b = rd.boolean(v, k, ks)) vpc.enable_dns_hostnames = *b;
+        } else if (k == "flow_logs") {
+          vpc.flow_logs = parse_flow_logs(rd, v, ks);
         } else if (k == "dns_instance_names") {
           if (auto b = rd.boolean(v, k, ks)) vpc.dns_instance_names = *b;
         } else if (k == "egress_only_internet_gateway") {
@@ -86,7 +138,7 @@ void parse_vpc(Reader& rd, Vpc& vpc, const yaml::Node& node) {
 void parse_subnet(Reader& rd, Subnet& s, const yaml::Node& node) {
   rd.each_key(node, "subnet '" + s.name + "'",
               {"cidr", "ipv6_cidr", "ipv6_native", "dns64", "route_table", "network_acl",
-               "availability_zone"},
+               "availability_zone", "flow_logs"},
               [&](const std::string& k, SourceSpan ks, const yaml::Node& x) {
                 if (k == "cidr") {
                   rd.into(x, "cidr", ks, s.cidr, s.cidr_span);
@@ -104,6 +156,8 @@ void parse_subnet(Reader& rd, Subnet& s, const yaml::Node& node) {
                     s.ipv6_cidr = rd.prefix(x, "ipv6_cidr", ks, Family::kIpv6);
                 } else if (k == "route_table") {
                   rd.into(x, "route_table", ks, s.route_table, s.route_table_span);
+                } else if (k == "flow_logs") {
+                  s.flow_logs = parse_flow_logs(rd, x, ks);
                 } else if (k == "availability_zone") {
                   rd.into(x, k, ks, s.availability_zone, s.availability_zone_span);
                 } else {
@@ -200,57 +254,59 @@ void parse_connection_tracking(Reader& rd, Instance::ConnectionTracking& c, cons
 }
 
 void parse_instance(Reader& rd, Instance& in, const yaml::Node& node) {
-  rd.each_key(node, "instance '" + in.name + "'",
-              {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
-               "security_groups", "metadata", "connection_tracking", "source_dest_check"},
-              [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
-                if (k == "subnet") {
-                  rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
-                } else if (k == "private_ip") {
-                  rd.into(v, "private_ip", ks, in.private_ip, in.private_ip_span);
-                } else if (k == "ipv6") {
-                  in.ipv6_span = rd.span(v, ks);
-                  if (auto b = rd.boolean(v, "ipv6", ks)) in.ipv6 = *b;
-                } else if (k == "ipv6_address") {
-                  in.ipv6_span = rd.span(v, ks);
-                  in.ipv6_address = rd.ipv6_address(v, "ipv6_address", ks);
-                  in.ipv6 = true;
-                } else if (k == "public_ip") {
-                  in.public_span = rd.span(v, ks);
-                  if (auto b = rd.boolean(v, "public_ip", ks)) in.public_ip = *b;
-                } else if (k == "elastic_ip") {
-                  in.public_span = rd.span(v, ks);
-                  in.elastic_ip = rd.address(v, "elastic_ip", ks);
-                } else if (k == "run") {
-                  in.run_span = rd.span(v, ks);
-                  parse_command(rd, in.run, v, ks);
-                } else if (k == "source_dest_check") {
-                  in.source_dest_check_span = rd.span(v, ks);
-                  if (auto b = rd.boolean(v, k, ks)) in.source_dest_check = *b;
-                } else if (k == "metadata") {
-                  parse_metadata(rd, in.metadata, v, ks);
-                } else if (k == "connection_tracking") {
-                  parse_connection_tracking(rd, in.connection_tracking, v);
-                } else if (k == "security_groups") {
-                  if (!v.IsSequence()) {
-                    rd.d.error(rd.span(v, ks),
-                               "security_groups must be a list of group names, found " +
-                                   std::string(rd.kind(v)));
-                    return;
-                  }
-                  for (const auto& g : v) {
-                    if (auto name = rd.scalar(g, "security group", ks)) {
-                      in.security_groups.push_back(*name);
-                      in.security_group_spans.push_back(rd.span(g, ks));
-                    }
-                  }
-                  if (in.security_groups.empty()) {
-                    rd.d.error(rd.span(v, ks),
-                               "an instance needs at least one security group; leave "
-                               "the key out for the VPC's default group");
-                  }
-                }
-              });
+  rd.each_key(
+      node, "instance '" + in.name + "'",
+      {"subnet", "private_ip", "ipv6", "ipv6_address", "public_ip", "elastic_ip", "run",
+       "security_groups", "metadata", "connection_tracking", "source_dest_check", "flow_logs"},
+      [&](const std::string& k, SourceSpan ks, const yaml::Node& v) {
+        if (k == "subnet") {
+          rd.into(v, "subnet", ks, in.subnet, in.subnet_span);
+        } else if (k == "private_ip") {
+          rd.into(v, "private_ip", ks, in.private_ip, in.private_ip_span);
+        } else if (k == "ipv6") {
+          in.ipv6_span = rd.span(v, ks);
+          if (auto b = rd.boolean(v, "ipv6", ks)) in.ipv6 = *b;
+        } else if (k == "ipv6_address") {
+          in.ipv6_span = rd.span(v, ks);
+          in.ipv6_address = rd.ipv6_address(v, "ipv6_address", ks);
+          in.ipv6 = true;
+        } else if (k == "public_ip") {
+          in.public_span = rd.span(v, ks);
+          if (auto b = rd.boolean(v, "public_ip", ks)) in.public_ip = *b;
+        } else if (k == "elastic_ip") {
+          in.public_span = rd.span(v, ks);
+          in.elastic_ip = rd.address(v, "elastic_ip", ks);
+        } else if (k == "run") {
+          in.run_span = rd.span(v, ks);
+          parse_command(rd, in.run, v, ks);
+        } else if (k == "flow_logs") {
+          in.flow_logs = parse_flow_logs(rd, v, ks);
+        } else if (k == "source_dest_check") {
+          in.source_dest_check_span = rd.span(v, ks);
+          if (auto b = rd.boolean(v, k, ks)) in.source_dest_check = *b;
+        } else if (k == "metadata") {
+          parse_metadata(rd, in.metadata, v, ks);
+        } else if (k == "connection_tracking") {
+          parse_connection_tracking(rd, in.connection_tracking, v);
+        } else if (k == "security_groups") {
+          if (!v.IsSequence()) {
+            rd.d.error(rd.span(v, ks), "security_groups must be a list of group names, found " +
+                                           std::string(rd.kind(v)));
+            return;
+          }
+          for (const auto& g : v) {
+            if (auto name = rd.scalar(g, "security group", ks)) {
+              in.security_groups.push_back(*name);
+              in.security_group_spans.push_back(rd.span(g, ks));
+            }
+          }
+          if (in.security_groups.empty()) {
+            rd.d.error(rd.span(v, ks),
+                       "an instance needs at least one security group; leave "
+                       "the key out for the VPC's default group");
+          }
+        }
+      });
   if (rd.mapping_or_empty(node) && !node["subnet"]) {
     rd.d.error(in.span, "instance '" + in.name + "' has no 'subnet'");
   }

@@ -150,6 +150,21 @@ void validate_vpc(const Scenario& sc, const Vpc& vpc, Diagnostics& d) {
   validate_route_tables(sc, vpc, d);
   validate_nat_gateways(vpc, d);
   validate_instances(vpc, d);
+  // A VPC's flow logs go to one file, so to one format.
+  const FlowLogs* first = vpc.flow_logs && vpc.flow_logs->on ? &*vpc.flow_logs : nullptr;
+  auto same_format = [&](const std::optional<FlowLogs>& f) {
+    if (!f || !f->on) return;
+    if (!first) {
+      first = &*f;
+    } else if (f->format != first->format) {
+      d.error(f->span,
+              "the flow logs of vpc '" + vpc.name +
+                  "' go to one file, in one format; this one differs from the first",
+              {{first->span, "the VPC's first flow log format"}});
+    }
+  };
+  for (const auto& [_, sub] : vpc.subnets) same_format(sub.flow_logs);
+  for (const auto& [_, in] : vpc.instances) same_format(in.flow_logs);
 }
 
 // Subnets: size, containment, no overlap; the route tables they name.
