@@ -138,6 +138,16 @@ std::vector<AwsResource> aws_resources(const Scenario& sc) {
     }
     for (const auto& [nn, n] : v.nat_gateways)
       add("nat_gateway", vn + "/" + nn, "subnet " + n.subnet);
+    // Flow logs, as AWS's resources: one per VPC, subnet or instance that sets them on.
+    auto flow_log = [&](const std::string& id, const std::optional<FlowLogs>& f) {
+      if (f && f->on)
+        add("flow_log", id,
+            listed({"aggregation interval " + std::to_string(f->aggregation_interval) + " s",
+                    f->format.empty() ? "" : "format " + f->format}));
+    };
+    flow_log(vn, v.flow_logs);
+    for (const auto& [sn, sub] : v.subnets) flow_log(vn + "/" + sn, sub.flow_logs);
+    for (const auto& [in_name, in] : v.instances) flow_log(in_name, in.flow_logs);
     for (const auto& [en, e] : v.endpoints)
       add("endpoint", vn + "/" + en,
           listed({e.type == EndpointType::kGateway     ? "gateway"

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -50,6 +51,7 @@ bool configure(mnl_socket* nl, uint16_t group, uint16_t attr, const void* data, 
 
 struct Ctx {
   FlowLogAggregator* agg;
+  std::function<void()> reload;           // the configuration again, if it changed
   std::map<uint32_t, std::string> names;  // ifindex → name
   std::string name(uint32_t index) {
     auto it = names.find(index);
@@ -81,6 +83,9 @@ int on_packet(const nlmsghdr* nlh, void* data) {
   if (tb[NFULA_IFINDEX_INDEV]) p.in = c->name(ntohl(mnl_attr_get_u32(tb[NFULA_IFINDEX_INDEV])));
   if (tb[NFULA_IFINDEX_OUTDEV]) p.out = c->name(ntohl(mnl_attr_get_u32(tb[NFULA_IFINDEX_OUTDEV])));
   p.time = time(nullptr);
+  // Only logged ENIs' packets pass the flow-logs chain: one of a port the configuration does
+  // not name yet is a new ENI of a live change.
+  if (p.prefix == "A" && !c->agg->logs(p.in) && !c->agg->logs(p.out)) c->reload();
   c->agg->add(p);
   return MNL_CB_OK;
 }
@@ -126,7 +131,7 @@ int run_flow_logs(const std::string& config_path, const std::string& out_path) {
   int rcvbuf = 4 << 20;
   setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
   FlowLogAggregator agg(cfg, time(nullptr));
-  Ctx ctx{&agg, {}};
+  Ctx ctx{&agg, {}, {}};
   std::ofstream out(out_path, std::ios::app);
   if (!out) {
     std::cerr << "flow-logs: cannot write " << out_path << "\n";
@@ -146,6 +151,18 @@ int run_flow_logs(const std::string& config_path, const std::string& out_path) {
   };
   std::cerr << "flow logs of " << cfg.enis.size() << " ENIs listening on NFLOG group " << group
             << std::endl;
+  // A live change (ENIs added or removed) rewrites the configuration.
+  ctx.reload = [&] {
+    if (int64_t m = mtime(config_path); m != cfg_mtime) {
+      cfg_mtime = m;
+      std::string e;
+      FlowLogConfig c = parse_flow_log_config(read_file(config_path), &e);
+      if (e.empty()) {
+        write(agg.reconfigure(std::move(c)));
+        ctx.names.clear();
+      }
+    }
+  };
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE * 4);
   int64_t last_check = 0;
   while (!g_stop) {
@@ -159,16 +176,7 @@ int run_flow_logs(const std::string& config_path, const std::string& out_path) {
     if (now != last_check) {
       last_check = now;
       write(agg.flush(now));
-      // A live change (ENIs added or removed) rewrites the configuration.
-      if (int64_t m = mtime(config_path); m != cfg_mtime) {
-        cfg_mtime = m;
-        std::string e;
-        FlowLogConfig c = parse_flow_log_config(read_file(config_path), &e);
-        if (e.empty()) {
-          write(agg.reconfigure(std::move(c)));
-          ctx.names.clear();
-        }
-      }
+      ctx.reload();
     }
   }
   write(agg.flush(time(nullptr), true));

@@ -59,6 +59,10 @@ class FlowLogAggregator {
   // `now`, or of all windows with `all` (the collector stopping).
   std::vector<std::string> flush(int64_t now, bool all = false);
   const FlowLogConfig& config() const { return cfg_; }
+  bool logs(const std::string& port) const {
+    size_t i = 0;
+    return by_port(port, &i) != nullptr;
+  }
   // A new ENI list (a live change): every open window is written first (returned).
   std::vector<std::string> reconfigure(FlowLogConfig cfg);
 

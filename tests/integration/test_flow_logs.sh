@@ -113,6 +113,18 @@ grep -q " 198.51.100.20 10.0.1.10 [0-9]* 9999 17 1 328 " "$WORK/follow" || fail 
 pass "--follow prints a record once its window ends"
 [[ -s $log ]] || fail "no file"
 
+# A live change: an instance added to the running scenario logs at once.
+sed -i 's/^      hidden:/      late-1:  { subnet: public-a, private_ip: 10.0.1.20, elastic_ip: 203.0.113.30, security_groups: [web] }\n      hidden:/' "$file"
+out=$(vpcemu up "$file" 2>&1) || fail "live up: $out"
+vpcemu exec client -- python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3): s.sendto(b'l' * 100, ('203.0.113.30', 9999))"
+sleep 5
+vpcemu flowlogs "$name" --eni late-1 > "$WORK/late.txt"
+grep -q " 198.51.100.20 10.0.1.20 [0-9]* 9999 17 3 384 " "$WORK/late.txt" || fail "a live-added ENI: $(cat "$WORK/late.txt")"
+pass "an instance added live logs its first packets (3 datagrams, 384 bytes)"
+
 # A custom format: version 5 with flow-direction; and up --flow-logs on a lab without any.
 vpcemu down "$name" >/dev/null 2>&1
 name2=$(uname_for flowlogs2)
