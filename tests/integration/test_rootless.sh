@@ -48,6 +48,18 @@ out=$(as_user ./vpcemu --rootless status basic-vpc 2>&1) || fail "rootless statu
 [[ $out == *"up (9/9 namespaces)"* ]] || fail "rootless status: $out"
 [[ -z $(ls /run/netns 2>/dev/null | grep basic-vpc) ]] || fail "basic-vpc's namespaces appeared in the host's /run/netns"
 pass "rootless: up, check (10 of 10), exec (curl to the public address; root inside), capture at web-1's ENI during another exec, status; nothing in /run/netns"
+# Flow logs: the collector binds NFLOG in the sandbox's router namespace.
+sed -e 's/^name: .*/name: flrl/' -e 's/^vpcs:/time_scale: 0.05\nvpcs:/' \
+  -e 's/^    internet_gateway: true/    internet_gateway: true\n    flow_logs: { aggregation_interval: 60 }/' \
+  "$udir/basic-vpc.yaml" > "$WORK/flrl.yaml"
+cp "$WORK/flrl.yaml" "$udir/flrl.yml" && chmod a+r "$udir/flrl.yml"
+out=$(as_user ./vpcemu --rootless up -q flrl.yml 2>&1) || fail "rootless up with flow logs: $out"
+as_user ./vpcemu --rootless exec -s flrl client -- curl -s -o /dev/null -m 3 http://203.0.113.1/ || fail "rootless curl"
+sleep 4.5
+out=$(as_user ./vpcemu --rootless flowlogs flrl 2>&1) || fail "rootless flowlogs: $out"
+grep -q " 198.51.100.20 10.0.1.10 [0-9]* 80 6 [0-9]* [0-9]* [0-9]* [0-9]* ACCEPT OK$" <<<"$out" || fail "rootless flow logs: $out"
+as_user ./vpcemu --rootless down -q flrl >/dev/null 2>&1 || fail "rootless down flrl"
+pass "rootless flow logs: the records of a request to web-1"
 out=$(as_user ./vpcemu --rootless down basic-vpc 2>&1) || fail "rootless down: $out"
 sleep 0.5
 [[ -z $(user_procs) ]] || fail "processes of $user left after down: $(user_procs)"
