@@ -69,6 +69,18 @@ void with_huge_pages(int argc, char** argv) {
     unsetenv("GLIBC_TUNABLES");
 }
 
+// The packet options trace and graph --trace share.
+void packet_options(CLI::App* verb, TraceOptions& t, const std::string& with) {
+  verb->add_option("--protocol", t.protocol, with + "tcp, udp or icmp")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"tcp", "udp", "icmp"}));
+  verb->add_option("--port", t.port, with + "destination port (tcp, udp)")
+      ->check(CLI::Range(1, 65535));
+  verb->add_option("--ip-version", t.ip_version, with + "4 or 6")
+      ->capture_default_str()
+      ->check(CLI::IsMember({4, 6}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,13 +187,7 @@ int main(int argc, char** argv) {
   gr->add_option("--trace", graph_trace, "highlight the path `vpcemu trace FROM TO` finds")
       ->expected(2)
       ->type_name("FROM TO");
-  gr->add_option("--protocol", graph_trace_opt.protocol, "with --trace: tcp, udp or icmp")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"tcp", "udp", "icmp"}));
-  gr->add_option("--port", graph_trace_opt.port, "with --trace: destination port")
-      ->check(CLI::Range(1, 65535));
-  gr->add_option("--ip-version", graph_trace_opt.ip_version, "with --trace: 4 or 6")
-      ->check(CLI::IsMember({4, 6}));
+  packet_options(gr, graph_trace_opt, "with --trace: ");
 
   FlowLogsOptions fl;
   auto* flv = app.add_subcommand(
@@ -207,14 +213,7 @@ int main(int argc, char** argv) {
   tr->add_option("TO", trace_opt.to,
                  "an instance, host, service, interface endpoint, VPN client or address")
       ->required();
-  tr->add_option("--protocol", trace_opt.protocol, "tcp, udp or icmp")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"tcp", "udp", "icmp"}));
-  tr->add_option("--port", trace_opt.port, "destination port (tcp, udp)")
-      ->check(CLI::Range(1, 65535));
-  tr->add_option("--ip-version", trace_opt.ip_version, "4 or 6")
-      ->capture_default_str()
-      ->check(CLI::IsMember({4, 6}));
+  packet_options(tr, trace_opt, "");
   tr->add_option("--format", trace_opt.format, "text or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));

@@ -54,9 +54,10 @@ int main(int argc, char** argv) {
     allow = o.result->allow;
   }
   std::sort(t.begin(), t.end());
-  printf("instances %zu  parse+validate %.1f ms  addresses %.1f ms  trace median %.2f ms (min %.2f, "
-         "max %.2f, %d runs)  verdict %s\n",
-         addr.private_ip.size(), load, addressing, t[t.size() / 2], t.front(), t.back(), runs,
-         allow ? "allow" : "deny");
+  printf(
+      "instances %zu  parse+validate %.1f ms  addresses %.1f ms  trace median %.2f ms (min %.2f, "
+      "max %.2f, %d runs)  verdict %s\n",
+      addr.private_ip.size(), load, addressing, t[t.size() / 2], t.front(), t.back(), runs,
+      allow ? "allow" : "deny");
   return 0;
 }
