@@ -126,7 +126,7 @@ bool Walker::igw_out(const Vpc& vpc, Pkt p, const Eni* from) {
       }
     }
     (void)from;
-    return deny({"", label, "",
+    return deny({"IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", label, "",
                  p.src.str() + (src ? " (" + src->label() + ")" : "") +
                      " has no public address: the internet gateway drops it",
                  fix, vpc.span});
@@ -194,7 +194,7 @@ bool Walker::peering(const Peering& pc, const Vpc& from, Pkt p) {
                                      : v.cidr && v.cidr->contains(*a.v4());
   };
   if (!in(from, p.src))
-    return deny({"", label, "",
+    return deny({"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", label, "",
                  "a peering carries only its VPCs' own addresses: " + p.src.str() +
                      " is not in vpc " + from.name + " (no transit, no edge-to-edge routing)",
                  "give vpc " + other.name + " its own way to " + p.src.str() +
@@ -205,13 +205,13 @@ bool Walker::peering(const Peering& pc, const Vpc& from, Pkt p) {
     for (const auto& [vn, v] : sc_.vpcs)
       if (vn != other.name && in(v, p.dst)) holder = vn;
     if (!holder.empty())
-      return deny({"", label, "",
+      return deny({"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", label, "",
                    "a peering reaches only vpc " + other.name + "'s addresses: " + p.dst.str() +
                        " is in vpc " + holder + " (peering is not transitive)",
                    "peer vpc " + from.name + " with vpc " + holder +
                        " directly, or attach both to a transit gateway",
                    pc.span});
-    return deny({"", label, "",
+    return deny({"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", label, "",
                  "a peering reaches only vpc " + other.name + "'s addresses, not " + p.dst.str() +
                      ": vpc " + from.name + " cannot use vpc " + other.name +
                      "'s internet gateway, NAT gateway, VPN or gateway endpoint (no edge-to-edge "
@@ -251,7 +251,7 @@ bool Walker::tgw_in(const TransitGateway& t, const std::string& att, Pkt p) {
   for (const auto& [_, rt] : t.route_tables)
     if (std::count(rt.associations.begin(), rt.associations.end(), att)) table = &rt;
   if (!table)
-    return deny({"", label, "",
+    return deny({"TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", label, "",
                  "attachment " + att + " is associated with no route table of " + t.name,
                  "associate attachment " + att + " with a route table of " + t.name,
                  t.attachments.at(att).span});
@@ -312,12 +312,12 @@ bool Walker::tgw_in(const TransitGateway& t, const std::string& att, Pkt p) {
       if (has)
         fix = "propagate attachment " + aname + " into " + tl + " (or add a static route to it)";
     }
-    return deny({"TGW_RTB_CANNOT_ROUTE", tl, "", "no route of " + tl + " matches " + p.dst.str(),
+    return deny({"NO_ROUTE_TO_DESTINATION", tl, "", "no route of " + tl + " matches " + p.dst.str(),
                  fix, table->span});
   }
   hop(tl, best->text, best->span);
   if (best->route && best->route->blackhole)
-    return deny({"BAD_STATE_ROUTE", tl, best->text,
+    return deny({"TGW_RTB_BAD_STATE_ROUTE", tl, best->text,
                  "the route " + best->text + " drops it (a blackhole)",
                  "remove the blackhole route " + best->dst.str() + " from " + tl, best->span});
   const TgwAttachment& x = t.attachments.at(best->attachment);
@@ -441,7 +441,7 @@ bool Walker::onprem_router(const Onprem& o, Pkt p, bool from_lan) {
     for (const auto& [iname, ip] : ad_.private_ip)
       if (ip == d && !ad_.public_ip.count(iname)) {
         const Instance* in = sc_.find_instance(iname);
-        return deny({"NO_ROUTE_TO_DESTINATION", label, "",
+        return deny({"", label, "",
                      "office " + o.name + " has no route to " + d.str() + " (instance " + iname +
                          ", vpc " + in->vpc +
                          ") over a VPN or Direct Connect; the internet "
@@ -457,8 +457,7 @@ bool Walker::onprem_router(const Onprem& o, Pkt p, bool from_lan) {
       return internet(p);
     }
   }
-  return deny({"NO_ROUTE_TO_DESTINATION", label, "", "the office has no route to " + p.dst.str(),
-               "", o.span});
+  return deny({"", label, "", "the office has no route to " + p.dst.str(), "", o.span});
 }
 
 std::string Walker::office_fix(const Onprem& o, const std::string& vpc) const {

@@ -165,8 +165,8 @@ bool Walker::route_vpc(const Vpc& vpc, const std::optional<std::string>& table, 
     if (!to) {
       if (from && !acl_check(vpc, from->subnet, p, false)) return false;
       hop(tl, r->text, r->span);
-      return deny({"", "vpc " + vpc.name, "", "no ENI in vpc " + vpc.name + " has " + p.dst.str(),
-                   "", vpc.span});
+      return deny({"NO_POSSIBLE_DESTINATION", "vpc " + vpc.name, "",
+                   "no ENI in vpc " + vpc.name + " has " + p.dst.str(), "", vpc.span});
     }
   } else if (r->route) {
     const RouteTarget& t = r->route->target;
@@ -252,7 +252,7 @@ bool Walker::at_eni(const Eni& e, Pkt p) {
         return arrive(e.label(), p, [this, self](Pkt r) { return leave_eni(*self, r); });
       }
       if (e.instance->source_dest_check)
-        return deny({"", e.label(), "",
+        return deny({"ENI_SOURCE_DEST_CHECK_RESTRICTION", e.label(), "",
                      e.label() + " drops " + p.dst.str() +
                          ": not its address (the source/destination check is on)",
                      "set source_dest_check: false on instance " + e.name,
