@@ -11,6 +11,7 @@
 #include <set>
 
 #include "compile/intervals.h"
+#include "model/flow_logs.h"
 #include "util/text.h"
 
 namespace vpcemu {

@@ -40,9 +40,6 @@ void security_objects(const Vpc& vpc, const std::vector<EniPort>& enis, const Gr
                       const std::vector<std::string>& plain_ports, NftTable& table,
                       bool log_rejects = false);
 
-// Flow logs' NFLOG group in a VPC router's namespace, and the bytes of each packet it copies.
-inline constexpr int kFlowLogGroup = 1;
-inline constexpr int kFlowLogSnaplen = 128;
 // A drop that flow logs see first: "log prefix ... group 1 snaplen 128 drop".
 std::string logged_drop(const std::string& stage);
 

@@ -17,7 +17,6 @@
 #include <iostream>
 #include <map>
 
-#include "compile/security.h"
 #include "daemons/flow_logs.h"
 #include "model/flow_logs.h"
 #include "util/text.h"

@@ -7,6 +7,10 @@
 
 namespace vpcemu {
 
+// Flow logs' NFLOG group in a VPC router's namespace, and the bytes of each packet it copies.
+inline constexpr int kFlowLogGroup = 1;
+inline constexpr int kFlowLogSnaplen = 128;
+
 // version 2, the default format's fields, in its order.
 inline const char* const kFlowLogDefaultFormat =
     "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
