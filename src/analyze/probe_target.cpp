@@ -3,6 +3,25 @@
 
 namespace vpcemu {
 
+bool addresses_privately(const Scenario& sc, const std::string& kind, const std::string& vpc,
+                         const std::string& site, const std::string& dst_vpc) {
+  if (kind == "instance") return vpc == dst_vpc || sc.privately_connected(vpc, dst_vpc);
+  if (kind == "vpn-client") return vpc == dst_vpc;
+  if (kind != "onprem-host") return false;
+  // An office reaches a VPC it has a VPN (to its gateway or a hub it is attached to) or a
+  // Direct Connect to at private addresses.
+  for (const auto& [_, c] : sc.vpn_connections) {
+    if (c.customer_gateway != site) continue;
+    if (c.vpc == dst_vpc) return true;
+    if (auto t = sc.transit_gateways.find(c.tgw); t != sc.transit_gateways.end())
+      for (const auto& [_, a] : t->second.attachments)
+        if (a.vpc == dst_vpc) return true;
+  }
+  for (const auto& [_, x] : sc.direct_connects)
+    if (x.onprem == site && x.vpc == dst_vpc) return true;
+  return false;
+}
+
 ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) {
   const EndpointInfo* src = plan.endpoint(e.from);
   const EndpointInfo* dst = plan.endpoint(e.to);
@@ -13,21 +32,8 @@ ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e) 
     t.dst = dst->ipv6.value_or(IpAddr{});
   } else if (dst) {
     t.dst_ns = {dst->ns};
-    // From outside the destination's VPC a real client uses its public address; from a
-    // peered VPC it uses the private one, as it would in AWS.
-    bool vpn = false;  // an office reaches a VPC it has a VPN to at private addresses
-    for (const auto& [_, c] : sc.vpn_connections) {
-      bool reaches = c.vpc == dst->vpc;
-      if (auto t = sc.transit_gateways.find(c.tgw); t != sc.transit_gateways.end())
-        for (const auto& [_, a] : t->second.attachments) reaches |= a.vpc == dst->vpc;
-      vpn |= src->kind == "onprem-host" && c.customer_gateway == src->subnet && reaches;
-    }
-    for (const auto& [_, x] : sc.direct_connects)
-      vpn |= src->kind == "onprem-host" && x.onprem == src->subnet && x.vpc == dst->vpc;
-    vpn |= src->kind == "vpn-client" && src->vpc == dst->vpc;
-    bool outside =
-        (src->kind != "instance" && !vpn) || (src->kind == "instance" && src->vpc != dst->vpc &&
-                                              !sc.privately_connected(src->vpc, dst->vpc));
+    // An office's endpoints name their network in `subnet`.
+    const bool outside = !addresses_privately(sc, src->kind, src->vpc, src->subnet, dst->vpc);
     t.dst = (outside && dst->public_ip) ? *dst->public_ip : dst->private_ip.value_or(Ipv4{});
   } else if (auto ip = IpAddr::parse(e.to)) {
     t.dst = *ip;

@@ -22,4 +22,11 @@ struct ProbeTarget {
 // destination's own. The expect entry must have validated against the scenario.
 ProbeTarget probe_target(const Scenario& sc, const Plan& plan, const Expect& e);
 
+// Whether a client addresses an instance of `dst_vpc` at its private address (else at its
+// public one): from its own, a peered or a transit-gateway-connected VPC, from an office
+// (`site`) with a VPN or Direct Connect that reaches it, from a client VPN into its VPC.
+// `kind` as the plan's endpoints: instance, host, onprem-host, vpn-client.
+bool addresses_privately(const Scenario& sc, const std::string& kind, const std::string& vpc,
+                         const std::string& site, const std::string& dst_vpc);
+
 }  // namespace vpcemu

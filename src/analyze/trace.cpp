@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "analyze/graph.h"
+#include "analyze/probe_target.h"
 #include "analyze/trace_walk.h"
 #include "util/text.h"
 
@@ -232,19 +233,7 @@ Dest destination(const Scenario& sc, const Addressing& ad, const TraceQuery& q,
       d.addr = a->second;
       return d;
     }
-    bool vpn = false;
-    for (const auto& [_, c] : sc.vpn_connections) {
-      bool reaches = c.vpc == in->vpc;
-      if (auto t = sc.transit_gateways.find(c.tgw); t != sc.transit_gateways.end())
-        for (const auto& [_, a] : t->second.attachments) reaches |= a.vpc == in->vpc;
-      vpn |= src_kind == "onprem" && c.customer_gateway == src_site && reaches;
-    }
-    for (const auto& [_, x] : sc.direct_connects)
-      vpn |= src_kind == "onprem" && x.onprem == src_site && x.vpc == in->vpc;
-    vpn |= src_kind == "vpn-client" && src_vpc == in->vpc;
-    const bool outside =
-        (src_kind != "instance" && !vpn) ||
-        (src_kind == "instance" && src_vpc != in->vpc && !sc.privately_connected(src_vpc, in->vpc));
+    const bool outside = !addresses_privately(sc, src_kind, src_vpc, src_site, in->vpc);
     auto pub = ad.public_ip.find(q.to);
     auto priv = ad.private_ip.find(q.to);
     if (outside && pub != ad.public_ip.end())
@@ -271,7 +260,7 @@ Dest destination(const Scenario& sc, const Addressing& ad, const TraceQuery& q,
   }
   for (const auto& [_, e] : sc.client_vpn_endpoints)
     if (e.clients.count(q.to)) {
-      d.addr = Walker::client_address(e, q.to);
+      d.addr = client_vpn_address(e, q.to);
       return d;
     }
   if (!src_vpc.empty()) {
@@ -299,8 +288,7 @@ TraceQuery trace_query(const Expect& e) {
   q.to = e.to;
   q.protocol = e.protocol;
   q.port = e.port;
-  q.ip_version = e.ip_version;
-  if (auto ip = IpAddr::parse(e.to); ip && ip->family == Family::kIpv6) q.ip_version = 6;
+  q.ip_version = e.ip_version;  // the parser made it 6 for an IPv6 `to`
   return q;
 }
 
@@ -351,7 +339,7 @@ TraceOutcome trace(const Scenario& sc, const Addressing& ad, const TraceQuery& q
   } else {
     for (const auto& [oname, on] : sc.onprem)
       if (auto h = on.hosts.find(q.from); h != on.hosts.end()) {
-        src_kind = "onprem";
+        src_kind = "onprem-host";
         src_site = oname;
         source = "host " + q.from;
         p.src = *h->second.ip;
@@ -364,7 +352,7 @@ TraceOutcome trace(const Scenario& sc, const Addressing& ad, const TraceQuery& q
         src_kind = "vpn-client";
         src_vpc = e.vpc;
         source = "vpn client " + q.from;
-        p.src = Walker::client_address(e, q.from);
+        p.src = client_vpn_address(e, q.from);
         const ClientVpnEndpoint* ce = &e;
         w.source_node_ = graph_ident("host", q.from);
         start = [&w, ce](Pkt x) { return w.client_vpn(*ce, x); };

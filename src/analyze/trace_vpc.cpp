@@ -320,7 +320,7 @@ bool Walker::at_eni(const Eni& e, Pkt p) {
           p.dst = n->inside;
           p.dport = n->inside_port;
           for (const auto& [client, span] : sc_.client_vpn_endpoints.at(e.name).clients)
-            if (IpAddr(client_address(sc_.client_vpn_endpoints.at(e.name), client)) == p.dst)
+            if (IpAddr(client_vpn_address(sc_.client_vpn_endpoints.at(e.name), client)) == p.dst)
               return arrive("vpn client " + client, p, nullptr, graph_ident("host", client));
         }
       return deny({"", e.label(), "", "a client VPN endpoint accepts only its clients' flows", "",

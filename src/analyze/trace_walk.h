@@ -264,17 +264,6 @@ class Walker {
 
   bool vgw_in(const Vpc& vpc, Pkt p);
 
- public:
-  static Ipv4 client_address(const ClientVpnEndpoint& e, const std::string& client) {
-    uint64_t i = 2;
-    for (const auto& [c, _] : e.clients) {
-      if (c == client) break;
-      ++i;
-    }
-    return e.client_cidr->at(i);
-  }
-
- private:
   const Scenario& sc_;
   const Addressing& ad_;
   TraceResult& out_;

@@ -136,15 +136,6 @@ void x25519_key(CompileContext& cx, const ClientVpnEndpoint& e, const std::strin
   cx.plan.processes.push_back(p);
 }
 
-Ipv4 wireguard_address(const ClientVpnEndpoint& e, const std::string& client) {
-  uint64_t i = 2;
-  for (const auto& [c, _] : e.clients) {
-    if (c == client) break;
-    ++i;
-  }
-  return e.client_cidr->at(i);
-}
-
 void wireguard_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std::string& ens,
                         Ipv4) {
   const std::string key = state_paths::cvpn_dir(e.name) + "/";
@@ -153,7 +144,7 @@ void wireguard_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const st
   std::string uapi = "set=1\nprivate_key=@key:" + key + "server.key.pem\nlisten_port=51820\n";
   for (const auto& [client, _] : e.clients) {
     uapi += "public_key=@pub:" + key + client +
-            ".pub.pem\nallowed_ip=" + wireguard_address(e, client).str() + "/32\n";
+            ".pub.pem\nallowed_ip=" + client_vpn_address(e, client).str() + "/32\n";
   }
   ProcessPlan p{ens,
                 "cvpn-" + e.name + "-server",
@@ -185,10 +176,10 @@ void wireguard_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub)
                   true};
     p.wireguard =
         WireguardSetup{"wg0", uapi + "\n",
-                       Cidr{wireguard_address(e, client), e.client_cidr->prefix}, e.authorization};
+                       Cidr{client_vpn_address(e, client), e.client_cidr->prefix}, e.authorization};
     cx.plan.processes.push_back(p);
     cx.plan.gateways.push_back(
-        {"wireguard-client", e.vpc, client, cns, wireguard_address(e, client), std::nullopt});
+        {"wireguard-client", e.vpc, client, cns, client_vpn_address(e, client), std::nullopt});
   }
 }
 

@@ -121,7 +121,6 @@ void openvpn_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std:
 void openvpn_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub);
 void x25519_key(CompileContext& cx, const ClientVpnEndpoint& e, const std::string& ns,
                 const std::string& who);
-Ipv4 wireguard_address(const ClientVpnEndpoint& e, const std::string& client);
 void wireguard_endpoint(CompileContext& cx, const ClientVpnEndpoint& e, const std::string& ens,
                         Ipv4);
 void wireguard_clients(CompileContext& cx, const ClientVpnEndpoint& e, Ipv4 pub);

@@ -486,6 +486,18 @@ struct ClientVpnEndpoint {
   std::map<std::string, SourceSpan> clients;  // each a namespace on the internet
 };
 
+// A client's address in its endpoint's client CIDR: from the third address on, in name order
+// (the endpoint has the second). WireGuard clients are given it; OpenVPN assigns its own, and
+// trace, for which the address decides nothing (the endpoint NATs it), uses this one.
+inline Ipv4 client_vpn_address(const ClientVpnEndpoint& e, const std::string& client) {
+  uint64_t i = 2;
+  for (const auto& [c, _] : e.clients) {
+    if (c == client) break;
+    ++i;
+  }
+  return e.client_cidr->at(i);
+}
+
 struct Peering {
   std::string name;
   SourceSpan span;
